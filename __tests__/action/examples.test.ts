@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { parseSettings, type RawSettings } from '../../src/core/settings.js'
+
+const declared = Object.keys(
+  (parse(readFileSync('action.yml', 'utf8')) as { inputs: object }).inputs
+)
+const dir = 'examples/workflows'
+type Step = { uses?: string; with?: Record<string, unknown> }
+type Workflow = { jobs: Record<string, { steps: Step[] }> }
+
+const joulegateSteps = readdirSync(dir)
+  .filter((f) => f.endsWith('.yml'))
+  .flatMap((file) => {
+    const wf = parse(readFileSync(join(dir, file), 'utf8')) as Workflow
+    return Object.values(wf.jobs)
+      .flatMap((job) => job.steps)
+      .filter((s) => s.uses === './' || s.uses?.startsWith('joulegate/joulegate@'))
+      .map((step) => ({ file, step }))
+  })
+
+describe('example workflows', () => {
+  it('cover the four modes', () => {
+    const modes = new Set(joulegateSteps.map(({ step }) => step.with?.['mode'] ?? 'check'))
+    expect([...modes].sort()).toEqual(['calibrate', 'check', 'record', 'report'])
+  })
+
+  it.each(joulegateSteps)('$file passes only declared inputs that parse', ({ step }) => {
+    const inputs = Object.fromEntries(
+      Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)])
+    )
+    for (const key of Object.keys(inputs)) expect(declared).toContain(key)
+    // ${{ }} expressions are filled by the runner; only literal values are checked here.
+    const literal = Object.fromEntries(Object.entries(inputs).filter(([, v]) => !v.includes('${{')))
+    expect(() => parseSettings(literal as RawSettings)).not.toThrow()
+  })
+})

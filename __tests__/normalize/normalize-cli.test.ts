@@ -1,0 +1,170 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { UsageError } from '../../src/core/errors.js'
+import { run } from '../../src/cli/commands/normalize.js'
+import type { CliIo } from '../../src/cli/io.js'
+import { makePair, measurementJson, powerLaw } from './fixtures.js'
+
+function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  return {
+    stdout,
+    stderr,
+    out: (t) => void stdout.push(t),
+    err: (t) => void stderr.push(t),
+    isTty: false
+  }
+}
+
+let dir = ''
+const file = (name: string): string => path.join(dir, name)
+const law = powerLaw(1, -0.3)
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'jg-normalize-'))
+  const { local, reference } = makePair(
+    [40, 90, 140, 190, 240, 290].map((p, i) => ({
+      workload: `w${i}`,
+      powerW: p,
+      durationS: 30,
+      ratio: law(p)
+    }))
+  )
+  await writeFile(file('local.json'), JSON.stringify(local))
+  await writeFile(file('ref.json'), JSON.stringify(reference))
+  await writeFile(file('m1.json'), JSON.stringify(measurementJson()))
+  await writeFile(
+    file('m2.json'),
+    JSON.stringify(
+      measurementJson({
+        energyJ: 40000,
+        durationS: 200,
+        components: [{ kind: 'gpu', energyJ: 40000, meanPowerW: 200, powerLimitW: 300 }]
+      })
+    )
+  )
+  await writeFile(file('bad.json'), JSON.stringify(measurementJson({ energyJ: -1 })))
+  await writeFile(file('broken.json'), '{ "energyJ": ')
+})
+afterAll(async () => rm(dir, { recursive: true, force: true }))
+
+describe('joulegate normalize', () => {
+  it('prints one JSON object per measurement with the contract fields', async () => {
+    const io = captureIo()
+    const code = await run(
+      [
+        '--local',
+        file('local.json'),
+        '--reference',
+        file('ref.json'),
+        '--measurement',
+        file('m1.json'),
+        '--measurement',
+        file('m2.json'),
+        '--json'
+      ],
+      io
+    )
+    expect(code).toBe(0)
+    const out = JSON.parse(io.stdout.join('')) as Record<string, unknown>[]
+    expect(out).toHaveLength(2)
+    for (const o of out) {
+      expect(Object.keys(o)).toEqual(
+        expect.arrayContaining([
+          'normalizedEnergyJ',
+          'interval',
+          'model',
+          'looError',
+          'pointsUsed',
+          'reference'
+        ])
+      )
+      const [lo, hi] = o.interval as number[]
+      expect(lo).toBeLessThanOrEqual(o.normalizedEnergyJ as number)
+      expect(hi).toBeGreaterThanOrEqual(o.normalizedEnergyJ as number)
+    }
+    // the data follow a power law exactly, so the log-log estimate is the truth: 20000 J × law(150 W)
+    expect(out[0].model).toBe('log-log')
+    expect(out[0].normalizedEnergyJ as number).toBeCloseTo(20000 * law(150), 3)
+  })
+
+  it('prints a markdown table that says the figure is an estimate', async () => {
+    const io = captureIo()
+    expect(
+      await run(
+        [
+          '--local',
+          file('local.json'),
+          '--reference',
+          file('ref.json'),
+          '--measurement',
+          file('m1.json')
+        ],
+        io
+      )
+    ).toBe(0)
+    expect(io.stdout.join('')).toMatch(/method: estimate/)
+    expect(io.stdout.join('')).toMatch(/\| measurement +\| measured/)
+  })
+
+  it.each([
+    [
+      'missing --local',
+      ['--reference', 'r', '--measurement', 'm'],
+      /--local: got null, expected a calibration file/
+    ],
+    ['no measurement', ['--local', 'l', '--reference', 'r'], /--measurement/],
+    [
+      'unknown model',
+      ['--local', 'l', '--reference', 'r', '--measurement', 'm', '--model', 'magic'],
+      /--model: got "magic"/
+    ],
+    ['unknown flag', ['--frobnicate'], /normalize:/]
+  ])('refuses %s with a UsageError', async (_name, argv, message) => {
+    await expect(run(argv, captureIo())).rejects.toThrow(message)
+  })
+
+  it.each([
+    ['a missing file', 'nope.json', /nope\.json: cannot read \(no such file\)/],
+    ['invalid JSON', 'broken.json', /broken\.json: not valid JSON/],
+    ['negative energy', 'bad.json', /bad\.json: energyJ: got -1/]
+  ])('names the measurement file on %s', async (_name, name, message) => {
+    const promise = run(
+      ['--local', file('local.json'), '--reference', file('ref.json'), '--measurement', file(name)],
+      captureIo()
+    )
+    await expect(promise).rejects.toThrow(UsageError)
+    await expect(
+      run(
+        [
+          '--local',
+          file('local.json'),
+          '--reference',
+          file('ref.json'),
+          '--measurement',
+          file(name)
+        ],
+        captureIo()
+      )
+    ).rejects.toThrow(message)
+  })
+
+  it('names the measurement when the calibrations share too few workloads', async () => {
+    await expect(
+      run(
+        [
+          '--local',
+          file('local.json'),
+          '--reference',
+          file('m1.json'),
+          '--measurement',
+          file('m1.json')
+        ],
+        captureIo()
+      )
+    ).rejects.toThrow(/m1\.json: schema/)
+  })
+})

@@ -1,0 +1,195 @@
+import { describe, expect, it } from '@jest/globals'
+import { escapeMarkdown, sanitizeChartLabel } from '../../src/core/escape-markdown.js'
+import {
+  fitToLimit,
+  formatTerminalSummary,
+  REPORT_MAX_CHARS,
+  renderReport
+} from '../../src/core/report/render-report.js'
+import { judge, type JudgeInput } from '../../src/core/verdict.js'
+import {
+  makeBudget,
+  makeInput,
+  makeMeasurement,
+  makeNormalization,
+  makeRecord
+} from './fixtures.js'
+
+const budget = makeBudget({
+  metrics: { psds1: 'higher' },
+  energyIncrease: 0.1,
+  price: { metric: 'psds1', kwhPerUnit: 5 },
+  co2Grams: 800
+})
+const judged = (over: Partial<JudgeInput> = {}) =>
+  judge(
+    makeInput({
+      budget,
+      run: {
+        measurement: makeMeasurement({
+          kwh: 0.2,
+          metrics: { psds1: 0.65, params: 1112420, macs: 930902000 }
+        }),
+        normalization: null
+      },
+      baseline: {
+        record: makeRecord({
+          kwh: 0.1,
+          metrics: { psds1: 0.59, params: 1112420, macs: 930902000 }
+        }),
+        reason: "the pull request's base commit"
+      },
+      ...over
+    })
+  )
+
+describe('escapeMarkdown', () => {
+  it.each([
+    { input: '@octocat please', absent: ['@o'], present: ['@\u200doctocat'] },
+    { input: '@org/team', absent: ['@o'], present: ['@\u200dorg'] },
+    { input: '<img src=x onerror=alert(1)>', absent: ['<img', '>'], present: ['&lt;img'] },
+    { input: 'a | b', absent: ['|'], present: ['&#124;'] },
+    {
+      input: '**bold** _it_ [link](http://x) `code`',
+      absent: ['**', '](', ' `code'],
+      present: ['\\*\\*bold', '\\[link\\]', '\\`code']
+    },
+    { input: 'line1\nline2\r\n| x |', absent: ['\n', '\r'], present: ['line1 line2'] },
+    { input: '#123 fixes', absent: [], present: ['\\#123'] },
+    { input: 'it\'s "quoted" & done', absent: ['"', "'"], present: ['&quot;', '&#39;', '&amp;'] }
+  ])('$input', ({ input, absent, present }) => {
+    const out = escapeMarkdown(input)
+    for (const a of absent) expect(out).not.toContain(a)
+    for (const p of present) expect(out).toContain(p)
+  })
+
+  it('caps very long text with an ellipsis', () => {
+    expect(escapeMarkdown('x'.repeat(1000), 50).length).toBeLessThanOrEqual(50)
+  })
+
+  it('chart labels keep only safe characters', () => {
+    expect(sanitizeChartLabel('psds"]\n%%{init}')).toBe('psds%%init')
+  })
+})
+
+describe('renderReport', () => {
+  it('puts the marker first and the verdict with its deciding figure next', () => {
+    const md = renderReport(judged(), { marker: 'default' })
+    const [marker, headline] = md.split('\n')
+    expect(marker).toBe('<!-- joulegate:default -->')
+    expect(headline).toContain('pass')
+    expect(headline).toContain('price')
+    expect(headline).toContain('100')
+  })
+
+  it('without a marker the verdict is the first line', () => {
+    const md = renderReport(judged(), { marker: null })
+    expect(md.split('\n')[0]).toMatch(/joulegate \(default\): pass/)
+  })
+
+  it.each([
+    ['energy, measured'],
+    ['runtime'],
+    ['psds1 (higher is better)'],
+    ['parameters'],
+    ['MACs'],
+    ['CO2'],
+    ['energy-weighted psds1'],
+    ['| price | ✅ pass'],
+    ['superseded by price'],
+    ['a1b2c3d4e5f6a7b8'],
+    ['the pull request&#39;s base commit'],
+    ['| this run | gpu0']
+  ])('contains %p', (text) => {
+    expect(renderReport(judged(), { marker: null })).toContain(text)
+  })
+
+  it('shows the normalised interval when calibration exists', () => {
+    const j = judged({
+      run: { measurement: makeMeasurement({ kwh: 0.2 }), normalization: makeNormalization(0.1) }
+    })
+    expect(renderReport(j, { marker: null })).toContain('80% interval 0.09 to 0.11')
+  })
+
+  it('labels an estimate as one, never as a measurement', () => {
+    const j = judged({
+      run: { measurement: makeMeasurement({ kwh: 0.2, method: 'estimate' }), normalization: null }
+    })
+    const md = renderReport(j, { marker: null })
+    expect(md).toContain('≈ 0.2 kWh (estimate)')
+    expect(md).not.toContain('| 0.2 kWh (estimate)')
+  })
+
+  it('escapes every user-provided string', () => {
+    const m = makeMeasurement({ kwh: 0.2, metrics: { psds1: 0.6 } })
+    m.host.cpu = '<script>alert(1)</script>'
+    m.notices = ['ping @octocat | see [x](http://evil)']
+    const rec = makeRecord({ kwh: 0.1, metrics: { psds1: 0.6 }, commit: '<b>abc</b>' })
+    const j = judged({
+      series: 'a|b',
+      run: { measurement: m, normalization: null, runner: '@runner-bot' },
+      baseline: { record: rec, reason: 'newest ancestor <i>x</i>' }
+    })
+    const md = renderReport(j, { marker: 'default' })
+    expect(md).not.toMatch(/<script|<b>|<i>|@octocat|@runner|\]\(http/)
+    expect(md).toContain('&lt;script&gt;')
+  })
+
+  it('folds charts into details when there is history', () => {
+    const history = [
+      makeRecord({ kwh: 0.1, metrics: { psds1: 0.58 }, commit: 'aaaaaaa1' }),
+      makeRecord({ kwh: 0.12, metrics: { psds1: 0.6 }, commit: 'bbbbbbb2' })
+    ]
+    const md = renderReport(judged(), { marker: null, history })
+    expect(md).toContain('<details><summary>Chart: measured energy over recent history')
+    expect(md).toContain('xychart-beta')
+    expect(md).toContain('x-axis ["aaaaaaa", "bbbbbbb", "this run"]')
+    expect(md).toContain('line [0.1, 0.12, 0.2]')
+    expect((md.match(/<details>/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length)
+  })
+
+  it.each([2_000, 5_000, REPORT_MAX_CHARS])(
+    'stays under %p characters with a visible note',
+    (max) => {
+      const metrics: Record<string, number> = {}
+      for (let i = 0; i < 3000; i++) metrics[`metric_${i}_${'x'.repeat(20)}`] = i
+      const history = Array.from({ length: 30 }, (_, i) =>
+        makeRecord({ kwh: 0.1 + i / 1000, commit: `c${i}`, metrics: { psds1: 0.5 + i / 100 } })
+      )
+      const j = judged({
+        run: { measurement: makeMeasurement({ kwh: 0.2, metrics }), normalization: null }
+      })
+      const md = renderReport(j, { marker: 'default', history, maxChars: max })
+      expect(md.length).toBeLessThanOrEqual(max)
+      expect(md).toContain('Report truncated')
+      expect(md.startsWith('<!-- joulegate:default -->')).toBe(true)
+    }
+  )
+
+  it('a small report is not truncated', () => {
+    expect(renderReport(judged(), { marker: null })).not.toContain('truncated')
+  })
+})
+
+describe('fitToLimit', () => {
+  it('closes an open details block it cut through', () => {
+    const out = fitToLimit(
+      ['head', `<details><summary>x</summary>\n\n${'line\n'.repeat(200)}</details>`],
+      400
+    )
+    expect(out.length).toBeLessThanOrEqual(400)
+    expect((out.match(/<details>/g) ?? []).length).toBe((out.match(/<\/details>/g) ?? []).length)
+  })
+})
+
+describe('formatTerminalSummary', () => {
+  it('gives the verdict then one line per rule', () => {
+    const lines = formatTerminalSummary(judged()).split('\n')
+    expect(lines[0]).toMatch(/^joulegate \(default\): PASS: price/)
+    expect(lines.slice(1).map((l) => l.trim().split(':')[0])).toEqual([
+      'energy-increase',
+      'price',
+      'co2-grams'
+    ])
+  })
+})

@@ -1,0 +1,47 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import prettier from 'eslint-config-prettier'
+import globals from 'globals'
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '__tests__/fixtures/**', 'build/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-imports': 'off'
+    }
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/action/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@actions/*'], message: 'Only src/action imports @actions/*.' }] }
+      ]
+    }
+  },
+  {
+    // The pure core takes data and returns data: no I/O, no process, no Actions toolkit.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'child_process', 'os', 'path', 'http', 'https', 'net'],
+              message: 'src/core is pure.'
+            },
+            { group: ['@actions/*'], message: 'Only src/action imports @actions/*.' }
+          ]
+        }
+      ],
+      'no-restricted-globals': ['error', 'process']
+    }
+  },
+  prettier
+)

@@ -1,0 +1,44 @@
+// Two self-contained ESM bundles: the action's entry and the CLI. Each inlines its dependencies so
+// that `node dist/cli.js` and the runner's `node dist/index.js` need no node_modules.
+import commonjs from '@rollup/plugin-commonjs'
+import json from '@rollup/plugin-json'
+import { nodeResolve } from '@rollup/plugin-node-resolve'
+import typescript from '@rollup/plugin-typescript'
+
+// Some CommonJS dependencies call require() at run time; give the ESM bundle one.
+const banner =
+  "import { createRequire as __jgCreateRequire } from 'node:module';\nconst require = __jgCreateRequire(import.meta.url);"
+
+const bundle = (input, file, shebang) => ({
+  input,
+  output: {
+    file,
+    format: 'es',
+    sourcemap: false,
+    inlineDynamicImports: true,
+    banner: shebang ? `#!/usr/bin/env node\n${banner}` : banner
+  },
+  onwarn(warning, warn) {
+    if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return
+    if (warning.code === 'THIS_IS_UNDEFINED') return
+    warn(warning)
+  },
+  plugins: [
+    typescript({
+      tsconfig: './tsconfig.json',
+      noEmit: false,
+      outDir: 'dist',
+      rootDir: '.',
+      include: ['src/**/*.ts'],
+      declaration: false
+    }),
+    nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
+    commonjs(),
+    json()
+  ]
+})
+
+export default [
+  bundle('src/action/index.ts', 'dist/index.js', false),
+  bundle('src/cli/index.ts', 'dist/cli.js', true)
+]

@@ -1,0 +1,108 @@
+// What the runner tells us about the run: the event and its payload, the repository, the API.
+// Read at run time (never at import), so tests and the bundle see the same environment.
+import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { UsageError } from '../core/errors.js'
+
+export interface PullRequestInfo {
+  number: number
+  baseSha: string | null
+  headSha: string | null
+  /** head repository differs from the base (or was deleted): the code is untrusted */
+  fromFork: boolean
+}
+
+export interface RunEnvironment {
+  eventName: string
+  owner: string | null
+  repo: string | null
+  sha: string | null
+  apiUrl: string
+  workspace: string
+  runnerTemp: string
+  runId: string | null
+  pullRequest: PullRequestInfo | null
+  /** workflow_run events: the triggering run's head commit and the pull requests GitHub linked */
+  workflowRun: { headSha: string | null; pullNumbers: number[]; event: string | null } | null
+}
+
+type Json = Record<string, unknown>
+const obj = (v: unknown): Json | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
+
+/** Pure: the pull request described by an event payload, when there is one. */
+export function describePullRequest(payload: Json): PullRequestInfo | null {
+  const pr = obj(payload['pull_request'])
+  if (!pr || typeof pr['number'] !== 'number') return null
+  const base = obj(pr['base'])
+  const head = obj(pr['head'])
+  const baseRepo = str(obj(base?.['repo'])?.['full_name'])
+  // head.repo is null when the fork was deleted; absent means the payload does not say.
+  const headRepoValue = head ? head['repo'] : undefined
+  const headRepo = str(obj(headRepoValue)?.['full_name'])
+  const fromFork =
+    headRepoValue === null ||
+    (headRepo !== null && baseRepo !== null && headRepo.toLowerCase() !== baseRepo.toLowerCase())
+  return {
+    number: pr['number'],
+    baseSha: str(base?.['sha']),
+    headSha: str(head?.['sha']),
+    fromFork
+  }
+}
+
+/** Pure: the workflow_run part of a payload. */
+export function describeWorkflowRun(payload: Json): RunEnvironment['workflowRun'] {
+  const run = obj(payload['workflow_run'])
+  if (!run) return null
+  const pulls = Array.isArray(run['pull_requests']) ? run['pull_requests'] : []
+  const pullNumbers = pulls
+    .map((p) => obj(p)?.['number'])
+    .filter((n): n is number => typeof n === 'number')
+  return { headSha: str(run['head_sha']), pullNumbers, event: str(run['event']) }
+}
+
+function readPayload(path: string | undefined): Json {
+  if (!path) return {}
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(`GITHUB_EVENT_PATH: cannot read ${path} (${(error as Error).message})`)
+  }
+  try {
+    return obj(JSON.parse(text)) ?? {}
+  } catch {
+    throw new UsageError(`GITHUB_EVENT_PATH: ${path} is not a JSON object`)
+  }
+}
+
+export function readRunEnvironment(env: NodeJS.ProcessEnv = process.env): RunEnvironment {
+  const payload = readPayload(env['GITHUB_EVENT_PATH'])
+  const [owner, repo] = (env['GITHUB_REPOSITORY'] ?? '').split('/')
+  const fromPayload = obj(payload['repository'])
+  return {
+    eventName: env['GITHUB_EVENT_NAME'] ?? '',
+    owner: str(owner) ?? str(obj(fromPayload?.['owner'])?.['login']),
+    repo: str(repo) ?? str(fromPayload?.['name']),
+    sha: str(env['GITHUB_SHA']),
+    apiUrl: str(env['GITHUB_API_URL']) ?? 'https://api.github.com',
+    workspace: str(env['GITHUB_WORKSPACE']) ?? process.cwd(),
+    runnerTemp: str(env['RUNNER_TEMP']) ?? tmpdir(),
+    runId: str(env['GITHUB_RUN_ID']),
+    pullRequest: describePullRequest(payload),
+    workflowRun: describeWorkflowRun(payload)
+  }
+}
+
+export const PULL_REQUEST_EVENTS = [
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment'
+] as const
+
+export function isPullRequestEvent(eventName: string): boolean {
+  return (PULL_REQUEST_EVENTS as readonly string[]).includes(eventName)
+}

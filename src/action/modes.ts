@@ -1,0 +1,222 @@
+// The four modes. Each ends the same way: files, outputs, summary (and the comment where allowed)
+// are written BEFORE the step's status is decided, so a failing or cancelled run still reports.
+import * as core from '@actions/core'
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { UsageError, describeBadValue } from '../core/errors.js'
+import type { Settings } from '../core/settings.js'
+import type { CheckOutcome, PipelineContext } from '../pipeline/contracts.js'
+import { isPullRequestEvent, type RunEnvironment } from './event.js'
+import { BOT_IDENTITY, type PipelinePort } from './pipeline-port.js'
+import type { RunPolicy } from './policy.js'
+import {
+  describeOrigin,
+  resolveResultPath,
+  setCheckOutputs,
+  writeJobSummary,
+  writeRunFiles
+} from './publish.js'
+import { readPullHeadSha, upsertStickyComment } from './sticky-comment.js'
+
+export interface ModeRun {
+  pipeline: PipelinePort
+  settings: Settings
+  env: RunEnvironment
+  policy: RunPolicy
+  signal: AbortSignal
+}
+
+const log = (line: string): void => core.info(line)
+
+async function withStore<T>(run: ModeRun, use: (ctx: PipelineContext) => Promise<T>): Promise<T> {
+  const cwd = resolve(run.env.workspace, run.settings.workingDirectory ?? '.')
+  const writable = !isPullRequestEvent(run.env.eventName) && run.settings.mode !== 'check'
+  const store = await run.pipeline.openStore({
+    cwd,
+    branch: run.settings.dataBranch,
+    writable,
+    identity: BOT_IDENTITY,
+    log
+  })
+  const ctx: PipelineContext = {
+    cwd,
+    baseSha: run.env.pullRequest?.baseSha ?? null,
+    headSha: run.env.pullRequest?.headSha ?? run.env.sha,
+    store,
+    log,
+    signal: run.signal
+  }
+  try {
+    return await use(ctx)
+  } finally {
+    await store.close()
+  }
+}
+
+/** Files, outputs and summary for a measured (or re-rendered) outcome. */
+async function publish(run: ModeRun, outcome: CheckOutcome, result: object): Promise<void> {
+  const files = await writeRunFiles(
+    outcome.report,
+    result,
+    resolveResultPath(run.settings, run.env)
+  )
+  setCheckOutputs(outcome, files)
+  await writeJobSummary(outcome.report)
+  core.info(outcome.summaryText)
+}
+
+async function postComment(run: ModeRun, issueNumber: number, report: string): Promise<void> {
+  const { settings, env } = run
+  if (!env.owner || !env.repo || settings.githubToken === null) return
+  const res = await upsertStickyComment({
+    token: settings.githubToken,
+    apiUrl: env.apiUrl,
+    owner: env.owner,
+    repo: env.repo,
+    issueNumber,
+    series: settings.name,
+    body: report,
+    author: settings.commentAuthor,
+    log: (line) => core.warning(line)
+  })
+  if (res.action === 'forbidden') {
+    core.warning(
+      `joulegate: could not comment on #${issueNumber} (HTTP ${res.status}: ${res.message}); a fork's token is read-only — the summary and outputs carry the result`
+    )
+  } else {
+    core.info(`joulegate: ${res.action} comment ${res.url} as ${res.author}`)
+  }
+}
+
+/** The step's status: the command's failure, a cancellation, then the verdict (unless report-only). */
+function decideStep(settings: Settings, outcome: CheckOutcome, judge = true): void {
+  if (outcome.interrupted)
+    return core.setFailed('joulegate: cancelled; the partial measurement was reported')
+  if (outcome.commandExitCode !== null && outcome.commandExitCode !== 0) {
+    return core.setFailed(
+      `joulegate: the command exited with status ${outcome.commandExitCode}; its measurement was still reported`
+    )
+  }
+  if (!judge || outcome.verdict !== 'fail') return
+  if (settings.failOnBudget)
+    return core.setFailed(
+      `joulegate: verdict fail for series ${settings.name} (${outcome.summaryText.split('\n')[0]})`
+    )
+  core.warning(
+    `joulegate: verdict fail for series ${settings.name}; fail-on-budget is false, so the step passes`
+  )
+}
+
+export async function runCheckMode(run: ModeRun): Promise<void> {
+  const outcome = await withStore(run, (ctx) =>
+    run.pipeline.runCheck({ ...run.settings, record: false }, ctx)
+  )
+  await publish(run, outcome, { ...outcome.result, github: describeOrigin(run.settings, run.env) })
+  if (run.policy.postComment && run.env.pullRequest)
+    await postComment(run, run.env.pullRequest.number, outcome.report)
+  decideStep(run.settings, outcome)
+}
+
+export async function runRecordMode(run: ModeRun): Promise<void> {
+  const outcome = await withStore(run, (ctx) =>
+    run.pipeline.runRecord({ ...run.settings, record: true }, ctx)
+  )
+  await publish(run, outcome, { ...outcome.result, github: describeOrigin(run.settings, run.env) })
+  // Recording stores a baseline; it judges nothing, so only a broken or cancelled command fails it.
+  decideStep(run.settings, outcome, false)
+}
+
+export async function runCalibrateMode(run: ModeRun): Promise<void> {
+  const outcome = await withStore(run, (ctx) => run.pipeline.runCalibrate(run.settings, ctx))
+  for (const warning of outcome.warnings) core.warning(`joulegate: ${warning}`)
+  const resultPath = resolveResultPath(run.settings, run.env)
+  const files = await writeRunFiles(outcome.report, outcome.calibration, resultPath)
+  core.setOutput('report', files.reportPath)
+  core.setOutput('result', files.resultPath)
+  await writeJobSummary(outcome.report)
+  if (outcome.interrupted) core.setFailed('joulegate: calibration cancelled; nothing was stored')
+}
+
+async function readResultFile(
+  settings: Settings,
+  env: RunEnvironment
+): Promise<Record<string, unknown>> {
+  if (settings.resultFile === null)
+    throw new UsageError(
+      describeBadValue('result-file', '', 'the path of a result JSON to post in mode report')
+    )
+  const path = resolveResultPath(settings, env)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(
+      `${describeBadValue('result-file', settings.resultFile, 'a readable result JSON file')} (${(error as Error).message})`
+    )
+  }
+  try {
+    const value: unknown = JSON.parse(text)
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new Error('not an object')
+    return value as Record<string, unknown>
+  } catch {
+    throw new UsageError(
+      describeBadValue('result-file', settings.resultFile, 'a JSON object written by joulegate')
+    )
+  }
+}
+
+/**
+ * The pull request to comment on. The workflow_run event names it for same-repository runs; for a
+ * fork GitHub leaves that list empty, so the (untrusted) result's number is used only when that
+ * pull request's head is the commit the workflow_run measured.
+ */
+async function choosePullRequest(
+  run: ModeRun,
+  result: Record<string, unknown>
+): Promise<number | null> {
+  const { env, settings } = run
+  const fromEvent = env.workflowRun?.pullNumbers[0] ?? env.pullRequest?.number ?? null
+  if (fromEvent !== null) return fromEvent
+  const github = result['github'] as { pullRequest?: unknown } | undefined
+  const claimed =
+    typeof github?.pullRequest === 'number' &&
+    Number.isInteger(github.pullRequest) &&
+    github.pullRequest > 0
+      ? github.pullRequest
+      : null
+  if (claimed === null) return null
+  const headSha = env.workflowRun?.headSha ?? null
+  if (headSha === null || settings.githubToken === null || !env.owner || !env.repo) {
+    core.warning(
+      `joulegate: the result names pull request #${claimed}, but without a workflow_run head commit it cannot be verified; no comment posted`
+    )
+    return null
+  }
+  const actual = await readPullHeadSha(
+    settings.githubToken,
+    env.apiUrl,
+    env.owner,
+    env.repo,
+    claimed
+  )
+  if (actual !== headSha) {
+    core.warning(
+      `joulegate: the result names pull request #${claimed}, whose head (${actual ?? 'not found'}) is not the measured commit ${headSha}; no comment posted`
+    )
+    return null
+  }
+  return claimed
+}
+
+export async function runReportMode(run: ModeRun): Promise<void> {
+  const result = await readResultFile(run.settings, run.env)
+  // Re-rendered from the figures: markdown from an untrusted run is never posted as it came.
+  const outcome = run.pipeline.renderResult(result, run.settings)
+  await publish(run, outcome, result)
+  const number = run.policy.postComment ? await choosePullRequest(run, result) : null
+  if (number !== null) await postComment(run, number, outcome.report)
+  else if (run.policy.postComment)
+    core.info('joulegate: no pull request found for this result; no comment posted')
+  decideStep(run.settings, { ...outcome, commandExitCode: null, interrupted: false })
+}

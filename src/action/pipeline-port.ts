@@ -1,0 +1,36 @@
+// What the action needs from the rest of joulegate. index.ts binds the real pipeline; tests bind
+// fakes, so the shell (inputs, policy, files, comment, step status) is tested on its own.
+import type { Settings } from '../core/settings.js'
+import type {
+  CheckOutcome,
+  RunCalibrate,
+  RunCheck,
+  RunRecord,
+  Store
+} from '../pipeline/contracts.js'
+
+export interface StoreRequest {
+  cwd: string
+  /** the data branch on the workspace's `origin` */
+  branch: string
+  /** false on pull request runs: history is never written from them */
+  writable: boolean
+  /** the commit identity for data-branch commits (the runner may have none configured) */
+  identity: { name: string; email: string }
+  log: (line: string) => void
+}
+
+export interface PipelinePort {
+  runCheck: RunCheck
+  runRecord: RunRecord
+  runCalibrate: RunCalibrate
+  /** re-renders the report from a result JSON measured elsewhere (mode report); bad input: UsageError */
+  renderResult: (result: unknown, settings: Settings) => CheckOutcome
+  openStore: (request: StoreRequest) => Promise<Store>
+}
+
+/** github-actions[bot]'s commit identity, so data-branch commits need no git config on the runner. */
+export const BOT_IDENTITY = {
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com'
+} as const

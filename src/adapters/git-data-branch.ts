@@ -1,0 +1,275 @@
+// History on a branch of the workspace's remote (default `joulegate-data` of `origin`). All work
+// happens in a private bare repository under the temp folder with git plumbing, so the user's
+// checkout, index and refs are never touched. A write fetches the branch tip, builds one commit
+// on it, and pushes without force; when another writer got there first, it fetches the new tip
+// and applies the same change again (bounded, with jittered backoff). Nothing is ever rewritten.
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  DATA_BRANCH_README,
+  HISTORY_DIR,
+  appendLine,
+  calibrationLogPath,
+  calibrationPath,
+  chooseLatestCalibration,
+  historyPath,
+  parseCalibration,
+  parseCalibrationLog,
+  parseHistory,
+  serializeCalibration,
+  serializeLine,
+  seriesOfPath,
+  validateDataBranch
+} from '../core/history.js'
+import type { Calibration, HistoryRecord } from '../core/types.js'
+import {
+  GITHUB_ACTIONS_IDENTITY,
+  type GitIdentity,
+  hideUserinfo,
+  readFileAt,
+  redact,
+  resolveRemoteUrl,
+  runGit,
+  runGitRaw,
+  validateIdentity,
+  writeCommit
+} from './git.js'
+import type { HistoryStore } from './store.js'
+
+export { GITHUB_ACTIONS_IDENTITY, type GitIdentity }
+
+export interface GitDataBranchOptions {
+  /** a directory inside the workspace repository (used to resolve the remote) */
+  cwd: string
+  /** remote name in the workspace, or a URL / path; default `origin` */
+  remote?: string
+  branch?: string
+  identity?: GitIdentity
+  /** value for `http.extraheader` on fetch and push only, e.g. `AUTHORIZATION: basic ...` */
+  authHeader?: string | null
+  /** push attempts before giving up; default 8 (n writers racing need at most n) */
+  maxAttempts?: number
+  /** retry delay cap in ms, doubled each attempt up to 8 s; each delay is uniform in [0, cap]; default 400 */
+  backoffMs?: number
+  /** where the private repository is created; default the OS temp folder */
+  tmpRoot?: string
+  /** told about each rejected push that will be retried (the action logs it) */
+  onRetry?: (attempt: number, reason: string) => void
+}
+
+/** The data branch cannot be read or written; the message says which remote, branch and step. */
+export class DataBranchError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'DataBranchError'
+  }
+}
+
+// Push failures that mean "someone else moved the branch": worth fetching and trying again.
+const RACE_PATTERN =
+  /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value/i
+
+type FileChanges = Record<string, string>
+type ReadAtTip = (file: string) => Promise<string | null>
+
+export class GitDataBranchStore implements HistoryStore {
+  readonly description: string
+  private readonly branch: string
+  private readonly identity: GitIdentity
+  private readonly maxAttempts: number
+  private readonly backoffMs: number
+  private readonly secrets: string[]
+  private repo: string | null = null
+  private url: string | null = null
+  private fetched = false
+  /** the remote tip at the last fetch (or our last push); null while the branch does not exist */
+  private tip: string | null = null
+
+  constructor(private readonly options: GitDataBranchOptions) {
+    this.branch = validateDataBranch(options.branch ?? 'joulegate-data')
+    this.identity = validateIdentity(options.identity ?? GITHUB_ACTIONS_IDENTITY)
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 8)
+    this.backoffMs = options.backoffMs ?? 400
+    const header = options.authHeader ?? ''
+    this.secrets = header ? [header, header.split(/\s+/).at(-1) ?? header] : []
+    this.description = `branch ${this.branch} of ${options.remote ?? 'origin'}`
+  }
+
+  async appendRecord(series: string, record: HistoryRecord): Promise<void> {
+    const file = historyPath(series)
+    const line = serializeLine(record)
+    const at = record.commit ? ` at ${record.commit.slice(0, 7)}` : ''
+    await this.update(`joulegate: record ${series}${at} [skip ci]`, async (read) => ({
+      [file]: appendLine((await read(file)) ?? '', line)
+    }))
+  }
+
+  async readHistory(series: string): Promise<HistoryRecord[]> {
+    const file = historyPath(series)
+    await this.ensureFetched()
+    const text = await this.readAtTip(file)
+    return text === null ? [] : parseHistory(text, `${this.branch}:${file}`)
+  }
+
+  async readCalibration(fingerprint: string): Promise<Calibration | null> {
+    const file = calibrationPath(fingerprint)
+    await this.ensureFetched()
+    const text = await this.readAtTip(file)
+    return text === null ? null : parseCalibration(text, `${this.branch}:${file}`)
+  }
+
+  async readCalibrationLog(fingerprint: string): Promise<Calibration[]> {
+    const file = calibrationLogPath(fingerprint)
+    await this.ensureFetched()
+    const text = await this.readAtTip(file)
+    return text === null ? [] : parseCalibrationLog(text, `${this.branch}:${file}`)
+  }
+
+  async writeCalibration(fingerprint: string, cal: Calibration): Promise<void> {
+    const latestFile = calibrationPath(fingerprint)
+    const logFile = calibrationLogPath(fingerprint)
+    const line = serializeLine(cal)
+    await this.update(`joulegate: calibration ${fingerprint} [skip ci]`, async (read) => {
+      const currentText = await read(latestFile)
+      const current =
+        currentText === null ? null : parseCalibration(currentText, `${this.branch}:${latestFile}`)
+      const latest = chooseLatestCalibration(current, cal)
+      const changes: FileChanges = { [logFile]: appendLine((await read(logFile)) ?? '', line) }
+      if (latest !== current) changes[latestFile] = serializeCalibration(latest)
+      return changes
+    })
+  }
+
+  async listSeries(): Promise<string[]> {
+    await this.ensureFetched()
+    if (!this.tip) return []
+    const out = await this.git(['ls-tree', '--name-only', this.tip, `${HISTORY_DIR}/`])
+    return out
+      .split('\n')
+      .map((n) => seriesOfPath(n.trim()))
+      .filter((s): s is string => s !== null)
+      .sort()
+  }
+
+  async close(): Promise<void> {
+    if (this.repo) await rm(this.repo, { recursive: true, force: true })
+    this.repo = null
+    this.fetched = false
+  }
+
+  // --- plumbing -------------------------------------------------------------------------------
+
+  private git(args: string[]): Promise<string> {
+    if (!this.repo) throw new DataBranchError('the data-branch store was closed')
+    return runGit(args, { cwd: this.repo, secrets: this.secrets })
+  }
+
+  /** Only fetch and push carry the auth header, as a -c setting: it is never written to a config file. */
+  private networkConfig(): Record<string, string> {
+    return this.options.authHeader ? { 'http.extraheader': this.options.authHeader } : {}
+  }
+
+  private where(): string {
+    return `branch ${this.branch} of ${hideUserinfo(this.url ?? this.options.remote ?? 'origin')}`
+  }
+
+  private async ensureRepo(): Promise<string> {
+    if (this.repo) return this.repo
+    const remote = this.options.remote ?? 'origin'
+    try {
+      this.url = await resolveRemoteUrl(this.options.cwd, remote)
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err)
+      throw new DataBranchError(
+        `the data-branch store needs the git remote "${remote}" in ${this.options.cwd}: ${detail}`,
+        {
+          cause: err
+        }
+      )
+    }
+    const repo = await mkdtemp(path.join(this.options.tmpRoot ?? os.tmpdir(), 'joulegate-data-'))
+    await runGit(['init', '--bare', '--quiet', repo], { cwd: repo })
+    this.repo = repo
+    return repo
+  }
+
+  private async ensureFetched(): Promise<void> {
+    if (!this.fetched) await this.fetch()
+  }
+
+  private async fetch(): Promise<void> {
+    const repo = await this.ensureRepo()
+    // Only the tip is needed to read files and to build the next commit on it.
+    const args = [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--depth=1',
+      this.url!,
+      `refs/heads/${this.branch}`
+    ]
+    const result = await runGitRaw(args, { cwd: repo, config: this.networkConfig() })
+    if (result.code !== 0) {
+      if (/couldn't find remote ref/i.test(result.stderr)) {
+        this.tip = null
+        this.fetched = true
+        return
+      }
+      throw new DataBranchError(
+        `could not fetch ${this.where()}: ${redact(result.stderr.trim(), this.secrets)}`
+      )
+    }
+    // FETCH_HEAD names the fetched tip: reading it saves a git process per attempt.
+    const head = /^([0-9a-f]{40,64})\s/.exec(await readFile(path.join(repo, 'FETCH_HEAD'), 'utf8'))
+    if (!head) throw new DataBranchError(`could not fetch ${this.where()}: no tip in FETCH_HEAD`)
+    this.tip = head[1]
+    this.fetched = true
+  }
+
+  private async readAtTip(file: string): Promise<string | null> {
+    return this.tip ? readFileAt(this.repo!, this.tip, file) : null
+  }
+
+  private async update(
+    message: string,
+    compute: (read: ReadAtTip) => Promise<FileChanges>
+  ): Promise<void> {
+    let lastError = ''
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      // Fetch right before building: a tip fetched before the backoff sleep would be stale again.
+      await this.fetch()
+      const parent = this.tip
+      const changes = await compute((file) => this.readAtTip(file))
+      const files: FileChanges = parent ? changes : { 'README.md': DATA_BRANCH_README, ...changes }
+      const commit = await writeCommit(this.repo!, {
+        parent,
+        files,
+        message,
+        identity: this.identity
+      })
+      const push = ['push', '--porcelain', this.url!, `${commit}:refs/heads/${this.branch}`]
+      const result = await runGitRaw(push, { cwd: this.repo!, config: this.networkConfig() })
+      if (result.code === 0) {
+        this.tip = commit
+        return
+      }
+      lastError = redact(`${result.stderr.trim()} ${result.stdout.trim()}`.trim(), this.secrets)
+      if (!RACE_PATTERN.test(lastError)) {
+        // Not a message we know as a race: it was one only if the branch moved meanwhile.
+        await this.fetch()
+        if (this.tip === parent)
+          throw new DataBranchError(`could not push to ${this.where()}: ${lastError}`)
+      }
+      if (attempt < this.maxAttempts) {
+        this.options.onRetry?.(attempt, lastError)
+        // "Full jitter": spreading writers over the whole window separates them best.
+        await sleep(Math.random() * Math.min(8000, this.backoffMs * 2 ** (attempt - 1)))
+      }
+    }
+    throw new DataBranchError(
+      `could not push to ${this.where()} after ${this.maxAttempts} attempts: other writers kept moving the branch (last error: ${lastError})`
+    )
+  }
+}

@@ -1,0 +1,216 @@
+// Runs the real git executable. Output is collected without a size cap (history files grow), the
+// locale is fixed so messages can be recognised, and git never stops to ask for a password.
+import { spawn } from 'node:child_process'
+import { readFile, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { UsageError, describeBadValue } from '../core/errors.js'
+
+export interface GitOptions {
+  cwd: string
+  /** extra environment, merged over process.env */
+  env?: Record<string, string>
+  /** written to git's stdin */
+  input?: string | Buffer
+  /** `-c key=value` settings for this command only (never written to any config file) */
+  config?: Record<string, string>
+  /** substrings to hide in error messages (tokens) */
+  secrets?: readonly string[]
+}
+
+export interface GitResult {
+  /** stdout as bytes, for output that mixes headers and file contents (cat-file --batch) */
+  raw: Buffer
+  stdout: string
+  stderr: string
+  code: number
+}
+
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly args: readonly string[],
+    readonly stderr: string,
+    readonly code: number | null
+  ) {
+    super(message)
+    this.name = 'GitError'
+  }
+}
+
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text
+  for (const s of secrets) if (s) out = out.split(s).join('***')
+  return out
+}
+
+/** Runs git and resolves with its output whatever the exit status (callers decide what a failure means). */
+export function runGitRaw(args: readonly string[], options: GitOptions): Promise<GitResult> {
+  const configArgs = Object.entries(options.config ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])
+  const fullArgs = [...configArgs, ...args]
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', fullArgs, {
+      cwd: options.cwd,
+      env: { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    child.on('error', (e) => {
+      const hint =
+        (e as NodeJS.ErrnoException).code === 'ENOENT' ? ' (is git installed and on PATH?)' : ''
+      reject(new GitError(`git ${args[0]}: ${e.message}${hint}`, args, '', null))
+    })
+    child.on('close', (code) => {
+      const raw = Buffer.concat(out)
+      resolve({
+        raw,
+        stdout: raw.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code: code ?? 1
+      })
+    })
+    // A command that does not read stdin may close it early; that is not an error.
+    child.stdin.on('error', () => undefined)
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+/** Runs git and throws a GitError naming the command (secrets hidden) when it exits non-zero. */
+export async function runGit(args: readonly string[], options: GitOptions): Promise<string> {
+  const result = await runGitRaw(args, options)
+  if (result.code !== 0) {
+    const secrets = [
+      ...(options.secrets ?? []),
+      ...Object.values(options.config ?? {}).filter((v) => /authorization/i.test(v))
+    ]
+    const shown = redact(`git ${args.join(' ')}`, secrets)
+    const detail = redact(result.stderr.trim() || result.stdout.trim(), secrets)
+    throw new GitError(
+      `${shown} failed (exit ${result.code}): ${detail}`,
+      args,
+      redact(result.stderr, secrets),
+      result.code
+    )
+  }
+  return result.stdout
+}
+
+export interface GitIdentity {
+  name: string
+  email: string
+}
+
+/** The identity GitHub shows for commits made with the workflow's GITHUB_TOKEN. */
+export const GITHUB_ACTIONS_IDENTITY: GitIdentity = {
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com'
+}
+
+/** Git refuses names and emails with angle brackets or newlines; say so before writing anything. */
+export function validateIdentity(identity: GitIdentity): GitIdentity {
+  for (const [key, value] of Object.entries(identity)) {
+    if (value.trim() === '' || /[<>\n]/.test(value)) {
+      throw new UsageError(
+        describeBadValue(
+          `commit identity ${key}`,
+          value,
+          'a non-empty value without "<", ">" or newlines'
+        )
+      )
+    }
+  }
+  return identity
+}
+
+/** A file's text at a commit, or null when the commit has no such file. */
+export async function readFileAt(
+  repo: string,
+  commit: string,
+  file: string
+): Promise<string | null> {
+  // --batch answers "<name> missing" instead of failing, so absence needs no error parsing.
+  const { raw, stderr } = await runGitRaw(['cat-file', '--batch'], {
+    cwd: repo,
+    input: `${commit}:${file}\n`
+  })
+  const eol = raw.indexOf(0x0a)
+  const header = raw.subarray(0, eol < 0 ? raw.length : eol).toString('utf8')
+  const m = /^[0-9a-f]+ blob (\d+)$/.exec(header)
+  if (m) return raw.subarray(eol + 1, eol + 1 + Number(m[1])).toString('utf8')
+  if (/ missing$/.test(header)) return null
+  throw new GitError(
+    `git cat-file could not read ${file} at ${commit}: ${header || stderr.trim()}`,
+    ['cat-file'],
+    stderr,
+    null
+  )
+}
+
+export interface CommitSpec {
+  /** null makes a root commit */
+  parent: string | null
+  /** path -> full new content; other files are kept from the parent */
+  files: Record<string, string>
+  message: string
+  identity: GitIdentity
+}
+
+/**
+ * Writes one commit into `repo` without a work tree or index, in one git process (fast-import),
+ * and returns its sha. It moves only the private scratch ref refs/joulegate/pending.
+ */
+export async function writeCommit(repo: string, spec: CommitSpec): Promise<string> {
+  const marks = path.join(
+    repo,
+    `joulegate-marks-${process.pid}-${Math.random().toString(36).slice(2)}`
+  )
+  const data = (text: string): Buffer[] => {
+    const bytes = Buffer.from(text, 'utf8')
+    return [Buffer.from(`data ${bytes.length}\n`), bytes, Buffer.from('\n')]
+  }
+  const { name, email } = spec.identity
+  const stream: Buffer[] = [
+    Buffer.from(
+      `commit refs/joulegate/pending\nmark :1\ncommitter ${name} <${email}> ${Math.floor(Date.now() / 1000)} +0000\n`
+    ),
+    ...data(spec.message),
+    Buffer.from(spec.parent ? `from ${spec.parent}\n` : ''),
+    ...Object.entries(spec.files).flatMap(([file, content]) => [
+      Buffer.from(`M 100644 inline ${file}\n`),
+      ...data(content)
+    ]),
+    Buffer.from('done\n')
+  ]
+  try {
+    // --force concerns only the private scratch ref; pushes to a remote never force.
+    await runGit(['fast-import', '--quiet', '--force', '--done', `--export-marks=${marks}`], {
+      cwd: repo,
+      input: Buffer.concat(stream)
+    })
+    const mark = /^:1 ([0-9a-f]{40,64})$/m.exec(await readFile(marks, 'utf8'))
+    if (!mark)
+      throw new GitError('git fast-import did not report the new commit', ['fast-import'], '', null)
+    return mark[1]
+  } finally {
+    await rm(marks, { force: true })
+  }
+}
+
+const looksLikeUrlOrPath = (s: string): boolean =>
+  /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\\]+@[^/\\]+:/.test(s) || path.isAbsolute(s)
+
+/** Hides credentials written into a URL (https://user:token@host/...) before it is shown. */
+export const hideUserinfo = (url: string): string => url.replace(/\/\/[^/@]*@/, '//***@')
+
+/**
+ * The URL of `remote` (a remote name in the repository at `cwd`, or already a URL or path). A
+ * relative path remote (../origin.git) is relative to the workspace, so it is made absolute.
+ */
+export async function resolveRemoteUrl(cwd: string, remote: string): Promise<string> {
+  const url = looksLikeUrlOrPath(remote)
+    ? remote
+    : (await runGit(['remote', 'get-url', remote], { cwd })).trim()
+  return looksLikeUrlOrPath(url) ? url : path.resolve(cwd, url)
+}

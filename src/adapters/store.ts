@@ -1,0 +1,24 @@
+// Where history and calibrations live. Two implementations share the layout of core/history.ts:
+// a local folder (CLI, `--store DIR`) and the `joulegate-data` branch of the workspace's origin
+// (the action). Both only ever add: a record is appended, a calibration is added to its log and
+// becomes the latest; nothing is rewritten or removed.
+import type { Calibration, HistoryRecord } from '../core/types.js'
+
+export interface HistoryStore {
+  /** where the data lives, for reports and errors ("folder .joulegate", "branch joulegate-data of ...") */
+  readonly description: string
+  /** appends one record to history/SERIES.jsonl (created when missing) */
+  appendRecord(series: string, record: HistoryRecord): Promise<void>
+  /** every record of the series in file order; [] when the series has none; a corrupt line throws */
+  readHistory(series: string): Promise<HistoryRecord[]>
+  /** the newest calibration of this hardware fingerprint, or null */
+  readCalibration(fingerprint: string): Promise<Calibration | null>
+  /** every calibration written for this fingerprint, oldest first (for drift warnings) */
+  readCalibrationLog(fingerprint: string): Promise<Calibration[]>
+  /** adds to calibration/FP.jsonl and makes calibration/FP.json the one with the newest createdAt */
+  writeCalibration(fingerprint: string, cal: Calibration): Promise<void>
+  /** the series names that have a history file, sorted */
+  listSeries(): Promise<string[]>
+  /** releases temporary files (the data-branch clone); the store is unusable afterwards */
+  close(): Promise<void>
+}

@@ -1,0 +1,116 @@
+// joulegate calibrate [--out FILE] [--workload NAME=CMD ...] [--runs N] [--quick] [--suite S]
+import { writeFile } from 'node:fs/promises'
+import { DEFAULT_STORE_DIR, FolderStore } from '../../adapters/folder-store.js'
+import { UsageError, describeBadValue } from '../../core/errors.js'
+import { parseIntegerSetting, parseNumberSetting } from '../../core/settings.js'
+import { runCalibration } from '../../pipeline/calibrate.js'
+import { chooseSuite, parseCustomWorkload } from '../../pipeline/reference-suite.js'
+import { readSensorEnv } from '../../pipeline/sensor-env.js'
+import type { CliIo } from '../io.js'
+import { parseFlags, stringFlag, stringFlags } from '../flags.js'
+import { createMeasureRunner } from '../measure-runner.js'
+
+export const CALIBRATE_USAGE = `usage: joulegate calibrate [options]
+
+Runs the reference suite (or your workloads) and writes a joulegate.calibration/v1 file.
+
+  --out FILE            write the calibration to FILE
+  --workload NAME=CMD   a workload of your own (repeatable); replaces the built-in suite
+  --suite auto|gpu|cpu  built-in suite (default auto: gpu when an NVIDIA or AMD GPU is visible)
+  --runs N              runs per workload (default 3)
+  --cooldown-s S        pause between runs (default 5)
+  --idle-s S            idle power measured first (default 10)
+  --interval-ms N       sampling interval (default 100)
+  --quick               the suite's small scale (tests, smoke checks)
+  --store DIR           also keep it in this history folder, by host fingerprint (default ${DEFAULT_STORE_DIR})
+  --no-store            do not keep it in the store`
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const flags = parseFlags('calibrate', argv, {
+    out: { type: 'string' },
+    workload: { type: 'string', multiple: true },
+    suite: { type: 'string' },
+    runs: { type: 'string' },
+    'cooldown-s': { type: 'string' },
+    'idle-s': { type: 'string' },
+    'interval-ms': { type: 'string' },
+    quick: { type: 'boolean' },
+    store: { type: 'string' },
+    'no-store': { type: 'boolean' }
+  })
+  if (flags.values['help']) {
+    io.out(CALIBRATE_USAGE)
+    return 0
+  }
+  const quick = Boolean(flags.values['quick'])
+  const runs = parseIntegerSetting('--runs', stringFlag(flags.values, 'runs') ?? null, 3, 1, 50)
+  const cooldownS = parseNumberSetting(
+    '--cooldown-s',
+    stringFlag(flags.values, 'cooldown-s') ?? null,
+    quick ? 0 : 5,
+    0,
+    600
+  )
+  const idleS = parseNumberSetting(
+    '--idle-s',
+    stringFlag(flags.values, 'idle-s') ?? null,
+    quick ? 1 : 10,
+    0,
+    600
+  )
+  const intervalMs = parseIntegerSetting(
+    '--interval-ms',
+    stringFlag(flags.values, 'interval-ms') ?? null,
+    100,
+    10,
+    60000
+  )
+  const suite = stringFlag(flags.values, 'suite') ?? 'auto'
+  if (!['auto', 'gpu', 'cpu'].includes(suite))
+    throw new UsageError(describeBadValue('--suite', suite, 'auto, gpu or cpu'))
+  const custom = stringFlags(flags.values, 'workload').map(parseCustomWorkload)
+  const workloads =
+    custom.length > 0 ? custom : await chooseSuite(suite, readSensorEnv(process.env, intervalMs))
+  const store = flags.values['no-store']
+    ? null
+    : new FolderStore(stringFlag(flags.values, 'store') ?? DEFAULT_STORE_DIR)
+  const runner = createMeasureRunner(io)
+  try {
+    io.err(
+      `joulegate: calibrating with ${workloads.map((w) => w.name).join(', ')} (${runs} runs each)`
+    )
+    const result = await runCalibration({
+      workloads,
+      runs,
+      quick,
+      cooldownS,
+      idleS,
+      intervalMs,
+      env: process.env,
+      signal: runner.signal,
+      log: (l) => io.err(l),
+      store
+    })
+    const text = `${JSON.stringify(result.calibration, null, 2)}\n`
+    if (result.interrupted) {
+      io.err('joulegate: calibration interrupted; nothing was stored')
+      return 130
+    }
+    if (stringFlag(flags.values, 'out')) await writeFile(stringFlag(flags.values, 'out')!, text)
+    else io.out(text)
+    if (store) {
+      await store.writeCalibration(result.calibration.host.fingerprint, result.calibration)
+      io.err(
+        `joulegate: calibration kept in ${store.description} for host ${result.calibration.host.fingerprint}`
+      )
+    }
+    for (const p of result.calibration.points)
+      io.err(
+        `  ${p.workload}: ${p.energyJ.toPrecision(4)} J in ${p.durationS.toFixed(1)} s, ${p.meanPowerW.toFixed(1)} W, cv ${((p.cv ?? 0) * 100).toFixed(1)}%`
+      )
+    return 0
+  } finally {
+    runner.dispose()
+    await store?.close()
+  }
+}

@@ -1,0 +1,217 @@
+// joulegate curve FILE [--metric NAME] [--json] [--config BUDGET.yml] [--price KWH_PER_UNIT]
+//                       [--direction higher|lower] [--planned N [--projected-kwh KWH]]
+import { readFile } from 'node:fs/promises'
+import { parseBudget } from '../../core/budget/parse-budget.js'
+import type { Budget } from '../../core/budget/budget-schema.js'
+import { markdownTable } from 'markdown-table'
+import {
+  analyseCurve,
+  describeCurve,
+  guessDirection,
+  listNumericMetrics,
+  pickDefaultMetric,
+  type CurveAnalysis,
+  type Direction
+} from '../../core/curve.js'
+import { UsageError, describeBadValue } from '../../core/errors.js'
+import { formatJoules } from '../../core/format.js'
+import { projectFromProgress, type Projection } from '../../core/projection.js'
+import type { Measurement } from '../../core/types.js'
+import { parseFlags, stringFlag } from '../flags.js'
+import type { CliIo } from '../io.js'
+
+export const CURVE_USAGE = `usage: joulegate curve FILE [--metric NAME] [--config BUDGET.yml] [--price KWH_PER_UNIT]
+                      [--direction higher|lower] [--planned N] [--projected-kwh KWH] [--json]
+
+Energy versus performance from a measurement's progress (the metric lines stamped with energy).
+  --metric NAME        the metric (default: the budget's price metric, else the first numeric key
+                       that is not epoch/step/params/macs/flops)
+  --config FILE        budget file for metrics: directions, price and projected-kwh
+                       (default: .github/joulegate.yml when it exists; flags win over it)
+  --price KWH          extra kWh you accept per +1.0 of the metric (the budget's price.kwh-per-unit);
+                       without it, the knee of the curve is reported instead
+  --direction D        higher or lower is better (default: lower for names like loss/error/wer, else higher)
+  --planned N          project the energy of a full training of N epochs (or steps) from this run
+  --projected-kwh KWH  the budget's projected-kwh cap to compare the projection with
+  --json               print the analysis as JSON`
+
+function positiveNumber(flag: string, text: string | undefined): number | null {
+  if (text === undefined) return null
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
+    throw new UsageError(describeBadValue(flag, text, 'a positive number'))
+  return value
+}
+
+/** --config FILE must exist; without it, .github/joulegate.yml is used when present. */
+async function readBudget(file: string | undefined): Promise<Budget | null> {
+  const name = file ?? '.github/joulegate.yml'
+  let text: string
+  try {
+    text = await readFile(name, 'utf8')
+  } catch (error) {
+    if (file === undefined) return null
+    throw new UsageError(
+      describeBadValue(
+        '--config',
+        file,
+        `a readable budget file (${(error as NodeJS.ErrnoException).code ?? String(error)})`
+      )
+    )
+  }
+  return parseBudget(text, name)
+}
+
+async function readMeasurement(file: string): Promise<Measurement> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(
+      describeBadValue(
+        'FILE',
+        file,
+        `a readable measurement file (${(error as NodeJS.ErrnoException).code ?? String(error)})`
+      )
+    )
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new UsageError(describeBadValue('FILE', file, `JSON (${(error as Error).message})`))
+  }
+  const m = data as Partial<Measurement>
+  if (typeof data !== 'object' || data === null || !Array.isArray(m.progress)) {
+    throw new UsageError(
+      describeBadValue('FILE', file, 'a joulegate.measurement/v1 file with a "progress" list')
+    )
+  }
+  return m as Measurement
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const flags = parseFlags('curve', argv, {
+    metric: { type: 'string' },
+    price: { type: 'string' },
+    direction: { type: 'string' },
+    planned: { type: 'string' },
+    'projected-kwh': { type: 'string' },
+    config: { type: 'string' },
+    json: { type: 'boolean' }
+  })
+  if (flags.values['help']) {
+    io.out(CURVE_USAGE)
+    return 0
+  }
+  const [file, ...extra] = flags.positionals
+  if (file === undefined)
+    throw new UsageError('curve: no measurement file given; expected "joulegate curve FILE"')
+  if (extra.length > 0)
+    throw new UsageError(describeBadValue('curve', extra, 'one measurement file'))
+  const directionFlag = stringFlag(flags.values, 'direction')
+  if (directionFlag !== undefined && directionFlag !== 'higher' && directionFlag !== 'lower') {
+    throw new UsageError(describeBadValue('--direction', directionFlag, 'higher or lower'))
+  }
+  const priceFlag = positiveNumber('--price', stringFlag(flags.values, 'price'))
+  const plannedText = stringFlag(flags.values, 'planned')
+  const planned = positiveNumber('--planned', plannedText)
+  if (planned !== null && !Number.isInteger(planned)) {
+    throw new UsageError(
+      describeBadValue('--planned', plannedText, 'a whole number of epochs or steps')
+    )
+  }
+  const budget = await readBudget(stringFlag(flags.values, 'config'))
+
+  const measurement = await readMeasurement(file)
+  const available = listNumericMetrics(measurement.progress)
+  const budgetMetric =
+    budget?.price && available.includes(budget.price.metric) ? budget.price.metric : null
+  const metric =
+    stringFlag(flags.values, 'metric') ?? budgetMetric ?? pickDefaultMetric(measurement.progress)
+  if (metric === null) {
+    throw new UsageError(
+      describeBadValue(
+        'FILE',
+        file,
+        'a progress list with at least one numeric metric (epoch/step/params/macs/flops do not count)'
+      )
+    )
+  }
+  if (!available.includes(metric)) {
+    throw new UsageError(
+      `${describeBadValue('--metric', metric, 'a numeric metric of the progress list')}; available: ${available.join(', ') || 'none'}`
+    )
+  }
+  // flags win over the budget file; the budget's price applies only to the metric it prices
+  const direction =
+    (directionFlag as Direction | undefined) ?? budget?.metrics[metric] ?? guessDirection(metric)
+  const price = priceFlag ?? (budget?.price?.metric === metric ? budget.price.kwhPerUnit : null)
+  const projectedKwh =
+    positiveNumber('--projected-kwh', stringFlag(flags.values, 'projected-kwh')) ??
+    budget?.projectedKwh ??
+    null
+  const analysis = analyseCurve(measurement.progress, {
+    metric,
+    direction,
+    priceKwhPerUnit: price
+  })!
+  const projection =
+    planned === null ? null : projectFromProgress(measurement.progress, planned, { projectedKwh })
+  const sentence = describeCurve(analysis)
+  if (flags.values['json']) {
+    io.out(JSON.stringify({ metric, sentence, analysis, projection }, null, 2))
+  } else {
+    io.out(formatCurveMarkdown(analysis, sentence, projection))
+  }
+  return 0
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(0)}%`
+
+export function formatCurveMarkdown(
+  a: CurveAnalysis,
+  sentence: string,
+  projection: Projection | null
+): string {
+  const lines = [`### ${a.metric} against energy`, '', sentence, '']
+  lines.push(
+    markdownTable([
+      ['target', 'value', 'reached at', 'share of energy'],
+      ...a.reach.map((r, k) =>
+        r === null
+          ? [`${pct([0.9, 0.95, 0.99][k]!)}`, '—', 'never', '—']
+          : [
+              pct(r.fraction),
+              r.target.toPrecision(4),
+              formatJoules(r.energyJ),
+              pct(r.energyFraction)
+            ]
+      )
+    ]),
+    ''
+  )
+  lines.push(
+    markdownTable([
+      ['point', a.metric, 'energy', `gain per kWh (${a.direction} is better)`],
+      ...a.points.map((p, i) => [
+        p.at ? `${p.at.key} ${p.at.value}` : `#${i + 1}`,
+        p.value.toPrecision(4),
+        formatJoules(p.energyJ),
+        i === 0 ? '—' : (a.segments[i - 1]!.gainPerKwh?.toPrecision(3) ?? 'no energy')
+      ])
+    ]),
+    ''
+  )
+  if (projection) {
+    const kwh = (j: number): string => `${(j / 3.6e6).toPrecision(3)} kWh`
+    lines.push(
+      `Projected energy of ${projection.planned} ${projection.unit}s (estimate from ${projection.observed} measured): ${kwh(projection.projectedJ)}, ${Math.round(projection.level * 100)}% interval ${kwh(projection.interval[0])} to ${kwh(projection.interval[1])} (${projection.method === 'warm-up + robust mean' ? `the first ${projection.unit} counted once as a warm-up, the others at their robust mean` : `the robust mean of the ${projection.unit}s`}; linear extrapolation would say ${kwh(projection.linearJ)}).` +
+        (projection.budget
+          ? ` Budget projected-kwh ${projection.budget.projectedKwh}: ${projection.budget.status}.`
+          : ''),
+      ''
+    )
+  }
+  return lines.join('\n')
+}

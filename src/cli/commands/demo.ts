@@ -1,0 +1,87 @@
+// joulegate demo: the main job on an embedded example. A tiny trainer records a baseline, a
+// costlier variant is checked against a budget, and the report prints with its verdict. Real
+// sensors where they exist, labelled estimates elsewhere.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FolderStore } from '../../adapters/folder-store.js'
+import { parseSettings } from '../../core/settings.js'
+import { runCheck } from '../../pipeline/check.js'
+import { locateAssets } from '../../pipeline/reference-suite.js'
+import type { CliIo } from '../io.js'
+import { parseFlags } from '../flags.js'
+import { createMeasureRunner } from '../measure-runner.js'
+
+const BUDGET = `# the demo's budget: what an improvement is worth
+metrics:
+  accuracy: higher
+  val_loss: lower
+budget:
+  energy-increase: 10%
+  price:
+    metric: accuracy
+    kwh-per-unit: 0.00002
+  metric-drop:
+    accuracy: 0.01
+`
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const flags = parseFlags('demo', argv, { keep: { type: 'boolean' } })
+  if (flags.values['help']) {
+    io.out(
+      'usage: joulegate demo [--keep]\n\nRecords a baseline of a tiny trainer, checks a costlier variant against a budget and prints the report.'
+    )
+    return 0
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'joulegate-demo-'))
+  const store = new FolderStore(join(dir, 'store'))
+  const runner = createMeasureRunner(io)
+  const trainer = (hidden: number, epochs: number): string[] => [
+    process.execPath,
+    locateAssets().cliPath,
+    'workload',
+    'tiny-trainer',
+    '--hidden',
+    String(hidden),
+    '--epochs',
+    String(epochs),
+    '--samples',
+    '16000'
+  ]
+  try {
+    await writeFile(join(dir, 'joulegate.yml'), BUDGET)
+    const settings = parseSettings({
+      'budget-file': join(dir, 'joulegate.yml'),
+      name: 'demo',
+      'idle-seconds': '2'
+    })
+    const ctx = {
+      cwd: dir,
+      baseSha: null,
+      headSha: null,
+      store,
+      log: (l: string) => io.err(l),
+      signal: runner.signal,
+      env: process.env,
+      onTick: runner.onTick
+    }
+    io.err('joulegate demo 1/2: recording the baseline (tiny trainer, 24 hidden units, 6 epochs)')
+    const base = await runCheck({ ...settings, record: true }, { ...ctx, argv: trainer(24, 6) })
+    io.err(`  baseline: ${base.energyKwh.toExponential(3)} kWh`)
+    io.err(
+      'joulegate demo 2/2: checking a costlier variant (72 hidden units, 8 epochs) against the budget'
+    )
+    const variant = await runCheck(settings, { ...ctx, argv: trainer(72, 8) })
+    io.out(variant.report)
+    io.err(variant.summaryText)
+    io.err(
+      `\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${variant.verdict === 'fail' ? 1 : 0}.`
+    )
+    if (flags.values['keep']) io.err(`files kept in ${dir}`)
+    return 0
+  } finally {
+    runner.dispose()
+    await store.close()
+    if (!flags.values['keep']) await rm(dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,149 @@
+// Which earlier run a new run is compared with. The rule (DESIGN.md, "check"): the pull request's
+// base commit if it has a record; else the nearest record on HEAD's first-parent history (the
+// commits the default branch actually went through, not the side branches merged into it); with
+// no git history, the newest record. The reason is a sentence the report prints as is.
+import type { HistoryRecord } from './types.js'
+
+export interface BaselineInput {
+  /** the series' history, in file order (oldest appended first) */
+  records: readonly HistoryRecord[]
+  /** the pull request's base commit, when there is one */
+  baseCommit?: string | null
+  /** first-parent ancestry of HEAD, newest first (HEAD itself first); null outside a git repository */
+  ancestry: readonly string[] | null
+  /** true when the checkout is shallow, so the ancestry may stop early */
+  shallow?: boolean
+}
+
+export type BaselineSource = 'base-commit' | 'ancestor' | 'newest' | 'none'
+
+export interface BaselineChoice {
+  /** the newest record at the chosen commit; null means verdict no-baseline */
+  record: HistoryRecord | null
+  /** every usable record at the chosen commit, oldest first (repeats for statistics) */
+  records: HistoryRecord[]
+  commit: string | null
+  source: BaselineSource
+  reason: string
+}
+
+const short = (sha: string): string => sha.slice(0, 7)
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** Full and abbreviated shas name the same commit when one is a prefix of the other (7+ hex digits). */
+export function sameCommit(a: string | null | undefined, b: string | null | undefined): boolean {
+  if (!a || !b) return false
+  const x = a.trim().toLowerCase()
+  const y = b.trim().toLowerCase()
+  if (x === y) return true
+  return Math.min(x.length, y.length) >= 7 && (x.startsWith(y) || y.startsWith(x))
+}
+
+// A run that failed or was stopped measured something other than the work; never compare with it.
+const isUsable = (r: HistoryRecord): boolean =>
+  r.measurement.exitCode === 0 && r.measurement.interrupted !== true
+
+const time = (r: HistoryRecord): number => {
+  const t = Date.parse(r.recordedAt)
+  return Number.isNaN(t) ? -Infinity : t
+}
+
+/** Records ordered oldest first by recordedAt; equal times keep file order (appends are in order). */
+function byTime(records: readonly HistoryRecord[]): HistoryRecord[] {
+  return records
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => time(a.r) - time(b.r) || a.i - b.i)
+    .map((x) => x.r)
+}
+
+function found(
+  records: HistoryRecord[],
+  commit: string | null,
+  source: BaselineSource,
+  reason: string
+): BaselineChoice {
+  const sorted = byTime(records)
+  const runs = sorted.length > 1 ? ` (${plural(sorted.length, 'record')})` : ''
+  return {
+    record: sorted[sorted.length - 1],
+    records: sorted,
+    commit,
+    source,
+    reason: reason + runs
+  }
+}
+
+function none(reason: string): BaselineChoice {
+  return { record: null, records: [], commit: null, source: 'none', reason }
+}
+
+export function selectBaseline(input: BaselineInput): BaselineChoice {
+  const usable = input.records.filter(isUsable)
+  const skipped = input.records.length - usable.length
+  const skippedNote = skipped > 0 ? `; ${plural(skipped, 'failed or interrupted run')} ignored` : ''
+  if (usable.length === 0) {
+    return none(
+      input.records.length === 0 ? 'no record in this series yet' : `no usable record${skippedNote}`
+    )
+  }
+  const at = (sha: string): HistoryRecord[] => usable.filter((r) => sameCommit(r.commit, sha))
+  const base = input.baseCommit?.trim() || null
+
+  if (base) {
+    const atBase = at(base)
+    if (atBase.length > 0)
+      return found(
+        atBase,
+        atBase[0].commit,
+        'base-commit',
+        `base commit ${short(base)} has a record`
+      )
+  }
+
+  const ancestry = input.ancestry ?? []
+  if (ancestry.length === 0) {
+    const newest = byTime(usable).at(-1)!
+    const sameRun = newest.commit ? at(newest.commit) : [newest]
+    const lead = base
+      ? `base commit ${short(base)} has no record and there is no git history`
+      : 'no git history'
+    const where = newest.commit ? `, at commit ${short(newest.commit)}` : ''
+    return found(
+      sameRun,
+      newest.commit,
+      'newest',
+      `${lead}: newest record (recorded ${newest.recordedAt}${where})`
+    )
+  }
+
+  // Walk from the base when it is on HEAD's first-parent line (a merge ref's first parent is the
+  // base), otherwise from HEAD: the base of a branch that was not merged yet is not on that line.
+  const baseIndex = base ? ancestry.findIndex((sha) => sameCommit(sha, base)) : -1
+  const start = baseIndex >= 0 ? baseIndex : 0
+  for (let i = start; i < ancestry.length; i++) {
+    const hits = at(ancestry[i])
+    if (hits.length === 0) continue
+    const sha = ancestry[i]
+    const distance = i - start
+    let reason: string
+    if (base && baseIndex >= 0) {
+      reason = `base commit ${short(base)} has no record; nearest first-parent ancestor ${short(sha)} (${plural(distance, 'commit')} before the base) has a record`
+    } else if (base) {
+      reason = `base commit ${short(base)} has no record and is not on HEAD's first-parent history; nearest first-parent ancestor ${short(sha)} (${plural(distance, 'commit')} before HEAD) has a record`
+    } else if (distance === 0) {
+      reason = `HEAD ${short(sha)} has a record`
+    } else {
+      reason = `nearest first-parent ancestor ${short(sha)} (${plural(distance, 'commit')} before HEAD) has a record`
+    }
+    return found(hits, hits[0].commit, 'ancestor', reason)
+  }
+
+  const searched = ancestry.length - start
+  const from = base && baseIndex >= 0 ? `base commit ${short(base)}` : 'HEAD'
+  const shallow = input.shallow
+    ? ' (the checkout is shallow: fetch more history, e.g. fetch-depth: 0, to search further)'
+    : ''
+  return none(
+    `none of the ${plural(usable.length, 'record')} is on ${from} or its first-parent ancestors (${plural(searched, 'commit')} searched)${shallow}${skippedNote}`
+  )
+}

@@ -1,0 +1,45 @@
+/** A power reading at a moment, seconds since the window opened. */
+export interface PowerSample {
+  t: number
+  watts: number
+}
+
+/**
+ * Trapezoidal integral of power over [from, to] in joules. Readings outside the window are used to
+ * interpolate its edges; the first and last readings are held flat towards the edges when the
+ * window extends past them (a sampler starts and stops a little apart from the command).
+ */
+export function integratePower(samples: readonly PowerSample[], from: number, to: number): number {
+  if (to <= from || samples.length === 0) return 0
+  const pts = [...samples].sort((a, b) => a.t - b.t)
+  const at = (t: number): number => {
+    if (t <= pts[0]!.t) return pts[0]!.watts
+    const last = pts[pts.length - 1]!
+    if (t >= last.t) return last.watts
+    let i = 1
+    while (pts[i]!.t < t) i++
+    const a = pts[i - 1]!
+    const b = pts[i]!
+    return a.watts + ((b.watts - a.watts) * (t - a.t)) / (b.t - a.t)
+  }
+  const inner = pts.filter((p) => p.t > from && p.t < to)
+  const knots: PowerSample[] = [{ t: from, watts: at(from) }, ...inner, { t: to, watts: at(to) }]
+  let joules = 0
+  for (let i = 1; i < knots.length; i++) {
+    const a = knots[i - 1]!
+    const b = knots[i]!
+    joules += ((a.watts + b.watts) / 2) * (b.t - a.t)
+  }
+  return joules
+}
+
+/**
+ * Difference between two readings of a counter that wraps at `range` (RAPL's max_energy_range_uj,
+ * NVML never wraps in practice). Assumes at most one wrap between readings, which the sampling
+ * interval guarantees.
+ */
+export function counterDelta(before: number, after: number, range: number | null): number {
+  if (after >= before) return after - before
+  if (range === null || range <= 0) return 0
+  return range - before + after
+}

@@ -1,0 +1,222 @@
+// Cross-hardware normalisation: the energy a measured job would have taken on the reference host.
+// Every candidate model is fitted on the workloads both calibrations share, the one with the
+// smallest leave-one-out error wins, and the 80% interval comes from its leave-one-out residuals.
+import { UsageError } from '../errors.js'
+import type { Calibration, Normalization } from '../types.js'
+import {
+  MODEL_NAMES,
+  computeLooResiduals,
+  fitModel,
+  hasFeatures,
+  median,
+  multivariateKeys
+} from './models.js'
+import type { Features, FitOptions, ModelName, TrainingPoint } from './models.js'
+import type { CalibrationPointInput, MeasurementInput } from './validate.js'
+
+/** One-sided 90% Student t quantiles by degrees of freedom, for intervals from very few points. */
+const T90 = [Infinity, 3.078, 1.886, 1.638, 1.533, 1.476, 1.44, 1.415, 1.397, 1.383]
+const Z90 = 1.2816
+export const INTERVAL_LEVEL = 0.8
+
+export interface NormalizeOptions {
+  /** force one model instead of choosing by leave-one-out error */
+  model?: ModelName
+  /** the single-ratio model's baseline workload (DCASE: the organisers' baseline system) */
+  baseline?: string
+}
+
+export interface CandidateScore {
+  model: ModelName
+  /** median |relative error| over leave-one-out predictions */
+  looError: number
+  /** mean |ln error|: the selection criterion (steadier than a median of five or six) */
+  looMeanAbsLog: number
+}
+
+export interface NormalizationResult extends Normalization {
+  energyJ: number
+  /** predicted E_reference / E_local for this measurement */
+  ratio: number
+  method: 'estimate'
+  candidates: CandidateScore[]
+  notices: string[]
+}
+
+/** Fewer than two shared workloads, or a model asked for without its inputs. */
+export class NormalizationError extends UsageError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'NormalizationError'
+  }
+}
+
+function featuresOfPoint(local: CalibrationPointInput, ref: CalibrationPointInput): Features {
+  const params = local.params ?? ref.params
+  const flops = local.flops ?? ref.flops
+  return {
+    logPower: Math.log(local.meanPowerW),
+    logParams: params === undefined ? null : Math.log(params),
+    logFlopRate: flops === undefined ? null : Math.log(flops / local.durationS)
+  }
+}
+
+/** Device kind whose mean power the local calibration recorded. */
+export function powerKindOf(local: Calibration): 'gpu' | 'cpu' {
+  return local.powerOf ?? (local.host.gpus.length > 0 ? 'gpu' : 'cpu')
+}
+
+/**
+ * Features of the measurement on the local host. Power is the sum over the devices of the
+ * calibrated kind, the same quantity a multi-device calibration point records; on one host
+ * ln(power) differs from ln(power fraction) by a constant, so every model is unchanged by it
+ * and no power limit is needed.
+ */
+export function featuresOfMeasurement(
+  local: Calibration,
+  m: MeasurementInput,
+  notices: string[]
+): Features {
+  const kind = powerKindOf(local)
+  const devices = m.components.filter((c) => c.kind === kind)
+  const powers = devices.map(
+    (c) => c.meanPowerW ?? (c.energyJ === null ? null : c.energyJ / m.durationS)
+  )
+  let logPower: number | null = null
+  if (devices.length === 0 || powers.some((p) => p === null)) {
+    notices.push(`the measurement has no ${kind} component with meanPowerW or energyJ`)
+  } else {
+    const total = (powers as number[]).reduce((a, b) => a + b, 0)
+    if (total > 0) logPower = Math.log(total)
+    else notices.push(`the measurement's ${kind} mean power is 0 W`)
+  }
+  let flops = m.metrics.flops
+  if (flops === undefined && m.metrics.macs !== undefined) {
+    flops = 2 * m.metrics.macs
+    notices.push('flops taken as 2 × macs (one multiply-add is two operations)')
+  }
+  return {
+    logPower,
+    logParams: m.metrics.params === undefined ? null : Math.log(m.metrics.params),
+    logFlopRate: flops === undefined ? null : Math.log(flops / m.durationS)
+  }
+}
+
+/** Local and reference points of the workloads both calibrations contain, in local order. */
+export function findSharedPoints(
+  local: Calibration,
+  reference: Calibration
+): { local: CalibrationPointInput; reference: CalibrationPointInput }[] {
+  const byName = new Map(reference.points.map((p) => [p.workload, p as CalibrationPointInput]))
+  return local.points.flatMap((p) => {
+    const r = byName.get(p.workload)
+    return r ? [{ local: p as CalibrationPointInput, reference: r }] : []
+  })
+}
+
+function halfWidth(residuals: number[], noiseFloor: number): number {
+  const n = residuals.length
+  const abs = residuals.map(Math.abs).sort((a, b) => a - b)
+  const rank = Math.ceil((n + 1) * INTERVAL_LEVEL)
+  let h: number
+  if (rank <= n) {
+    // split-conformal rank: with n residuals the ceil((n+1)·0.8)-th smallest covers 80% of a new one
+    h = abs[rank - 1]
+  } else {
+    // too few points for a rank (n < 4): Student t on the residuals' root mean square
+    const rms = Math.sqrt(abs.reduce((s, r) => s + r * r, 0) / n)
+    h = (T90[Math.min(n - 1, T90.length - 1)] ?? Z90) * rms * Math.sqrt(1 + 1 / n)
+  }
+  return Math.max(h, noiseFloor)
+}
+
+function describeReference(reference: Calibration): string {
+  const gpus = reference.host.gpus.map((g) => g.name).join(', ')
+  const what = gpus || reference.host.cpu || 'reference host'
+  return reference.host.fingerprint ? `${what} (${reference.host.fingerprint})` : what
+}
+
+/** The pure core behind `joulegate normalize`: one measurement, two calibrations. */
+export function normalizeMeasurement(
+  local: Calibration,
+  reference: Calibration,
+  measurement: MeasurementInput,
+  options: NormalizeOptions = {}
+): NormalizationResult {
+  const shared = findSharedPoints(local, reference)
+  if (shared.length < 2)
+    throw new NormalizationError(
+      `the calibrations share ${shared.length} workload(s) (${shared.map((s) => s.local.workload).join(', ') || 'none'}); ` +
+        `at least 2 are needed. Local has: ${local.points.map((p) => p.workload).join(', ')}; ` +
+        `reference has: ${reference.points.map((p) => p.workload).join(', ')}`
+    )
+  if (options.baseline !== undefined && !shared.some((s) => s.local.workload === options.baseline))
+    throw new NormalizationError(
+      `--baseline "${options.baseline}" is not a shared workload; expected one of: ${shared.map((s) => s.local.workload).join(', ')}`
+    )
+  const points: TrainingPoint[] = shared.map((s) => ({
+    workload: s.local.workload,
+    features: featuresOfPoint(s.local, s.reference),
+    logRatio: Math.log(s.reference.energyJ / s.local.energyJ)
+  }))
+  const notices: string[] = []
+  const query = featuresOfMeasurement(local, measurement, notices)
+  const fitOptions: FitOptions = { keys: multivariateKeys(points, query) }
+  if (options.baseline !== undefined) fitOptions.baseline = options.baseline
+
+  let candidates: ModelName[]
+  if (options.model !== undefined) {
+    if (!hasFeatures(options.model, points, query))
+      throw new NormalizationError(
+        `model ${options.model} cannot be used: ${notices.join('; ') || 'the calibration points or the measurement lack the fields it needs (meanPowerW; flops or params for multivariate)'}`
+      )
+    candidates = [options.model]
+  } else {
+    // the single ratio is the baseline to beat, not a candidate: it is the geometric mean of one
+    // point, so it only wins leave-one-out by luck and then generalises worst
+    candidates = MODEL_NAMES.filter(
+      (m) =>
+        m !== 'single-ratio' &&
+        hasFeatures(m, points, query) &&
+        (m !== 'multivariate' || points.length >= 5)
+    )
+    const skipped = MODEL_NAMES.filter((m) => m !== 'single-ratio' && !candidates.includes(m))
+    if (skipped.includes('log-log'))
+      notices.push(
+        `models that need power (${skipped.join(', ')}) were skipped; chose among ${candidates.join(', ')}`
+      )
+  }
+  const scores = candidates.map((model) => {
+    const residuals = computeLooResiduals(model, points, fitOptions)
+    return {
+      model,
+      residuals,
+      looError: median(residuals.map((r) => Math.abs(Math.expm1(r)))),
+      looMeanAbsLog: residuals.reduce((s, r) => s + Math.abs(r), 0) / residuals.length
+    }
+  })
+  // first minimum wins, so ties go to the simpler model (MODEL_NAMES is ordered by complexity)
+  const best = scores.reduce((a, b) => (b.looMeanAbsLog < a.looMeanAbsLog - 1e-12 ? b : a))
+  const logRatio = fitModel(best.model, points, fitOptions)(query)
+  const normalizedEnergyJ = measurement.energyJ * Math.exp(logRatio)
+  const cvs = shared.map((s) => (s.local.cv ?? 0) ** 2 + (s.reference.cv ?? 0) ** 2)
+  const noiseFloor = Z90 * Math.sqrt(cvs.reduce((a, b) => a + b, 0) / cvs.length)
+  const h = halfWidth(best.residuals, noiseFloor)
+  return {
+    normalizedEnergyJ,
+    interval: [normalizedEnergyJ * Math.exp(-h), normalizedEnergyJ * Math.exp(h)],
+    model: best.model,
+    looError: best.looError,
+    pointsUsed: points.map((p) => p.workload),
+    reference: describeReference(reference),
+    energyJ: measurement.energyJ,
+    ratio: Math.exp(logRatio),
+    method: 'estimate',
+    candidates: scores.map(({ model, looError, looMeanAbsLog }) => ({
+      model,
+      looError,
+      looMeanAbsLog
+    })),
+    notices
+  }
+}

@@ -1,0 +1,177 @@
+// Pure parsing of nvidia-smi output and CUDA_VISIBLE_DEVICES selection.
+
+export interface NvidiaGpuInfo {
+  /** nvidia-smi's index: GPUs ordered by PCI bus id */
+  index: number
+  uuid: string
+  busId: string
+  name: string
+  powerLimitW: number | null
+  driver: string | null
+}
+
+/** Power fields in order of preference for integration: instant readings first (Ampere+ `power.draw` is a 1 s average). */
+export const POWER_FIELDS = ['power.draw.instant', 'power.draw', 'power.draw.average'] as const
+export const LIMIT_FIELDS = ['enforced.power.limit', 'power.limit'] as const
+
+/** Field names listed by `nvidia-smi --help-query-gpu` (`"name" or "gpu_name"` lines give both). */
+export function parseHelpQueryGpu(text: string): Set<string> {
+  const fields = new Set<string>()
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.startsWith('"')) continue
+    for (const m of line.matchAll(/"([A-Za-z0-9_.\-[\]]+)"/g)) fields.add(m[1]!)
+  }
+  return fields
+}
+
+export function choosePowerField(fields: ReadonlySet<string>): string | null {
+  return POWER_FIELDS.find((f) => fields.has(f)) ?? null
+}
+
+export function chooseLimitField(fields: ReadonlySet<string>): string | null {
+  return LIMIT_FIELDS.find((f) => fields.has(f)) ?? null
+}
+
+/**
+ * A numeric cell, with or without units ("251.37 W", "251.37"); null for nvidia-smi's
+ * placeholders ([N/A], [Not Supported], [Unknown Error], [Insufficient Permissions], N/A).
+ */
+export function parseNvidiaNumber(raw: string | undefined): number | null {
+  if (raw === undefined) return null
+  const t = raw.trim()
+  if (t === '' || t.startsWith('[') || t === 'N/A') return null
+  const m = /^(-?\d+(?:\.\d+)?)(?:\s*[A-Za-z%]+)?$/.exec(t)
+  return m ? Number(m[1]) : null
+}
+
+/** Header cell to field name: `power.draw [W]` -> `power.draw`. */
+export function parseHeaderCell(cell: string): string {
+  return cell.trim().replace(/\s*\[[^\]]*\]$/, '')
+}
+
+/**
+ * Splits one CSV line into `count` cells. The last cell keeps any commas, so the GPU name (which
+ * may contain commas) is queried last.
+ */
+export function splitCsvLine(line: string, count: number): string[] | null {
+  const cells: string[] = []
+  let from = 0
+  for (let i = 0; i < count - 1; i++) {
+    const comma = line.indexOf(',', from)
+    if (comma < 0) return null
+    cells.push(line.slice(from, comma).trim())
+    from = comma + 1
+  }
+  cells.push(line.slice(from).trim())
+  return cells
+}
+
+/**
+ * Parses the probe's `--query-gpu=<fields> --format=csv` answer (a header with units, then one
+ * line per GPU). Fields read: index, uuid, pci.bus_id, name, driver_version and a power limit.
+ */
+export function parseGpuListCsv(text: string): NvidiaGpuInfo[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '')
+  if (lines.length === 0) return []
+  const header = splitCsvLine(lines[0]!, lines[0]!.split(',').length)!.map(parseHeaderCell)
+  const col = (name: string): number => header.indexOf(name)
+  const nameCol = col('name') >= 0 ? col('name') : col('gpu_name')
+  const limitCol = LIMIT_FIELDS.map(col).find((i) => i >= 0) ?? -1
+  const gpus: NvidiaGpuInfo[] = []
+  for (const line of lines.slice(1)) {
+    const cells = splitCsvLine(line, header.length)
+    if (!cells) continue
+    const index = Number(cells[col('index')])
+    if (!Number.isInteger(index)) continue
+    const driver = col('driver_version') >= 0 ? cells[col('driver_version')]! : null
+    gpus.push({
+      index,
+      uuid: cells[col('uuid')] ?? '',
+      busId: cells[col('pci.bus_id')] ?? '',
+      name: nameCol >= 0 ? cells[nameCol]! : 'NVIDIA GPU',
+      powerLimitW: limitCol >= 0 ? parseNvidiaNumber(cells[limitCol]) : null,
+      driver: driver === null || driver.startsWith('[') ? null : driver
+    })
+  }
+  return gpus
+}
+
+/** MIG device UUID -> parent GPU UUID, from `nvidia-smi -L`. */
+export function parseMigParents(listText: string): Map<string, string> {
+  const parents = new Map<string, string>()
+  let parent: string | null = null
+  for (const line of listText.split(/\r?\n/)) {
+    const gpu = /^GPU \d+:.*\(UUID: (GPU-[^)]+)\)/.exec(line)
+    if (gpu) parent = gpu[1]!
+    const mig = /^\s+MIG .*\(UUID: (MIG-[^)]+)\)/.exec(line)
+    if (mig && parent !== null) parents.set(mig[1]!, parent)
+  }
+  return parents
+}
+
+export interface GpuSelection {
+  selected: NvidiaGpuInfo[]
+  notes: string[]
+  /** parent GPU uuid -> the MIG entries of CUDA_VISIBLE_DEVICES that live on it */
+  migOnParent: Map<string, string[]>
+}
+
+/**
+ * The GPUs a CUDA program would see. CUDA_VISIBLE_DEVICES holds indices, `GPU-` UUIDs (a unique
+ * prefix is enough) or MIG entries (`MIG-<uuid>` or the older `MIG-GPU-<uuid>/<gi>/<ci>`);
+ * like CUDA, enumeration stops at the first entry that matches nothing. Indices are taken in
+ * nvidia-smi's PCI bus order, which is CUDA's order under CUDA_DEVICE_ORDER=PCI_BUS_ID and, on a
+ * host whose GPUs are all the same model, under the default FASTEST_FIRST too.
+ */
+export function selectVisibleGpus(
+  gpus: readonly NvidiaGpuInfo[],
+  cudaVisibleDevices: string | undefined,
+  migParents: ReadonlyMap<string, string> = new Map(),
+  cudaDeviceOrder?: string
+): GpuSelection {
+  const notes: string[] = []
+  const migOnParent = new Map<string, string[]>()
+  if (cudaVisibleDevices === undefined) return { selected: [...gpus], notes, migOnParent }
+  const chosen: NvidiaGpuInfo[] = []
+  const add = (gpu: NvidiaGpuInfo): void => {
+    if (!chosen.includes(gpu)) chosen.push(gpu)
+  }
+  let usedIndices = false
+  const tokens = cudaVisibleDevices.split(',').map((t) => t.trim())
+  for (const token of tokens) {
+    let gpu: NvidiaGpuInfo | undefined
+    if (/^\d+$/.test(token)) {
+      usedIndices = true
+      gpu = gpus[Number(token)]
+    } else if (token.startsWith('GPU-')) {
+      const matches = gpus.filter((g) => g.uuid.startsWith(token))
+      gpu = matches.length === 1 ? matches[0] : undefined
+    } else if (token.startsWith('MIG-')) {
+      const legacy = /^MIG-(GPU-[0-9a-fA-F-]+)\//.exec(token)
+      const parent = legacy ? legacy[1]! : migParents.get(token)
+      gpu = parent === undefined ? undefined : gpus.find((g) => g.uuid === parent)
+      if (gpu) migOnParent.set(gpu.uuid, [...(migOnParent.get(gpu.uuid) ?? []), token])
+    }
+    if (gpu === undefined) {
+      if (token !== '') {
+        notes.push(
+          `CUDA_VISIBLE_DEVICES entry "${token}" matches no GPU; like CUDA, it and the entries after it are ignored`
+        )
+      }
+      break
+    }
+    add(gpu)
+  }
+  const models = new Set(gpus.map((g) => g.name))
+  if (usedIndices && models.size > 1 && cudaDeviceOrder !== 'PCI_BUS_ID') {
+    notes.push(
+      'CUDA_VISIBLE_DEVICES uses indices on a host with different GPU models: they are read in PCI bus order (nvidia-smi), while CUDA orders FASTEST_FIRST unless CUDA_DEVICE_ORDER=PCI_BUS_ID; set it, or use GPU UUIDs'
+    )
+  }
+  for (const [parent, migs] of migOnParent) {
+    notes.push(
+      `MIG: ${migs.join(', ')} run on GPU ${parent}; its power and energy are measured for the whole GPU (MIG slices have no meter of their own)`
+    )
+  }
+  return { selected: chosen, notes, migOnParent }
+}

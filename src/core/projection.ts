@@ -1,0 +1,207 @@
+// Project a full training's energy from a short run of the same training (its first epochs or steps).
+// carbontracker multiplies the mean of the observed epochs by the planned count; this counts a first
+// epoch that stands out (compilation, data caching, cuDNN autotuning happen once) only once, estimates
+// the steady per-epoch energy with an outlier-resistant mean, and gives a Student-t interval.
+import { median, medianAbsoluteDeviation } from 'simple-statistics'
+import { UsageError, describeBadValue } from './errors.js'
+import type { ProgressPoint } from './types.js'
+
+export interface UnitEnergy {
+  /** the epoch (or step) number reported by the metric line that closed it */
+  index: number
+  energyJ: number
+  durationS: number
+}
+
+export interface Projection {
+  unit: 'epoch' | 'step'
+  observed: number
+  planned: number
+  /** warm-up: the first unit stood out and is counted once as measured, the rest at the steady rate */
+  method: 'warm-up + robust mean' | 'robust mean'
+  firstJ: number
+  /** the steady energy of one unit: mean after clipping to median ± 3 robust sd */
+  perUnitJ: number
+  projectedJ: number
+  /** central interval at `level`, from the dispersion of the observed units */
+  interval: [number, number]
+  level: number
+  /** where the dispersion came from: the observed units, or the floor when they were too few or too alike */
+  dispersion: 'observed' | 'floor'
+  /** carbontracker's linear extrapolation, for comparison: mean of all observed units × planned */
+  linearJ: number
+  budget: { projectedKwh: number; status: 'under' | 'over' | 'straddles' } | null
+}
+
+export interface ProjectionOptions {
+  /** cap on the projected energy (budget `projected-kwh`) */
+  projectedKwh?: number | null
+  /** central interval level, default 0.8 */
+  level?: number
+  /** smallest relative standard deviation of one unit's energy; 0.02 by default (not measured: a floor) */
+  minRelativeSd?: number
+}
+
+const J_PER_KWH = 3.6e6
+// MAD -> standard deviation for normal data
+const MAD_TO_SD = 1.4826
+
+/** The energy of each completed unit (epoch, else step) from cumulative progress stamps. */
+export function deriveUnitEnergies(progress: readonly ProgressPoint[]): {
+  unit: 'epoch' | 'step'
+  units: UnitEnergy[]
+} {
+  const unit = progress.some((p) => typeof p.values.epoch === 'number') ? 'epoch' : 'step'
+  const closing = new Map<number, ProgressPoint>()
+  // several lines may report the same epoch (train loss, then validation): the last one closes it
+  for (const p of progress) {
+    const v = p.values[unit]
+    if (typeof v === 'number' && Number.isFinite(v)) closing.set(v, p)
+  }
+  const ordered = [...closing.entries()].sort((a, b) => a[0] - b[0])
+  let prevJ = 0
+  let prevS = 0
+  return {
+    unit,
+    units: ordered.map(([index, p]) => {
+      const u = { index, energyJ: p.energyJ - prevJ, durationS: p.elapsedS - prevS }
+      prevJ = p.energyJ
+      prevS = p.elapsedS
+      return u
+    })
+  }
+}
+
+/** The standard normal quantile, by Acklam's rational approximation (relative error < 1.2e-9);
+ * simple-statistics' probit is off by 4e-4 at 0.9, enough to show in a printed interval. */
+export function normalQuantile(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239
+  ]
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572
+  ]
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+    4.374664141464968, 2.938163982698783
+  ]
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416]
+  const tail = (q: number): number =>
+    (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+    ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)))
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)))
+  const q = p - 0.5
+  const r = q * q
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  )
+}
+
+/** Student's t quantile: exact for 1 and 2 degrees of freedom, Cornish–Fisher expansion above (error < 1e-3 at 3). */
+export function studentQuantile(p: number, df: number): number {
+  if (df === 1) return Math.tan(Math.PI * (p - 0.5))
+  if (df === 2) return (2 * p - 1) / Math.sqrt(2 * p * (1 - p))
+  const z = normalQuantile(p)
+  const g1 = (z ** 3 + z) / 4
+  const g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96
+  const g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384
+  const g4 = (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160
+  return z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4
+}
+
+/** Robust location and scale: the mean after clipping to median ± 3 robust sd (a Huber-style mean). */
+function estimateRate(units: readonly number[]): { rate: number; sd: number } {
+  const med = median([...units])
+  const sd = units.length >= 2 ? MAD_TO_SD * medianAbsoluteDeviation([...units]) : 0
+  const clipped = units.map((u) => Math.min(med + 3 * sd, Math.max(med - 3 * sd, u)))
+  return { rate: clipped.reduce((a, b) => a + b, 0) / clipped.length, sd }
+}
+
+export function projectEnergy(
+  unitEnergiesJ: readonly number[],
+  planned: number,
+  options: ProjectionOptions & { unit?: 'epoch' | 'step' } = {}
+): Projection {
+  const n = unitEnergiesJ.length
+  if (n === 0)
+    throw new UsageError(describeBadValue('progress', [], 'at least one completed epoch or step'))
+  if (!Number.isInteger(planned) || planned < 1) {
+    throw new UsageError(
+      describeBadValue('planned', planned, 'a whole number of epochs or steps >= 1')
+    )
+  }
+  const level = options.level ?? 0.8
+  const floor = options.minRelativeSd ?? 0.02
+  const first = unitEnergiesJ[0]!
+  const later = unitEnergiesJ.slice(1)
+  const linearJ = (unitEnergiesJ.reduce((s, e) => s + e, 0) / n) * planned
+  // the first unit is a warm-up only when it stands out from the others: above their level by
+  // 3 robust sd and by at least 10%; otherwise it is an ordinary unit and pooling it helps
+  const laterFit = later.length > 0 ? estimateRate(later) : null
+  const warmup =
+    laterFit !== null && first > laterFit.rate + Math.max(3 * laterFit.sd, 0.1 * laterFit.rate)
+  const pooled = warmup ? later : [...unitEnergiesJ]
+  const fit = estimateRate(pooled)
+  const m = pooled.length
+  const floorSd = floor * fit.rate
+  const sd = Math.max(fit.sd, floorSd)
+  const remaining = warmup ? planned - 1 : planned
+  const projectedJ = warmup
+    ? planned === 1
+      ? first
+      : first + remaining * fit.rate
+    : planned * fit.rate
+  // two parts: the unknown steady rate (its standard error, times every remaining unit) and the
+  // scatter of the remaining units around it (grows only with their square root)
+  const rateSe = sd / Math.sqrt(m)
+  const totalSd = Math.sqrt((remaining * rateSe) ** 2 + remaining * sd ** 2)
+  // Student's t for the few units a short run gives; with one unit there is no dispersion to scale
+  const q = 0.5 + level / 2
+  const z = m >= 2 ? studentQuantile(q, m - 1) : normalQuantile(q)
+  const low = Math.max(warmup ? first : 0, projectedJ - z * totalSd)
+  const interval: [number, number] = [low, projectedJ + z * totalSd]
+  const cap = options.projectedKwh ?? null
+  const budget =
+    cap === null
+      ? null
+      : {
+          projectedKwh: cap,
+          status:
+            interval[1] / J_PER_KWH <= cap
+              ? ('under' as const)
+              : interval[0] / J_PER_KWH > cap
+                ? ('over' as const)
+                : ('straddles' as const)
+        }
+  return {
+    unit: options.unit ?? 'epoch',
+    observed: n,
+    planned,
+    method: warmup ? 'warm-up + robust mean' : 'robust mean',
+    firstJ: first,
+    perUnitJ: fit.rate,
+    projectedJ,
+    interval,
+    level,
+    dispersion: m >= 2 && fit.sd >= floorSd ? 'observed' : 'floor',
+    linearJ,
+    budget
+  }
+}
+
+/** From a measurement's progress straight to a projection. */
+export function projectFromProgress(
+  progress: readonly ProgressPoint[],
+  planned: number,
+  options: ProjectionOptions = {}
+): Projection {
+  const { unit, units } = deriveUnitEnergies(progress)
+  return projectEnergy(
+    units.map((u) => u.energyJ),
+    planned,
+    { ...options, unit }
+  )
+}

@@ -1,0 +1,50 @@
+// Number formatting shared by the verdict's explanations and the report, so both read the same.
+
+export const JOULES_PER_KWH = 3.6e6
+
+export const toKwh = (joules: number): number => joules / JOULES_PER_KWH
+
+/** Three significant figures without exponent noise for the magnitudes a training run has. */
+export function formatSig(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x)
+  if (x === 0) return '0'
+  const abs = Math.abs(x)
+  if (abs >= 1e6 || abs < 1e-4) return x.toExponential(digits - 1)
+  return String(Number(x.toPrecision(digits)))
+}
+
+export const formatKwh = (kwh: number): string => `${formatSig(kwh)} kWh`
+
+export function formatPercent(fraction: number, digits = 1): string {
+  const v = fraction * 100
+  const s = Math.abs(v).toFixed(digits)
+  if (Number(s) === 0) return `${(0).toFixed(digits)}%`
+  return `${v > 0 ? '+' : '−'}${s}%`
+}
+
+export function formatInterval(iv: readonly [number, number], fmt: (x: number) => string): string {
+  return `${fmt(iv[0])} to ${fmt(iv[1])}`
+}
+
+export function formatDuration(s: number): string {
+  if (s < 120) return `${formatSig(s)} s`
+  if (s < 7200) return `${formatSig(s / 60)} min`
+  return `${formatSig(s / 3600)} h`
+}
+
+export const formatGrams = (g: number): string => `${formatSig(g)} gCO2e`
+
+/** Large counts (params, MACs, FLOPs) with an SI suffix. */
+export function formatCount(x: number): string {
+  const abs = Math.abs(x)
+  for (const [f, s] of [
+    [1e15, 'P'],
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k']
+  ] as const) {
+    if (abs >= f) return `${formatSig(x / f)}${s}`
+  }
+  return formatSig(x)
+}

@@ -1,0 +1,103 @@
+// The markdown report: a pure function of the judgement (and the recent history for charts).
+import { escapeMarkdown as esc } from '../escape-markdown.js'
+import type { HistoryRecord, Verdict } from '../types.js'
+import type { Judgement } from '../verdict.js'
+import { renderCharts } from './report-charts.js'
+import {
+  renderComparisonTable,
+  renderNotes,
+  renderProvenance,
+  renderRulesTable
+} from './report-tables.js'
+
+export const REPORT_MAX_CHARS = 60_000
+
+export interface ReportOptions {
+  /** series name for the sticky-comment marker `<!-- joulegate:NAME -->`; null: no marker */
+  marker: string | null
+  /** recent history of the series, oldest first, for the charts */
+  history?: readonly HistoryRecord[]
+  maxChars?: number
+}
+
+const ICON: Record<Verdict, string> = {
+  pass: '✅',
+  fail: '❌',
+  inconclusive: '⚠️',
+  'no-baseline': 'ℹ️'
+}
+
+export function renderHeadline(j: Judgement): string {
+  const series = j.input.series ? ` (${esc(j.input.series)})` : ''
+  return `${ICON[j.verdict]} **joulegate${series}: ${j.verdict}**: ${esc(j.headline)}`
+}
+
+/** The marker is HTML-comment text: keep it to the characters a series name may have. */
+export function formatMarker(name: string): string {
+  return `<!-- joulegate:${name.replace(/[^A-Za-z0-9._-]/g, '_')} -->`
+}
+
+const TRUNCATION_NOTE = (dropped: number): string =>
+  `\n\n> **Report truncated:** ${dropped} characters were left out to stay under the comment size limit.`
+
+/**
+ * Keeps whole sections while they fit, cuts the first one that does not at a line boundary (closing
+ * an open <details>), and says so visibly.
+ */
+export function fitToLimit(sections: readonly string[], max: number): string {
+  const full = sections.join('\n\n')
+  if (full.length <= max) return full
+  const budget = max - TRUNCATION_NOTE(full.length).length - '\n</details>'.length
+  let out = ''
+  for (const section of sections) {
+    const next = out === '' ? section : `${out}\n\n${section}`
+    if (next.length <= budget) {
+      out = next
+      continue
+    }
+    const lines = section.split('\n')
+    let partial = out === '' ? '' : `${out}\n\n`
+    for (const line of lines) {
+      if (partial.length + line.length + 1 > budget) break
+      partial += `${line}\n`
+    }
+    out = partial.trimEnd()
+    break
+  }
+  const opened = (out.match(/<details>/g) ?? []).length - (out.match(/<\/details>/g) ?? []).length
+  if (opened > 0) out += '\n</details>'
+  return out + TRUNCATION_NOTE(full.length - out.length)
+}
+
+export function renderReport(j: Judgement, options: ReportOptions): string {
+  const sections: string[] = []
+  if (options.marker !== null) sections.push(formatMarker(options.marker))
+  sections.push(renderHeadline(j))
+  sections.push(renderComparisonTable(j))
+  sections.push(
+    `**Rules checked** (budget ${esc(j.input.budget.source)})\n\n${renderRulesTable(j)}`
+  )
+  sections.push(`**Provenance**\n\n${renderProvenance(j)}`)
+  const notes = renderNotes(j)
+  if (notes) sections.push(`**Notes**\n\n${notes}`)
+  const charts = renderCharts(options.history ?? [], j)
+  if (charts) sections.push(charts)
+  // the marker and headline share the top lines: the marker must be the very first line
+  const [first, ...rest] = sections
+  const body = options.marker !== null ? [`${first}\n${rest[0]}`, ...rest.slice(1)] : sections
+  return fitToLimit(body, options.maxChars ?? REPORT_MAX_CHARS)
+}
+
+/** A few plain lines for the terminal: verdict, the deciding figure, then each rule. */
+export function formatTerminalSummary(j: Judgement): string {
+  const lines = [
+    `joulegate${j.input.series ? ` (${j.input.series})` : ''}: ${j.verdict.toUpperCase()}: ${j.headline}`
+  ]
+  for (const r of j.rules) {
+    const name = r.subject ? `${r.rule} (${r.subject})` : r.rule
+    const tag = r.supersededBy ? `${r.status}, superseded by ${r.supersededBy}` : r.status
+    lines.push(`  ${name}: ${tag}; ${r.actual} (limit ${r.limit})`)
+  }
+  if (j.rules.length === 0) lines.push('  no budget rules set')
+  return lines.join('\n')
+}

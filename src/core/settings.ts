@@ -1,0 +1,217 @@
+// The one place where flags (CLI) and inputs (action) become a typed, validated Settings object.
+// Names are the action's input names (contract); the CLI maps its flags onto the same names.
+import { UsageError, describeBadValue } from './errors.js'
+
+export const INPUTS = {
+  mode: 'mode',
+  command: 'command',
+  name: 'name',
+  repeat: 'repeat',
+  budgetFile: 'budget-file',
+  githubToken: 'github-token',
+  comment: 'comment',
+  dataBranch: 'data-branch',
+  failOnBudget: 'fail-on-budget',
+  idleSeconds: 'idle-seconds',
+  carbonIntensity: 'carbon-intensity',
+  pue: 'pue',
+  workingDirectory: 'working-directory',
+  resultFile: 'result-file',
+  intervalMs: 'interval-ms',
+  store: 'store',
+  record: 'record',
+  reportFile: 'report-file',
+  out: 'out',
+  trustedCode: 'trusted-code',
+  commentAuthor: 'comment-author',
+  calibration: 'calibration',
+  referenceCalibration: 'reference-calibration'
+} as const
+
+export type InputName = (typeof INPUTS)[keyof typeof INPUTS]
+/** Raw strings as they arrive (action inputs, or CLI flags mapped to input names); '' means unset. */
+export type RawSettings = Partial<Record<InputName, string>>
+
+export const MODES = ['check', 'record', 'calibrate', 'report'] as const
+export type Mode = (typeof MODES)[number]
+
+export interface Settings {
+  mode: Mode
+  command: string | null
+  name: string
+  repeat: number
+  budgetFile: string
+  githubToken: string | null
+  comment: 'always' | 'never'
+  dataBranch: string
+  failOnBudget: boolean
+  idleSeconds: number
+  /** gCO2e/kWh, or an ISO 3166 alpha-2/alpha-3 country code; null: world average */
+  carbonIntensity: number | string | null
+  pue: number
+  workingDirectory: string | null
+  resultFile: string | null
+  intervalMs: number
+  store: string | null
+  record: boolean
+  reportFile: string | null
+  out: string | null
+  trustedCode: boolean
+  commentAuthor: string | null
+  calibration: string | null
+  referenceCalibration: string | null
+}
+
+export const DEFAULTS = {
+  mode: 'check',
+  name: 'default',
+  repeat: 1,
+  budgetFile: '.github/joulegate.yml',
+  comment: 'always',
+  dataBranch: 'joulegate-data',
+  failOnBudget: true,
+  idleSeconds: 10,
+  pue: 1.0,
+  intervalMs: 100
+} as const
+
+const get = (raw: RawSettings, name: InputName): string | null => {
+  const v = raw[name]
+  return v === undefined || v.trim() === '' ? null : v.trim()
+}
+
+export function parseIntegerSetting(
+  name: string,
+  value: string | null,
+  fallback: number,
+  min: number,
+  max: number
+): number {
+  if (value === null) return fallback
+  if (!/^[+]?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(describeBadValue(name, value, `a whole number from ${min} to ${max}`))
+  }
+  return Number(value)
+}
+
+export function parseNumberSetting(
+  name: string,
+  value: string | null,
+  fallback: number,
+  min: number,
+  max: number
+): number {
+  if (value === null) return fallback
+  const n = Number(value)
+  if (
+    !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) ||
+    !Number.isFinite(n) ||
+    n < min ||
+    n > max
+  ) {
+    throw new UsageError(describeBadValue(name, value, `a number from ${min} to ${max}`))
+  }
+  return n
+}
+
+export function parseBooleanSetting(
+  name: string,
+  value: string | null,
+  fallback: boolean
+): boolean {
+  if (value === null) return fallback
+  const v = value.toLowerCase()
+  if (['true', 'yes', '1', 'on'].includes(v)) return true
+  if (['false', 'no', '0', 'off'].includes(v)) return false
+  throw new UsageError(describeBadValue(name, value, 'true or false'))
+}
+
+function parseChoice<T extends string>(
+  name: string,
+  value: string | null,
+  choices: readonly T[],
+  fallback: T
+): T {
+  if (value === null) return fallback
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new UsageError(describeBadValue(name, value, `one of ${choices.join(', ')}`))
+  }
+  return value as T
+}
+
+function parseCarbonIntensity(name: string, value: string | null): number | string | null {
+  if (value === null) return null
+  if (/^[A-Za-z]{2,3}$/.test(value)) return value.toUpperCase()
+  return parseNumberSetting(name, value, 0, 0, 5000)
+}
+
+function parseSeriesName(name: string, value: string | null): string {
+  if (value === null) return DEFAULTS.name
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value)) {
+    throw new UsageError(
+      describeBadValue(
+        name,
+        value,
+        'letters, digits, ".", "_" or "-" (at most 100, not starting with a dot or dash)'
+      )
+    )
+  }
+  return value
+}
+
+/** Validates every raw value; the first bad one throws a UsageError naming input, value and expectation. */
+export function parseSettings(
+  raw: RawSettings,
+  labels: Partial<Record<InputName, string>> = {}
+): Settings {
+  const n = (name: InputName): string => labels[name] ?? name
+  return {
+    mode: parseChoice(n(INPUTS.mode), get(raw, INPUTS.mode), MODES, DEFAULTS.mode),
+    command: get(raw, INPUTS.command),
+    name: parseSeriesName(n(INPUTS.name), get(raw, INPUTS.name)),
+    repeat: parseIntegerSetting(n(INPUTS.repeat), get(raw, INPUTS.repeat), DEFAULTS.repeat, 1, 100),
+    budgetFile: get(raw, INPUTS.budgetFile) ?? DEFAULTS.budgetFile,
+    githubToken: get(raw, INPUTS.githubToken),
+    comment: parseChoice(
+      n(INPUTS.comment),
+      get(raw, INPUTS.comment),
+      ['always', 'never'] as const,
+      DEFAULTS.comment
+    ),
+    dataBranch: get(raw, INPUTS.dataBranch) ?? DEFAULTS.dataBranch,
+    failOnBudget: parseBooleanSetting(
+      n(INPUTS.failOnBudget),
+      get(raw, INPUTS.failOnBudget),
+      DEFAULTS.failOnBudget
+    ),
+    idleSeconds: parseNumberSetting(
+      n(INPUTS.idleSeconds),
+      get(raw, INPUTS.idleSeconds),
+      DEFAULTS.idleSeconds,
+      0,
+      3600
+    ),
+    carbonIntensity: parseCarbonIntensity(
+      n(INPUTS.carbonIntensity),
+      get(raw, INPUTS.carbonIntensity)
+    ),
+    pue: parseNumberSetting(n(INPUTS.pue), get(raw, INPUTS.pue), DEFAULTS.pue, 1, 5),
+    workingDirectory: get(raw, INPUTS.workingDirectory),
+    resultFile: get(raw, INPUTS.resultFile),
+    intervalMs: parseIntegerSetting(
+      n(INPUTS.intervalMs),
+      get(raw, INPUTS.intervalMs),
+      DEFAULTS.intervalMs,
+      10,
+      60000
+    ),
+    store: get(raw, INPUTS.store),
+    record: parseBooleanSetting(n(INPUTS.record), get(raw, INPUTS.record), false),
+    reportFile: get(raw, INPUTS.reportFile),
+    out: get(raw, INPUTS.out),
+    trustedCode: parseBooleanSetting(n(INPUTS.trustedCode), get(raw, INPUTS.trustedCode), false),
+    commentAuthor: get(raw, INPUTS.commentAuthor),
+    calibration: get(raw, INPUTS.calibration),
+    referenceCalibration: get(raw, INPUTS.referenceCalibration)
+  }
+}

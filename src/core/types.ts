@@ -1,0 +1,144 @@
+// The data that flows through the pipeline. Field names marked "contract" are read by external
+// tools (see DESIGN.md) and must not be renamed.
+
+export const MEASUREMENT_SCHEMA = 'joulegate.measurement/v1' // contract
+export const CALIBRATION_SCHEMA = 'joulegate.calibration/v1' // contract
+export const RESULT_SCHEMA = 'joulegate.result/v1'
+
+export type ComponentKind = 'gpu' | 'cpu' | 'ram' | 'other'
+/** counter: hardware energy counter deltas; power-integration: sampled power integrated over time; estimate: a model, no sensor. */
+export type Method = 'counter' | 'power-integration' | 'estimate'
+
+export interface Component {
+  id: string // contract, e.g. gpu0, cpu0, ram
+  kind: ComponentKind // contract
+  name: string // contract
+  method: Method // contract
+  source: string // contract: nvml | nvidia-smi | rapl | amd-hwmon | estimate
+  energyJ: number // contract
+  meanPowerW: number | null
+  powerLimitW?: number | null
+  samples?: number
+  /** fraction of the window covered by readings (gaps from a restarted sampler lower it) */
+  coverage?: number
+  /** why this component carries a caveat (fallback taken, counter unreadable, ...) */
+  notes?: string[]
+  /** the estimate's model and coefficients, when method is estimate */
+  model?: string
+  uuid?: string
+  busId?: string
+}
+
+export interface ProgressPoint {
+  elapsedS: number
+  energyJ: number
+  values: Record<string, number | string | boolean | null>
+}
+
+export interface HostInfo {
+  fingerprint: string
+  cpu: string
+  gpus: string[]
+  driver?: string | null
+  cores?: number
+  memoryGB?: number
+  os?: string
+  hostname?: string
+}
+
+export interface RunSummary {
+  exitCode: number | null
+  signal: string | null
+  durationS: number
+  energyJ: number
+  netEnergyJ: number | null
+  interrupted: boolean
+}
+
+export interface RepeatStats {
+  n: number
+  meanJ: number
+  sdJ: number
+  cv: number
+  meanDurationS: number
+}
+
+export interface Measurement {
+  schema: typeof MEASUREMENT_SCHEMA
+  command: string
+  exitCode: number | null
+  signal?: string | null
+  interrupted?: boolean
+  startedAt: string
+  durationS: number
+  energyJ: number
+  idlePowerW: number | null
+  netEnergyJ: number | null
+  intervalMs?: number
+  components: Component[]
+  metrics: Record<string, number>
+  /** non-numeric final values (strings, booleans) the training script reported */
+  labels?: Record<string, string | boolean | null>
+  progress: ProgressPoint[]
+  metricErrors?: string[]
+  host: HostInfo
+  runs?: RunSummary[]
+  repeat?: RepeatStats
+  notices?: string[]
+}
+
+export interface CalibrationPoint {
+  workload: string
+  energyJ: number
+  durationS: number
+  meanPowerW: number
+  flops?: number
+  params?: number
+  runs?: number
+  cv?: number
+}
+
+export interface CalibrationHostGpu {
+  name: string
+  powerLimitW?: number | null
+}
+
+export interface Calibration {
+  schema: typeof CALIBRATION_SCHEMA
+  createdAt: string
+  host: { fingerprint: string; cpu: string; gpus: CalibrationHostGpu[]; driver?: string | null }
+  idlePowerW: number | null
+  points: CalibrationPoint[]
+  /** which device meanPowerW describes: the GPU when there is one, else the CPU */
+  powerOf?: 'gpu' | 'cpu'
+  notices?: string[]
+}
+
+/** A normalised energy: the energy the same work would take on the reference host. */
+export interface Normalization {
+  normalizedEnergyJ: number // contract
+  interval: [number, number] // contract: 80%
+  model: string // contract
+  looError: number // contract: leave-one-out median absolute relative error
+  pointsUsed: string[]
+  reference: string
+}
+
+export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'no-baseline' // contract (action output)
+
+/** One line of history/NAME.jsonl: a measured (and possibly normalised) run of a series at a commit. */
+export interface HistoryRecord {
+  schema: typeof RESULT_SCHEMA
+  series: string
+  commit: string | null
+  branch?: string | null
+  recordedAt: string
+  runner?: string | null
+  measurement: Measurement
+  normalization: Normalization | null
+  calibrationFingerprint?: string | null
+  /** the calibration's createdAt, so reports can say how old it was */
+  calibrationCreatedAt?: string | null
+}
+
+export const CHECK_RESULT_SCHEMA = 'joulegate.check-result/v1'

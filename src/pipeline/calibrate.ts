@@ -1,0 +1,122 @@
+// calibrate: warm-up, idle power, each workload `runs` times with a cooldown, one point per
+// workload with its coefficient of variation (the runner's noise floor), drift against the last one.
+import type { HistoryStore } from '../adapters/store.js'
+import { detectDrift, buildCalibrationPoint, type WorkloadRun } from '../core/normalize/index.js'
+import { CALIBRATION_SCHEMA, type Calibration, type Measurement } from '../core/types.js'
+import { readGpuInventory, probeSensors } from '../sensors/probe-sensors.js'
+import { measureCommand, measureIdlePower, type MeasureOptions } from './measure.js'
+import type { SuiteWorkload } from './reference-suite.js'
+import { readHostInventory } from '../adapters/host-inventory.js'
+import { readSensorEnv } from './sensor-env.js'
+
+export interface CalibrateOptions {
+  workloads: SuiteWorkload[]
+  runs: number
+  quick: boolean
+  cooldownS: number
+  idleS: number
+  intervalMs: number
+  env: NodeJS.ProcessEnv
+  cwd?: string
+  signal?: AbortSignal
+  log: (line: string) => void
+  store: HistoryStore | null
+}
+
+export interface CalibrateResult {
+  calibration: Calibration
+  warnings: string[]
+  interrupted: boolean
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+function deviceOf(m: Measurement, kind: 'gpu' | 'cpu'): { power: number; found: boolean } {
+  const parts = m.components.filter((c) => c.kind === kind && c.meanPowerW !== null)
+  return { power: parts.reduce((s, c) => s + (c.meanPowerW ?? 0), 0), found: parts.length > 0 }
+}
+
+export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResult> {
+  const sensorEnv = readSensorEnv(o.env, o.intervalMs)
+  const probe = await probeSensors(sensorEnv)
+  for (const n of probe.notices) o.log(`joulegate: ${n}`)
+  const inventory = await readGpuInventory(sensorEnv).catch(() => [])
+  const host = await readHostInventory(
+    inventory.map((g) => g.name),
+    inventory.find((g) => g.driver)?.driver ?? null
+  )
+  const powerOf: 'gpu' | 'cpu' = inventory.length > 0 ? 'gpu' : 'cpu'
+  const base: Omit<MeasureOptions, 'command'> = {
+    cwd: o.cwd,
+    env: o.env,
+    openSensors: async () => (await probeSensors(sensorEnv)).sensors,
+    readHost: async () => host,
+    idleS: 0,
+    repeat: 1,
+    intervalMs: o.intervalMs,
+    signal: o.signal,
+    log: o.log
+  }
+  const warm = o.workloads[0]?.quick
+  if (warm && !o.quick) {
+    o.log('joulegate: warm-up run (not recorded)')
+    await measureCommand({ ...base, command: warm })
+  }
+  const idlePowerW = await measureIdlePower({
+    ...base,
+    command: { argv: ['true'] },
+    idleS: o.idleS
+  })
+  const points = []
+  const notices = [...probe.notices]
+  let interrupted = false
+  for (const w of o.workloads) {
+    const runs: WorkloadRun[] = []
+    for (let i = 1; i <= o.runs && !o.signal?.aborted; i++) {
+      o.log(`joulegate: ${w.name} run ${i} of ${o.runs}`)
+      const m = await measureCommand({ ...base, command: o.quick && w.quick ? w.quick : w.command })
+      if (m.interrupted) {
+        interrupted = true
+        break
+      }
+      if (m.exitCode !== 0)
+        throw new Error(
+          `calibration workload ${w.name} failed with exit status ${m.exitCode ?? m.signal}; fix it or leave it out`
+        )
+      const device = deviceOf(m, powerOf)
+      const run: WorkloadRun = {
+        energyJ: m.energyJ,
+        durationS: m.durationS,
+        meanPowerW: device.found ? device.power : m.energyJ / m.durationS
+      }
+      if (m.metrics['flops']) run.flops = m.metrics['flops']
+      if (m.metrics['params']) run.params = m.metrics['params']
+      runs.push(run)
+      if (i < o.runs && o.cooldownS > 0) await sleep(o.cooldownS * 1000)
+    }
+    if (interrupted || o.signal?.aborted) break
+    points.push(buildCalibrationPoint(w.name, runs))
+  }
+  const calibration: Calibration = {
+    schema: CALIBRATION_SCHEMA,
+    createdAt: new Date().toISOString(),
+    host: {
+      fingerprint: host.fingerprint,
+      cpu: host.cpu,
+      gpus: inventory.map((g) => ({ name: g.name, powerLimitW: g.powerLimitW })),
+      driver: host.driver ?? null
+    },
+    idlePowerW,
+    points,
+    powerOf
+  }
+  if (probe.sensors.some((s) => s.source === 'estimate'))
+    notices.push(
+      'no energy sensor: this calibration is built from the estimate model and cannot normalise real measurements'
+    )
+  if (notices.length > 0) calibration.notices = notices
+  const previous = o.store ? await o.store.readCalibration(host.fingerprint) : null
+  const warnings = previous ? detectDrift(previous, calibration) : []
+  for (const w of warnings) o.log(`joulegate: drift: ${w}`)
+  return { calibration, warnings, interrupted }
+}

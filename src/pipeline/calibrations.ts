@@ -1,0 +1,102 @@
+// Finds the two calibrations normalisation needs (this runner's, the reference's) and applies
+// them. Missing calibration is not an error: the report then compares measured energy and says so.
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { HistoryStore } from '../adapters/store.js'
+import { UsageError } from '../core/errors.js'
+import { normalizeMeasurement, validateCalibration } from '../core/normalize/index.js'
+import type { Calibration, Measurement, Normalization } from '../core/types.js'
+
+export interface CalibrationSources {
+  cwd: string
+  /** --calibration / input `calibration`: this runner's calibration file, overriding the store */
+  localFile: string | null
+  /** --reference-calibration / input: the reference scale; null: none configured */
+  referenceFile: string | null
+  store: HistoryStore
+}
+
+export interface CalibrationPair {
+  local: Calibration | null
+  reference: Calibration | null
+  notes: string[]
+}
+
+export async function readCalibrationFile(
+  cwd: string,
+  file: string,
+  what: string
+): Promise<Calibration> {
+  const path = resolve(cwd, file)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(`${what}: cannot read ${file}: ${(error as Error).message}`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new UsageError(
+      `${what}: ${file} is not valid JSON (${(error as Error).message}); expected a joulegate.calibration/v1 file`
+    )
+  }
+  return validateCalibration(json, file)
+}
+
+export async function findCalibrations(
+  fingerprint: string,
+  sources: CalibrationSources
+): Promise<CalibrationPair> {
+  const notes: string[] = []
+  const local = sources.localFile
+    ? await readCalibrationFile(sources.cwd, sources.localFile, 'calibration')
+    : await sources.store.readCalibration(fingerprint)
+  const reference = sources.referenceFile
+    ? await readCalibrationFile(sources.cwd, sources.referenceFile, 'reference-calibration')
+    : null
+  if (!local)
+    notes.push(
+      `no calibration for this runner (fingerprint ${fingerprint}) in ${sources.store.description}: run mode calibrate (or joulegate calibrate) to compare across hardware`
+    )
+  if (!reference)
+    notes.push(
+      'no reference calibration configured: energies are compared as measured on this runner, not on a reference scale'
+    )
+  return { local, reference, notes }
+}
+
+/** The measurement on the reference scale, or null with the reason when it cannot be computed. */
+export function normalizeWith(
+  m: Measurement,
+  pair: CalibrationPair
+): { normalization: Normalization | null; note: string | null } {
+  if (!pair.local || !pair.reference) return { normalization: null, note: null }
+  if (m.energyJ <= 0 || m.durationS <= 0)
+    return { normalization: null, note: 'the run measured no energy, so it was not normalised' }
+  try {
+    const r = normalizeMeasurement(pair.local, pair.reference, {
+      energyJ: m.energyJ,
+      durationS: m.durationS,
+      components: m.components.map((c) => ({
+        kind: c.kind,
+        energyJ: c.energyJ,
+        meanPowerW: c.meanPowerW,
+        powerLimitW: c.powerLimitW ?? null
+      })),
+      metrics: m.metrics
+    })
+    const normalization: Normalization = {
+      normalizedEnergyJ: r.normalizedEnergyJ,
+      interval: r.interval,
+      model: r.model,
+      looError: r.looError,
+      pointsUsed: r.pointsUsed,
+      reference: r.reference
+    }
+    return { normalization, note: r.notices.length > 0 ? r.notices.join('; ') : null }
+  } catch (error) {
+    return { normalization: null, note: `not normalised: ${(error as Error).message}` }
+  }
+}

@@ -1,0 +1,47 @@
+// TEMPORARY type-only stub written by the action helper (issue 5) so the action shell compiles
+// before the pipeline lands. The lead adopts or replaces it; names follow the lead's plan.
+import type { Settings } from '../core/settings.js'
+import type { Calibration, Verdict } from '../core/types.js'
+import type { HistoryStore } from '../adapters/store.js'
+
+/** The history store behind the pipeline (git data branch in the action, a folder in the CLI). */
+export type Store = HistoryStore
+
+export interface PipelineContext {
+  cwd: string
+  baseSha: string | null
+  headSha: string | null
+  store: Store
+  log: (line: string) => void
+  /** aborted on SIGINT/SIGTERM: stop the command, keep the partial measurement */
+  signal?: AbortSignal
+}
+
+export interface CheckOutcome {
+  verdict: Verdict
+  /** markdown: the comment body and the job summary */
+  report: string
+  /** a few plain lines for logs */
+  summaryText: string
+  /** the result JSON (written to the result file, read back by mode `report`) */
+  result: object
+  energyKwh: number
+  normalizedEnergyKwh: number | null
+  energyDeltaPercent: number | null
+  co2Grams: number | null
+  commandExitCode: number | null
+  interrupted: boolean
+}
+
+export interface CalibrateOutcome {
+  calibration: Calibration
+  /** markdown for the job summary */
+  report: string
+  /** drift against the previous calibration of this runner, one line each (warned) */
+  warnings: string[]
+  interrupted: boolean
+}
+
+export type RunCheck = (settings: Settings, ctx: PipelineContext) => Promise<CheckOutcome>
+export type RunRecord = (settings: Settings, ctx: PipelineContext) => Promise<CheckOutcome>
+export type RunCalibrate = (settings: Settings, ctx: PipelineContext) => Promise<CalibrateOutcome>

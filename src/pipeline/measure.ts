@@ -1,0 +1,206 @@
+// measure: sensors + child process -> one measurement file. Sampling starts before the command and
+// the window is the command's life; a cancelled or failing run still yields its measurement.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CommandSpec } from '../adapters/run-command.js'
+import { describeCommand, forwardAbort, startCommand } from '../adapters/run-command.js'
+import { MetricsFileTail } from '../adapters/metrics-file.js'
+import { assembleMeasurement, sumEnergy, type RunResult } from '../core/measurement.js'
+import { parseMetricLine } from '../core/metrics-protocol.js'
+import type { HostInfo, Measurement, ProgressPoint } from '../core/types.js'
+import type { EnergySensor } from '../sensors/sensor.js'
+
+export const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE' // contract
+
+export interface Tick {
+  run: number
+  runs: number
+  elapsedS: number
+  energyJ: number
+}
+
+export interface MeasureOptions {
+  command: CommandSpec
+  cwd?: string
+  /** environment for the command; JOULEGATE_METRICS_FILE is added unless it already names a file */
+  env: NodeJS.ProcessEnv
+  /** opens a fresh set of sensors for one window (idle baseline, each run) */
+  openSensors: () => Promise<EnergySensor[]>
+  /** host inventory, given the GPUs the sensors saw */
+  readHost: (gpuNames: string[]) => Promise<HostInfo>
+  idleS: number
+  repeat: number
+  intervalMs: number
+  signal?: AbortSignal
+  onTick?: (tick: Tick) => void
+  log: (line: string) => void
+  notices?: string[]
+  /** SIGKILL follows the forwarded signal after this long (the runner allows 7.5 s in all) */
+  killGraceMs?: number
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
+
+async function startAll(sensors: EnergySensor[]): Promise<void> {
+  await Promise.all(sensors.map((s) => s.start()))
+}
+
+async function stopAll(sensors: EnergySensor[]) {
+  return (await Promise.all(sensors.map((s) => s.stop()))).flat()
+}
+
+function snapshotEnergy(sensors: EnergySensor[]): number {
+  return sensors.reduce((sum, s) => sum + s.snapshot().reduce((a, c) => a + c.energyJ, 0), 0)
+}
+
+/** Mean power of the machine at rest, so that reports can separate the work from the idle floor. */
+export async function measureIdlePower(options: MeasureOptions): Promise<number | null> {
+  if (options.idleS <= 0 || options.signal?.aborted) return null
+  options.log(`joulegate: measuring idle power for ${options.idleS} s`)
+  const sensors = await options.openSensors()
+  const t0 = performance.now()
+  await startAll(sensors)
+  await sleep(options.idleS * 1000, options.signal)
+  const components = await stopAll(sensors)
+  const seconds = (performance.now() - t0) / 1000
+  if (options.signal?.aborted || seconds <= 0) return null
+  return sumEnergy(components) / seconds
+}
+
+async function runOnce(
+  options: MeasureOptions,
+  run: number,
+  metricsPath: string
+): Promise<RunResult> {
+  const sensors = await options.openSensors()
+  await startAll(sensors)
+  const tail = new MetricsFileTail(metricsPath)
+  tail.open()
+  const progress: ProgressPoint[] = []
+  const metricErrors: string[] = []
+  const startedAt = new Date().toISOString()
+  const offsetJ = snapshotEnergy(sensors)
+  const t0 = performance.now()
+  const elapsed = (): number => (performance.now() - t0) / 1000
+  const readMetrics = (final: boolean): void => {
+    const lines = tail.poll(final)
+    if (lines.length === 0) return
+    const stamp = { elapsedS: elapsed(), energyJ: snapshotEnergy(sensors) - offsetJ }
+    for (const { line, lineNumber } of lines) {
+      const parsed = parseMetricLine(line, lineNumber)
+      if (parsed.ok) progress.push({ ...stamp, values: parsed.values })
+      else {
+        metricErrors.push(parsed.error)
+        options.log(`joulegate: ${parsed.error} (ignored)`)
+      }
+    }
+  }
+  const command = startCommand(options.command, {
+    cwd: options.cwd,
+    env: { ...options.env, [METRICS_FILE_ENV]: metricsPath }
+  })
+  const unforward = forwardAbort(command, options.signal, options.killGraceMs ?? 4000)
+  let lastTick = 0
+  const timer = setInterval(
+    () => {
+      readMetrics(false)
+      if (options.onTick && elapsed() - lastTick >= 1) {
+        lastTick = elapsed()
+        options.onTick({
+          run,
+          runs: options.repeat,
+          elapsedS: lastTick,
+          energyJ: snapshotEnergy(sensors) - offsetJ
+        })
+      }
+    },
+    Math.max(options.intervalMs, 100)
+  )
+  const exit = await command.exited
+  const durationS = elapsed()
+  clearInterval(timer)
+  unforward()
+  const components = await stopAll(sensors)
+  readMetrics(true)
+  tail.close()
+  if (exit.spawnError) options.log(`joulegate: ${exit.spawnError}`)
+  return {
+    command: describeCommand(options.command),
+    startedAt,
+    durationS,
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    interrupted:
+      Boolean(options.signal?.aborted) || exit.signal === 'SIGINT' || exit.signal === 'SIGTERM',
+    components: offsetComponents(components, offsetJ, sensors),
+    progress,
+    metricErrors
+  }
+}
+
+/**
+ * Sensors open a moment before the command starts; the energy they counted before it is taken
+ * off, pro rata per component, so the window is the command's life.
+ */
+function offsetComponents(
+  components: RunResult['components'],
+  offsetJ: number,
+  _sensors: EnergySensor[]
+): RunResult['components'] {
+  const total = sumEnergy(components)
+  if (offsetJ <= 0 || total <= 0) return components
+  const keep = Math.max(0, (total - offsetJ) / total)
+  return components.map((c) => ({ ...c, energyJ: c.energyJ * keep }))
+}
+
+export async function measureCommand(options: MeasureOptions): Promise<Measurement> {
+  const ownDir = options.env[METRICS_FILE_ENV] ? null : mkdtempSync(join(tmpdir(), 'joulegate-'))
+  const metricsPath = options.env[METRICS_FILE_ENV] || join(ownDir!, 'metrics.jsonl')
+  try {
+    const idlePowerW = await measureIdlePower(options)
+    const runs: RunResult[] = []
+    for (let run = 1; run <= options.repeat; run++) {
+      if (options.signal?.aborted) break
+      if (options.repeat > 1) options.log(`joulegate: run ${run} of ${options.repeat}`)
+      const result = await runOnce(options, run, metricsPath)
+      runs.push(result)
+      if (result.interrupted || result.exitCode !== 0) break
+    }
+    if (runs.length === 0) runs.push(emptyRun(describeCommand(options.command)))
+    const gpuNames = runs[0]!.components.filter((c) => c.kind === 'gpu').map((c) => c.name)
+    const host = await options.readHost(gpuNames)
+    return assembleMeasurement({
+      runs,
+      idlePowerW,
+      host,
+      intervalMs: options.intervalMs,
+      notices: options.notices ?? []
+    })
+  } finally {
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true })
+  }
+}
+
+function emptyRun(command: string): RunResult {
+  return {
+    command,
+    startedAt: new Date().toISOString(),
+    durationS: 0,
+    exitCode: null,
+    signal: null,
+    interrupted: true,
+    components: [],
+    progress: [],
+    metricErrors: []
+  }
+}

@@ -1,0 +1,164 @@
+// The result JSON of a check: everything the verdict was computed from, so that mode `report`
+// (fork-safe workflow_run) re-judges and re-renders it instead of posting markdown it was handed.
+import type { Budget } from '../core/budget/budget-schema.js'
+import { UsageError, describeBadValue } from '../core/errors.js'
+import { renderReport, formatTerminalSummary } from '../core/report/render-report.js'
+import type { Settings } from '../core/settings.js'
+import type { NoiseFloor } from '../core/stats.js'
+import {
+  CHECK_RESULT_SCHEMA,
+  MEASUREMENT_SCHEMA,
+  RESULT_SCHEMA,
+  type HistoryRecord
+} from '../core/types.js'
+import { judge, type Judgement } from '../core/verdict.js'
+import type { CheckOutcome } from './contracts.js'
+
+export interface CheckResult {
+  schema: typeof CHECK_RESULT_SCHEMA
+  series: string
+  carbonIntensity: number | string | null
+  pue: number
+  record: HistoryRecord
+  baseline: {
+    record: HistoryRecord
+    records?: HistoryRecord[]
+    reason: string
+    commit: string | null
+  } | null
+  baselineReason: string
+  budget: Budget
+  noiseFloor: NoiseFloor | null
+  projection: { kwh: number; interval: [number, number]; detail?: string } | null
+  curveSentence: string | null
+  notes: string[]
+  /** the judgement's outcome, for readers of the file; `report` recomputes it */
+  verdict?: string
+}
+
+export interface BuildInput {
+  settings: Settings
+  record: HistoryRecord
+  baseline: CheckResult['baseline']
+  baselineReason: string
+  budget: Budget
+  noiseFloor: NoiseFloor | null
+  projection: CheckResult['projection']
+  curveSentence: string | null
+  notes: string[]
+}
+
+export function buildCheckResult(input: BuildInput): CheckResult {
+  return {
+    schema: CHECK_RESULT_SCHEMA,
+    series: input.settings.name,
+    carbonIntensity: input.settings.carbonIntensity,
+    pue: input.settings.pue,
+    record: input.record,
+    baseline: input.baseline,
+    baselineReason: input.baselineReason,
+    budget: input.budget,
+    noiseFloor: input.noiseFloor,
+    projection: input.projection,
+    curveSentence: input.curveSentence,
+    notes: input.notes
+  }
+}
+
+export function judgeResult(result: CheckResult): Judgement {
+  const j = judge({
+    series: result.series,
+    run: {
+      measurement: result.record.measurement,
+      normalization: result.record.normalization,
+      commit: result.record.commit,
+      runner: result.record.runner ?? null,
+      calibrationCreatedAt: result.record.calibrationCreatedAt ?? null
+    },
+    baseline: result.baseline
+      ? { record: result.baseline.record, reason: result.baseline.reason }
+      : null,
+    budget: result.budget,
+    carbonIntensity: result.carbonIntensity,
+    pue: result.pue,
+    noiseFloor: result.noiseFloor,
+    projection: result.projection
+      ? { kwh: result.projection.kwh, interval: result.projection.interval }
+      : null,
+    now: result.record.recordedAt
+  })
+  if (!result.baseline) j.notes.push(`No baseline: ${result.baselineReason}.`)
+  if (result.curveSentence) j.notes.push(`Energy versus performance: ${result.curveSentence}`)
+  if (result.projection?.detail) j.notes.push(`Projection: ${result.projection.detail}.`)
+  j.notes.push(...result.notes)
+  const m = result.record.measurement
+  if (m.exitCode !== 0)
+    j.notes.push(
+      `The training command ${m.interrupted ? 'was interrupted' : `failed (exit ${m.exitCode ?? m.signal})`}: the figures cover the partial run.`
+    )
+  return j
+}
+
+export function renderCheckResult(
+  result: CheckResult,
+  options: { history?: readonly HistoryRecord[] } = {}
+): CheckOutcome {
+  const j = judgeResult(result)
+  const report = renderReport(j, { marker: result.series, history: options.history ?? [] })
+  const m = result.record.measurement
+  return {
+    verdict: j.verdict,
+    report,
+    summaryText: formatTerminalSummary(j),
+    result: { ...result, verdict: j.verdict },
+    energyKwh: j.run.measuredKwh,
+    normalizedEnergyKwh: j.run.normalizedKwh,
+    energyDeltaPercent: j.change ? j.change.change * 100 : null,
+    co2Grams: j.run.carbon.grams,
+    commandExitCode: m.exitCode,
+    interrupted: m.interrupted === true
+  }
+}
+
+/** Mode `report`: validates a result file produced by another run and renders it afresh. */
+export function renderResult(raw: unknown, settings: Pick<Settings, 'name'>): CheckOutcome {
+  const where = 'result-file'
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UsageError(describeBadValue(where, raw, 'a joulegate result JSON object'))
+  const r = raw as Partial<CheckResult>
+  if (r.schema !== CHECK_RESULT_SCHEMA)
+    throw new UsageError(
+      describeBadValue(`${where} schema`, r.schema, JSON.stringify(CHECK_RESULT_SCHEMA))
+    )
+  if (r.record?.schema !== RESULT_SCHEMA || r.record.measurement?.schema !== MEASUREMENT_SCHEMA) {
+    throw new UsageError(
+      `${where}: record.measurement is missing or not a ${MEASUREMENT_SCHEMA} measurement`
+    )
+  }
+  if (typeof r.series !== 'string' || r.series !== settings.name) {
+    throw new UsageError(
+      describeBadValue(
+        `${where} series`,
+        r.series,
+        `the series named by input "name" (${JSON.stringify(settings.name)})`
+      )
+    )
+  }
+  if (!r.budget || typeof r.budget !== 'object')
+    throw new UsageError(describeBadValue(`${where} budget`, r.budget, 'the parsed budget object'))
+  const result: CheckResult = {
+    schema: CHECK_RESULT_SCHEMA,
+    series: r.series,
+    carbonIntensity: r.carbonIntensity ?? null,
+    pue: typeof r.pue === 'number' ? r.pue : 1,
+    record: r.record,
+    baseline: r.baseline ?? null,
+    baselineReason: typeof r.baselineReason === 'string' ? r.baselineReason : 'unknown',
+    budget: r.budget,
+    noiseFloor: r.noiseFloor ?? null,
+    projection: r.projection ?? null,
+    curveSentence: typeof r.curveSentence === 'string' ? r.curveSentence : null,
+    notes: Array.isArray(r.notes) ? r.notes.filter((n): n is string => typeof n === 'string') : []
+  }
+  return renderCheckResult(result)
+}

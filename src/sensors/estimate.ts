@@ -1,0 +1,149 @@
+// The estimate used when no CPU counter can be read: the model of src/core/estimate-model.ts fed
+// with systeminformation (CPU model, logical CPUs, memory) and the host's CPU load sampled during
+// the run. Every component it returns says method "estimate" and names its model.
+import si from 'systeminformation'
+import { performance } from 'node:perf_hooks'
+import {
+  describeCpuModel,
+  describeRamModel,
+  estimateCpuPowerW,
+  estimateRamPowerW
+} from '../core/estimate-model.js'
+import type { Component } from '../core/types.js'
+import type { ComponentSnapshot, EnergySensor, SensorEnv, SensorProbe } from './sensor.js'
+
+/** systeminformation's currentLoad answers from cache within 200 ms; one reading a second is plenty for a mean. */
+const MIN_LOAD_PERIOD_MS = 1000
+
+export interface EstimateHost {
+  cpuName: string
+  threads: number
+  memoryGB: number
+}
+
+export interface EstimateOptions {
+  /** why the estimate is used, added to every component's notes */
+  reason?: string
+  /** reads the host's CPU load (0..100 %) since the previous call; systeminformation by default */
+  readLoad?: () => Promise<number>
+}
+
+export async function readEstimateHost(): Promise<EstimateHost> {
+  const [cpu, mem] = await Promise.all([si.cpu(), si.mem()])
+  const name = [cpu.manufacturer, cpu.brand].filter((s) => s && s.trim() !== '').join(' ') || 'CPU'
+  return {
+    cpuName: name,
+    threads: cpu.cores || cpu.physicalCores || 1,
+    memoryGB: mem.total / 1024 ** 3
+  }
+}
+
+export function createEstimateProbe(options: EstimateOptions = {}): SensorProbe {
+  return {
+    source: 'estimate',
+    async probe(env) {
+      const host = await readEstimateHost()
+      return { sensor: new EstimateSensor(env, host, options), notices: [] }
+    }
+  }
+}
+
+export const estimateProbe: SensorProbe = createEstimateProbe()
+
+const readSiLoad = async (): Promise<number> => (await si.currentLoad()).currentLoad
+
+export class EstimateSensor implements EnergySensor {
+  readonly source = 'estimate'
+  private cpuJ = 0
+  private ramJ = 0
+  private lastT = 0
+  private t0 = 0
+  private loadSum = 0
+  private samples = 0
+  private timer: NodeJS.Timeout | null = null
+  private busy: Promise<void> | null = null
+  private readonly readLoad: () => Promise<number>
+
+  constructor(
+    private readonly env: SensorEnv,
+    private readonly host: EstimateHost,
+    private readonly options: EstimateOptions = {}
+  ) {
+    this.readLoad = options.readLoad ?? readSiLoad
+  }
+
+  async start(): Promise<void> {
+    this.cpuJ = 0
+    this.ramJ = 0
+    this.loadSum = 0
+    this.samples = 0
+    await this.readLoad() // primes the load counters: the next reading covers this window only
+    this.t0 = performance.now() / 1000
+    this.lastT = this.t0
+    this.timer = setInterval(
+      () => void this.sample(),
+      Math.max(MIN_LOAD_PERIOD_MS, this.env.intervalMs)
+    )
+    this.timer.unref()
+  }
+
+  /** The load is the mean over [lastT, now]; with a linear model that makes each step exact. */
+  private sample(): Promise<void> {
+    if (this.busy) return this.busy
+    this.busy = (async () => {
+      try {
+        const load = (await this.readLoad()) / 100
+        const now = performance.now() / 1000
+        const dt = now - this.lastT
+        this.cpuJ += estimateCpuPowerW(this.host.threads, load) * dt
+        this.ramJ += estimateRamPowerW(this.host.memoryGB) * dt
+        this.loadSum += load * dt
+        this.samples++
+        this.lastT = now
+      } finally {
+        this.busy = null
+      }
+    })()
+    return this.busy
+  }
+
+  snapshot(): ComponentSnapshot[] {
+    return [
+      { id: 'cpu0', energyJ: this.cpuJ },
+      { id: 'ram', energyJ: this.ramJ }
+    ]
+  }
+
+  async stop(): Promise<Component[]> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    await this.sample()
+    const span = this.lastT - this.t0
+    const meanLoad = span > 0 ? this.loadSum / span : 0
+    const notes = [
+      ...(this.options.reason ? [this.options.reason] : []),
+      `estimated from a model, not measured; mean host CPU load ${(meanLoad * 100).toFixed(1)} %`
+    ]
+    const base = { method: 'estimate' as const, source: 'estimate', samples: this.samples, notes }
+    return [
+      {
+        ...base,
+        id: 'cpu0',
+        kind: 'cpu',
+        name: this.host.cpuName,
+        energyJ: this.cpuJ,
+        meanPowerW: span > 0 ? this.cpuJ / span : null,
+        model: describeCpuModel(this.host.threads)
+      },
+      {
+        ...base,
+        id: 'ram',
+        kind: 'ram',
+        name: `RAM ${this.host.memoryGB.toFixed(1)} GB`,
+        energyJ: this.ramJ,
+        meanPowerW: span > 0 ? this.ramJ / span : null,
+        model: describeRamModel(this.host.memoryGB)
+      }
+    ]
+  }
+}

@@ -1,0 +1,252 @@
+// NVIDIA GPUs through NVML's total-energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ, Volta+),
+// read by a small Python ctypes helper spawned once per window. Why a helper and not an FFI
+// binding: docs/sensors.md. Protocol (one JSON object per line):
+//   argv: the GPU UUIDs to read, in component order
+//   hello: {"ok": true, "driver": str|null, "gpus": [{"uuid", "code", "error", "name", "powerLimitW"}]}
+//          or {"ok": false, "code": int, "error": str} and exit 1
+//   each stdin line -> {"mJ": [int|null per GPU]}; stdin closed -> nvmlShutdown, exit 0
+import { performance } from 'node:perf_hooks'
+import type { Component } from '../core/types.js'
+import type { NvidiaGpuInfo } from '../core/nvidia-smi-csv.js'
+import type { ComponentSnapshot, EnergySensor, SensorEnv, SensorProbe } from './sensor.js'
+import { listNvidiaGpus, type NvidiaInventory } from './nvidia-smi.js'
+import { spawnLineProcess, withTimeout, type LineProcess } from './line-process.js'
+import { NVML_HELPER } from './nvml-helper.js'
+
+const NVML_ERROR_NOT_SUPPORTED = 3
+const HELLO_TIMEOUT_MS = 15000
+const READ_TIMEOUT_MS = 3000
+/** NVML's counter does not wrap; polling only keeps snapshot() fresh, so no faster than this. */
+const MIN_POLL_MS = 500
+
+interface Hello {
+  ok: boolean
+  code?: number
+  error?: string
+  driver?: string | null
+  gpus?: {
+    uuid: string
+    code: number
+    error: string | null
+    name?: string | null
+    powerLimitW?: number | null
+  }[]
+}
+
+/** One running helper: request a reading, get the counters (mJ per GPU, null when unreadable). */
+class Helper {
+  private waiting: { resolve: (line: string) => void; reject: (e: Error) => void }[] = []
+  private dead: Error | null = null
+  readonly proc: LineProcess
+  constructor(python: string, uuids: string[]) {
+    this.proc = spawnLineProcess(
+      python,
+      ['-u', '-c', NVML_HELPER, ...uuids],
+      (line) => this.waiting.shift()?.resolve(line),
+      { stdin: true }
+    )
+    void this.proc.exited.then((e) => {
+      const tail = this.proc.stderrTail()
+      this.dead = new Error(
+        `NVML helper exited (${e.error?.message ?? e.code ?? e.signal})${tail ? `: ${tail}` : ''}`
+      )
+      for (const w of this.waiting.splice(0)) w.reject(this.dead)
+    })
+  }
+  next(): Promise<string> {
+    if (this.dead) return Promise.reject(this.dead)
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }))
+  }
+  async hello(): Promise<Hello> {
+    return JSON.parse(await withTimeout(this.next(), HELLO_TIMEOUT_MS, 'NVML helper')) as Hello
+  }
+  async read(): Promise<(number | null)[]> {
+    const line = this.next()
+    this.proc.send('')
+    const r = JSON.parse(await withTimeout(line, READ_TIMEOUT_MS, 'NVML helper')) as {
+      mJ: (number | null)[]
+    }
+    return r.mJ
+  }
+}
+
+/** Checks that the helper runs and every selected GPU has an energy counter; else null and why. */
+export async function createNvmlSensor(
+  env: SensorEnv,
+  inventory: NvidiaInventory
+): Promise<{ sensor: EnergySensor | null; notices: string[] }> {
+  const gpus = inventory.selection.selected
+  if (gpus.length === 0) return { sensor: null, notices: [] }
+  if (env.python === null)
+    return { sensor: null, notices: ['NVML: no python interpreter configured; using nvidia-smi'] }
+  const helper = new Helper(
+    env.python,
+    gpus.map((g) => g.uuid)
+  )
+  try {
+    const hello = await helper.hello()
+    if (!hello.ok) {
+      return {
+        sensor: null,
+        notices: [`NVML unavailable (${hello.error ?? `code ${hello.code}`}); using nvidia-smi`]
+      }
+    }
+    const bad = (hello.gpus ?? []).filter((g) => g.code !== 0)
+    if (bad.length > 0 || (hello.gpus ?? []).length !== gpus.length) {
+      const why = bad
+        .map(
+          (g) =>
+            `${g.uuid}: ${g.code === NVML_ERROR_NOT_SUPPORTED ? 'no total-energy counter (pre-Volta?)' : g.error}`
+        )
+        .join('; ')
+      return {
+        sensor: null,
+        notices: [
+          `NVML energy counter unavailable (${why || 'GPU list mismatch'}); using nvidia-smi`
+        ]
+      }
+    }
+    const limits = new Map((hello.gpus ?? []).map((g) => [g.uuid, g.powerLimitW ?? null]))
+    return {
+      sensor: new NvmlSensor(env, gpus, limits, inventory.selection.migOnParent),
+      notices: []
+    }
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error)
+    return {
+      sensor: null,
+      notices: [`NVML helper could not run with "${env.python}" (${why}); using nvidia-smi`]
+    }
+  } finally {
+    await helper.proc.stop()
+  }
+}
+
+export const nvmlProbe: SensorProbe = {
+  source: 'nvml',
+  async probe(env) {
+    const { inventory, notices } = await listNvidiaGpus(env)
+    if (!inventory) return { sensor: null, notices }
+    const made = await createNvmlSensor(env, inventory)
+    return { sensor: made.sensor, notices: [...notices, ...made.notices] }
+  }
+}
+
+class NvmlSensor implements EnergySensor {
+  readonly source = 'nvml'
+  private helper: Helper | null = null
+  private base: number[] = []
+  private latest: (number | null)[] = []
+  private t0 = 0
+  private timer: NodeJS.Timeout | null = null
+  private busy = false
+  private reads = 0
+  private lastReadT = 0
+  private notes: string[] = []
+
+  constructor(
+    private readonly env: SensorEnv,
+    private readonly gpus: NvidiaGpuInfo[],
+    private readonly limits: Map<string, number | null>,
+    private readonly migOnParent: Map<string, string[]>
+  ) {}
+
+  async start(): Promise<void> {
+    this.notes = []
+    this.reads = 0
+    const helper = new Helper(
+      this.env.python!,
+      this.gpus.map((g) => g.uuid)
+    )
+    this.helper = helper
+    let first: (number | null)[] = this.gpus.map(() => null)
+    try {
+      const hello = await helper.hello()
+      if (!hello.ok) throw new Error(hello.error ?? `code ${hello.code}`)
+      first = await helper.read()
+    } catch (error) {
+      // The probe succeeded moments ago; say so loudly rather than fail the whole measurement.
+      this.notes.push(
+        `NVML helper failed at start: ${error instanceof Error ? error.message : String(error)}`
+      )
+    }
+    this.t0 = performance.now() / 1000
+    this.lastReadT = this.t0
+    this.base = first.map((v) => v ?? NaN)
+    this.latest = [...first]
+    this.timer = setInterval(() => void this.poll(), Math.max(MIN_POLL_MS, this.env.intervalMs))
+    this.timer.unref()
+  }
+
+  private async poll(): Promise<void> {
+    if (this.busy || !this.helper) return
+    this.busy = true
+    try {
+      this.keep(await this.helper.read())
+    } catch (error) {
+      this.notes.push(`NVML read failed: ${error instanceof Error ? error.message : String(error)}`)
+      if (this.timer) clearInterval(this.timer)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private keep(values: (number | null)[]): void {
+    this.reads++
+    this.lastReadT = performance.now() / 1000
+    values.forEach((v, i) => {
+      if (v !== null) this.latest[i] = v
+    })
+  }
+
+  snapshot(): ComponentSnapshot[] {
+    return this.gpus.map((_, k) => ({ id: `gpu${k}`, energyJ: this.deltaJ(k) }))
+  }
+
+  private deltaJ(k: number): number {
+    const d = (this.latest[k] ?? NaN) - this.base[k]!
+    return Number.isFinite(d) && d > 0 ? d / 1000 : 0
+  }
+
+  async stop(): Promise<Component[]> {
+    if (this.timer) clearInterval(this.timer)
+    const end = performance.now() / 1000
+    const helper = this.helper
+    if (helper) {
+      try {
+        while (this.busy) await new Promise((r) => setTimeout(r, 5))
+        this.keep(await helper.read())
+      } catch (error) {
+        this.notes.push(
+          `final NVML read failed (${error instanceof Error ? error.message : String(error)}); energy up to the last reading`
+        )
+      }
+      await helper.proc.stop()
+    }
+    const span = end - this.t0
+    return this.gpus.map((g, k) => {
+      const energyJ = this.deltaJ(k)
+      const notes = [...this.notes]
+      if (!Number.isFinite(this.base[k]!))
+        notes.push('the energy counter gave no first reading: energy unknown, reported as 0')
+      const mig = this.migOnParent.get(g.uuid)
+      if (mig) notes.push(`whole GPU measured for MIG devices ${mig.join(', ')}`)
+      const c: Component = {
+        id: `gpu${k}`,
+        kind: 'gpu',
+        name: g.name,
+        method: 'counter',
+        source: 'nvml',
+        energyJ,
+        meanPowerW: span > 0 ? energyJ / span : null,
+        powerLimitW: this.limits.get(g.uuid) ?? g.powerLimitW,
+        samples: this.reads + 1,
+        coverage: span > 0 ? Math.min(1, Math.max(0, (this.lastReadT - this.t0) / span)) : 1,
+        uuid: g.uuid,
+        busId: g.busId
+      }
+      if (notes.length > 0) c.notes = notes
+      return c
+    })
+  }
+}

@@ -1,0 +1,40 @@
+import type { Component } from '../core/types.js'
+
+/**
+ * One energy source (NVML, nvidia-smi, RAPL, amdgpu hwmon, the estimate model). The monitor
+ * starts every available sensor before the command and stops them after it; a sensor is the only
+ * place that touches its device files or tools.
+ */
+export interface EnergySensor {
+  /** a short id for logs: nvml, nvidia-smi, rapl, amd-hwmon, estimate */
+  readonly source: string
+  /** begins sampling; energy counts from this call */
+  start(): Promise<void>
+  /** energy since start(), per component, as of the latest reading (cheap, no I/O) */
+  snapshot(): ComponentSnapshot[]
+  /** stops sampling and returns the final components for the window start()..stop() */
+  stop(): Promise<Component[]>
+}
+
+export interface ComponentSnapshot {
+  id: string
+  energyJ: number
+}
+
+/** Probes a source at run time: resolves to a ready sensor, or null with the reason it was skipped. */
+export interface SensorProbe {
+  readonly source: string
+  probe(env: SensorEnv): Promise<{ sensor: EnergySensor | null; notices: string[] }>
+}
+
+/** What sensors may read from the environment; filled once by the caller, never at import time. */
+export interface SensorEnv {
+  sysfsRoot: string // JOULEGATE_SYSFS_ROOT, default /sys
+  nvidiaSmi: string // JOULEGATE_NVIDIA_SMI, default nvidia-smi
+  cudaVisibleDevices: string | undefined
+  /** CUDA_DEVICE_ORDER: only used to warn when index entries may not mean nvidia-smi's order */
+  cudaDeviceOrder?: string
+  intervalMs: number
+  /** python interpreter for the NVML ctypes helper; null disables it */
+  python: string | null
+}
