@@ -67150,6 +67150,8 @@ function assembleMeasurement(input) {
     }
     if (input.notices.length > 0)
         measurement.notices = input.notices;
+    if (last.crossChecks && last.crossChecks.length > 0)
+        measurement.crossChecks = last.crossChecks;
     return measurement;
 }
 /** The method behind a total: the weakest of its parts, so an estimate is never shown as measured. */
@@ -67188,19 +67190,23 @@ async function measureIdlePower(options) {
     if (options.idleS <= 0 || options.signal?.aborted)
         return null;
     options.log(`joulegate: measuring idle power for ${options.idleS} s`);
-    const sensors = await options.openSensors();
+    const opened = await options.openSensors();
+    await startAll(opened);
+    // the window opens when every sensor has its first reading
     const t0 = performance.now();
-    await startAll(sensors);
     await sleep$1(options.idleS * 1000, options.signal);
-    const components = await stopAll(sensors);
+    const components = await stopAll(opened.filter((s) => !s.crossCheck));
+    await stopAll(opened.filter((s) => s.crossCheck));
     const seconds = (performance.now() - t0) / 1000;
     if (options.signal?.aborted || seconds <= 0)
         return null;
     return sumEnergy(components) / seconds;
 }
 async function runOnce(options, run, metricsPath) {
-    const sensors = await options.openSensors();
-    await startAll(sensors);
+    const opened = await options.openSensors();
+    const sensors = opened.filter((s) => !s.crossCheck);
+    const checks = opened.filter((s) => s.crossCheck);
+    await startAll(opened);
     const tail = new MetricsFileTail(metricsPath);
     tail.open();
     const progress = [];
@@ -67247,6 +67253,7 @@ async function runOnce(options, run, metricsPath) {
     clearInterval(timer);
     unforward();
     const components = await stopAll(sensors);
+    const crossChecks = await stopAll(checks);
     readMetrics(true);
     tail.close();
     if (exit.spawnError)
@@ -67260,7 +67267,8 @@ async function runOnce(options, run, metricsPath) {
         interrupted: Boolean(options.signal?.aborted) || exit.signal === 'SIGINT' || exit.signal === 'SIGTERM',
         components: offsetComponents(components, offsetJ),
         progress,
-        metricErrors
+        metricErrors,
+        crossChecks
     };
 }
 /**
@@ -113870,10 +113878,17 @@ function renderResult(raw, settings) {
 // and the action; the caller owns signals (an AbortSignal) and where progress goes.
 async function runMeasurement(command, settings, context) {
     const sensorEnv = readSensorEnv(context.env, settings.intervalMs);
-    const first = await probeSensors(sensorEnv);
+    const crossCheck = context.env['JOULEGATE_CROSS_CHECK'] === '1';
+    const probe = async () => {
+        const p = await probeSensors(sensorEnv, { crossCheck });
+        for (const s of p.crossChecks)
+            s.crossCheck = true;
+        return { ...p, sensors: [...p.sensors, ...p.crossChecks] };
+    };
+    const first = await probe();
     for (const notice of first.notices)
         context.log(`joulegate: ${notice}`);
-    context.log(`joulegate: sensors: ${first.sensors.map((s) => s.source).join(', ') || 'none'}`);
+    context.log(`joulegate: sensors: ${first.sensors.map((s) => (s.crossCheck ? `${s.source} (cross-check)` : s.source)).join(', ') || 'none'}`);
     const estimated = first.sensors.some((s) => s.source === 'estimate');
     let pending = first.sensors;
     // The first window reuses the probe's sensors; later windows (idle, repeats) probe afresh.
@@ -113883,7 +113898,7 @@ async function runMeasurement(command, settings, context) {
             pending = null;
             return sensors;
         }
-        return (await probeSensors(sensorEnv)).sensors;
+        return (await probe()).sensors;
     };
     return measureCommand({
         command,

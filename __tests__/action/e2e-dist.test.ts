@@ -3,8 +3,6 @@
 // GitHub stand-in with a crowded thread), a local bare repository as origin, HOME empty so no git
 // identity exists, and the fake nvidia-smi at a constant 200 W so energy follows duration.
 //
-// TODO(lead): un-skip once src/action/pipeline-binding.ts is wired to the real pipeline
-// (runCheck/runRecord/renderResult) and `npm run bundle` has produced dist/index.js.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -110,7 +108,7 @@ const pullPayload = () => ({
   }
 })
 
-describe.skip('dist/index.js end to end (TODO: un-skip when the pipeline is wired and bundled)', () => {
+describe('dist/index.js end to end', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'jg-e2e-'))
     for (const d of ['home', 'sysfs']) mkdirSync(join(root, d))

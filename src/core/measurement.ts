@@ -20,6 +20,7 @@ export interface RunResult {
   components: Component[]
   progress: ProgressPoint[]
   metricErrors: string[]
+  crossChecks?: Component[]
 }
 
 export function sumEnergy(components: readonly Component[]): number {
@@ -133,6 +134,7 @@ export function assembleMeasurement(input: AssembleInput): Measurement {
     measurement.repeat = computeRepeatStats(summaries)
   }
   if (input.notices.length > 0) measurement.notices = input.notices
+  if (last.crossChecks && last.crossChecks.length > 0) measurement.crossChecks = last.crossChecks
   return measurement
 }
 

@@ -85,6 +85,8 @@ export interface Measurement {
   runs?: RunSummary[]
   repeat?: RepeatStats
   notices?: string[]
+  /** JOULEGATE_CROSS_CHECK=1: the same devices read by a second sensor (e.g. nvidia-smi beside NVML), not summed */
+  crossChecks?: Component[]
 }
 
 export interface CalibrationPoint {
@@ -96,6 +98,8 @@ export interface CalibrationPoint {
   params?: number
   runs?: number
   cv?: number
+  /** the power limit meanPowerW is a fraction of, when the workload used several GPUs */
+  powerLimitW?: number
 }
 
 export interface CalibrationHostGpu {

@@ -67,11 +67,13 @@ function snapshotEnergy(sensors: EnergySensor[]): number {
 export async function measureIdlePower(options: MeasureOptions): Promise<number | null> {
   if (options.idleS <= 0 || options.signal?.aborted) return null
   options.log(`joulegate: measuring idle power for ${options.idleS} s`)
-  const sensors = await options.openSensors()
+  const opened = await options.openSensors()
+  await startAll(opened)
+  // the window opens when every sensor has its first reading
   const t0 = performance.now()
-  await startAll(sensors)
   await sleep(options.idleS * 1000, options.signal)
-  const components = await stopAll(sensors)
+  const components = await stopAll(opened.filter((s) => !s.crossCheck))
+  await stopAll(opened.filter((s) => s.crossCheck))
   const seconds = (performance.now() - t0) / 1000
   if (options.signal?.aborted || seconds <= 0) return null
   return sumEnergy(components) / seconds
@@ -82,8 +84,10 @@ async function runOnce(
   run: number,
   metricsPath: string
 ): Promise<RunResult> {
-  const sensors = await options.openSensors()
-  await startAll(sensors)
+  const opened = await options.openSensors()
+  const sensors = opened.filter((s) => !s.crossCheck)
+  const checks = opened.filter((s) => s.crossCheck)
+  await startAll(opened)
   const tail = new MetricsFileTail(metricsPath)
   tail.open()
   const progress: ProgressPoint[] = []
@@ -131,6 +135,7 @@ async function runOnce(
   clearInterval(timer)
   unforward()
   const components = await stopAll(sensors)
+  const crossChecks = await stopAll(checks)
   readMetrics(true)
   tail.close()
   if (exit.spawnError) options.log(`joulegate: ${exit.spawnError}`)
@@ -144,7 +149,8 @@ async function runOnce(
       Boolean(options.signal?.aborted) || exit.signal === 'SIGINT' || exit.signal === 'SIGTERM',
     components: offsetComponents(components, offsetJ, sensors),
     progress,
-    metricErrors
+    metricErrors,
+    crossChecks
   }
 }
 

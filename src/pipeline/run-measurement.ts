@@ -22,9 +22,17 @@ export async function runMeasurement(
   context: MeasurementContext
 ): Promise<Measurement> {
   const sensorEnv = readSensorEnv(context.env, settings.intervalMs)
-  const first = await probeSensors(sensorEnv)
+  const crossCheck = context.env['JOULEGATE_CROSS_CHECK'] === '1'
+  const probe = async () => {
+    const p = await probeSensors(sensorEnv, { crossCheck })
+    for (const s of p.crossChecks) s.crossCheck = true
+    return { ...p, sensors: [...p.sensors, ...p.crossChecks] }
+  }
+  const first = await probe()
   for (const notice of first.notices) context.log(`joulegate: ${notice}`)
-  context.log(`joulegate: sensors: ${first.sensors.map((s) => s.source).join(', ') || 'none'}`)
+  context.log(
+    `joulegate: sensors: ${first.sensors.map((s) => (s.crossCheck ? `${s.source} (cross-check)` : s.source)).join(', ') || 'none'}`
+  )
   const estimated = first.sensors.some((s) => s.source === 'estimate')
   let pending: typeof first.sensors | null = first.sensors
   // The first window reuses the probe's sensors; later windows (idle, repeats) probe afresh.
@@ -34,7 +42,7 @@ export async function runMeasurement(
       pending = null
       return sensors
     }
-    return (await probeSensors(sensorEnv)).sensors
+    return (await probe()).sensors
   }
   return measureCommand({
     command,

@@ -8,6 +8,8 @@ import type { Component } from '../core/types.js'
 export interface EnergySensor {
   /** a short id for logs: nvml, nvidia-smi, rapl, amd-hwmon, estimate */
   readonly source: string
+  /** a second opinion on energy another sensor already counts: reported apart, never summed */
+  crossCheck?: boolean
   /** begins sampling; energy counts from this call */
   start(): Promise<void>
   /** energy since start(), per component, as of the latest reading (cheap, no I/O) */
