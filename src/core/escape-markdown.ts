@@ -7,7 +7,6 @@ const HTML: Record<string, string> = {
   '<': '&lt;',
   '>': '&gt;',
   '"': '&quot;',
-  "'": '&#39;',
   '|': '&#124;'
 }
 
@@ -22,9 +21,13 @@ export function escapeMarkdown(text: string, maxLength = 500): string {
   s = s.replace(/[\u0000-\u001f\u007f]/g, '')
   if (s.length > maxLength) s = `${s.slice(0, maxLength - 1)}…`
   // backslashes first: the entities added next contain # and ; which must stay as they are
+  // Line breaks are gone, so block syntax (#, +, -, 1.) can only start the text itself; inline
+  // syntax (emphasis, code, links, strikethrough) is escaped everywhere. Plain punctuation such as
+  // "+12.5% (95% interval)" stays readable in the raw markdown and in terminals.
   return s
-    .replace(/[\\`*_{}[\]()#+\-.!~:]/g, (c) => `\\${c}`)
-    .replace(/[&<>"'|]/g, (c) => HTML[c]!)
+    .replace(/[\\`*_{}[\]~]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#+\-=]|\d+[.)])/, (_m, space: string, mark: string) => `${space}\\${mark}`)
+    .replace(/[&<>"|]/g, (c) => HTML[c]!)
     .replace(/@/g, `@${ZWJ}`)
 }
 

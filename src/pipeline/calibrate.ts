@@ -2,7 +2,12 @@
 // workload with its coefficient of variation (the runner's noise floor), drift against the last one.
 import type { HistoryStore } from '../adapters/store.js'
 import { detectDrift, buildCalibrationPoint, type WorkloadRun } from '../core/normalize/index.js'
-import { CALIBRATION_SCHEMA, type Calibration, type Measurement } from '../core/types.js'
+import {
+  CALIBRATION_SCHEMA,
+  type Calibration,
+  type CalibrationPoint,
+  type Measurement
+} from '../core/types.js'
 import { readGpuInventory, probeSensors } from '../sensors/probe-sensors.js'
 import { measureCommand, measureIdlePower, type MeasureOptions } from './measure.js'
 import type { SuiteWorkload } from './reference-suite.js'
@@ -21,6 +26,8 @@ export interface CalibrateOptions {
   signal?: AbortSignal
   log: (line: string) => void
   store: HistoryStore | null
+  /** called with the calibration so far after each workload */
+  onProgress?: (partial: Calibration) => Promise<void>
 }
 
 export interface CalibrateResult {
@@ -62,13 +69,42 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
     o.log('joulegate: warm-up run (not recorded)')
     await measureCommand({ ...base, command: warm })
   }
+  const createdAt = new Date().toISOString()
   const idlePowerW = await measureIdlePower({
     ...base,
     command: { argv: ['true'] },
     idleS: o.idleS
   })
-  const points = []
+  const points: CalibrationPoint[] = []
   const notices = [...probe.notices]
+  if (probe.sensors.every((sensor) => sensor.source === 'estimate'))
+    notices.push(
+      'no energy sensor: this calibration is built from the estimate model and cannot normalise real measurements'
+    )
+  const workloadsLeft = (done: number): string[] => o.workloads.slice(done).map((w) => w.name)
+  // A calibration takes minutes: the file is rewritten after every workload, so a cancelled or
+  // timed-out run still leaves the points it finished (marked incomplete).
+  const assemble = (done: CalibrationPoint[], missing: string[]): Calibration => {
+    const cal: Calibration = {
+      schema: CALIBRATION_SCHEMA,
+      createdAt,
+      host: {
+        fingerprint: host.fingerprint,
+        cpu: host.cpu,
+        gpus: inventory.map((g) => ({ name: g.name, powerLimitW: g.powerLimitW })),
+        driver: host.driver ?? null
+      },
+      idlePowerW,
+      points: [...done],
+      powerOf
+    }
+    const all =
+      missing.length > 0
+        ? [...notices, `incomplete: not yet measured: ${missing.join(', ')}`]
+        : notices
+    if (all.length > 0) cal.notices = all
+    return cal
+  }
   let interrupted = false
   for (const w of o.workloads) {
     const runs: WorkloadRun[] = []
@@ -96,25 +132,9 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
     }
     if (interrupted || o.signal?.aborted) break
     points.push(buildCalibrationPoint(w.name, runs))
+    await o.onProgress?.(assemble(points, workloadsLeft(points.length)))
   }
-  const calibration: Calibration = {
-    schema: CALIBRATION_SCHEMA,
-    createdAt: new Date().toISOString(),
-    host: {
-      fingerprint: host.fingerprint,
-      cpu: host.cpu,
-      gpus: inventory.map((g) => ({ name: g.name, powerLimitW: g.powerLimitW })),
-      driver: host.driver ?? null
-    },
-    idlePowerW,
-    points,
-    powerOf
-  }
-  if (probe.sensors.some((s) => s.source === 'estimate'))
-    notices.push(
-      'no energy sensor: this calibration is built from the estimate model and cannot normalise real measurements'
-    )
-  if (notices.length > 0) calibration.notices = notices
+  const calibration = assemble(points, workloadsLeft(points.length))
   const previous = o.store ? await o.store.readCalibration(host.fingerprint) : null
   const warnings = previous ? detectDrift(previous, calibration) : []
   for (const w of warnings) o.log(`joulegate: drift: ${w}`)

@@ -75,6 +75,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     ? null
     : new FolderStore(stringFlag(flags.values, 'store') ?? DEFAULT_STORE_DIR)
   const runner = createMeasureRunner(io)
+  const out = stringFlag(flags.values, 'out') ?? null
+  const serialize = (cal: unknown): string => `${JSON.stringify(cal, null, 2)}\n`
   try {
     io.err(
       `joulegate: calibrating with ${workloads.map((w) => w.name).join(', ')} (${runs} runs each)`
@@ -89,15 +91,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       env: process.env,
       signal: runner.signal,
       log: (l) => io.err(l),
-      store
+      store,
+      onProgress: out ? (partial) => writeFile(out, serialize(partial)) : undefined
     })
-    const text = `${JSON.stringify(result.calibration, null, 2)}\n`
     if (result.interrupted) {
-      io.err('joulegate: calibration interrupted; nothing was stored')
+      if (out) await writeFile(out, serialize(result.calibration))
+      io.err(
+        `joulegate: calibration interrupted after ${result.calibration.points.length} of ${workloads.length} workloads; ${out ? `the finished points are in ${out} (marked incomplete); ` : ''}nothing was stored`
+      )
       return 130
     }
-    if (stringFlag(flags.values, 'out')) await writeFile(stringFlag(flags.values, 'out')!, text)
-    else io.out(text)
+    if (out) await writeFile(out, serialize(result.calibration))
+    else io.out(serialize(result.calibration))
     if (store) {
       await store.writeCalibration(result.calibration.host.fingerprint, result.calibration)
       io.err(

@@ -65,13 +65,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       env: process.env,
       onTick: runner.onTick
     }
-    io.err('joulegate demo 1/2: recording the baseline (tiny trainer, 24 hidden units, 6 epochs)')
-    const base = await runCheck({ ...settings, record: true }, { ...ctx, argv: trainer(24, 6) })
+    io.err('joulegate demo 1/2: recording the baseline (tiny trainer, 32 hidden units, 8 epochs)')
+    const base = await runCheck({ ...settings, record: true }, { ...ctx, argv: trainer(32, 8) })
     io.err(`  baseline: ${base.energyKwh.toExponential(3)} kWh`)
     io.err(
-      'joulegate demo 2/2: checking a costlier variant (72 hidden units, 8 epochs) against the budget'
+      'joulegate demo 2/2: checking a costlier variant (96 hidden units, 8 epochs) against the budget'
     )
-    const variant = await runCheck(settings, { ...ctx, argv: trainer(72, 8) })
+    const variant = await runCheck(settings, { ...ctx, argv: trainer(96, 8) })
     io.out(variant.report)
     io.err(variant.summaryText)
     io.err(
