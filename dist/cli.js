@@ -57684,7 +57684,6 @@ const HTML = {
     '<': '&lt;',
     '>': '&gt;',
     '"': '&quot;',
-    "'": '&#39;',
     '|': '&#124;'
 };
 /**
@@ -57699,9 +57698,13 @@ function escapeMarkdown(text, maxLength = 500) {
     if (s.length > maxLength)
         s = `${s.slice(0, maxLength - 1)}…`;
     // backslashes first: the entities added next contain # and ; which must stay as they are
+    // Line breaks are gone, so block syntax (#, +, -, 1.) can only start the text itself; inline
+    // syntax (emphasis, code, links, strikethrough) is escaped everywhere. Plain punctuation such as
+    // "+12.5% (95% interval)" stays readable in the raw markdown and in terminals.
     return s
-        .replace(/[\\`*_{}[\]()#+\-.!~:]/g, (c) => `\\${c}`)
-        .replace(/[&<>"'|]/g, (c) => HTML[c])
+        .replace(/[\\`*_{}[\]~]/g, (c) => `\\${c}`)
+        .replace(/^(\s*)([#+\-=]|\d+[.)])/, (_m, space, mark) => `${space}\\${mark}`)
+        .replace(/[&<>"|]/g, (c) => HTML[c])
         .replace(/@/g, `@${ZWJ}`);
 }
 /** Text for a mermaid label: only characters that cannot end the label or start a directive. */
@@ -82204,11 +82207,11 @@ async function run$4(argv, io) {
             env: process.env,
             onTick: runner.onTick
         };
-        io.err('joulegate demo 1/2: recording the baseline (tiny trainer, 24 hidden units, 6 epochs)');
-        const base = await runCheck({ ...settings, record: true }, { ...ctx, argv: trainer(24, 6) });
+        io.err('joulegate demo 1/2: recording the baseline (tiny trainer, 32 hidden units, 8 epochs)');
+        const base = await runCheck({ ...settings, record: true }, { ...ctx, argv: trainer(32, 8) });
         io.err(`  baseline: ${base.energyKwh.toExponential(3)} kWh`);
-        io.err('joulegate demo 2/2: checking a costlier variant (72 hidden units, 8 epochs) against the budget');
-        const variant = await runCheck(settings, { ...ctx, argv: trainer(72, 8) });
+        io.err('joulegate demo 2/2: checking a costlier variant (96 hidden units, 8 epochs) against the budget');
+        const variant = await runCheck(settings, { ...ctx, argv: trainer(96, 8) });
         io.out(variant.report);
         io.err(variant.summaryText);
         io.err(`\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${variant.verdict === 'fail' ? 1 : 0}.`);
@@ -82420,6 +82423,7 @@ async function runCalibration(o) {
         o.log('joulegate: warm-up run (not recorded)');
         await measureCommand({ ...base, command: warm });
     }
+    const createdAt = new Date().toISOString();
     const idlePowerW = await measureIdlePower({
         ...base,
         command: { argv: ['true'] },
@@ -82427,6 +82431,32 @@ async function runCalibration(o) {
     });
     const points = [];
     const notices = [...probe.notices];
+    if (probe.sensors.every((sensor) => sensor.source === 'estimate'))
+        notices.push('no energy sensor: this calibration is built from the estimate model and cannot normalise real measurements');
+    const workloadsLeft = (done) => o.workloads.slice(done).map((w) => w.name);
+    // A calibration takes minutes: the file is rewritten after every workload, so a cancelled or
+    // timed-out run still leaves the points it finished (marked incomplete).
+    const assemble = (done, missing) => {
+        const cal = {
+            schema: CALIBRATION_SCHEMA,
+            createdAt,
+            host: {
+                fingerprint: host.fingerprint,
+                cpu: host.cpu,
+                gpus: inventory.map((g) => ({ name: g.name, powerLimitW: g.powerLimitW })),
+                driver: host.driver ?? null
+            },
+            idlePowerW,
+            points: [...done],
+            powerOf
+        };
+        const all = missing.length > 0
+            ? [...notices, `incomplete: not yet measured: ${missing.join(', ')}`]
+            : notices;
+        if (all.length > 0)
+            cal.notices = all;
+        return cal;
+    };
     let interrupted = false;
     for (const w of o.workloads) {
         const runs = [];
@@ -82456,24 +82486,9 @@ async function runCalibration(o) {
         if (interrupted || o.signal?.aborted)
             break;
         points.push(buildCalibrationPoint(w.name, runs));
+        await o.onProgress?.(assemble(points, workloadsLeft(points.length)));
     }
-    const calibration = {
-        schema: CALIBRATION_SCHEMA,
-        createdAt: new Date().toISOString(),
-        host: {
-            fingerprint: host.fingerprint,
-            cpu: host.cpu,
-            gpus: inventory.map((g) => ({ name: g.name, powerLimitW: g.powerLimitW })),
-            driver: host.driver ?? null
-        },
-        idlePowerW,
-        points,
-        powerOf
-    };
-    if (probe.sensors.some((s) => s.source === 'estimate'))
-        notices.push('no energy sensor: this calibration is built from the estimate model and cannot normalise real measurements');
-    if (notices.length > 0)
-        calibration.notices = notices;
+    const calibration = assemble(points, workloadsLeft(points.length));
     const previous = o.store ? await o.store.readCalibration(host.fingerprint) : null;
     const warnings = previous ? detectDrift(previous, calibration) : [];
     for (const w of warnings)
@@ -82527,6 +82542,8 @@ async function run$1(argv, io) {
         ? null
         : new FolderStore(stringFlag(flags.values, 'store') ?? DEFAULT_STORE_DIR);
     const runner = createMeasureRunner(io);
+    const out = stringFlag(flags.values, 'out') ?? null;
+    const serialize = (cal) => `${JSON.stringify(cal, null, 2)}\n`;
     try {
         io.err(`joulegate: calibrating with ${workloads.map((w) => w.name).join(', ')} (${runs} runs each)`);
         const result = await runCalibration({
@@ -82539,17 +82556,19 @@ async function run$1(argv, io) {
             env: process.env,
             signal: runner.signal,
             log: (l) => io.err(l),
-            store
+            store,
+            onProgress: out ? (partial) => writeFile(out, serialize(partial)) : undefined
         });
-        const text = `${JSON.stringify(result.calibration, null, 2)}\n`;
         if (result.interrupted) {
-            io.err('joulegate: calibration interrupted; nothing was stored');
+            if (out)
+                await writeFile(out, serialize(result.calibration));
+            io.err(`joulegate: calibration interrupted after ${result.calibration.points.length} of ${workloads.length} workloads; ${out ? `the finished points are in ${out} (marked incomplete); ` : ''}nothing was stored`);
             return 130;
         }
-        if (stringFlag(flags.values, 'out'))
-            await writeFile(stringFlag(flags.values, 'out'), text);
+        if (out)
+            await writeFile(out, serialize(result.calibration));
         else
-            io.out(text);
+            io.out(serialize(result.calibration));
         if (store) {
             await store.writeCalibration(result.calibration.host.fingerprint, result.calibration);
             io.err(`joulegate: calibration kept in ${store.description} for host ${result.calibration.host.fingerprint}`);

@@ -67408,6 +67408,7 @@ async function runCalibration(o) {
         o.log('joulegate: warm-up run (not recorded)');
         await measureCommand({ ...base, command: warm });
     }
+    const createdAt = new Date().toISOString();
     const idlePowerW = await measureIdlePower({
         ...base,
         command: { argv: ['true'] },
@@ -67415,6 +67416,32 @@ async function runCalibration(o) {
     });
     const points = [];
     const notices = [...probe.notices];
+    if (probe.sensors.every((sensor) => sensor.source === 'estimate'))
+        notices.push('no energy sensor: this calibration is built from the estimate model and cannot normalise real measurements');
+    const workloadsLeft = (done) => o.workloads.slice(done).map((w) => w.name);
+    // A calibration takes minutes: the file is rewritten after every workload, so a cancelled or
+    // timed-out run still leaves the points it finished (marked incomplete).
+    const assemble = (done, missing) => {
+        const cal = {
+            schema: CALIBRATION_SCHEMA,
+            createdAt,
+            host: {
+                fingerprint: host.fingerprint,
+                cpu: host.cpu,
+                gpus: inventory.map((g) => ({ name: g.name, powerLimitW: g.powerLimitW })),
+                driver: host.driver ?? null
+            },
+            idlePowerW,
+            points: [...done],
+            powerOf
+        };
+        const all = missing.length > 0
+            ? [...notices, `incomplete: not yet measured: ${missing.join(', ')}`]
+            : notices;
+        if (all.length > 0)
+            cal.notices = all;
+        return cal;
+    };
     let interrupted = false;
     for (const w of o.workloads) {
         const runs = [];
@@ -67444,24 +67471,9 @@ async function runCalibration(o) {
         if (interrupted || o.signal?.aborted)
             break;
         points.push(buildCalibrationPoint(w.name, runs));
+        await o.onProgress?.(assemble(points, workloadsLeft(points.length)));
     }
-    const calibration = {
-        schema: CALIBRATION_SCHEMA,
-        createdAt: new Date().toISOString(),
-        host: {
-            fingerprint: host.fingerprint,
-            cpu: host.cpu,
-            gpus: inventory.map((g) => ({ name: g.name, powerLimitW: g.powerLimitW })),
-            driver: host.driver ?? null
-        },
-        idlePowerW,
-        points,
-        powerOf
-    };
-    if (probe.sensors.some((s) => s.source === 'estimate'))
-        notices.push('no energy sensor: this calibration is built from the estimate model and cannot normalise real measurements');
-    if (notices.length > 0)
-        calibration.notices = notices;
+    const calibration = assemble(points, workloadsLeft(points.length));
     const previous = o.store ? await o.store.readCalibration(host.fingerprint) : null;
     const warnings = previous ? detectDrift(previous, calibration) : [];
     for (const w of warnings)
@@ -112971,7 +112983,6 @@ const HTML = {
     '<': '&lt;',
     '>': '&gt;',
     '"': '&quot;',
-    "'": '&#39;',
     '|': '&#124;'
 };
 /**
@@ -112986,9 +112997,13 @@ function escapeMarkdown(text, maxLength = 500) {
     if (s.length > maxLength)
         s = `${s.slice(0, maxLength - 1)}…`;
     // backslashes first: the entities added next contain # and ; which must stay as they are
+    // Line breaks are gone, so block syntax (#, +, -, 1.) can only start the text itself; inline
+    // syntax (emphasis, code, links, strikethrough) is escaped everywhere. Plain punctuation such as
+    // "+12.5% (95% interval)" stays readable in the raw markdown and in terminals.
     return s
-        .replace(/[\\`*_{}[\]()#+\-.!~:]/g, (c) => `\\${c}`)
-        .replace(/[&<>"'|]/g, (c) => HTML[c])
+        .replace(/[\\`*_{}[\]~]/g, (c) => `\\${c}`)
+        .replace(/^(\s*)([#+\-=]|\d+[.)])/, (_m, space, mark) => `${space}\\${mark}`)
+        .replace(/[&<>"|]/g, (c) => HTML[c])
         .replace(/@/g, `@${ZWJ}`);
 }
 /** Text for a mermaid label: only characters that cannot end the label or start a directive. */
