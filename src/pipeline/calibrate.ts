@@ -138,5 +138,5 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
   const previous = o.store ? await o.store.readCalibration(host.fingerprint) : null
   const warnings = previous ? detectDrift(previous, calibration) : []
   for (const w of warnings) o.log(`joulegate: drift: ${w}`)
-  return { calibration, warnings, interrupted }
+  return { calibration, warnings, interrupted: interrupted || Boolean(o.signal?.aborted) }
 }
