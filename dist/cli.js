@@ -82493,7 +82493,7 @@ async function runCalibration(o) {
     const warnings = previous ? detectDrift(previous, calibration) : [];
     for (const w of warnings)
         o.log(`joulegate: drift: ${w}`);
-    return { calibration, warnings, interrupted };
+    return { calibration, warnings, interrupted: interrupted || Boolean(o.signal?.aborted) };
 }
 
 // joulegate calibrate [--out FILE] [--workload NAME=CMD ...] [--runs N] [--quick] [--suite S]

@@ -67478,7 +67478,7 @@ async function runCalibration(o) {
     const warnings = previous ? detectDrift(previous, calibration) : [];
     for (const w of warnings)
         o.log(`joulegate: drift: ${w}`);
-    return { calibration, warnings, interrupted };
+    return { calibration, warnings, interrupted: interrupted || Boolean(o.signal?.aborted) };
 }
 
 // The reference workloads (reference/manifest.json) resolved into runnable commands: the GPU suite
