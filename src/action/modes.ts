@@ -40,6 +40,7 @@ async function withStore<T>(run: ModeRun, use: (ctx: PipelineContext) => Promise
   })
   const ctx: PipelineContext = {
     cwd,
+    workspace: run.env.workspace,
     baseSha: run.env.pullRequest?.baseSha ?? null,
     headSha: run.env.pullRequest?.headSha ?? run.env.sha,
     store,

@@ -60,7 +60,8 @@ export interface CheckContext extends PipelineContext {
 
 export async function runCheck(settings: Settings, ctx: CheckContext): Promise<CheckOutcome> {
   const cwd = ctx.cwd
-  const { budget, note: budgetNote } = await loadBudget(settings, cwd)
+  const root = ctx.workspace ?? cwd
+  const { budget, note: budgetNote } = await loadBudget(settings, root)
   const spec = commandSpecOf(settings, ctx.argv ?? null)
   const measurement =
     ctx.measurement ??
@@ -74,7 +75,7 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
   const ancestry = await readFirstParentAncestry(cwd)
   const headCommit = ctx.headSha ?? ancestry?.shas[0] ?? null
   const pair = await findCalibrations(measurement.host.fingerprint, {
-    cwd,
+    cwd: root,
     localFile: settings.calibration,
     referenceFile: settings.referenceCalibration,
     store: ctx.store

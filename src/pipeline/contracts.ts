@@ -1,5 +1,5 @@
-// TEMPORARY type-only stub written by the action helper (issue 5) so the action shell compiles
-// before the pipeline lands. The lead adopts or replaces it; names follow the lead's plan.
+// What the pipeline promises its shells (the action, the CLI): the context a run gets and the
+// outcome it returns, so either shell can be tested against fakes of the other side.
 import type { Settings } from '../core/settings.js'
 import type { Calibration, Verdict } from '../core/types.js'
 import type { HistoryStore } from '../adapters/store.js'
@@ -8,7 +8,10 @@ import type { HistoryStore } from '../adapters/store.js'
 export type Store = HistoryStore
 
 export interface PipelineContext {
+  /** where the command runs (the action's working-directory) */
   cwd: string
+  /** the repository root: the budget file and calibration files are found from here (default cwd) */
+  workspace?: string
   baseSha: string | null
   headSha: string | null
   store: Store
