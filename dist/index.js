@@ -34948,6 +34948,7 @@ async function withStore(run, use) {
     });
     const ctx = {
         cwd,
+        workspace: run.env.workspace,
         baseSha: run.env.pullRequest?.baseSha ?? null,
         headSha: run.env.pullRequest?.headSha ?? run.env.sha,
         store,
@@ -114578,7 +114579,8 @@ function commandSpecOf(settings, argv) {
 }
 async function runCheck(settings, ctx) {
     const cwd = ctx.cwd;
-    const { budget, note: budgetNote } = await loadBudget(settings, cwd);
+    const root = ctx.workspace ?? cwd;
+    const { budget, note: budgetNote } = await loadBudget(settings, root);
     const spec = commandSpecOf(settings, ctx.argv ?? null);
     const measurement = ctx.measurement ??
         (await runMeasurement(spec, settings, {
@@ -114591,7 +114593,7 @@ async function runCheck(settings, ctx) {
     const ancestry = await readFirstParentAncestry(cwd);
     const headCommit = ctx.headSha ?? ancestry?.shas[0] ?? null;
     const pair = await findCalibrations(measurement.host.fingerprint, {
-        cwd,
+        cwd: root,
         localFile: settings.calibration,
         referenceFile: settings.referenceCalibration,
         store: ctx.store
