@@ -87,7 +87,7 @@ describe('joulegate normalize', () => {
       expect(hi).toBeGreaterThanOrEqual(o.normalizedEnergyJ as number)
     }
     // the data follow a power law exactly, so the log-log estimate is the truth: 20000 J × law(150 W)
-    expect(out[0].model).toBe('log-log')
+    expect(out[0].model).toBe('loo-weighted')
     expect(out[0].normalizedEnergyJ as number).toBeCloseTo(20000 * law(150), 3)
   })
 

@@ -41,11 +41,12 @@ describe('normalizeMeasurement', () => {
   })
 
   it.each([[60], [150], [250]])(
-    'recovers a power law with log-log at %d W (and picks it)',
+    'recovers a power law at %d W: loo-weighted puts (almost) all weight on log-log',
     (powerW) => {
       const { local, reference } = makePair(lawPoints)
       const r = normalizeMeasurement(local, reference, makeMeasurement(powerW, 30))
-      expect(r.model).toBe('log-log')
+      expect(r.model).toBe('loo-weighted')
+      expect(r.candidates.find((c) => c.model === 'log-log')?.weight).toBeGreaterThan(0.999)
       expect(r.normalizedEnergyJ).toBeCloseTo(powerW * 30 * law(powerW), 6)
       expect(r.interval[0]).toBeLessThanOrEqual(r.normalizedEnergyJ)
       expect(r.interval[1]).toBeGreaterThanOrEqual(r.normalizedEnergyJ)
@@ -70,8 +71,12 @@ describe('normalizeMeasurement', () => {
     expect(r.candidates.map((c) => c.model)).toEqual([
       'geometric-mean',
       'log-log',
-      'similarity-weighted'
+      'similarity-weighted',
+      'loo-weighted'
     ])
+    const weights = r.candidates.flatMap((c) => (c.weight === undefined ? [] : [c.weight]))
+    expect(weights).toHaveLength(2)
+    expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12)
     expect(r.pointsUsed).toEqual(['w0', 'w1', 'w2', 'w3', 'w4', 'w5'])
     expect(r.method).toBe('estimate')
   })

@@ -17,7 +17,7 @@ export const NORMALIZE_USAGE = `usage: joulegate normalize --local CAL --referen
   --local CAL          calibration (joulegate.calibration/v1) of the host the measurements ran on
   --reference CAL      calibration of the reference host whose scale the energy is expressed on
   --measurement FILE   a measurement (joulegate.measurement/v1); repeat for several
-  --model NAME         force one model (${MODEL_NAMES.join(', ')}); default: the smallest leave-one-out error
+  --model NAME         force one model (${MODEL_NAMES.join(', ')}); default: loo-weighted (log-log and similarity-weighted, weighted by leave-one-out error)
   --baseline WORKLOAD  the single-ratio model's baseline workload (default: the first shared one)
   --json               print a JSON array, one object per measurement
 

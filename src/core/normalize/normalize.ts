@@ -1,15 +1,18 @@
 // Cross-hardware normalisation: the energy a measured job would have taken on the reference host.
-// Every candidate model is fitted on the workloads both calibrations share, the one with the
-// smallest leave-one-out error wins, and the 80% interval comes from its leave-one-out residuals.
+// Candidate models are fitted on the workloads both calibrations share; the estimate averages the
+// power-based ones weighted by their leave-one-out errors, and the 80% interval comes from the
+// leave-one-out residuals of that average.
 import { UsageError } from '../errors.js'
 import type { Calibration, Normalization } from '../types.js'
 import {
   MODEL_NAMES,
+  chooseUseKey,
   computeLooResiduals,
   fitModel,
   hasFeatures,
   median,
-  multivariateKeys
+  multivariateKeys,
+  weighMembers
 } from './models.js'
 import type { Features, FitOptions, ModelName, TrainingPoint } from './models.js'
 import type { CalibrationPointInput, MeasurementInput } from './validate.js'
@@ -30,8 +33,10 @@ export interface CandidateScore {
   model: ModelName
   /** median |relative error| over leave-one-out predictions */
   looError: number
-  /** mean |ln error|: the selection criterion (steadier than a median of five or six) */
+  /** mean |ln error| (steadier than a median of five or six); sets the loo-weighted weights */
   looMeanAbsLog: number
+  /** share of this model in the loo-weighted estimate, for its members */
+  weight?: number
 }
 
 export interface NormalizationResult extends Normalization {
@@ -51,11 +56,26 @@ export class NormalizationError extends UsageError {
   }
 }
 
-function featuresOfPoint(local: CalibrationPointInput, ref: CalibrationPointInput): Features {
+/** Sum of the host's GPU power limits: the limit of a point that does not name its own, since
+ *  calibrate records the power summed over every GPU of the host. */
+function hostPowerLimit(local: Calibration): number | null {
+  if (powerKindOf(local) !== 'gpu' || local.host.gpus.length === 0) return null
+  const limits = local.host.gpus.map((g) => g.powerLimitW ?? null)
+  if (limits.some((l) => l === null || l <= 0)) return null
+  return (limits as number[]).reduce((a, b) => a + b, 0)
+}
+
+function featuresOfPoint(
+  local: CalibrationPointInput,
+  ref: CalibrationPointInput,
+  hostLimit: number | null
+): Features {
   const params = local.params ?? ref.params
   const flops = local.flops ?? ref.flops
+  const limit = local.powerLimitW ?? hostLimit
   return {
     logPower: Math.log(local.meanPowerW),
+    logPowerFraction: limit === null ? null : Math.log(local.meanPowerW / limit),
     logParams: params === undefined ? null : Math.log(params),
     logFlopRate: flops === undefined ? null : Math.log(flops / local.durationS)
   }
@@ -68,9 +88,9 @@ export function powerKindOf(local: Calibration): 'gpu' | 'cpu' {
 
 /**
  * Features of the measurement on the local host. Power is the sum over the devices of the
- * calibrated kind, the same quantity a multi-device calibration point records; on one host
- * ln(power) differs from ln(power fraction) by a constant, so every model is unchanged by it
- * and no power limit is needed.
+ * calibrated kind, the same quantity a multi-device calibration point records; the power fraction
+ * divides it by the sum of those devices' limits, so that a job on eight GPUs at half load and one
+ * on a single GPU at half load look alike (their total powers differ eightfold).
  */
 export function featuresOfMeasurement(
   local: Calibration,
@@ -83,12 +103,16 @@ export function featuresOfMeasurement(
     (c) => c.meanPowerW ?? (c.energyJ === null ? null : c.energyJ / m.durationS)
   )
   let logPower: number | null = null
+  let logPowerFraction: number | null = null
   if (devices.length === 0 || powers.some((p) => p === null)) {
     notices.push(`the measurement has no ${kind} component with meanPowerW or energyJ`)
   } else {
     const total = (powers as number[]).reduce((a, b) => a + b, 0)
+    const limits = devices.map((c) => c.powerLimitW)
     if (total > 0) logPower = Math.log(total)
     else notices.push(`the measurement's ${kind} mean power is 0 W`)
+    if (total > 0 && limits.every((l) => l !== null && l > 0))
+      logPowerFraction = Math.log(total / (limits as number[]).reduce((a, b) => a + b, 0))
   }
   let flops = m.metrics.flops
   if (flops === undefined && m.metrics.macs !== undefined) {
@@ -97,6 +121,7 @@ export function featuresOfMeasurement(
   }
   return {
     logPower,
+    logPowerFraction,
     logParams: m.metrics.params === undefined ? null : Math.log(m.metrics.params),
     logFlopRate: flops === undefined ? null : Math.log(flops / m.durationS)
   }
@@ -117,11 +142,14 @@ export function findSharedPoints(
 function halfWidth(residuals: number[], noiseFloor: number): number {
   const n = residuals.length
   const abs = residuals.map(Math.abs).sort((a, b) => a - b)
-  const rank = Math.ceil((n + 1) * INTERVAL_LEVEL)
+  // position (n+1)·0.8 among the sorted |residuals|: a new residual is equally likely to fall in
+  // each of the n+1 gaps, so the k-th smallest covers k/(n+1). With six points the whole ranks
+  // give 71% or 86%; interpolating between them aims at 80% itself (Hyndman–Fan type 6)
+  const position = (n + 1) * INTERVAL_LEVEL
   let h: number
-  if (rank <= n) {
-    // split-conformal rank: with n residuals the ceil((n+1)·0.8)-th smallest covers 80% of a new one
-    h = abs[rank - 1]
+  if (position <= n) {
+    const k = Math.floor(position)
+    h = abs[k - 1] + (position - k) * ((abs[k] ?? abs[k - 1]) - abs[k - 1])
   } else {
     // too few points for a rank (n < 4): Student t on the residuals' root mean square
     const rms = Math.sqrt(abs.reduce((s, r) => s + r * r, 0) / n)
@@ -154,49 +182,63 @@ export function normalizeMeasurement(
     throw new NormalizationError(
       `--baseline "${options.baseline}" is not a shared workload; expected one of: ${shared.map((s) => s.local.workload).join(', ')}`
     )
+  const hostLimit = hostPowerLimit(local)
   const points: TrainingPoint[] = shared.map((s) => ({
     workload: s.local.workload,
-    features: featuresOfPoint(s.local, s.reference),
+    features: featuresOfPoint(s.local, s.reference, hostLimit),
     logRatio: Math.log(s.reference.energyJ / s.local.energyJ)
   }))
   const notices: string[] = []
   const query = featuresOfMeasurement(local, measurement, notices)
-  const fitOptions: FitOptions = { keys: multivariateKeys(points, query) }
+  const use = chooseUseKey(points, query)
+  if (use === 'logPower' && query.logPower !== null && powerKindOf(local) === 'gpu')
+    notices.push(
+      'GPU use taken as mean power, not power fraction: a power limit is missing (host.gpus[].powerLimitW or the measurement components); this assumes the same GPUs ran the calibration and the job'
+    )
+  const fitOptions: FitOptions = { keys: multivariateKeys(points, query, use), use }
   if (options.baseline !== undefined) fitOptions.baseline = options.baseline
 
   let candidates: ModelName[]
+  let chosen: ModelName
   if (options.model !== undefined) {
     if (!hasFeatures(options.model, points, query))
       throw new NormalizationError(
         `model ${options.model} cannot be used: ${notices.join('; ') || 'the calibration points or the measurement lack the fields it needs (meanPowerW; flops or params for multivariate)'}`
       )
     candidates = [options.model]
+    chosen = options.model
   } else {
     // the single ratio is the baseline to beat, not a candidate: it is the geometric mean of one
-    // point, so it only wins leave-one-out by luck and then generalises worst
+    // point, so it only wins leave-one-out by luck and then generalises worst. The others are
+    // scored (and shown); the estimate is loo-weighted, or the geometric mean without power.
     candidates = MODEL_NAMES.filter(
       (m) =>
         m !== 'single-ratio' &&
         hasFeatures(m, points, query) &&
         (m !== 'multivariate' || points.length >= 5)
     )
+    chosen = candidates.includes('loo-weighted') ? 'loo-weighted' : 'geometric-mean'
     const skipped = MODEL_NAMES.filter((m) => m !== 'single-ratio' && !candidates.includes(m))
     if (skipped.includes('log-log'))
-      notices.push(
-        `models that need power (${skipped.join(', ')}) were skipped; chose among ${candidates.join(', ')}`
-      )
+      notices.push(`models that need power (${skipped.join(', ')}) were skipped; used ${chosen}`)
   }
-  const scores = candidates.map((model) => {
+  const weights = new Map(
+    chosen === 'loo-weighted'
+      ? weighMembers(points, fitOptions).map((m) => [m.model, m.weight])
+      : []
+  )
+  const scores: (CandidateScore & { residuals: number[] })[] = candidates.map((model) => {
     const residuals = computeLooResiduals(model, points, fitOptions)
+    const weight = weights.get(model)
     return {
       model,
       residuals,
       looError: median(residuals.map((r) => Math.abs(Math.expm1(r)))),
-      looMeanAbsLog: residuals.reduce((s, r) => s + Math.abs(r), 0) / residuals.length
+      looMeanAbsLog: residuals.reduce((s, r) => s + Math.abs(r), 0) / residuals.length,
+      ...(weight === undefined ? {} : { weight })
     }
   })
-  // first minimum wins, so ties go to the simpler model (MODEL_NAMES is ordered by complexity)
-  const best = scores.reduce((a, b) => (b.looMeanAbsLog < a.looMeanAbsLog - 1e-12 ? b : a))
+  const best = scores.find((c) => c.model === chosen)!
   const logRatio = fitModel(best.model, points, fitOptions)(query)
   const normalizedEnergyJ = measurement.energyJ * Math.exp(logRatio)
   const cvs = shared.map((s) => (s.local.cv ?? 0) ** 2 + (s.reference.cv ?? 0) ** 2)
@@ -212,11 +254,7 @@ export function normalizeMeasurement(
     energyJ: measurement.energyJ,
     ratio: Math.exp(logRatio),
     method: 'estimate',
-    candidates: scores.map(({ model, looError, looMeanAbsLog }) => ({
-      model,
-      looError,
-      looMeanAbsLog
-    })),
+    candidates: scores.map(({ residuals: _residuals, ...score }) => score),
     notices
   }
 }
