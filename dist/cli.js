@@ -57158,7 +57158,8 @@ const MODEL_NAMES = [
     'geometric-mean',
     'log-log',
     'similarity-weighted',
-    'multivariate'
+    'multivariate',
+    'loo-weighted'
 ];
 /** Which features each model needs; the selection skips a model whose inputs are missing. */
 const MODEL_NEEDS = {
@@ -57166,8 +57167,12 @@ const MODEL_NEEDS = {
     'geometric-mean': [],
     'log-log': ['logPower'],
     'similarity-weighted': ['logPower'],
-    multivariate: ['logPower']
+    multivariate: ['logPower'],
+    'loo-weighted': ['logPower']
 };
+/** The models loo-weighted averages. The geometric mean and the multivariate model are left out:
+ *  on the selection splits either one in the mix made both datasets worse (see docs/normalisation.md). */
+const WEIGHTED_MEMBERS = ['log-log', 'similarity-weighted'];
 /** The multivariate model's optional regressors: used when every point and the query have them. */
 const MULTIVARIATE_EXTRAS = ['logParams', 'logFlopRate'];
 /** Gaussian kernel width in ln(power): 0.25 ≈ a 28% power difference. Chosen on selection seeds. */
@@ -57175,9 +57180,14 @@ const SIMILARITY_BANDWIDTH = 0.25;
 /** Ridge penalty on standardised features: n is about six, so the fit must shrink hard. */
 const RIDGE_LAMBDA = 1;
 /** ln(power) plus every optional regressor that all points and the query share. */
-function multivariateKeys(points, query) {
+function multivariateKeys(points, query, use = 'logPower') {
     const extras = MULTIVARIATE_EXTRAS.filter((k) => query[k] !== null && points.every((p) => p.features[k] !== null));
-    return ['logPower', ...extras];
+    return [use, ...extras];
+}
+/** ln(power fraction) when every point and the query have it, else ln(power). */
+function chooseUseKey(points, query) {
+    const all = query.logPowerFraction !== null && points.every((p) => p.features.logPowerFraction !== null);
+    return all ? 'logPowerFraction' : 'logPower';
 }
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 function median(xs) {
@@ -57249,6 +57259,7 @@ const featureValue = (f, key) => {
 /** Fits one model on the training points; the caller guarantees the needed features exist. */
 function fitModel(model, points, options = {}) {
     const ys = points.map((p) => p.logRatio);
+    const use = options.use ?? 'logPower';
     switch (model) {
         case 'single-ratio': {
             const base = points.find((p) => p.workload === options.baseline) ?? points[0];
@@ -57259,23 +57270,43 @@ function fitModel(model, points, options = {}) {
             return () => m;
         }
         case 'log-log': {
-            const { intercept, slope } = fitTheilSen(points.map((p) => featureValue(p.features, 'logPower')), ys);
-            return (f) => intercept + slope * featureValue(f, 'logPower');
+            const { intercept, slope } = fitTheilSen(points.map((p) => featureValue(p.features, use)), ys);
+            return (f) => intercept + slope * featureValue(f, use);
         }
         case 'similarity-weighted': {
-            const xs = points.map((p) => featureValue(p.features, 'logPower'));
+            const xs = points.map((p) => featureValue(p.features, use));
             return (f) => {
-                const x = featureValue(f, 'logPower');
+                const x = featureValue(f, use);
                 const w = xs.map((xi) => Math.exp(-0.5 * ((xi - x) / SIMILARITY_BANDWIDTH) ** 2) + 1e-12);
                 return w.reduce((s, wi, i) => s + wi * ys[i], 0) / w.reduce((s, wi) => s + wi, 0);
             };
         }
         case 'multivariate': {
-            const keys = options.keys ?? multivariateKeys(points, points[0].features);
+            const keys = options.keys ?? multivariateKeys(points, points[0].features, use);
             const predict = fitRidge(points.map((p) => keys.map((k) => featureValue(p.features, k))), ys, RIDGE_LAMBDA);
             return (f) => predict(keys.map((k) => featureValue(f, k)));
         }
+        case 'loo-weighted': {
+            const members = weighMembers(points, options);
+            const fits = members.map((m) => fitModel(m.model, points, options));
+            return (f) => members.reduce((s, m, i) => s + m.weight * fits[i](f), 0);
+        }
     }
+}
+/**
+ * Weights of the loo-weighted average: 1 / (mean |LOO ln error|)², an inverse-variance rule on the
+ * members' leave-one-out errors. With six points the LOO choice of one model is a coin toss
+ * between near-equal ones; averaging keeps what each gets right (chosen on the selection splits).
+ */
+function weighMembers(points, options = {}) {
+    const members = WEIGHTED_MEMBERS.map((model) => {
+        const residuals = computeLooResiduals(model, points, options);
+        const meanAbs = residuals.reduce((s, r) => s + Math.abs(r), 0) / residuals.length;
+        // a perfect LOO fit would get an infinite weight; 1e-6 in ln units is far below any noise
+        return { model, residuals, raw: 1 / Math.max(meanAbs, 1e-6) ** 2 };
+    });
+    const total = members.reduce((s, m) => s + m.raw, 0);
+    return members.map(({ model, residuals, raw }) => ({ model, residuals, weight: raw / total }));
 }
 /** Whether every training point and the query carry the features the model needs. */
 function hasFeatures(model, points, query) {
@@ -57287,6 +57318,12 @@ function hasFeatures(model, points, query) {
 }
 /** Leave-one-out residuals (truth − prediction, in ln units) of a model on the points. */
 function computeLooResiduals(model, points, options = {}) {
+    if (model === 'loo-weighted') {
+        // the weighted members' own LOO residuals, with the weights fitted on all points: nesting the
+        // weighting inside the LOO as well gave 85-86% coverage of 80% intervals on the selection splits
+        const members = weighMembers(points, options);
+        return points.map((_, i) => members.reduce((s, m) => s + m.weight * m.residuals[i], 0));
+    }
     return points.map((held, i) => {
         const rest = points.filter((_, j) => j !== i);
         return held.logRatio - fitModel(model, rest, options)(held.features);
@@ -57294,8 +57331,9 @@ function computeLooResiduals(model, points, options = {}) {
 }
 
 // Cross-hardware normalisation: the energy a measured job would have taken on the reference host.
-// Every candidate model is fitted on the workloads both calibrations share, the one with the
-// smallest leave-one-out error wins, and the 80% interval comes from its leave-one-out residuals.
+// Candidate models are fitted on the workloads both calibrations share; the estimate averages the
+// power-based ones weighted by their leave-one-out errors, and the 80% interval comes from the
+// leave-one-out residuals of that average.
 /** One-sided 90% Student t quantiles by degrees of freedom, for intervals from very few points. */
 const T90 = [Infinity, 3.078, 1.886, 1.638, 1.533, 1.476, 1.44, 1.415, 1.397, 1.383];
 const Z90 = 1.2816;
@@ -57307,11 +57345,23 @@ class NormalizationError extends UsageError {
         this.name = 'NormalizationError';
     }
 }
-function featuresOfPoint(local, ref) {
+/** Sum of the host's GPU power limits: the limit of a point that does not name its own, since
+ *  calibrate records the power summed over every GPU of the host. */
+function hostPowerLimit(local) {
+    if (powerKindOf(local) !== 'gpu' || local.host.gpus.length === 0)
+        return null;
+    const limits = local.host.gpus.map((g) => g.powerLimitW ?? null);
+    if (limits.some((l) => l === null || l <= 0))
+        return null;
+    return limits.reduce((a, b) => a + b, 0);
+}
+function featuresOfPoint(local, ref, hostLimit) {
     const params = local.params ?? ref.params;
     const flops = local.flops ?? ref.flops;
+    const limit = local.powerLimitW ?? hostLimit;
     return {
         logPower: Math.log(local.meanPowerW),
+        logPowerFraction: limit === null ? null : Math.log(local.meanPowerW / limit),
         logParams: params === undefined ? null : Math.log(params),
         logFlopRate: flops === undefined ? null : Math.log(flops / local.durationS)
     };
@@ -57322,24 +57372,28 @@ function powerKindOf(local) {
 }
 /**
  * Features of the measurement on the local host. Power is the sum over the devices of the
- * calibrated kind, the same quantity a multi-device calibration point records; on one host
- * ln(power) differs from ln(power fraction) by a constant, so every model is unchanged by it
- * and no power limit is needed.
+ * calibrated kind, the same quantity a multi-device calibration point records; the power fraction
+ * divides it by the sum of those devices' limits, so that a job on eight GPUs at half load and one
+ * on a single GPU at half load look alike (their total powers differ eightfold).
  */
 function featuresOfMeasurement(local, m, notices) {
     const kind = powerKindOf(local);
     const devices = m.components.filter((c) => c.kind === kind);
     const powers = devices.map((c) => c.meanPowerW ?? (c.energyJ === null ? null : c.energyJ / m.durationS));
     let logPower = null;
+    let logPowerFraction = null;
     if (devices.length === 0 || powers.some((p) => p === null)) {
         notices.push(`the measurement has no ${kind} component with meanPowerW or energyJ`);
     }
     else {
         const total = powers.reduce((a, b) => a + b, 0);
+        const limits = devices.map((c) => c.powerLimitW);
         if (total > 0)
             logPower = Math.log(total);
         else
             notices.push(`the measurement's ${kind} mean power is 0 W`);
+        if (total > 0 && limits.every((l) => l !== null && l > 0))
+            logPowerFraction = Math.log(total / limits.reduce((a, b) => a + b, 0));
     }
     let flops = m.metrics.flops;
     if (flops === undefined && m.metrics.macs !== undefined) {
@@ -57348,6 +57402,7 @@ function featuresOfMeasurement(local, m, notices) {
     }
     return {
         logPower,
+        logPowerFraction,
         logParams: m.metrics.params === undefined ? null : Math.log(m.metrics.params),
         logFlopRate: flops === undefined ? null : Math.log(flops / m.durationS)
     };
@@ -57363,11 +57418,14 @@ function findSharedPoints(local, reference) {
 function halfWidth(residuals, noiseFloor) {
     const n = residuals.length;
     const abs = residuals.map(Math.abs).sort((a, b) => a - b);
-    const rank = Math.ceil((n + 1) * INTERVAL_LEVEL);
+    // position (n+1)·0.8 among the sorted |residuals|: a new residual is equally likely to fall in
+    // each of the n+1 gaps, so the k-th smallest covers k/(n+1). With six points the whole ranks
+    // give 71% or 86%; interpolating between them aims at 80% itself (Hyndman–Fan type 6)
+    const position = (n + 1) * INTERVAL_LEVEL;
     let h;
-    if (rank <= n) {
-        // split-conformal rank: with n residuals the ceil((n+1)·0.8)-th smallest covers 80% of a new one
-        h = abs[rank - 1];
+    if (position <= n) {
+        const k = Math.floor(position);
+        h = abs[k - 1] + (position - k) * ((abs[k] ?? abs[k - 1]) - abs[k - 1]);
     }
     else {
         // too few points for a rank (n < 4): Student t on the residuals' root mean square
@@ -57390,43 +57448,55 @@ function normalizeMeasurement(local, reference, measurement, options = {}) {
             `reference has: ${reference.points.map((p) => p.workload).join(', ')}`);
     if (options.baseline !== undefined && !shared.some((s) => s.local.workload === options.baseline))
         throw new NormalizationError(`--baseline "${options.baseline}" is not a shared workload; expected one of: ${shared.map((s) => s.local.workload).join(', ')}`);
+    const hostLimit = hostPowerLimit(local);
     const points = shared.map((s) => ({
         workload: s.local.workload,
-        features: featuresOfPoint(s.local, s.reference),
+        features: featuresOfPoint(s.local, s.reference, hostLimit),
         logRatio: Math.log(s.reference.energyJ / s.local.energyJ)
     }));
     const notices = [];
     const query = featuresOfMeasurement(local, measurement, notices);
-    const fitOptions = { keys: multivariateKeys(points, query) };
+    const use = chooseUseKey(points, query);
+    if (use === 'logPower' && query.logPower !== null && powerKindOf(local) === 'gpu')
+        notices.push('GPU use taken as mean power, not power fraction: a power limit is missing (host.gpus[].powerLimitW or the measurement components); this assumes the same GPUs ran the calibration and the job');
+    const fitOptions = { keys: multivariateKeys(points, query, use), use };
     if (options.baseline !== undefined)
         fitOptions.baseline = options.baseline;
     let candidates;
+    let chosen;
     if (options.model !== undefined) {
         if (!hasFeatures(options.model, points, query))
             throw new NormalizationError(`model ${options.model} cannot be used: ${notices.join('; ') || 'the calibration points or the measurement lack the fields it needs (meanPowerW; flops or params for multivariate)'}`);
         candidates = [options.model];
+        chosen = options.model;
     }
     else {
         // the single ratio is the baseline to beat, not a candidate: it is the geometric mean of one
-        // point, so it only wins leave-one-out by luck and then generalises worst
+        // point, so it only wins leave-one-out by luck and then generalises worst. The others are
+        // scored (and shown); the estimate is loo-weighted, or the geometric mean without power.
         candidates = MODEL_NAMES.filter((m) => m !== 'single-ratio' &&
             hasFeatures(m, points, query) &&
             (m !== 'multivariate' || points.length >= 5));
+        chosen = candidates.includes('loo-weighted') ? 'loo-weighted' : 'geometric-mean';
         const skipped = MODEL_NAMES.filter((m) => m !== 'single-ratio' && !candidates.includes(m));
         if (skipped.includes('log-log'))
-            notices.push(`models that need power (${skipped.join(', ')}) were skipped; chose among ${candidates.join(', ')}`);
+            notices.push(`models that need power (${skipped.join(', ')}) were skipped; used ${chosen}`);
     }
+    const weights = new Map(chosen === 'loo-weighted'
+        ? weighMembers(points, fitOptions).map((m) => [m.model, m.weight])
+        : []);
     const scores = candidates.map((model) => {
         const residuals = computeLooResiduals(model, points, fitOptions);
+        const weight = weights.get(model);
         return {
             model,
             residuals,
             looError: median(residuals.map((r) => Math.abs(Math.expm1(r)))),
-            looMeanAbsLog: residuals.reduce((s, r) => s + Math.abs(r), 0) / residuals.length
+            looMeanAbsLog: residuals.reduce((s, r) => s + Math.abs(r), 0) / residuals.length,
+            ...(weight === undefined ? {} : { weight })
         };
     });
-    // first minimum wins, so ties go to the simpler model (MODEL_NAMES is ordered by complexity)
-    const best = scores.reduce((a, b) => (b.looMeanAbsLog < a.looMeanAbsLog - 1e-12 ? b : a));
+    const best = scores.find((c) => c.model === chosen);
     const logRatio = fitModel(best.model, points, fitOptions)(query);
     const normalizedEnergyJ = measurement.energyJ * Math.exp(logRatio);
     const cvs = shared.map((s) => (s.local.cv ?? 0) ** 2 + (s.reference.cv ?? 0) ** 2);
@@ -57442,11 +57512,7 @@ function normalizeMeasurement(local, reference, measurement, options = {}) {
         energyJ: measurement.energyJ,
         ratio: Math.exp(logRatio),
         method: 'estimate',
-        candidates: scores.map(({ model, looError, looMeanAbsLog }) => ({
-            model,
-            looError,
-            looMeanAbsLog
-        })),
+        candidates: scores.map(({ residuals: _residuals, ...score }) => score),
         notices
     };
 }
@@ -82307,7 +82373,7 @@ const NORMALIZE_USAGE = `usage: joulegate normalize --local CAL --reference CAL 
   --local CAL          calibration (joulegate.calibration/v1) of the host the measurements ran on
   --reference CAL      calibration of the reference host whose scale the energy is expressed on
   --measurement FILE   a measurement (joulegate.measurement/v1); repeat for several
-  --model NAME         force one model (${MODEL_NAMES.join(', ')}); default: the smallest leave-one-out error
+  --model NAME         force one model (${MODEL_NAMES.join(', ')}); default: loo-weighted (log-log and similarity-weighted, weighted by leave-one-out error)
   --baseline WORKLOAD  the single-ratio model's baseline workload (default: the first shared one)
   --json               print a JSON array, one object per measurement
 
