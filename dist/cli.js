@@ -81128,6 +81128,8 @@ class MetricsFileTail {
 // the window is the command's life; a cancelled or failing run still yields its measurement.
 const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE'; // contract
 const sleep$1 = (ms, signal) => new Promise((resolve) => {
+    if (signal?.aborted)
+        return resolve();
     const timer = setTimeout(done, ms);
     function done() {
         clearTimeout(timer);
@@ -81155,11 +81157,14 @@ async function measureIdlePower(options) {
     // the window opens when every sensor has its first reading
     const t0 = performance.now();
     await sleep$1(options.idleS * 1000, options.signal);
+    const seconds = (performance.now() - t0) / 1000;
     const components = await stopAll(opened.filter((s) => !s.crossCheck));
     await stopAll(opened.filter((s) => s.crossCheck));
-    const seconds = (performance.now() - t0) / 1000;
     if (options.signal?.aborted || seconds <= 0)
         return null;
+    // each sensor's own mean power covers exactly its window; stopping takes time that is not idle
+    if (components.length > 0 && components.every((c) => c.meanPowerW !== null))
+        return components.reduce((s, c) => s + (c.meanPowerW ?? 0), 0);
     return sumEnergy(components) / seconds;
 }
 async function runOnce(options, run, metricsPath) {
@@ -81167,6 +81172,11 @@ async function runOnce(options, run, metricsPath) {
     const sensors = opened.filter((s) => !s.crossCheck);
     const checks = opened.filter((s) => s.crossCheck);
     await startAll(opened);
+    if (options.signal?.aborted) {
+        // cancelled while the sensors were starting: the command never runs
+        await stopAll(opened);
+        return emptyRun(describeCommand(options.command));
+    }
     const tail = new MetricsFileTail(metricsPath);
     tail.open();
     const progress = [];
@@ -81856,7 +81866,7 @@ function summarizeMeasurement(m) {
     ]);
     const lines = [
         `command: ${m.command}`,
-        `exit: ${m.exitCode ?? `signal ${m.signal ?? 'unknown'}`}${m.interrupted ? ' (interrupted: partial measurement)' : ''} · duration ${formatDuration(m.durationS)}`,
+        `exit: ${describeExit(m)}${m.interrupted ? ' (interrupted: partial measurement)' : ''} · duration ${formatDuration(m.durationS)}`,
         '',
         markdownTable([['component', 'device', 'method', 'energy', 'mean power', 'coverage'], ...rows], { align: ['l', 'l', 'l', 'r', 'r', 'r'] }),
         ''
@@ -81865,7 +81875,7 @@ function summarizeMeasurement(m) {
         lines.push(`idle power: ${estimated ? '≈ ' : ''}${formatWatts(m.idlePowerW)} (${totalMethod}); net of idle: ${formatJoules(m.netEnergyJ ?? 0)}`);
     }
     else
-        lines.push('idle power: not measured (--idle-s 0)');
+        lines.push(`idle power: not measured${m.interrupted ? '' : ' (--idle-s 0)'}`);
     if (m.repeat) {
         lines.push(`repeats: ${m.repeat.n} runs, mean ${formatJoules(m.repeat.meanJ)}, sd ${formatJoules(m.repeat.sdJ)}, cv ${formatPercent(m.repeat.cv)}`);
     }
@@ -81885,15 +81895,21 @@ function formatProgressLine(elapsedS, energyJ, estimated) {
     const mean = elapsedS > 0 ? energyJ / elapsedS : 0;
     return `joulegate: ${formatDuration(elapsedS)} elapsed · ${estimated ? '≈ ' : ''}${formatJoules(energyJ)} so far · mean ${formatWatts(mean)}`;
 }
+function describeExit(m) {
+    if (m.exitCode !== null)
+        return String(m.exitCode);
+    if (m.signal)
+        return `signal ${m.signal}`;
+    return 'not started';
+}
 
 const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 /** The command's status when it fails (128 + signal number when a signal ended it), else 0. */
-function exitStatusOf(m) {
+function exitStatusOf(m, received) {
     if (m.exitCode !== null)
         return m.exitCode;
-    if (m.signal)
-        return 128 + (SIGNAL_NUMBERS[m.signal] ?? 1);
-    return m.interrupted ? 130 : 1;
+    const signal = m.signal ?? (m.interrupted ? (typeof received === 'string' ? received : 'SIGINT') : null);
+    return signal ? 128 + (SIGNAL_NUMBERS[signal] ?? 1) : 1;
 }
 function createMeasureRunner(io) {
     const controller = new AbortController();
@@ -82336,7 +82352,7 @@ async function run$3(argv, io) {
         io.err(summarizeMeasurement(measurement));
         if (settings.out)
             io.err(`measurement written to ${settings.out}`);
-        return exitStatusOf(measurement);
+        return exitStatusOf(measurement, runner.signal.reason);
     }
     finally {
         runner.dispose();
@@ -82446,6 +82462,9 @@ async function run$2(argv, io) {
             }));
         }
         catch (error) {
+            // errors about the calibrations' shared workloads are not the measurement file's fault
+            if (error instanceof NormalizationError)
+                throw error;
             if (error instanceof UsageError)
                 throw new UsageError(`${file}: ${error.message}`);
             throw error;

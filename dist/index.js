@@ -67235,6 +67235,8 @@ function describeTotalMethod(components) {
 // the window is the command's life; a cancelled or failing run still yields its measurement.
 const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE'; // contract
 const sleep$1 = (ms, signal) => new Promise((resolve) => {
+    if (signal?.aborted)
+        return resolve();
     const timer = setTimeout(done, ms);
     function done() {
         clearTimeout(timer);
@@ -67262,11 +67264,14 @@ async function measureIdlePower(options) {
     // the window opens when every sensor has its first reading
     const t0 = performance.now();
     await sleep$1(options.idleS * 1000, options.signal);
+    const seconds = (performance.now() - t0) / 1000;
     const components = await stopAll(opened.filter((s) => !s.crossCheck));
     await stopAll(opened.filter((s) => s.crossCheck));
-    const seconds = (performance.now() - t0) / 1000;
     if (options.signal?.aborted || seconds <= 0)
         return null;
+    // each sensor's own mean power covers exactly its window; stopping takes time that is not idle
+    if (components.length > 0 && components.every((c) => c.meanPowerW !== null))
+        return components.reduce((s, c) => s + (c.meanPowerW ?? 0), 0);
     return sumEnergy(components) / seconds;
 }
 async function runOnce(options, run, metricsPath) {
@@ -67274,6 +67279,11 @@ async function runOnce(options, run, metricsPath) {
     const sensors = opened.filter((s) => !s.crossCheck);
     const checks = opened.filter((s) => s.crossCheck);
     await startAll(opened);
+    if (options.signal?.aborted) {
+        // cancelled while the sensors were starting: the command never runs
+        await stopAll(opened);
+        return emptyRun(describeCommand(options.command));
+    }
     const tail = new MetricsFileTail(metricsPath);
     tail.open();
     const progress = [];

@@ -11,10 +11,11 @@ import type { CliIo } from './io.js'
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
 
 /** The command's status when it fails (128 + signal number when a signal ended it), else 0. */
-export function exitStatusOf(m: Measurement): number {
+export function exitStatusOf(m: Measurement, received?: unknown): number {
   if (m.exitCode !== null) return m.exitCode
-  if (m.signal) return 128 + (SIGNAL_NUMBERS[m.signal] ?? 1)
-  return m.interrupted ? 130 : 1
+  const signal =
+    m.signal ?? (m.interrupted ? (typeof received === 'string' ? received : 'SIGINT') : null)
+  return signal ? 128 + (SIGNAL_NUMBERS[signal] ?? 1) : 1
 }
 
 export function createMeasureRunner(io: CliIo) {

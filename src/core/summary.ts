@@ -31,7 +31,7 @@ export function summarizeMeasurement(m: Measurement): string {
   ])
   const lines = [
     `command: ${m.command}`,
-    `exit: ${m.exitCode ?? `signal ${m.signal ?? 'unknown'}`}${m.interrupted ? ' (interrupted: partial measurement)' : ''} · duration ${formatDuration(m.durationS)}`,
+    `exit: ${describeExit(m)}${m.interrupted ? ' (interrupted: partial measurement)' : ''} · duration ${formatDuration(m.durationS)}`,
     '',
     markdownTable(
       [['component', 'device', 'method', 'energy', 'mean power', 'coverage'], ...rows],
@@ -43,7 +43,7 @@ export function summarizeMeasurement(m: Measurement): string {
     lines.push(
       `idle power: ${estimated ? '≈ ' : ''}${formatWatts(m.idlePowerW)} (${totalMethod}); net of idle: ${formatJoules(m.netEnergyJ ?? 0)}`
     )
-  } else lines.push('idle power: not measured (--idle-s 0)')
+  } else lines.push(`idle power: not measured${m.interrupted ? '' : ' (--idle-s 0)'}`)
   if (m.repeat) {
     lines.push(
       `repeats: ${m.repeat.n} runs, mean ${formatJoules(m.repeat.meanJ)}, sd ${formatJoules(m.repeat.sdJ)}, cv ${formatPercent(m.repeat.cv)}`
@@ -65,4 +65,10 @@ export function summarizeMeasurement(m: Measurement): string {
 export function formatProgressLine(elapsedS: number, energyJ: number, estimated: boolean): string {
   const mean = elapsedS > 0 ? energyJ / elapsedS : 0
   return `joulegate: ${formatDuration(elapsedS)} elapsed · ${estimated ? '≈ ' : ''}${formatJoules(energyJ)} so far · mean ${formatWatts(mean)}`
+}
+
+function describeExit(m: Measurement): string {
+  if (m.exitCode !== null) return String(m.exitCode)
+  if (m.signal) return `signal ${m.signal}`
+  return 'not started'
 }

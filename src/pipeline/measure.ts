@@ -42,6 +42,7 @@ export interface MeasureOptions {
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
     const timer = setTimeout(done, ms)
     function done(): void {
       clearTimeout(timer)
@@ -72,10 +73,13 @@ export async function measureIdlePower(options: MeasureOptions): Promise<number 
   // the window opens when every sensor has its first reading
   const t0 = performance.now()
   await sleep(options.idleS * 1000, options.signal)
+  const seconds = (performance.now() - t0) / 1000
   const components = await stopAll(opened.filter((s) => !s.crossCheck))
   await stopAll(opened.filter((s) => s.crossCheck))
-  const seconds = (performance.now() - t0) / 1000
   if (options.signal?.aborted || seconds <= 0) return null
+  // each sensor's own mean power covers exactly its window; stopping takes time that is not idle
+  if (components.length > 0 && components.every((c) => c.meanPowerW !== null))
+    return components.reduce((s, c) => s + (c.meanPowerW ?? 0), 0)
   return sumEnergy(components) / seconds
 }
 
@@ -88,6 +92,11 @@ async function runOnce(
   const sensors = opened.filter((s) => !s.crossCheck)
   const checks = opened.filter((s) => s.crossCheck)
   await startAll(opened)
+  if (options.signal?.aborted) {
+    // cancelled while the sensors were starting: the command never runs
+    await stopAll(opened)
+    return emptyRun(describeCommand(options.command))
+  }
   const tail = new MetricsFileTail(metricsPath)
   tail.open()
   const progress: ProgressPoint[] = []

@@ -50,7 +50,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (settings.out) await writeFile(settings.out, `${JSON.stringify(measurement, null, 2)}\n`)
     io.err(summarizeMeasurement(measurement))
     if (settings.out) io.err(`measurement written to ${settings.out}`)
-    return exitStatusOf(measurement)
+    return exitStatusOf(measurement, runner.signal.reason)
   } finally {
     runner.dispose()
   }

@@ -2,6 +2,7 @@
 import { markdownTable } from 'markdown-table'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import {
+  NormalizationError,
   MODEL_NAMES,
   normalizeMeasurement,
   validateCalibration,
@@ -99,6 +100,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         })
       )
     } catch (error) {
+      // errors about the calibrations' shared workloads are not the measurement file's fault
+      if (error instanceof NormalizationError) throw error
       if (error instanceof UsageError) throw new UsageError(`${file}: ${error.message}`)
       throw error
     }
