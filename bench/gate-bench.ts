@@ -17,25 +17,10 @@ import {
   type Measurement
 } from '../src/core/types.js'
 import { judge, type Judgement } from '../src/core/verdict.js'
+import { createGaussian, createRng } from '../src/core/random.js'
 
 const TRIALS = Number(process.env.GATE_BENCH_TRIALS ?? 20_000)
 const SEED = 20261127
-
-/** mulberry32: a small seeded generator so every run of the bench prints the same figures. */
-function makeRng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function makeGauss(rand: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())
-}
 
 function drawMeasurement(gauss: () => number, meanJ: number, cv: number, n: number): Measurement {
   const sigma = Math.sqrt(Math.log(1 + cv * cv))
@@ -202,7 +187,7 @@ const SCENARIOS: Scenario[] = [
 ]
 
 function runScenario(s: Scenario, seed: number): number {
-  const gauss = makeGauss(makeRng(seed))
+  const gauss = createGaussian(createRng(seed))
   const budget: Budget = { ...EMPTY_BUDGET, source: 'bench', energyIncrease: s.increase }
   const baseJ = 360_000
   let hits = 0

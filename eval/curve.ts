@@ -11,6 +11,7 @@ import { median, quantile } from 'simple-statistics'
 import { analyseCurve, type Direction } from '../src/core/curve.js'
 import { projectEnergy } from '../src/core/projection.js'
 import type { ProgressPoint } from '../src/core/types.js'
+import { createRng } from '../src/core/random.js'
 
 const DATA = path.resolve('..', 'shared', 'datasets')
 const KWH = 3.6e6
@@ -170,17 +171,6 @@ out.push(
   ''
 )
 
-// 3. projection error from the first k epochs
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const cases: { perEpochJ: number; planned: number }[] = []
 for (const w of workloads) {
   const target = targetOf.get(w)!
@@ -213,7 +203,7 @@ const projRows: string[][] = [
 for (const warmup of [0, 0.3, 1.0])
   for (const cv of [0, 0.03, 0.1])
     for (const k of [2, 3, 5]) {
-      const rand = mulberry32(1000 * warmup + 100 * cv + k)
+      const rand = createRng(1000 * warmup + 100 * cv + k)
       const gauss = (): number =>
         Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())
       const errL: number[] = []

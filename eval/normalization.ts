@@ -20,23 +20,12 @@ import {
   toMeasurementJson
 } from './normalization-data.js'
 import type { Dataset, Run } from './normalization-data.js'
+import { createRng } from '../src/core/random.js'
 
 const CALIBRATION_SIZE = 6
 /** Default: the configurations every GPU of the dataset ran (the "same workloads" design);
  *  --pairwise: every configuration the two GPUs of a pair share (more, and less regular, ones). */
 const ALL_GPUS = !process.argv.includes('--pairwise')
-
-/** mulberry32: a small seeded generator so every split can be reproduced. */
-function createRng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function shuffle<T>(xs: T[], rng: () => number): T[] {
   const a = [...xs]

@@ -2,7 +2,8 @@
 // base commit if it has a record; else the nearest record on HEAD's first-parent history (the
 // commits the default branch actually went through, not the side branches merged into it); with
 // no git history, the newest record. The reason is a sentence the report prints as is.
-import type { HistoryRecord } from './types.js'
+import { computeRepeatStats } from './measurement.js'
+import type { HistoryRecord, RunSummary } from './types.js'
 
 export interface BaselineInput {
   /** the series' history, in file order (oldest appended first) */
@@ -146,4 +147,61 @@ export function selectBaseline(input: BaselineInput): BaselineChoice {
   return none(
     `none of the ${plural(usable.length, 'record')} is on ${from} or its first-parent ancestors (${plural(searched, 'commit')} searched)${shallow}${skippedNote}`
   )
+}
+
+/**
+ * Several usable records at the chosen commit (a matrix, a re-run, nightly records) are one
+ * baseline measured several times: pooled, they give the statistics a mean and a spread instead
+ * of one run judged against an assumed noise floor. Components are scaled so that the energy is
+ * still their sum; the newest record lends everything else.
+ */
+export function poolBaselineRecords(all: readonly HistoryRecord[]): HistoryRecord | null {
+  if (all.length === 0) return null
+  const newest = all[all.length - 1]!
+  // only records on the newest one's basis (normalised or not), so the pooled figures agree
+  const records = all.filter((r) => (r.normalization === null) === (newest.normalization === null))
+  if (records.length === 1) return newest
+  const runs: RunSummary[] = records.flatMap((r) =>
+    r.measurement.runs && r.measurement.runs.length > 0
+      ? r.measurement.runs
+      : [
+          {
+            exitCode: r.measurement.exitCode,
+            signal: r.measurement.signal ?? null,
+            durationS: r.measurement.durationS,
+            energyJ: r.measurement.energyJ,
+            netEnergyJ: r.measurement.netEnergyJ,
+            interrupted: r.measurement.interrupted === true
+          }
+        ]
+  )
+  const repeat = computeRepeatStats(runs)
+  const scale = newest.measurement.energyJ > 0 ? repeat.meanJ / newest.measurement.energyJ : 1
+  const normalizations = records.map((r) => r.normalization)
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
+  return {
+    ...newest,
+    measurement: {
+      ...newest.measurement,
+      energyJ: repeat.meanJ,
+      durationS: repeat.meanDurationS,
+      netEnergyJ:
+        newest.measurement.idlePowerW === null
+          ? null
+          : repeat.meanJ - newest.measurement.idlePowerW * repeat.meanDurationS,
+      components: newest.measurement.components.map((c) => ({ ...c, energyJ: c.energyJ * scale })),
+      runs,
+      repeat
+    },
+    normalization: newest.normalization
+      ? {
+          ...newest.normalization,
+          normalizedEnergyJ: mean(normalizations.map((n) => n!.normalizedEnergyJ)),
+          interval: [
+            mean(normalizations.map((n) => n!.interval[0])),
+            mean(normalizations.map((n) => n!.interval[1]))
+          ]
+        }
+      : newest.normalization
+  }
 }

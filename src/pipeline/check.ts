@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { readFirstParentAncestry } from '../adapters/git-ancestry.js'
 import type { CommandSpec } from '../adapters/run-command.js'
-import { selectBaseline } from '../core/baseline.js'
+import { poolBaselineRecords, selectBaseline } from '../core/baseline.js'
 import { EMPTY_BUDGET, type Budget } from '../core/budget/budget-schema.js'
 import { parseBudget } from '../core/budget/parse-budget.js'
 import { UsageError } from '../core/errors.js'
@@ -108,8 +108,8 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
     record,
     baseline: choice.record
       ? {
-          record: choice.record,
-          records: choice.records,
+          // several records at the baseline commit are pooled into one with repeat statistics
+          record: poolBaselineRecords(choice.records) ?? choice.record,
           reason: choice.reason,
           commit: choice.commit
         }

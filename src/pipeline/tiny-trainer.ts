@@ -2,6 +2,7 @@
 // reporting through the metrics protocol like any training script would. Its cost scales with
 // --hidden and --epochs, so a "costlier variant" really does cost more energy.
 import { appendFileSync } from 'node:fs'
+import { createRng } from '../core/random.js'
 
 export interface TinyTrainerOptions {
   hidden: number
@@ -10,18 +11,6 @@ export interface TinyTrainerOptions {
   features: number
   seed: number
   metricsFile: string | null
-}
-
-function createRng(seed: number): () => number {
-  let s = seed >>> 0 || 1
-  return () => {
-    // mulberry32: small, fast and good enough for synthetic data
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function makeData(o: TinyTrainerOptions, rng: () => number) {
