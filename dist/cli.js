@@ -11784,6 +11784,179 @@ async function readFirstParentAncestry(cwd, limit = DEFAULT_ANCESTRY_LIMIT, rev 
     return { shas, shallow: shallow.code === 0 && shallow.stdout.trim() === 'true' };
 }
 
+const RESERVED_METRIC_KEYS = ['params', 'macs', 'flops', 'epoch', 'step'];
+/** Parses one line; `lineNumber` is 1-based and only used in the error text. */
+function parseMetricLine(line, lineNumber) {
+    const text = line.trim();
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return {
+            ok: false,
+            error: `metrics line ${lineNumber}: not JSON: ${preview(text)}; expected one JSON object per line such as {"epoch": 3, "psds1": 0.52}`
+        };
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        return {
+            ok: false,
+            error: `metrics line ${lineNumber}: got ${preview(text)}, expected a JSON object such as {"epoch": 3, "psds1": 0.52}`
+        };
+    }
+    const values = {};
+    for (const [key, value] of Object.entries(parsed)) {
+        if (typeof value === 'number') {
+            if (Number.isFinite(value))
+                values[key] = value;
+        }
+        else if (typeof value === 'string' || typeof value === 'boolean' || value === null) {
+            values[key] = value;
+        }
+        // nested objects and arrays carry no metric; they are dropped rather than guessed at
+    }
+    return { ok: true, values };
+}
+function preview(text) {
+    return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
+}
+/** The last value of each key is the final metric; numbers go to metrics, the rest to labels. */
+function collectFinalMetrics(progress) {
+    const metrics = {};
+    const labels = {};
+    for (const point of progress) {
+        for (const [key, value] of Object.entries(point.values)) {
+            if (typeof value === 'number') {
+                metrics[key] = value;
+                delete labels[key];
+            }
+            else {
+                labels[key] = value;
+                delete metrics[key];
+            }
+        }
+    }
+    return { metrics, labels };
+}
+/** Splits a growing text buffer into complete lines and the unfinished rest. */
+function splitCompleteLines(buffer) {
+    const parts = buffer.split('\n');
+    const rest = parts.pop() ?? '';
+    return { lines: parts.map((l) => l.replace(/\r$/, '')), rest };
+}
+
+function sumEnergy(components) {
+    return components.reduce((sum, c) => sum + c.energyJ, 0);
+}
+function netEnergy(energyJ, idlePowerW, durationS) {
+    return idlePowerW === null ? null : energyJ - idlePowerW * durationS;
+}
+function summarizeRun(run, idlePowerW) {
+    const energyJ = sumEnergy(run.components);
+    return {
+        exitCode: run.exitCode,
+        signal: run.signal,
+        durationS: run.durationS,
+        energyJ,
+        netEnergyJ: netEnergy(energyJ, idlePowerW, run.durationS),
+        interrupted: run.interrupted
+    };
+}
+function computeRepeatStats(runs) {
+    const n = runs.length;
+    const meanJ = runs.reduce((s, r) => s + r.energyJ, 0) / n;
+    const variance = n > 1 ? runs.reduce((s, r) => s + (r.energyJ - meanJ) ** 2, 0) / (n - 1) : 0;
+    const sdJ = Math.sqrt(variance);
+    return {
+        n,
+        meanJ,
+        sdJ,
+        cv: meanJ > 0 ? sdJ / meanJ : 0,
+        meanDurationS: runs.reduce((s, r) => s + r.durationS, 0) / n
+    };
+}
+/** Averages components across runs by id, so that energyJ stays the sum of the components. */
+function averageComponents(runs) {
+    const byId = new Map();
+    for (const components of runs)
+        for (const c of components)
+            byId.set(c.id, [...(byId.get(c.id) ?? []), c]);
+    return [...byId.values()].map((list) => {
+        const mean = (f) => {
+            const xs = list.map(f).filter((x) => typeof x === 'number');
+            return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+        };
+        const first = list[0];
+        const averaged = {
+            ...first,
+            energyJ: (mean((c) => c.energyJ) ?? 0) * (list.length / runs.length),
+            meanPowerW: mean((c) => c.meanPowerW)
+        };
+        if (first.samples !== undefined)
+            averaged.samples = Math.round(mean((c) => c.samples) ?? 0);
+        if (first.coverage !== undefined)
+            averaged.coverage = Math.min(...list.map((c) => c.coverage ?? 1));
+        return averaged;
+    });
+}
+/** One measurement file: a single run as is; repeats as the mean with per-run figures and spread. */
+function assembleMeasurement(input) {
+    const { runs, idlePowerW } = input;
+    if (runs.length === 0)
+        throw new Error('assembleMeasurement: no runs');
+    const last = runs[runs.length - 1];
+    const summaries = runs.map((r) => summarizeRun(r, idlePowerW));
+    const components = runs.length === 1 ? last.components : averageComponents(runs.map((r) => r.components));
+    const durationS = runs.reduce((s, r) => s + r.durationS, 0) / runs.length;
+    const energyJ = sumEnergy(components);
+    const { metrics, labels } = collectFinalMetrics(last.progress);
+    const failed = runs.find((r) => r.interrupted || (r.exitCode ?? 1) !== 0) ?? last;
+    const measurement = {
+        schema: MEASUREMENT_SCHEMA,
+        command: last.command,
+        exitCode: failed.exitCode,
+        signal: failed.signal,
+        interrupted: runs.some((r) => r.interrupted),
+        startedAt: runs[0].startedAt,
+        durationS,
+        energyJ,
+        idlePowerW,
+        netEnergyJ: netEnergy(energyJ, idlePowerW, durationS),
+        intervalMs: input.intervalMs,
+        components,
+        metrics,
+        progress: last.progress,
+        host: input.host
+    };
+    if (Object.keys(labels).length > 0)
+        measurement.labels = labels;
+    const metricErrors = runs.flatMap((r) => r.metricErrors);
+    if (metricErrors.length > 0)
+        measurement.metricErrors = metricErrors;
+    if (runs.length > 1) {
+        measurement.runs = summaries;
+        measurement.repeat = computeRepeatStats(summaries);
+    }
+    if (input.notices.length > 0)
+        measurement.notices = input.notices;
+    if (last.crossChecks && last.crossChecks.length > 0)
+        measurement.crossChecks = last.crossChecks;
+    return measurement;
+}
+/** The method behind a total: the weakest of its parts, so an estimate is never shown as measured. */
+function describeTotalMethod(components) {
+    const methods = new Set(components.map((c) => c.method));
+    if (methods.size === 0)
+        return 'none';
+    if (methods.size === 1)
+        return [...methods][0];
+    return methods.has('estimate') ? 'mixed, includes estimate' : 'mixed';
+}
+
+// Which earlier run a new run is compared with. The rule (DESIGN.md, "check"): the pull request's
+// base commit if it has a record; else the nearest record on HEAD's first-parent history (the
+// commits the default branch actually went through, not the side branches merged into it); with
+// no git history, the newest record. The reason is a sentence the report prints as is.
 const short = (sha) => sha.slice(0, 7);
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** Full and abbreviated shas name the same commit when one is a prefix of the other (7+ hex digits). */
@@ -11878,6 +12051,61 @@ function selectBaseline(input) {
         ? ' (the checkout is shallow: fetch more history, e.g. fetch-depth: 0, to search further)'
         : '';
     return none(`none of the ${plural(usable.length, 'record')} is on ${from} or its first-parent ancestors (${plural(searched, 'commit')} searched)${shallow}${skippedNote}`);
+}
+/**
+ * Several usable records at the chosen commit (a matrix, a re-run, nightly records) are one
+ * baseline measured several times: pooled, they give the statistics a mean and a spread instead
+ * of one run judged against an assumed noise floor. Components are scaled so that the energy is
+ * still their sum; the newest record lends everything else.
+ */
+function poolBaselineRecords(all) {
+    if (all.length === 0)
+        return null;
+    const newest = all[all.length - 1];
+    // only records on the newest one's basis (normalised or not), so the pooled figures agree
+    const records = all.filter((r) => (r.normalization === null) === (newest.normalization === null));
+    if (records.length === 1)
+        return newest;
+    const runs = records.flatMap((r) => r.measurement.runs && r.measurement.runs.length > 0
+        ? r.measurement.runs
+        : [
+            {
+                exitCode: r.measurement.exitCode,
+                signal: r.measurement.signal ?? null,
+                durationS: r.measurement.durationS,
+                energyJ: r.measurement.energyJ,
+                netEnergyJ: r.measurement.netEnergyJ,
+                interrupted: r.measurement.interrupted === true
+            }
+        ]);
+    const repeat = computeRepeatStats(runs);
+    const scale = newest.measurement.energyJ > 0 ? repeat.meanJ / newest.measurement.energyJ : 1;
+    const normalizations = records.map((r) => r.normalization);
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return {
+        ...newest,
+        measurement: {
+            ...newest.measurement,
+            energyJ: repeat.meanJ,
+            durationS: repeat.meanDurationS,
+            netEnergyJ: newest.measurement.idlePowerW === null
+                ? null
+                : repeat.meanJ - newest.measurement.idlePowerW * repeat.meanDurationS,
+            components: newest.measurement.components.map((c) => ({ ...c, energyJ: c.energyJ * scale })),
+            runs,
+            repeat
+        },
+        normalization: newest.normalization
+            ? {
+                ...newest.normalization,
+                normalizedEnergyJ: mean(normalizations.map((n) => n.normalizedEnergyJ)),
+                interval: [
+                    mean(normalizations.map((n) => n.interval[0])),
+                    mean(normalizations.map((n) => n.interval[1]))
+                ]
+            }
+            : newest.normalization
+    };
 }
 
 // The budget file's shape (contract: ../shared/DESIGN.md "budget file"), as a JSON schema for ajv
@@ -58413,175 +58641,6 @@ function evaluateRules(ctx) {
     return out;
 }
 
-const RESERVED_METRIC_KEYS = ['params', 'macs', 'flops', 'epoch', 'step'];
-/** Parses one line; `lineNumber` is 1-based and only used in the error text. */
-function parseMetricLine(line, lineNumber) {
-    const text = line.trim();
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return {
-            ok: false,
-            error: `metrics line ${lineNumber}: not JSON: ${preview(text)}; expected one JSON object per line such as {"epoch": 3, "psds1": 0.52}`
-        };
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        return {
-            ok: false,
-            error: `metrics line ${lineNumber}: got ${preview(text)}, expected a JSON object such as {"epoch": 3, "psds1": 0.52}`
-        };
-    }
-    const values = {};
-    for (const [key, value] of Object.entries(parsed)) {
-        if (typeof value === 'number') {
-            if (Number.isFinite(value))
-                values[key] = value;
-        }
-        else if (typeof value === 'string' || typeof value === 'boolean' || value === null) {
-            values[key] = value;
-        }
-        // nested objects and arrays carry no metric; they are dropped rather than guessed at
-    }
-    return { ok: true, values };
-}
-function preview(text) {
-    return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
-}
-/** The last value of each key is the final metric; numbers go to metrics, the rest to labels. */
-function collectFinalMetrics(progress) {
-    const metrics = {};
-    const labels = {};
-    for (const point of progress) {
-        for (const [key, value] of Object.entries(point.values)) {
-            if (typeof value === 'number') {
-                metrics[key] = value;
-                delete labels[key];
-            }
-            else {
-                labels[key] = value;
-                delete metrics[key];
-            }
-        }
-    }
-    return { metrics, labels };
-}
-/** Splits a growing text buffer into complete lines and the unfinished rest. */
-function splitCompleteLines(buffer) {
-    const parts = buffer.split('\n');
-    const rest = parts.pop() ?? '';
-    return { lines: parts.map((l) => l.replace(/\r$/, '')), rest };
-}
-
-function sumEnergy(components) {
-    return components.reduce((sum, c) => sum + c.energyJ, 0);
-}
-function netEnergy(energyJ, idlePowerW, durationS) {
-    return idlePowerW === null ? null : energyJ - idlePowerW * durationS;
-}
-function summarizeRun(run, idlePowerW) {
-    const energyJ = sumEnergy(run.components);
-    return {
-        exitCode: run.exitCode,
-        signal: run.signal,
-        durationS: run.durationS,
-        energyJ,
-        netEnergyJ: netEnergy(energyJ, idlePowerW, run.durationS),
-        interrupted: run.interrupted
-    };
-}
-function computeRepeatStats(runs) {
-    const n = runs.length;
-    const meanJ = runs.reduce((s, r) => s + r.energyJ, 0) / n;
-    const variance = n > 1 ? runs.reduce((s, r) => s + (r.energyJ - meanJ) ** 2, 0) / (n - 1) : 0;
-    const sdJ = Math.sqrt(variance);
-    return {
-        n,
-        meanJ,
-        sdJ,
-        cv: meanJ > 0 ? sdJ / meanJ : 0,
-        meanDurationS: runs.reduce((s, r) => s + r.durationS, 0) / n
-    };
-}
-/** Averages components across runs by id, so that energyJ stays the sum of the components. */
-function averageComponents(runs) {
-    const byId = new Map();
-    for (const components of runs)
-        for (const c of components)
-            byId.set(c.id, [...(byId.get(c.id) ?? []), c]);
-    return [...byId.values()].map((list) => {
-        const mean = (f) => {
-            const xs = list.map(f).filter((x) => typeof x === 'number');
-            return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
-        };
-        const first = list[0];
-        const averaged = {
-            ...first,
-            energyJ: (mean((c) => c.energyJ) ?? 0) * (list.length / runs.length),
-            meanPowerW: mean((c) => c.meanPowerW)
-        };
-        if (first.samples !== undefined)
-            averaged.samples = Math.round(mean((c) => c.samples) ?? 0);
-        if (first.coverage !== undefined)
-            averaged.coverage = Math.min(...list.map((c) => c.coverage ?? 1));
-        return averaged;
-    });
-}
-/** One measurement file: a single run as is; repeats as the mean with per-run figures and spread. */
-function assembleMeasurement(input) {
-    const { runs, idlePowerW } = input;
-    if (runs.length === 0)
-        throw new Error('assembleMeasurement: no runs');
-    const last = runs[runs.length - 1];
-    const summaries = runs.map((r) => summarizeRun(r, idlePowerW));
-    const components = runs.length === 1 ? last.components : averageComponents(runs.map((r) => r.components));
-    const durationS = runs.reduce((s, r) => s + r.durationS, 0) / runs.length;
-    const energyJ = sumEnergy(components);
-    const { metrics, labels } = collectFinalMetrics(last.progress);
-    const failed = runs.find((r) => r.interrupted || (r.exitCode ?? 1) !== 0) ?? last;
-    const measurement = {
-        schema: MEASUREMENT_SCHEMA,
-        command: last.command,
-        exitCode: failed.exitCode,
-        signal: failed.signal,
-        interrupted: runs.some((r) => r.interrupted),
-        startedAt: runs[0].startedAt,
-        durationS,
-        energyJ,
-        idlePowerW,
-        netEnergyJ: netEnergy(energyJ, idlePowerW, durationS),
-        intervalMs: input.intervalMs,
-        components,
-        metrics,
-        progress: last.progress,
-        host: input.host
-    };
-    if (Object.keys(labels).length > 0)
-        measurement.labels = labels;
-    const metricErrors = runs.flatMap((r) => r.metricErrors);
-    if (metricErrors.length > 0)
-        measurement.metricErrors = metricErrors;
-    if (runs.length > 1) {
-        measurement.runs = summaries;
-        measurement.repeat = computeRepeatStats(summaries);
-    }
-    if (input.notices.length > 0)
-        measurement.notices = input.notices;
-    if (last.crossChecks && last.crossChecks.length > 0)
-        measurement.crossChecks = last.crossChecks;
-    return measurement;
-}
-/** The method behind a total: the weakest of its parts, so an estimate is never shown as measured. */
-function describeTotalMethod(components) {
-    const methods = new Set(components.map((c) => c.method));
-    if (methods.size === 0)
-        return 'none';
-    if (methods.size === 1)
-        return [...methods][0];
-    return methods.has('estimate') ? 'mixed, includes estimate' : 'mixed';
-}
-
 function describeSide(m, n, basis, carbon) {
     const energyMethod = describeTotalMethod(m.components);
     const normalizedKwh = n ? toKwh(n.normalizedEnergyJ) : null;
@@ -81787,8 +81846,8 @@ async function runCheck(settings, ctx) {
         record,
         baseline: choice.record
             ? {
-                record: choice.record,
-                records: choice.records,
+                // several records at the baseline commit are pooled into one with repeat statistics
+                record: poolBaselineRecords(choice.records) ?? choice.record,
                 reason: choice.reason,
                 commit: choice.commit
             }
@@ -82752,20 +82811,23 @@ async function runCpuWorkload(name, scale, metricsFile = null) {
     }
 }
 
-// The demo's embedded training job: a real (small) MLP trained by SGD on a seeded synthetic task,
-// reporting through the metrics protocol like any training script would. Its cost scales with
-// --hidden and --epochs, so a "costlier variant" really does cost more energy.
+// Seeded randomness for synthetic data, simulations and evaluation splits: every run of a
+// benchmark, an evaluation or the demo's trainer prints the same figures.
+/** mulberry32: small, fast and good enough for synthetic data; never for anything secret. */
 function createRng(seed) {
-    let s = seed >>> 0 || 1;
+    let state = seed >>> 0;
     return () => {
-        // mulberry32: small, fast and good enough for synthetic data
-        s = (s + 0x6d2b79f5) >>> 0;
-        let t = s;
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
         t = Math.imul(t ^ (t >>> 15), t | 1);
         t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
 }
+
+// The demo's embedded training job: a real (small) MLP trained by SGD on a seeded synthetic task,
+// reporting through the metrics protocol like any training script would. Its cost scales with
+// --hidden and --epochs, so a "costlier variant" really does cost more energy.
 function makeData(o, rng) {
     const x = new Float64Array(o.samples * o.features);
     const y = new Uint8Array(o.samples);

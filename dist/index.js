@@ -67679,6 +67679,10 @@ async function readFirstParentAncestry(cwd, limit = DEFAULT_ANCESTRY_LIMIT, rev 
     return { shas, shallow: shallow.code === 0 && shallow.stdout.trim() === 'true' };
 }
 
+// Which earlier run a new run is compared with. The rule (DESIGN.md, "check"): the pull request's
+// base commit if it has a record; else the nearest record on HEAD's first-parent history (the
+// commits the default branch actually went through, not the side branches merged into it); with
+// no git history, the newest record. The reason is a sentence the report prints as is.
 const short = (sha) => sha.slice(0, 7);
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** Full and abbreviated shas name the same commit when one is a prefix of the other (7+ hex digits). */
@@ -67773,6 +67777,61 @@ function selectBaseline(input) {
         ? ' (the checkout is shallow: fetch more history, e.g. fetch-depth: 0, to search further)'
         : '';
     return none(`none of the ${plural(usable.length, 'record')} is on ${from} or its first-parent ancestors (${plural(searched, 'commit')} searched)${shallow}${skippedNote}`);
+}
+/**
+ * Several usable records at the chosen commit (a matrix, a re-run, nightly records) are one
+ * baseline measured several times: pooled, they give the statistics a mean and a spread instead
+ * of one run judged against an assumed noise floor. Components are scaled so that the energy is
+ * still their sum; the newest record lends everything else.
+ */
+function poolBaselineRecords(all) {
+    if (all.length === 0)
+        return null;
+    const newest = all[all.length - 1];
+    // only records on the newest one's basis (normalised or not), so the pooled figures agree
+    const records = all.filter((r) => (r.normalization === null) === (newest.normalization === null));
+    if (records.length === 1)
+        return newest;
+    const runs = records.flatMap((r) => r.measurement.runs && r.measurement.runs.length > 0
+        ? r.measurement.runs
+        : [
+            {
+                exitCode: r.measurement.exitCode,
+                signal: r.measurement.signal ?? null,
+                durationS: r.measurement.durationS,
+                energyJ: r.measurement.energyJ,
+                netEnergyJ: r.measurement.netEnergyJ,
+                interrupted: r.measurement.interrupted === true
+            }
+        ]);
+    const repeat = computeRepeatStats(runs);
+    const scale = newest.measurement.energyJ > 0 ? repeat.meanJ / newest.measurement.energyJ : 1;
+    const normalizations = records.map((r) => r.normalization);
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return {
+        ...newest,
+        measurement: {
+            ...newest.measurement,
+            energyJ: repeat.meanJ,
+            durationS: repeat.meanDurationS,
+            netEnergyJ: newest.measurement.idlePowerW === null
+                ? null
+                : repeat.meanJ - newest.measurement.idlePowerW * repeat.meanDurationS,
+            components: newest.measurement.components.map((c) => ({ ...c, energyJ: c.energyJ * scale })),
+            runs,
+            repeat
+        },
+        normalization: newest.normalization
+            ? {
+                ...newest.normalization,
+                normalizedEnergyJ: mean(normalizations.map((n) => n.normalizedEnergyJ)),
+                interval: [
+                    mean(normalizations.map((n) => n.interval[0])),
+                    mean(normalizations.map((n) => n.interval[1]))
+                ]
+            }
+            : newest.normalization
+    };
 }
 
 // The budget file's shape (contract: ../shared/DESIGN.md "budget file"), as a JSON schema for ajv
@@ -114700,8 +114759,8 @@ async function runCheck(settings, ctx) {
         record,
         baseline: choice.record
             ? {
-                record: choice.record,
-                records: choice.records,
+                // several records at the baseline commit are pooled into one with repeat statistics
+                record: poolBaselineRecords(choice.records) ?? choice.record,
                 reason: choice.reason,
                 commit: choice.commit
             }
