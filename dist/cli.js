@@ -58107,7 +58107,7 @@ function renderCharts(history, j) {
 // Annual average carbon intensity of electricity generation, gCO2e/kWh, year 2023.
 // Dataset: "Carbon intensity of electricity generation", Our World in Data, data from Ember and the
 // Energy Institute (ourworldindata.org/grapher/carbon-intensity-electricity, table view, 2023
-// column). World and Norway: Ember's 2023 figures (Ember, Global Electricity Review 2024, as
+// column). World, Norway, Poland and Sweden: Ember's 2023 figures (Ember, Global Electricity Review 2024, as
 // quoted by Statista). Countries whose 2023 value could not be read from these sources are left
 // out rather than guessed; set `carbon-intensity` to a number for them.
 const CARBON_DATASET = 'Ember and Energy Institute via Our World in Data, "Carbon intensity of electricity generation"';
@@ -58148,7 +58148,10 @@ const CARBON_INTENSITY_2023 = [
     { alpha2: 'IN', alpha3: 'IND', name: 'India', gramsPerKwh: 713 },
     { alpha2: 'IR', alpha3: 'IRN', name: 'Iran', gramsPerKwh: 655 },
     { alpha2: 'IE', alpha3: 'IRL', name: 'Ireland', gramsPerKwh: 291 },
-    { alpha2: 'NO', alpha3: 'NOR', name: 'Norway', gramsPerKwh: 30 }
+    { alpha2: 'NO', alpha3: 'NOR', name: 'Norway', gramsPerKwh: 30 },
+    // Poland and Sweden: Ember's 2023 EU figures (lifecycle, as quoted by Statista)
+    { alpha2: 'PL', alpha3: 'POL', name: 'Poland', gramsPerKwh: 662 },
+    { alpha2: 'SE', alpha3: 'SWE', name: 'Sweden', gramsPerKwh: 40.7 }
 ];
 
 // gCO2e = kWh × PUE × grid intensity. The intensity is a number from the settings, or a country's
