@@ -85,7 +85,13 @@ describe('selectRaplZones', () => {
 
 describe('computeRaplPollMs', () => {
   it.each([
-    { case: 'usual 262 kJ range: the interval', interval: 100, ranges: [262143328850], want: 100 },
+    {
+      case: 'usual 262 kJ range: no faster than 1 s',
+      interval: 100,
+      ranges: [262143328850],
+      want: 1000
+    },
+    { case: 'a slower interval is kept', interval: 2000, ranges: [262143328850], want: 2000 },
     {
       case: '32-bit range wraps in 8.6 s at 500 W',
       interval: 60000,

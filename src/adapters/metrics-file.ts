@@ -1,6 +1,6 @@
 // Follows JOULEGATE_METRICS_FILE while the command runs: reads only the bytes appended since the
 // last poll, so a long training log costs nothing per tick.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync, watch, type FSWatcher } from 'node:fs'
 import { splitCompleteLines } from '../core/metrics-protocol.js'
 
 export class MetricsFileTail {
@@ -8,6 +8,7 @@ export class MetricsFileTail {
   private offset = 0
   private rest = ''
   private lineNumber = 0
+  private watcher: FSWatcher | null = null
 
   constructor(private readonly path: string) {}
 
@@ -38,7 +39,26 @@ export class MetricsFileTail {
       .filter((l) => l.line.trim() !== '')
   }
 
+  /**
+   * Calls `onChange` when the file is written (inotify on Linux), so lines are stamped when they
+   * arrive without polling; where watching is unsupported the caller's periodic poll still reads them.
+   */
+  watch(onChange: () => void): void {
+    try {
+      this.watcher = watch(this.path, { persistent: false }, () => onChange())
+      this.watcher.on('error', () => this.unwatch())
+    } catch {
+      this.watcher = null
+    }
+  }
+
+  private unwatch(): void {
+    this.watcher?.close()
+    this.watcher = null
+  }
+
   close(): void {
+    this.unwatch()
     if (this.fd !== null) closeSync(this.fd)
     this.fd = null
   }

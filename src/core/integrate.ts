@@ -43,3 +43,9 @@ export function counterDelta(before: number, after: number, range: number | null
   if (range === null || range <= 0) return 0
   return range - before + after
 }
+
+/**
+ * Energy counters (RAPL, NVML) lose nothing between readings, so reading them faster than this
+ * buys only fresher progress stamps; every wake-up costs the monitor CPU (docs/benchmarks.md).
+ */
+export const COUNTER_POLL_MIN_MS = 1000

@@ -5,6 +5,7 @@
 // interface `intel-rapl-mmio:0`, which reads the same package a second time. Counting all of them
 // would add core and uncore to the package that already contains them, the package twice, and psys
 // (the whole SoC/platform) on top of its own parts.
+import { COUNTER_POLL_MIN_MS } from './integrate.js'
 
 export interface RaplEntry {
   /** the entry name under class/powercap, e.g. intel-rapl:0:2 */
@@ -92,15 +93,16 @@ export const RAPL_ASSUMED_MAX_W = 500
 export const RAPL_POLLS_PER_WRAP = 4
 
 /**
- * Poll period in ms: the sampling interval, or less when a counter could wrap more than once
- * between two readings at RAPL_ASSUMED_MAX_W (a 2^32 µJ range wraps in 8.6 s at 500 W).
+ * Poll period in ms: the sampling interval but no faster than COUNTER_POLL_MIN_MS, and less when
+ * a counter could wrap more than once between two readings at RAPL_ASSUMED_MAX_W (a 2^32 µJ range
+ * wraps in 8.6 s at 500 W).
  */
 export function computeRaplPollMs(
   intervalMs: number,
   rangesUj: readonly (number | null)[],
   maxW = RAPL_ASSUMED_MAX_W
 ): number {
-  let poll = intervalMs
+  let poll = Math.max(intervalMs, COUNTER_POLL_MIN_MS)
   for (const range of rangesUj) {
     if (range === null || !(range > 0)) continue
     const wrapMs = (range / 1e6 / maxW) * 1000

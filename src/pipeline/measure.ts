@@ -12,6 +12,7 @@ import type { HostInfo, Measurement, ProgressPoint } from '../core/types.js'
 import type { EnergySensor } from '../sensors/sensor.js'
 
 export const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE' // contract
+const TICK_MS = 1000
 
 export interface Tick {
   run: number
@@ -137,8 +138,11 @@ async function runOnce(
         })
       }
     },
-    Math.max(options.intervalMs, 100)
+    // metric lines arrive through the file watch; this tick only redraws progress and catches
+    // what a watch may miss, so it need not wake the monitor more than once a second
+    Math.max(options.intervalMs, TICK_MS)
   )
+  tail.watch(() => readMetrics(false))
   const exit = await command.exited
   const durationS = elapsed()
   clearInterval(timer)

@@ -12,12 +12,12 @@ import type { ComponentSnapshot, EnergySensor, SensorEnv, SensorProbe } from './
 import { listNvidiaGpus, type NvidiaInventory } from './nvidia-smi.js'
 import { spawnLineProcess, withTimeout, type LineProcess } from './line-process.js'
 import { NVML_HELPER } from './nvml-helper.js'
+import { COUNTER_POLL_MIN_MS } from '../core/integrate.js'
 
 const NVML_ERROR_NOT_SUPPORTED = 3
 const HELLO_TIMEOUT_MS = 15000
 const READ_TIMEOUT_MS = 3000
 /** NVML's counter does not wrap; polling only keeps snapshot() fresh, so no faster than this. */
-const MIN_POLL_MS = 500
 
 interface Hello {
   ok: boolean
@@ -174,7 +174,10 @@ class NvmlSensor implements EnergySensor {
     this.lastReadT = this.t0
     this.base = first.map((v) => v ?? NaN)
     this.latest = [...first]
-    this.timer = setInterval(() => void this.poll(), Math.max(MIN_POLL_MS, this.env.intervalMs))
+    this.timer = setInterval(
+      () => void this.poll(),
+      Math.max(COUNTER_POLL_MIN_MS, this.env.intervalMs)
+    )
     this.timer.unref()
   }
 
