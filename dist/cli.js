@@ -18,7 +18,7 @@ import require$$2 from 'path';
 import require$$3$1 from 'child_process';
 import require$$5$1 from 'https';
 import require$$6 from 'http';
-import { readdirSync, realpathSync, readFileSync, openSync, fstatSync, readSync, closeSync, mkdtempSync, rmSync, existsSync, appendFileSync } from 'node:fs';
+import { readdirSync, realpathSync, readFileSync, openSync, fstatSync, readSync, watch, closeSync, mkdtempSync, rmSync, existsSync, appendFileSync } from 'node:fs';
 import { performance as performance$1 } from 'node:perf_hooks';
 import { tmpdir, availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -79626,6 +79626,56 @@ async function readHostInventory(gpuNames, driver = null) {
     };
 }
 
+/**
+ * Trapezoidal integral of power over [from, to] in joules. Readings outside the window are used to
+ * interpolate its edges; the first and last readings are held flat towards the edges when the
+ * window extends past them (a sampler starts and stops a little apart from the command).
+ */
+function integratePower(samples, from, to) {
+    if (to <= from || samples.length === 0)
+        return 0;
+    const pts = [...samples].sort((a, b) => a.t - b.t);
+    const at = (t) => {
+        if (t <= pts[0].t)
+            return pts[0].watts;
+        const last = pts[pts.length - 1];
+        if (t >= last.t)
+            return last.watts;
+        let i = 1;
+        while (pts[i].t < t)
+            i++;
+        const a = pts[i - 1];
+        const b = pts[i];
+        return a.watts + ((b.watts - a.watts) * (t - a.t)) / (b.t - a.t);
+    };
+    const inner = pts.filter((p) => p.t > from && p.t < to);
+    const knots = [{ t: from, watts: at(from) }, ...inner, { t: to, watts: at(to) }];
+    let joules = 0;
+    for (let i = 1; i < knots.length; i++) {
+        const a = knots[i - 1];
+        const b = knots[i];
+        joules += ((a.watts + b.watts) / 2) * (b.t - a.t);
+    }
+    return joules;
+}
+/**
+ * Difference between two readings of a counter that wraps at `range` (RAPL's max_energy_range_uj,
+ * NVML never wraps in practice). Assumes at most one wrap between readings, which the sampling
+ * interval guarantees.
+ */
+function counterDelta(before, after, range) {
+    if (after >= before)
+        return after - before;
+    if (range === null || range <= 0)
+        return 0;
+    return range - before + after;
+}
+/**
+ * Energy counters (RAPL, NVML) lose nothing between readings, so reading them faster than this
+ * buys only fresher progress stamps; every wake-up costs the monitor CPU (docs/benchmarks.md).
+ */
+const COUNTER_POLL_MIN_MS = 1000;
+
 // Which Linux powercap RAPL zones to count, decided from the zone entries alone (pure).
 //
 // /sys/class/powercap lists every zone flat: `intel-rapl:0` (a package), `intel-rapl:0:0`
@@ -79697,11 +79747,12 @@ const RAPL_ASSUMED_MAX_W = 500;
 /** Poll at least this many times per wrap so a late timer still sees every wrap. */
 const RAPL_POLLS_PER_WRAP = 4;
 /**
- * Poll period in ms: the sampling interval, or less when a counter could wrap more than once
- * between two readings at RAPL_ASSUMED_MAX_W (a 2^32 µJ range wraps in 8.6 s at 500 W).
+ * Poll period in ms: the sampling interval but no faster than COUNTER_POLL_MIN_MS, and less when
+ * a counter could wrap more than once between two readings at RAPL_ASSUMED_MAX_W (a 2^32 µJ range
+ * wraps in 8.6 s at 500 W).
  */
 function computeRaplPollMs(intervalMs, rangesUj, maxW = RAPL_ASSUMED_MAX_W) {
-    let poll = intervalMs;
+    let poll = Math.max(intervalMs, COUNTER_POLL_MIN_MS);
     for (const range of rangesUj) {
         if (range === null || !(range > 0))
             continue;
@@ -79717,51 +79768,6 @@ function parseSysfsInteger(text) {
         return null;
     const n = Number(t);
     return Number.isSafeInteger(n) ? n : null;
-}
-
-/**
- * Trapezoidal integral of power over [from, to] in joules. Readings outside the window are used to
- * interpolate its edges; the first and last readings are held flat towards the edges when the
- * window extends past them (a sampler starts and stops a little apart from the command).
- */
-function integratePower(samples, from, to) {
-    if (to <= from || samples.length === 0)
-        return 0;
-    const pts = [...samples].sort((a, b) => a.t - b.t);
-    const at = (t) => {
-        if (t <= pts[0].t)
-            return pts[0].watts;
-        const last = pts[pts.length - 1];
-        if (t >= last.t)
-            return last.watts;
-        let i = 1;
-        while (pts[i].t < t)
-            i++;
-        const a = pts[i - 1];
-        const b = pts[i];
-        return a.watts + ((b.watts - a.watts) * (t - a.t)) / (b.t - a.t);
-    };
-    const inner = pts.filter((p) => p.t > from && p.t < to);
-    const knots = [{ t: from, watts: at(from) }, ...inner, { t: to, watts: at(to) }];
-    let joules = 0;
-    for (let i = 1; i < knots.length; i++) {
-        const a = knots[i - 1];
-        const b = knots[i];
-        joules += ((a.watts + b.watts) / 2) * (b.t - a.t);
-    }
-    return joules;
-}
-/**
- * Difference between two readings of a counter that wraps at `range` (RAPL's max_energy_range_uj,
- * NVML never wraps in practice). Assumes at most one wrap between readings, which the sampling
- * interval guarantees.
- */
-function counterDelta(before, after, range) {
-    if (after >= before)
-        return after - before;
-    if (range === null || range <= 0)
-        return 0;
-    return range - before + after;
 }
 
 // A power timeline for the power-integration sensors (nvidia-smi, amdgpu hwmon): readings come in
@@ -80645,8 +80651,6 @@ sys.exit(main())
 const NVML_ERROR_NOT_SUPPORTED = 3;
 const HELLO_TIMEOUT_MS = 15000;
 const READ_TIMEOUT_MS = 3000;
-/** NVML's counter does not wrap; polling only keeps snapshot() fresh, so no faster than this. */
-const MIN_POLL_MS = 500;
 /** One running helper: request a reading, get the counters (mJ per GPU, null when unreadable). */
 class Helper {
     waiting = [];
@@ -80762,7 +80766,7 @@ class NvmlSensor {
         this.lastReadT = this.t0;
         this.base = first.map((v) => v ?? NaN);
         this.latest = [...first];
-        this.timer = setInterval(() => void this.poll(), Math.max(MIN_POLL_MS, this.env.intervalMs));
+        this.timer = setInterval(() => void this.poll(), Math.max(COUNTER_POLL_MIN_MS, this.env.intervalMs));
         this.timer.unref();
     }
     async poll() {
@@ -81150,6 +81154,7 @@ class MetricsFileTail {
     offset = 0;
     rest = '';
     lineNumber = 0;
+    watcher = null;
     constructor(path) {
         this.path = path;
     }
@@ -81179,7 +81184,25 @@ class MetricsFileTail {
             .map((line) => ({ line, lineNumber: ++this.lineNumber }))
             .filter((l) => l.line.trim() !== '');
     }
+    /**
+     * Calls `onChange` when the file is written (inotify on Linux), so lines are stamped when they
+     * arrive without polling; where watching is unsupported the caller's periodic poll still reads them.
+     */
+    watch(onChange) {
+        try {
+            this.watcher = watch(this.path, { persistent: false }, () => onChange());
+            this.watcher.on('error', () => this.unwatch());
+        }
+        catch {
+            this.watcher = null;
+        }
+    }
+    unwatch() {
+        this.watcher?.close();
+        this.watcher = null;
+    }
     close() {
+        this.unwatch();
         if (this.fd !== null)
             closeSync(this.fd);
         this.fd = null;
@@ -81189,6 +81212,7 @@ class MetricsFileTail {
 // measure: sensors + child process -> one measurement file. Sampling starts before the command and
 // the window is the command's life; a cancelled or failing run still yields its measurement.
 const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE'; // contract
+const TICK_MS = 1000;
 const sleep$1 = (ms, signal) => new Promise((resolve) => {
     if (signal?.aborted)
         return resolve();
@@ -81279,7 +81303,11 @@ async function runOnce(options, run, metricsPath) {
                 energyJ: snapshotEnergy(sensors) - offsetJ
             });
         }
-    }, Math.max(options.intervalMs, 100));
+    }, 
+    // metric lines arrive through the file watch; this tick only redraws progress and catches
+    // what a watch may miss, so it need not wake the monitor more than once a second
+    Math.max(options.intervalMs, TICK_MS));
+    tail.watch(() => readMetrics(false));
     const exit = await command.exited;
     const durationS = elapsed();
     clearInterval(timer);
