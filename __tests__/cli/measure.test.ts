@@ -113,7 +113,9 @@ describe('joulegate measure', () => {
       env: host.env
     })
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/Unknown option '--idle'/)
+    expect(bad.stderr).toMatch(
+      /unknown option --idle; expected one of --out, --interval-ms, --idle-s, --repeat/
+    )
   })
 })
 
