@@ -2939,9 +2939,21 @@ function parseFlags(command, argv, options) {
         return { values: values, positionals, command: rest };
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new UsageError(`${command}: ${message.replace(/^.*?: /, '')} (run "joulegate ${command} --help" for the options)`);
+        throw new UsageError(describeFlagError(command, error, Object.keys(options)));
     }
+}
+function describeFlagError(command, error, known) {
+    const e = error;
+    const flag = /'(-[^' ]*)/.exec(e.message ?? '')?.[1] ?? '';
+    const expected = `one of ${known.map((k) => `--${k}`).join(', ')}`;
+    const hint = `(run "joulegate ${command} --help" for the options)`;
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+        return `${command}: unknown option ${flag}; expected ${expected} ${hint}`;
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+        return `${command}: option ${flag || 'value'} needs a value ${hint}`;
+    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+        return `${command}: unexpected argument ${flag}; put the command after "--" ${hint}`;
+    return `${command}: ${(e.message ?? String(error)).replace(/^.*?: /, '')} ${hint}`;
 }
 const stringFlag = (values, name) => {
     const v = values[name];
