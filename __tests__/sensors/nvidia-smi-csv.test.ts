@@ -5,6 +5,8 @@ import {
   parseHelpQueryGpu,
   parseMigParents,
   parseNvidiaNumber,
+  parseNvidiaTimestamp,
+  placeNvidiaReading,
   selectVisibleGpus,
   splitCsvLine,
   type NvidiaGpuInfo
@@ -61,6 +63,71 @@ describe('parseNvidiaNumber', () => {
     { raw: '', want: null }
   ])('"$raw"', ({ raw, want }) => {
     expect(parseNvidiaNumber(raw)).toBe(want)
+  })
+})
+
+describe('parseNvidiaTimestamp', () => {
+  it.each([
+    { raw: '2024/05/14 12:34:56.789', want: Date.UTC(2024, 4, 14, 12, 34, 56, 789) },
+    { raw: ' 2026/11/27 00:00:00.005', want: Date.UTC(2026, 10, 27, 0, 0, 0, 5) },
+    { raw: '2026/12/31 23:59:59', want: Date.UTC(2026, 11, 31, 23, 59, 59) },
+    { raw: '2024-05-14 12:34:56.789', want: null },
+    { raw: '2024/13/14 12:34:56.789', want: null },
+    { raw: '2024/05/14 24:00:00.000', want: null },
+    { raw: '[N/A]', want: null },
+    { raw: undefined, want: null }
+  ])('"$raw"', ({ raw, want }) => {
+    expect(parseNvidiaTimestamp(raw)).toBe(want)
+  })
+})
+
+describe('placeNvidiaReading', () => {
+  // the caller read at 100 s, 1 s after its previous read; wall-clock 1000 s is its 100 s
+  const clock = { nowS: 100, offsetS: -900, previousReadS: 99, intervalS: 0.1 }
+  it.each([
+    { why: 'a stamp in the last second', wall: 999.5, prev: 99.4, want: 99.5, stamped: true },
+    { why: "a GPU's first stamp", wall: 999.95, prev: null, want: 99.95, stamped: true },
+    {
+      why: 'a query begun before the previous read',
+      wall: 998.9,
+      prev: 98.8,
+      want: 98.9,
+      stamped: true
+    },
+    { why: 'unparsable', wall: null, prev: 99.4, want: 99.5, stamped: false },
+    {
+      why: 'unparsable first reading: the read time',
+      wall: null,
+      prev: null,
+      want: 100,
+      stamped: false
+    },
+    {
+      why: 'from the future (clock stepped back)',
+      wall: 1003,
+      prev: 99.4,
+      want: 99.5,
+      stamped: false
+    },
+    {
+      why: 'far in the past (clock stepped on)',
+      wall: 990,
+      prev: 99.4,
+      want: 99.5,
+      stamped: false
+    },
+    { why: 'not after the previous reading', wall: 999.3, prev: 99.4, want: 99.5, stamped: false },
+    {
+      why: 'fallback never passes the read time',
+      wall: null,
+      prev: 99.98,
+      want: 100,
+      stamped: false
+    }
+  ])('$why', ({ wall, prev, want, stamped }) => {
+    const r = placeNvidiaReading(wall === null ? null : wall * 1000, { ...clock, previousS: prev })
+    expect(r.stamped).toBe(stamped)
+    expect(r.t).toBeCloseTo(want, 9)
   })
 })
 

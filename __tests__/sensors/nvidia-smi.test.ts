@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createNvidiaSmiSensor, listNvidiaGpus } from '../../src/sensors/nvidia-smi.js'
@@ -164,8 +164,14 @@ describe('nvidia-smi sensor', () => {
       coverage: 1
     })
     expect(g0!.samples).toBeGreaterThan(10)
+    expect(g0!.notes).toBeUndefined()
     expect(loopCalls()).toEqual([
-      ['--query-gpu=index,power.draw.instant', '--format=csv,noheader,nounits', '-lms', '50']
+      [
+        '--query-gpu=timestamp,index,power.draw.instant',
+        '--format=csv,noheader,nounits',
+        '-lms',
+        '50'
+      ]
     ])
   })
 
@@ -199,5 +205,32 @@ describe('nvidia-smi sensor', () => {
     expect(g!.coverage).toBeGreaterThan(0.5)
     expect(g!.notes!.join('\n')).toMatch(/restarted/)
     expect(Math.abs(g!.energyJ - 200 * (b - a)) / (200 * (b - a))).toBeLessThan(0.05)
+  })
+
+  it('places readings whose timestamps a clock step made impossible one interval apart, with a note', async () => {
+    const epoch = setGpus([{ name: 'NVIDIA A40', uuid: 'GPU-aaaa1111', power: 120 }])
+    vars.JOULEGATE_FAKE_CLOCK_STEP_MS = '-30000'
+    const { inventory } = await listNvidiaGpus(env())
+    const sensor = createNvidiaSmiSensor(env(), inventory!).sensor!
+    await sensor.start()
+    const a = (Date.now() - epoch) / 1000
+    await sleep(1500)
+    const b = (Date.now() - epoch) / 1000
+    const [g] = await sensor.stop()
+    expect(g!.notes!.join('\n')).toMatch(/\d+ nvidia-smi readings had no usable timestamp/)
+    expect(g!.samples).toBeGreaterThan(10)
+    expect(Math.abs(g!.energyJ - 120 * (b - a)) / (120 * (b - a))).toBeLessThan(0.05)
+  })
+
+  it('leaves no output file behind once stopped', async () => {
+    setGpus([{ name: 'NVIDIA A40', uuid: 'GPU-aaaa1111', power: 120 }])
+    const { inventory } = await listNvidiaGpus(env())
+    const before = new Set(readdirSync(tmpdir()))
+    const sensor = createNvidiaSmiSensor(env(), inventory!).sensor!
+    await sensor.start()
+    const during = readdirSync(tmpdir()).filter((n) => !before.has(n) && n.startsWith('joulegate-'))
+    await sensor.stop()
+    expect(during.length).toBeGreaterThan(0)
+    expect(during.filter((n) => existsSync(join(tmpdir(), n)))).toEqual([])
   })
 })

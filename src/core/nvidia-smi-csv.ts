@@ -44,6 +44,67 @@ export function parseNvidiaNumber(raw: string | undefined): number | null {
   return m ? Number(m[1]) : null
 }
 
+/**
+ * nvidia-smi's `timestamp` cell ("YYYY/MM/DD HH:MM:SS.msec", the host's local time) as
+ * milliseconds of that wall-clock reading taken as if it were UTC: the caller compares it with its
+ * own local wall clock read the same way, so no time zone enters this pure function. Null when the
+ * cell is not a valid timestamp.
+ */
+export function parseNvidiaTimestamp(raw: string | undefined): number | null {
+  const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(
+    raw?.trim() ?? ''
+  )
+  if (!m) return null
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number
+  ]
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null
+  const frac = m[7] === undefined ? 0 : Number(`0.${m[7]}`) * 1000
+  return Date.UTC(y, mo - 1, d, h, mi, s) + frac
+}
+
+export interface ReadingClock {
+  /** the caller's clock (s) when the lines were read */
+  nowS: number
+  /** caller's clock minus the wall clock in parseNvidiaTimestamp's form (s), measured at that read */
+  offsetS: number
+  /** the caller's clock (s) at the previous read: lines read now were written after it */
+  previousReadS: number
+  /** the time (s) given to this GPU's previous reading, null for its first */
+  previousS: number | null
+  intervalS: number
+}
+
+/** How far a stamp may lead the read (rounding) or trail the previous read (query time), s. */
+const AHEAD_S = 0.05
+const BEHIND_S = 1
+
+/**
+ * Places a loop reading stamped `wallMs` on the caller's clock. A stamp that cannot be right
+ * (unparsable, ahead of the read, older than the previous read, or not after the GPU's previous
+ * reading: the wall clock was stepped) falls back to one interval after the previous reading, at
+ * most the read time; `stamped` says which.
+ */
+export function placeNvidiaReading(
+  wallMs: number | null,
+  c: ReadingClock
+): { t: number; stamped: boolean } {
+  const t = wallMs === null ? NaN : wallMs / 1000 + c.offsetS
+  const prev = c.previousS ?? -Infinity
+  if (t <= c.nowS + AHEAD_S && t >= c.previousReadS - BEHIND_S && t > prev)
+    return { t, stamped: true }
+  if (c.previousS === null) return { t: c.nowS, stamped: false }
+  return {
+    t: Math.max(Math.min(c.nowS, c.previousS + c.intervalS), c.previousS + 1e-6),
+    stamped: false
+  }
+}
+
 /** Header cell to field name: `power.draw [W]` -> `power.draw`. */
 export function parseHeaderCell(cell: string): string {
   return cell.trim().replace(/\s*\[[^\]]*\]$/, '')

@@ -1,5 +1,7 @@
-// NVIDIA GPUs through nvidia-smi: ONE long-lived `--query-gpu ... -lms N` process, read line by
-// line, power integrated over time. Also lists the GPUs for the NVML sensor and the host inventory.
+// NVIDIA GPUs through nvidia-smi: ONE long-lived `--query-gpu=timestamp,index,<power> -lms N`
+// process writing to a file read once a second (a pipe would wake Node for every line), each
+// reading placed at nvidia-smi's own timestamp, power integrated over time. Also lists the GPUs
+// for the NVML sensor and the host inventory.
 import { execFile } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import type { Component } from '../core/types.js'
@@ -10,14 +12,15 @@ import {
   parseHelpQueryGpu,
   parseMigParents,
   parseNvidiaNumber,
+  parseNvidiaTimestamp,
   selectVisibleGpus,
   splitCsvLine,
   type GpuSelection,
   type NvidiaGpuInfo
 } from '../core/nvidia-smi-csv.js'
 import type { ComponentSnapshot, EnergySensor, SensorEnv, SensorProbe } from './sensor.js'
-import { PowerTimeline } from './power-timeline.js'
-import { spawnLineProcess, type LineProcess } from './line-process.js'
+import { PowerTimeline, WallStampClock } from './power-timeline.js'
+import { spawnFileProcess, type FileProcess } from './line-process.js'
 
 /** What the probe learnt once; shared with the NVML sensor so nvidia-smi is asked only once. */
 export interface NvidiaInventory {
@@ -30,6 +33,8 @@ export interface NvidiaInventory {
 const MAX_RESTARTS = 3
 const RESTART_DELAY_MS = 500
 const FIRST_LINE_TIMEOUT_MS = 5000
+const FIRST_POLL_MS = 20 // reads of the output file while start() waits for the first line,
+const DRAIN_MS = 1000 // then
 
 interface RunResult {
   stdout: string
@@ -135,13 +140,15 @@ export const nvidiaSmiProbe: SensorProbe = {
 
 class NvidiaSmiSensor implements EnergySensor {
   readonly source = 'nvidia-smi'
-  private proc: LineProcess | null = null
+  private proc: FileProcess | null = null
   private timelines = new Map<number, PowerTimeline>()
   private stopping = false
   private restarts = 0
   private notes: string[] = []
   private firstLine: (() => void) | null = null
   private pendingFirst = new Set<number>()
+  private timer: NodeJS.Timeout | null = null
+  private clock = new WallStampClock(0)
 
   constructor(
     private readonly env: SensorEnv,
@@ -157,30 +164,48 @@ class NvidiaSmiSensor implements EnergySensor {
     this.stopping = false
     this.restarts = 0
     this.notes = []
+    this.clock = new WallStampClock(this.env.intervalMs / 1000)
     this.pendingFirst = new Set(gpus.map((g) => g.index))
     const ready = new Promise<void>((resolve) => (this.firstLine = resolve))
     this.spawn()
+    this.poll(FIRST_POLL_MS)
     const timer = setTimeout(() => this.firstLine?.(), FIRST_LINE_TIMEOUT_MS)
     await ready
     clearTimeout(timer)
     if (this.pendingFirst.size > 0) {
       this.notes.push(`no power reading within ${FIRST_LINE_TIMEOUT_MS} ms of starting nvidia-smi`)
     }
+    this.poll(DRAIN_MS)
     const t0 = performance.now() / 1000
     for (const tl of this.timelines.values()) tl.open(t0)
   }
 
+  private poll(ms: number): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = setInterval(() => this.drain(this.proc), ms)
+    this.timer.unref()
+  }
+
   private spawn(): void {
     const args = [
-      `--query-gpu=index,${this.powerField}`,
+      `--query-gpu=timestamp,index,${this.powerField}`,
       '--format=csv,noheader,nounits',
       '-lms',
       String(this.env.intervalMs)
     ]
-    const proc = spawnLineProcess(this.env.nvidiaSmi, args, (line) => this.onLine(line))
+    let proc: FileProcess
+    try {
+      proc = spawnFileProcess(this.env.nvidiaSmi, args)
+    } catch (e) {
+      this.notes.push(`nvidia-smi not started (no temporary file?): ${(e as Error).message}`)
+      this.firstLine?.()
+      return
+    }
     this.proc = proc
     void proc.exited.then((exit) => {
       if (this.stopping || this.proc !== proc) return
+      this.drain(proc, true)
+      this.proc = null
       const why = exit.error?.message ?? `exit ${exit.code ?? exit.signal}`
       const tail = proc.stderrTail()
       if (this.restarts >= MAX_RESTARTS) {
@@ -198,29 +223,52 @@ class NvidiaSmiSensor implements EnergySensor {
     })
   }
 
+  /** Reads what the process wrote; `last`: all of it, then drops the file (a dead one's too). */
+  private drain(proc: FileProcess | null, last = false): void {
+    if (!proc) return
+    this.clock.beginRead()
+    const onLine = (line: string): void => this.onLine(line)
+    if (last) proc.dispose(onLine)
+    else proc.drain(onLine)
+    this.clock.endRead()
+  }
+
+  /** `timestamp, index, watts`, placed at nvidia-smi's own time: no pipe or read delay. */
   private onLine(line: string): void {
-    const cells = splitCsvLine(line, 2)
+    const cells = splitCsvLine(line, 3)
     if (!cells) return
-    const index = Number(cells[0])
+    const index = Number(cells[1])
     const tl = this.timelines.get(index)
     if (!tl) return
-    tl.add(performance.now() / 1000, parseNvidiaNumber(cells[1]))
+    tl.add(
+      this.clock.place(parseNvidiaTimestamp(cells[0]), tl.latestT),
+      parseNvidiaNumber(cells[2])
+    )
     if (this.pendingFirst.delete(index) && this.pendingFirst.size === 0) this.firstLine?.()
   }
 
+  /** Reads the file first (one pread, no wake-up of its own) so stamps of metric lines are exact. */
   snapshot(): ComponentSnapshot[] {
-    const out: ComponentSnapshot[] = []
-    this.inventory.selection.selected.forEach((g, k) => {
-      out.push({ id: `gpu${k}`, energyJ: this.timelines.get(g.index)?.energySoFar() ?? 0 })
-    })
-    return out
+    this.drain(this.proc)
+    return this.inventory.selection.selected.map((g, k) => ({
+      id: `gpu${k}`,
+      energyJ: this.timelines.get(g.index)?.energySoFar() ?? 0
+    }))
   }
 
   async stop(): Promise<Component[]> {
     const end = performance.now() / 1000
     this.stopping = true
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
     await this.proc?.stop()
+    this.drain(this.proc, true)
+    this.proc = null
     const migs = this.inventory.selection.migOnParent
+    if (this.clock.unstamped > 0)
+      this.notes.push(
+        `${this.clock.unstamped} nvidia-smi readings had no usable timestamp (clock step?) and were placed one interval apart`
+      )
     return this.inventory.selection.selected.map((g, k) => {
       const tl = this.timelines.get(g.index)!
       const r = tl.finish(end)

@@ -1,7 +1,9 @@
 // A power timeline for the power-integration sensors (nvidia-smi, amdgpu hwmon): readings come in
 // with absolute times (s); a running trapezoid keeps snapshot() free of work, and the exact window
 // integral (integratePower) is taken once, at stop.
+import { performance } from 'node:perf_hooks'
 import { integratePower, type PowerSample } from '../core/integrate.js'
+import { placeNvidiaReading } from '../core/nvidia-smi-csv.js'
 
 export interface TimelineResult {
   energyJ: number
@@ -31,6 +33,11 @@ export class PowerTimeline {
 
   get opened(): boolean {
     return this.start !== null
+  }
+
+  /** the time of the latest reading, null before the first */
+  get latestT(): number | null {
+    return this.last?.t ?? null
   }
 
   get count(): number {
@@ -87,5 +94,45 @@ export class PowerTimeline {
       samples: inside.length,
       coverage: this.samples.length === 0 ? 0 : coverage
     }
+  }
+}
+
+/**
+ * Places readings that a tool stamped with the local wall clock (nvidia-smi's `timestamp`, read
+ * as if UTC) on performance.now's timeline (s), which the window uses. The offset between the two
+ * is measured at each read, so slow clock corrections never add up; a stamp a clock step made
+ * impossible is replaced (placeNvidiaReading) and counted in `unstamped`.
+ */
+export class WallStampClock {
+  private nowS = 0
+  private offsetS = 0
+  private previousReadS = performance.now() / 1000
+  unstamped = 0
+
+  constructor(private readonly intervalS: number) {}
+
+  /** Call before handing over the lines of one read. */
+  beginRead(): void {
+    const wall = new Date()
+    this.nowS = performance.now() / 1000
+    this.offsetS = this.nowS - (wall.getTime() - wall.getTimezoneOffset() * 60000) / 1000
+  }
+
+  /** Call after them: later reads only hold lines written after this one. */
+  endRead(): void {
+    this.previousReadS = this.nowS
+  }
+
+  /** The time of a reading stamped `wallMs` (null: unparsable) after one at `previousS`. */
+  place(wallMs: number | null, previousS: number | null): number {
+    const { t, stamped } = placeNvidiaReading(wallMs, {
+      nowS: this.nowS,
+      offsetS: this.offsetS,
+      previousReadS: this.previousReadS,
+      previousS,
+      intervalS: this.intervalS
+    })
+    if (!stamped) this.unstamped++
+    return t
   }
 }
