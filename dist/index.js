@@ -34,7 +34,7 @@ import require$$1$5 from 'node:dns';
 import require$$5$4 from 'string_decoder';
 import require$$3$1 from 'child_process';
 import 'timers';
-import { readFileSync, readdirSync, realpathSync, openSync, fstatSync, readSync, watch, closeSync, mkdtempSync, rmSync, existsSync as existsSync$1 } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, mkdtempSync, openSync, closeSync, rmSync, readSync, truncateSync, fstatSync, watch, existsSync as existsSync$1 } from 'node:fs';
 import os$1, { tmpdir } from 'node:os';
 import { mkdir as mkdir$1, writeFile as writeFile$1, readFile, rm as rm$1, mkdtemp } from 'node:fs/promises';
 import path, { isAbsolute, resolve as resolve$1, join, dirname, basename } from 'node:path';
@@ -44908,6 +44908,198 @@ function parseSysfsInteger(text) {
     return Number.isSafeInteger(n) ? n : null;
 }
 
+// Pure parsing of nvidia-smi output and CUDA_VISIBLE_DEVICES selection.
+/** Power fields in order of preference for integration: instant readings first (Ampere+ `power.draw` is a 1 s average). */
+const POWER_FIELDS = ['power.draw.instant', 'power.draw', 'power.draw.average'];
+const LIMIT_FIELDS = ['enforced.power.limit', 'power.limit'];
+/** Field names listed by `nvidia-smi --help-query-gpu` (`"name" or "gpu_name"` lines give both). */
+function parseHelpQueryGpu(text) {
+    const fields = new Set();
+    for (const line of text.split(/\r?\n/)) {
+        if (!line.startsWith('"'))
+            continue;
+        for (const m of line.matchAll(/"([A-Za-z0-9_.\-[\]]+)"/g))
+            fields.add(m[1]);
+    }
+    return fields;
+}
+function choosePowerField(fields) {
+    return POWER_FIELDS.find((f) => fields.has(f)) ?? null;
+}
+function chooseLimitField(fields) {
+    return LIMIT_FIELDS.find((f) => fields.has(f)) ?? null;
+}
+/**
+ * A numeric cell, with or without units ("251.37 W", "251.37"); null for nvidia-smi's
+ * placeholders ([N/A], [Not Supported], [Unknown Error], [Insufficient Permissions], N/A).
+ */
+function parseNvidiaNumber(raw) {
+    if (raw === undefined)
+        return null;
+    const t = raw.trim();
+    if (t === '' || t.startsWith('[') || t === 'N/A')
+        return null;
+    const m = /^(-?\d+(?:\.\d+)?)(?:\s*[A-Za-z%]+)?$/.exec(t);
+    return m ? Number(m[1]) : null;
+}
+/**
+ * nvidia-smi's `timestamp` cell ("YYYY/MM/DD HH:MM:SS.msec", the host's local time) as
+ * milliseconds of that wall-clock reading taken as if it were UTC: the caller compares it with its
+ * own local wall clock read the same way, so no time zone enters this pure function. Null when the
+ * cell is not a valid timestamp.
+ */
+function parseNvidiaTimestamp(raw) {
+    const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(raw?.trim() ?? '');
+    if (!m)
+        return null;
+    const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+        return null;
+    const frac = m[7] === undefined ? 0 : Number(`0.${m[7]}`) * 1000;
+    return Date.UTC(y, mo - 1, d, h, mi, s) + frac;
+}
+/** How far a stamp may lead the read (rounding) or trail the previous read (query time), s. */
+const AHEAD_S = 0.05;
+const BEHIND_S = 1;
+/**
+ * Places a loop reading stamped `wallMs` on the caller's clock. A stamp that cannot be right
+ * (unparsable, ahead of the read, older than the previous read, or not after the GPU's previous
+ * reading: the wall clock was stepped) falls back to one interval after the previous reading, at
+ * most the read time; `stamped` says which.
+ */
+function placeNvidiaReading(wallMs, c) {
+    const t = wallMs === null ? NaN : wallMs / 1000 + c.offsetS;
+    const prev = c.previousS ?? -Infinity;
+    if (t <= c.nowS + AHEAD_S && t >= c.previousReadS - BEHIND_S && t > prev)
+        return { t, stamped: true };
+    if (c.previousS === null)
+        return { t: c.nowS, stamped: false };
+    return {
+        t: Math.max(Math.min(c.nowS, c.previousS + c.intervalS), c.previousS + 1e-6),
+        stamped: false
+    };
+}
+/** Header cell to field name: `power.draw [W]` -> `power.draw`. */
+function parseHeaderCell(cell) {
+    return cell.trim().replace(/\s*\[[^\]]*\]$/, '');
+}
+/**
+ * Splits one CSV line into `count` cells. The last cell keeps any commas, so the GPU name (which
+ * may contain commas) is queried last.
+ */
+function splitCsvLine(line, count) {
+    const cells = [];
+    let from = 0;
+    for (let i = 0; i < count - 1; i++) {
+        const comma = line.indexOf(',', from);
+        if (comma < 0)
+            return null;
+        cells.push(line.slice(from, comma).trim());
+        from = comma + 1;
+    }
+    cells.push(line.slice(from).trim());
+    return cells;
+}
+/**
+ * Parses the probe's `--query-gpu=<fields> --format=csv` answer (a header with units, then one
+ * line per GPU). Fields read: index, uuid, pci.bus_id, name, driver_version and a power limit.
+ */
+function parseGpuListCsv(text) {
+    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+    if (lines.length === 0)
+        return [];
+    const header = splitCsvLine(lines[0], lines[0].split(',').length).map(parseHeaderCell);
+    const col = (name) => header.indexOf(name);
+    const nameCol = col('name') >= 0 ? col('name') : col('gpu_name');
+    const limitCol = LIMIT_FIELDS.map(col).find((i) => i >= 0) ?? -1;
+    const gpus = [];
+    for (const line of lines.slice(1)) {
+        const cells = splitCsvLine(line, header.length);
+        if (!cells)
+            continue;
+        const index = Number(cells[col('index')]);
+        if (!Number.isInteger(index))
+            continue;
+        const driver = col('driver_version') >= 0 ? cells[col('driver_version')] : null;
+        gpus.push({
+            index,
+            uuid: cells[col('uuid')] ?? '',
+            busId: cells[col('pci.bus_id')] ?? '',
+            name: nameCol >= 0 ? cells[nameCol] : 'NVIDIA GPU',
+            powerLimitW: limitCol >= 0 ? parseNvidiaNumber(cells[limitCol]) : null,
+            driver: driver === null || driver.startsWith('[') ? null : driver
+        });
+    }
+    return gpus;
+}
+/** MIG device UUID -> parent GPU UUID, from `nvidia-smi -L`. */
+function parseMigParents(listText) {
+    const parents = new Map();
+    let parent = null;
+    for (const line of listText.split(/\r?\n/)) {
+        const gpu = /^GPU \d+:.*\(UUID: (GPU-[^)]+)\)/.exec(line);
+        if (gpu)
+            parent = gpu[1];
+        const mig = /^\s+MIG .*\(UUID: (MIG-[^)]+)\)/.exec(line);
+        if (mig && parent !== null)
+            parents.set(mig[1], parent);
+    }
+    return parents;
+}
+/**
+ * The GPUs a CUDA program would see. CUDA_VISIBLE_DEVICES holds indices, `GPU-` UUIDs (a unique
+ * prefix is enough) or MIG entries (`MIG-<uuid>` or the older `MIG-GPU-<uuid>/<gi>/<ci>`);
+ * like CUDA, enumeration stops at the first entry that matches nothing. Indices are taken in
+ * nvidia-smi's PCI bus order, which is CUDA's order under CUDA_DEVICE_ORDER=PCI_BUS_ID and, on a
+ * host whose GPUs are all the same model, under the default FASTEST_FIRST too.
+ */
+function selectVisibleGpus(gpus, cudaVisibleDevices, migParents = new Map(), cudaDeviceOrder) {
+    const notes = [];
+    const migOnParent = new Map();
+    if (cudaVisibleDevices === undefined)
+        return { selected: [...gpus], notes, migOnParent };
+    const chosen = [];
+    const add = (gpu) => {
+        if (!chosen.includes(gpu))
+            chosen.push(gpu);
+    };
+    let usedIndices = false;
+    const tokens = cudaVisibleDevices.split(',').map((t) => t.trim());
+    for (const token of tokens) {
+        let gpu;
+        if (/^\d+$/.test(token)) {
+            usedIndices = true;
+            gpu = gpus[Number(token)];
+        }
+        else if (token.startsWith('GPU-')) {
+            const matches = gpus.filter((g) => g.uuid.startsWith(token));
+            gpu = matches.length === 1 ? matches[0] : undefined;
+        }
+        else if (token.startsWith('MIG-')) {
+            const legacy = /^MIG-(GPU-[0-9a-fA-F-]+)\//.exec(token);
+            const parent = legacy ? legacy[1] : migParents.get(token);
+            gpu = parent === undefined ? undefined : gpus.find((g) => g.uuid === parent);
+            if (gpu)
+                migOnParent.set(gpu.uuid, [...(migOnParent.get(gpu.uuid) ?? []), token]);
+        }
+        if (gpu === undefined) {
+            if (token !== '') {
+                notes.push(`CUDA_VISIBLE_DEVICES entry "${token}" matches no GPU; like CUDA, it and the entries after it are ignored`);
+            }
+            break;
+        }
+        add(gpu);
+    }
+    const models = new Set(gpus.map((g) => g.name));
+    if (usedIndices && models.size > 1 && cudaDeviceOrder !== 'PCI_BUS_ID') {
+        notes.push('CUDA_VISIBLE_DEVICES uses indices on a host with different GPU models: they are read in PCI bus order (nvidia-smi), while CUDA orders FASTEST_FIRST unless CUDA_DEVICE_ORDER=PCI_BUS_ID; set it, or use GPU UUIDs');
+    }
+    for (const [parent, migs] of migOnParent) {
+        notes.push(`MIG: ${migs.join(', ')} run on GPU ${parent}; its power and energy are measured for the whole GPU (MIG slices have no meter of their own)`);
+    }
+    return { selected: chosen, notes, migOnParent };
+}
+
 // A power timeline for the power-integration sensors (nvidia-smi, amdgpu hwmon): readings come in
 // with absolute times (s); a running trapezoid keeps snapshot() free of work, and the exact window
 // integral (integratePower) is taken once, at stop.
@@ -44932,6 +45124,10 @@ class PowerTimeline {
     }
     get opened() {
         return this.start !== null;
+    }
+    /** the time of the latest reading, null before the first */
+    get latestT() {
+        return this.last?.t ?? null;
     }
     get count() {
         return this.samples.length;
@@ -44987,6 +45183,45 @@ class PowerTimeline {
             samples: inside.length,
             coverage: this.samples.length === 0 ? 0 : coverage
         };
+    }
+}
+/**
+ * Places readings that a tool stamped with the local wall clock (nvidia-smi's `timestamp`, read
+ * as if UTC) on performance.now's timeline (s), which the window uses. The offset between the two
+ * is measured at each read, so slow clock corrections never add up; a stamp a clock step made
+ * impossible is replaced (placeNvidiaReading) and counted in `unstamped`.
+ */
+class WallStampClock {
+    intervalS;
+    nowS = 0;
+    offsetS = 0;
+    previousReadS = performance$1.now() / 1000;
+    unstamped = 0;
+    constructor(intervalS) {
+        this.intervalS = intervalS;
+    }
+    /** Call before handing over the lines of one read. */
+    beginRead() {
+        const wall = new Date();
+        this.nowS = performance$1.now() / 1000;
+        this.offsetS = this.nowS - (wall.getTime() - wall.getTimezoneOffset() * 60000) / 1000;
+    }
+    /** Call after them: later reads only hold lines written after this one. */
+    endRead() {
+        this.previousReadS = this.nowS;
+    }
+    /** The time of a reading stamped `wallMs` (null: unparsable) after one at `previousS`. */
+    place(wallMs, previousS) {
+        const { t, stamped } = placeNvidiaReading(wallMs, {
+            nowS: this.nowS,
+            offsetS: this.offsetS,
+            previousReadS: this.previousReadS,
+            previousS,
+            intervalS: this.intervalS
+        });
+        if (!stamped)
+            this.unstamped++;
+        return t;
     }
 }
 
@@ -66014,165 +66249,12 @@ class EstimateSensor {
     }
 }
 
-// Pure parsing of nvidia-smi output and CUDA_VISIBLE_DEVICES selection.
-/** Power fields in order of preference for integration: instant readings first (Ampere+ `power.draw` is a 1 s average). */
-const POWER_FIELDS = ['power.draw.instant', 'power.draw', 'power.draw.average'];
-const LIMIT_FIELDS = ['enforced.power.limit', 'power.limit'];
-/** Field names listed by `nvidia-smi --help-query-gpu` (`"name" or "gpu_name"` lines give both). */
-function parseHelpQueryGpu(text) {
-    const fields = new Set();
-    for (const line of text.split(/\r?\n/)) {
-        if (!line.startsWith('"'))
-            continue;
-        for (const m of line.matchAll(/"([A-Za-z0-9_.\-[\]]+)"/g))
-            fields.add(m[1]);
-    }
-    return fields;
-}
-function choosePowerField(fields) {
-    return POWER_FIELDS.find((f) => fields.has(f)) ?? null;
-}
-function chooseLimitField(fields) {
-    return LIMIT_FIELDS.find((f) => fields.has(f)) ?? null;
-}
-/**
- * A numeric cell, with or without units ("251.37 W", "251.37"); null for nvidia-smi's
- * placeholders ([N/A], [Not Supported], [Unknown Error], [Insufficient Permissions], N/A).
- */
-function parseNvidiaNumber(raw) {
-    if (raw === undefined)
-        return null;
-    const t = raw.trim();
-    if (t === '' || t.startsWith('[') || t === 'N/A')
-        return null;
-    const m = /^(-?\d+(?:\.\d+)?)(?:\s*[A-Za-z%]+)?$/.exec(t);
-    return m ? Number(m[1]) : null;
-}
-/** Header cell to field name: `power.draw [W]` -> `power.draw`. */
-function parseHeaderCell(cell) {
-    return cell.trim().replace(/\s*\[[^\]]*\]$/, '');
-}
-/**
- * Splits one CSV line into `count` cells. The last cell keeps any commas, so the GPU name (which
- * may contain commas) is queried last.
- */
-function splitCsvLine(line, count) {
-    const cells = [];
-    let from = 0;
-    for (let i = 0; i < count - 1; i++) {
-        const comma = line.indexOf(',', from);
-        if (comma < 0)
-            return null;
-        cells.push(line.slice(from, comma).trim());
-        from = comma + 1;
-    }
-    cells.push(line.slice(from).trim());
-    return cells;
-}
-/**
- * Parses the probe's `--query-gpu=<fields> --format=csv` answer (a header with units, then one
- * line per GPU). Fields read: index, uuid, pci.bus_id, name, driver_version and a power limit.
- */
-function parseGpuListCsv(text) {
-    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-    if (lines.length === 0)
-        return [];
-    const header = splitCsvLine(lines[0], lines[0].split(',').length).map(parseHeaderCell);
-    const col = (name) => header.indexOf(name);
-    const nameCol = col('name') >= 0 ? col('name') : col('gpu_name');
-    const limitCol = LIMIT_FIELDS.map(col).find((i) => i >= 0) ?? -1;
-    const gpus = [];
-    for (const line of lines.slice(1)) {
-        const cells = splitCsvLine(line, header.length);
-        if (!cells)
-            continue;
-        const index = Number(cells[col('index')]);
-        if (!Number.isInteger(index))
-            continue;
-        const driver = col('driver_version') >= 0 ? cells[col('driver_version')] : null;
-        gpus.push({
-            index,
-            uuid: cells[col('uuid')] ?? '',
-            busId: cells[col('pci.bus_id')] ?? '',
-            name: nameCol >= 0 ? cells[nameCol] : 'NVIDIA GPU',
-            powerLimitW: limitCol >= 0 ? parseNvidiaNumber(cells[limitCol]) : null,
-            driver: driver === null || driver.startsWith('[') ? null : driver
-        });
-    }
-    return gpus;
-}
-/** MIG device UUID -> parent GPU UUID, from `nvidia-smi -L`. */
-function parseMigParents(listText) {
-    const parents = new Map();
-    let parent = null;
-    for (const line of listText.split(/\r?\n/)) {
-        const gpu = /^GPU \d+:.*\(UUID: (GPU-[^)]+)\)/.exec(line);
-        if (gpu)
-            parent = gpu[1];
-        const mig = /^\s+MIG .*\(UUID: (MIG-[^)]+)\)/.exec(line);
-        if (mig && parent !== null)
-            parents.set(mig[1], parent);
-    }
-    return parents;
-}
-/**
- * The GPUs a CUDA program would see. CUDA_VISIBLE_DEVICES holds indices, `GPU-` UUIDs (a unique
- * prefix is enough) or MIG entries (`MIG-<uuid>` or the older `MIG-GPU-<uuid>/<gi>/<ci>`);
- * like CUDA, enumeration stops at the first entry that matches nothing. Indices are taken in
- * nvidia-smi's PCI bus order, which is CUDA's order under CUDA_DEVICE_ORDER=PCI_BUS_ID and, on a
- * host whose GPUs are all the same model, under the default FASTEST_FIRST too.
- */
-function selectVisibleGpus(gpus, cudaVisibleDevices, migParents = new Map(), cudaDeviceOrder) {
-    const notes = [];
-    const migOnParent = new Map();
-    if (cudaVisibleDevices === undefined)
-        return { selected: [...gpus], notes, migOnParent };
-    const chosen = [];
-    const add = (gpu) => {
-        if (!chosen.includes(gpu))
-            chosen.push(gpu);
-    };
-    let usedIndices = false;
-    const tokens = cudaVisibleDevices.split(',').map((t) => t.trim());
-    for (const token of tokens) {
-        let gpu;
-        if (/^\d+$/.test(token)) {
-            usedIndices = true;
-            gpu = gpus[Number(token)];
-        }
-        else if (token.startsWith('GPU-')) {
-            const matches = gpus.filter((g) => g.uuid.startsWith(token));
-            gpu = matches.length === 1 ? matches[0] : undefined;
-        }
-        else if (token.startsWith('MIG-')) {
-            const legacy = /^MIG-(GPU-[0-9a-fA-F-]+)\//.exec(token);
-            const parent = legacy ? legacy[1] : migParents.get(token);
-            gpu = parent === undefined ? undefined : gpus.find((g) => g.uuid === parent);
-            if (gpu)
-                migOnParent.set(gpu.uuid, [...(migOnParent.get(gpu.uuid) ?? []), token]);
-        }
-        if (gpu === undefined) {
-            if (token !== '') {
-                notes.push(`CUDA_VISIBLE_DEVICES entry "${token}" matches no GPU; like CUDA, it and the entries after it are ignored`);
-            }
-            break;
-        }
-        add(gpu);
-    }
-    const models = new Set(gpus.map((g) => g.name));
-    if (usedIndices && models.size > 1 && cudaDeviceOrder !== 'PCI_BUS_ID') {
-        notes.push('CUDA_VISIBLE_DEVICES uses indices on a host with different GPU models: they are read in PCI bus order (nvidia-smi), while CUDA orders FASTEST_FIRST unless CUDA_DEVICE_ORDER=PCI_BUS_ID; set it, or use GPU UUIDs');
-    }
-    for (const [parent, migs] of migOnParent) {
-        notes.push(`MIG: ${migs.join(', ')} run on GPU ${parent}; its power and energy are measured for the whole GPU (MIG slices have no meter of their own)`);
-    }
-    return { selected: chosen, notes, migOnParent };
-}
-
-// A long-lived child process read line by line (nvidia-smi's loop mode, the NVML helper).
+// A long-lived child process read line by line: through a pipe as lines come (the NVML helper),
+// or through a file read when the caller asks (nvidia-smi's loop mode, see spawnFileProcess).
 const live = new Set();
+const tempDirs = new Set();
 let exitHookInstalled = false;
-/** Kills helpers a careless caller forgot to stop, so none outlives the CLI. */
+/** Kills helpers a careless caller forgot to stop, so none outlives the CLI, and drops their files. */
 function installExitHook() {
     if (exitHookInstalled)
         return;
@@ -66180,34 +66262,13 @@ function installExitHook() {
     process.once('exit', () => {
         for (const child of live)
             child.kill('SIGKILL');
+        for (const dir of tempDirs)
+            rmSync(dir, { recursive: true, force: true });
     });
 }
-function spawnLineProcess(command, args, onLine, options = {}) {
-    installExitHook();
-    const child = spawn(command, args, {
-        stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-        windowsHide: true
-    });
-    live.add(child);
-    let buffer = '';
-    let errTail = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-        buffer += chunk;
-        let nl = buffer.indexOf('\n');
-        while (nl >= 0) {
-            const line = buffer.charCodeAt(nl - 1) === 13 ? buffer.slice(0, nl - 1) : buffer.slice(0, nl);
-            buffer = buffer.slice(nl + 1);
-            onLine(line);
-            nl = buffer.indexOf('\n');
-        }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk) => {
-        errTail = (errTail + chunk).slice(-2e3);
-    });
-    child.stdin?.on('error', () => undefined); // EPIPE when the helper already died: its exit says why
-    const exited = new Promise((resolve) => {
+/** Resolves once `child` has exited or failed to start; `onClose` runs first on a normal exit. */
+function watchExit(child, onClose = () => undefined) {
+    return new Promise((resolve) => {
         let error = null;
         child.once('error', (e) => {
             error = e;
@@ -66218,18 +66279,55 @@ function spawnLineProcess(command, args, onLine, options = {}) {
         });
         child.once('close', (code, signal) => {
             live.delete(child);
-            if (buffer !== '')
-                onLine(buffer);
-            buffer = '';
+            onClose();
             resolve({ code, signal, error });
         });
+    });
+}
+function keepStderrTail(child) {
+    let errTail = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+        errTail = (errTail + chunk).slice(-2e3);
+    });
+    return () => errTail.trim();
+}
+/** Calls `onLine` for each complete line in `buffer`; returns the unfinished rest. */
+function splitLines(buffer, onLine) {
+    let from = 0;
+    let nl = buffer.indexOf('\n');
+    while (nl >= 0) {
+        onLine(buffer.slice(from, buffer.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
+        from = nl + 1;
+        nl = buffer.indexOf('\n', from);
+    }
+    return buffer.slice(from);
+}
+function spawnLineProcess(command, args, onLine, options = {}) {
+    installExitHook();
+    const child = spawn(command, args, {
+        stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        windowsHide: true
+    });
+    live.add(child);
+    let buffer = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+        buffer = splitLines(buffer + chunk, onLine);
+    });
+    const stderrTail = keepStderrTail(child);
+    child.stdin?.on('error', () => undefined); // EPIPE when the helper already died: its exit says why
+    const exited = watchExit(child, () => {
+        if (buffer !== '')
+            onLine(buffer);
+        buffer = '';
     });
     let done = false;
     void exited.then(() => (done = true));
     return {
         child,
         exited,
-        stderrTail: () => errTail.trim(),
+        stderrTail,
         send: (line) => {
             if (!done && child.stdin && !child.stdin.destroyed)
                 child.stdin.write(line + '\n');
@@ -66246,6 +66344,73 @@ function spawnLineProcess(command, args, onLine, options = {}) {
         }
     };
 }
+const MAX_FILE_BYTES = 1 << 20;
+function spawnFileProcess(command, args) {
+    installExitHook();
+    const dir = mkdtempSync(join(tmpdir(), 'joulegate-'));
+    tempDirs.add(dir);
+    const path = join(dir, 'stdout');
+    const out = openSync(path, 'a');
+    let child;
+    try {
+        child = spawn(command, args, { stdio: ['ignore', out, 'pipe'], windowsHide: true });
+    }
+    finally {
+        closeSync(out); // the child holds its own copy
+    }
+    live.add(child);
+    const stderrTail = keepStderrTail(child);
+    const exited = watchExit(child);
+    let done = false;
+    void exited.then(() => (done = true));
+    let fd = openSync(path, 'r');
+    let position = 0;
+    let buffer = '';
+    const chunk = Buffer.alloc(64 * 1024);
+    const decoder = new TextDecoder('utf-8');
+    const drain = (onLine) => {
+        if (fd === null)
+            return;
+        for (;;) {
+            const n = readSync(fd, chunk, 0, chunk.length, position);
+            if (n === 0)
+                break;
+            position += n;
+            buffer = splitLines(buffer + decoder.decode(chunk.subarray(0, n), { stream: true }), onLine);
+        }
+        if (position > MAX_FILE_BYTES) {
+            truncateSync(path, 0);
+            position = 0;
+        }
+    };
+    return {
+        child,
+        exited,
+        stderrTail,
+        drain,
+        stop: async (graceMs = 1000) => {
+            if (done)
+                return;
+            child.kill('SIGTERM');
+            const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+            await exited;
+            clearTimeout(kill);
+        },
+        dispose: (onLine) => {
+            if (fd === null)
+                return;
+            drain(onLine);
+            buffer += decoder.decode();
+            if (buffer !== '')
+                onLine(buffer);
+            buffer = '';
+            closeSync(fd);
+            fd = null;
+            rmSync(dir, { recursive: true, force: true });
+            tempDirs.delete(dir);
+        }
+    };
+}
 /** Races `promise` against a timer; the timer is cleared either way. */
 function withTimeout(promise, ms, what) {
     let timer;
@@ -66255,11 +66420,15 @@ function withTimeout(promise, ms, what) {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-// NVIDIA GPUs through nvidia-smi: ONE long-lived `--query-gpu ... -lms N` process, read line by
-// line, power integrated over time. Also lists the GPUs for the NVML sensor and the host inventory.
+// NVIDIA GPUs through nvidia-smi: ONE long-lived `--query-gpu=timestamp,index,<power> -lms N`
+// process writing to a file read once a second (a pipe would wake Node for every line), each
+// reading placed at nvidia-smi's own timestamp, power integrated over time. Also lists the GPUs
+// for the NVML sensor and the host inventory.
 const MAX_RESTARTS = 3;
 const RESTART_DELAY_MS = 500;
 const FIRST_LINE_TIMEOUT_MS = 5000;
+const FIRST_POLL_MS = 20; // reads of the output file while start() waits for the first line,
+const DRAIN_MS = 1000; // then
 function run(file, args) {
     return new Promise((resolve) => {
         execFile(file, args, { timeout: 15000, maxBuffer: 4 << 20, windowsHide: true }, (error, stdout, stderr) => {
@@ -66349,6 +66518,8 @@ class NvidiaSmiSensor {
     notes = [];
     firstLine = null;
     pendingFirst = new Set();
+    timer = null;
+    clock = new WallStampClock(0);
     constructor(env, inventory, powerField) {
         this.env = env;
         this.inventory = inventory;
@@ -66360,31 +66531,50 @@ class NvidiaSmiSensor {
         this.stopping = false;
         this.restarts = 0;
         this.notes = [];
+        this.clock = new WallStampClock(this.env.intervalMs / 1000);
         this.pendingFirst = new Set(gpus.map((g) => g.index));
         const ready = new Promise((resolve) => (this.firstLine = resolve));
         this.spawn();
+        this.poll(FIRST_POLL_MS);
         const timer = setTimeout(() => this.firstLine?.(), FIRST_LINE_TIMEOUT_MS);
         await ready;
         clearTimeout(timer);
         if (this.pendingFirst.size > 0) {
             this.notes.push(`no power reading within ${FIRST_LINE_TIMEOUT_MS} ms of starting nvidia-smi`);
         }
+        this.poll(DRAIN_MS);
         const t0 = performance$1.now() / 1000;
         for (const tl of this.timelines.values())
             tl.open(t0);
     }
+    poll(ms) {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = setInterval(() => this.drain(this.proc), ms);
+        this.timer.unref();
+    }
     spawn() {
         const args = [
-            `--query-gpu=index,${this.powerField}`,
+            `--query-gpu=timestamp,index,${this.powerField}`,
             '--format=csv,noheader,nounits',
             '-lms',
             String(this.env.intervalMs)
         ];
-        const proc = spawnLineProcess(this.env.nvidiaSmi, args, (line) => this.onLine(line));
+        let proc;
+        try {
+            proc = spawnFileProcess(this.env.nvidiaSmi, args);
+        }
+        catch (e) {
+            this.notes.push(`nvidia-smi not started (no temporary file?): ${e.message}`);
+            this.firstLine?.();
+            return;
+        }
         this.proc = proc;
         void proc.exited.then((exit) => {
             if (this.stopping || this.proc !== proc)
                 return;
+            this.drain(proc, true);
+            this.proc = null;
             const why = exit.error?.message ?? `exit ${exit.code ?? exit.signal}`;
             const tail = proc.stderrTail();
             if (this.restarts >= MAX_RESTARTS) {
@@ -66400,30 +66590,51 @@ class NvidiaSmiSensor {
             }, RESTART_DELAY_MS).unref();
         });
     }
+    /** Reads what the process wrote; `last`: all of it, then drops the file (a dead one's too). */
+    drain(proc, last = false) {
+        if (!proc)
+            return;
+        this.clock.beginRead();
+        const onLine = (line) => this.onLine(line);
+        if (last)
+            proc.dispose(onLine);
+        else
+            proc.drain(onLine);
+        this.clock.endRead();
+    }
+    /** `timestamp, index, watts`, placed at nvidia-smi's own time: no pipe or read delay. */
     onLine(line) {
-        const cells = splitCsvLine(line, 2);
+        const cells = splitCsvLine(line, 3);
         if (!cells)
             return;
-        const index = Number(cells[0]);
+        const index = Number(cells[1]);
         const tl = this.timelines.get(index);
         if (!tl)
             return;
-        tl.add(performance$1.now() / 1000, parseNvidiaNumber(cells[1]));
+        tl.add(this.clock.place(parseNvidiaTimestamp(cells[0]), tl.latestT), parseNvidiaNumber(cells[2]));
         if (this.pendingFirst.delete(index) && this.pendingFirst.size === 0)
             this.firstLine?.();
     }
+    /** Reads the file first (one pread, no wake-up of its own) so stamps of metric lines are exact. */
     snapshot() {
-        const out = [];
-        this.inventory.selection.selected.forEach((g, k) => {
-            out.push({ id: `gpu${k}`, energyJ: this.timelines.get(g.index)?.energySoFar() ?? 0 });
-        });
-        return out;
+        this.drain(this.proc);
+        return this.inventory.selection.selected.map((g, k) => ({
+            id: `gpu${k}`,
+            energyJ: this.timelines.get(g.index)?.energySoFar() ?? 0
+        }));
     }
     async stop() {
         const end = performance$1.now() / 1000;
         this.stopping = true;
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = null;
         await this.proc?.stop();
+        this.drain(this.proc, true);
+        this.proc = null;
         const migs = this.inventory.selection.migOnParent;
+        if (this.clock.unstamped > 0)
+            this.notes.push(`${this.clock.unstamped} nvidia-smi readings had no usable timestamp (clock step?) and were placed one interval apart`);
         return this.inventory.selection.selected.map((g, k) => {
             const tl = this.timelines.get(g.index);
             const r = tl.finish(end);
