@@ -158,9 +158,10 @@ function replaySmi(mode: 'ok' | 'unknown-field'): string {
     ...header,
     'case "$*" in',
     `  '--query-gpu=index,uuid,pci.bus_id,driver_version,enforced.power.limit,name --format=csv') cat ${sq(join(REAL, 'query-list.csv'))} ;;`,
-    `  '--query-gpu=index,power.draw.instant --format=csv,noheader,nounits -lms '*)`,
+    `  '--query-gpu=timestamp,index,power.draw.instant --format=csv,noheader,nounits -lms '*)`,
     `    trap 'exit 0' TERM`,
-    `    while :; do while IFS= read -r l; do echo "$l"; sleep 0.1; done < ${loop}; done ;;`,
+    // the capture has no timestamp column: prefix one in the real format, local time
+    `    while :; do while IFS= read -r l; do echo "$(date +'%Y/%m/%d %H:%M:%S.%3N'), $l"; sleep 0.1; done < ${loop}; done ;;`,
     '  *) echo "replay: unexpected arguments: $*" >&2; exit 64 ;;',
     'esac'
   ])

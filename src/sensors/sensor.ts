@@ -12,7 +12,7 @@ export interface EnergySensor {
   crossCheck?: boolean
   /** begins sampling; energy counts from this call */
   start(): Promise<void>
-  /** energy since start(), per component, as of the latest reading (cheap, no I/O) */
+  /** energy since start(), per component, as of the latest reading (cheap: at most one small read, no process) */
   snapshot(): ComponentSnapshot[]
   /** stops sampling and returns the final components for the window start()..stop() */
   stop(): Promise<Component[]>
