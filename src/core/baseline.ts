@@ -158,8 +158,13 @@ export function selectBaseline(input: BaselineInput): BaselineChoice {
 export function poolBaselineRecords(all: readonly HistoryRecord[]): HistoryRecord | null {
   if (all.length === 0) return null
   const newest = all[all.length - 1]!
-  // only records on the newest one's basis (normalised or not), so the pooled figures agree
-  const records = all.filter((r) => (r.normalization === null) === (newest.normalization === null))
+  // only runs of the same command on the newest one's basis (normalised or not), so the pooled
+  // figures describe one piece of work measured several times
+  const records = all.filter(
+    (r) =>
+      r.measurement.command === newest.measurement.command &&
+      (r.normalization === null) === (newest.normalization === null)
+  )
   if (records.length === 1) return newest
   const runs: RunSummary[] = records.flatMap((r) =>
     r.measurement.runs && r.measurement.runs.length > 0

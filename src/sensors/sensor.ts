@@ -14,6 +14,11 @@ export interface EnergySensor {
   start(): Promise<void>
   /** energy since start(), per component, as of the latest reading (cheap: at most one small read, no process) */
   snapshot(): ComponentSnapshot[]
+  /**
+   * takes a fresh reading now, so that the next snapshot() is current: called at the command's
+   * start (to take off what was counted before it) and when a metric line is stamped
+   */
+  refresh?(): Promise<void>
   /** stops sampling and returns the final components for the window start()..stop() */
   stop(): Promise<Component[]>
 }
