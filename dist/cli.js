@@ -20,7 +20,7 @@ import require$$5$1 from 'https';
 import require$$6 from 'http';
 import { readdirSync, realpathSync, readFileSync, mkdtempSync, openSync, closeSync, rmSync, readSync, truncateSync, fstatSync, watch, existsSync, appendFileSync } from 'node:fs';
 import { performance as performance$1 } from 'node:perf_hooks';
-import { tmpdir, availableParallelism } from 'node:os';
+import { tmpdir, constants, availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
@@ -3009,7 +3009,7 @@ function expandMultiValues(argv) {
     }
     return out;
 }
-async function run$8(argv, io) {
+async function run$7(argv, io) {
     const flags = parseFlags('caps', expandMultiValues(argv), {
         score: { type: 'string' },
         cost: { type: 'string', multiple: true },
@@ -11949,8 +11949,9 @@ function assembleMeasurement(input) {
         measurement.runs = summaries;
         measurement.repeat = computeRepeatStats(summaries);
     }
-    if (input.notices.length > 0)
-        measurement.notices = input.notices;
+    const notices = [...new Set([...input.notices, ...runs.flatMap((r) => r.notices ?? [])])];
+    if (notices.length > 0)
+        measurement.notices = notices;
     if (last.crossChecks && last.crossChecks.length > 0)
         measurement.crossChecks = last.crossChecks;
     return measurement;
@@ -12026,11 +12027,11 @@ function selectBaseline(input) {
     if (ancestry.length === 0) {
         const newest = byTime(usable).at(-1);
         const sameRun = newest.commit ? at(newest.commit) : [newest];
+        // the report names the record's commit and time next to the reason, so it does not repeat them
         const lead = base
             ? `base commit ${short(base)} has no record and there is no git history`
-            : 'no git history';
-        const where = newest.commit ? `, at commit ${short(newest.commit)}` : '';
-        return found(sameRun, newest.commit, 'newest', `${lead}: newest record (recorded ${newest.recordedAt}${where})`);
+            : 'there is no git history';
+        return found(sameRun, newest.commit, 'newest', `${lead}, so the newest record is the baseline`);
     }
     // Walk from the base when it is on HEAD's first-parent line (a merge ref's first parent is the
     // base), otherwise from HEAD: the base of a branch that was not merged yet is not on that line.
@@ -12045,6 +12046,9 @@ function selectBaseline(input) {
         let reason;
         if (base && baseIndex >= 0) {
             reason = `base commit ${short(base)} has no record; nearest first-parent ancestor ${short(sha)} (${plural(distance, 'commit')} before the base) has a record`;
+        }
+        else if (base && distance === 0) {
+            reason = `base commit ${short(base)} has no record and is not on HEAD's first-parent history; HEAD itself (${short(sha)}) has a record`;
         }
         else if (base) {
             reason = `base commit ${short(base)} has no record and is not on HEAD's first-parent history; nearest first-parent ancestor ${short(sha)} (${plural(distance, 'commit')} before HEAD) has a record`;
@@ -12074,8 +12078,10 @@ function poolBaselineRecords(all) {
     if (all.length === 0)
         return null;
     const newest = all[all.length - 1];
-    // only records on the newest one's basis (normalised or not), so the pooled figures agree
-    const records = all.filter((r) => (r.normalization === null) === (newest.normalization === null));
+    // only runs of the same command on the newest one's basis (normalised or not), so the pooled
+    // figures describe one piece of work measured several times
+    const records = all.filter((r) => r.measurement.command === newest.measurement.command &&
+        (r.normalization === null) === (newest.normalization === null));
     if (records.length === 1)
         return newest;
     const runs = records.flatMap((r) => r.measurement.runs && r.measurement.runs.length > 0
@@ -57983,35 +57989,59 @@ function normalizeWith(m, pair) {
 }
 
 // User-provided text (commands, metric names, branch names, host names) goes into a pull-request
-// comment: it must not render as markup, open HTML, break a table or notify anyone.
+// comment: it must not render as markup, open HTML, link anywhere, break a table or notify anyone.
+// Text we write ourselves is plain markdown and is not passed through here; sentences of ours
+// that embed user values go through escapeProse, which keeps our code spans.
 const ZWJ = '\u200d';
-const HTML = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    '|': '&#124;'
-};
-/**
- * Escapes text for markdown prose and table cells: HTML-significant characters and the pipe become
- * entities, markdown punctuation gets a backslash, line breaks become spaces, and a zero-width
- * joiner after every @ stops mentions (including team mentions) from notifying.
- */
-function escapeMarkdown(text, maxLength = 500) {
+const HTML = { '<': '&lt;', '>': '&gt;', '|': '&#124;' };
+function flatten(text, maxLength) {
     let s = text.replace(/[\r\n\t\v\f]+/g, ' ');
     // eslint-disable-next-line no-control-regex
     s = s.replace(/[\u0000-\u001f\u007f]/g, '');
-    if (s.length > maxLength)
-        s = `${s.slice(0, maxLength - 1)}…`;
-    // backslashes first: the entities added next contain # and ; which must stay as they are
-    // Line breaks are gone, so block syntax (#, +, -, 1.) can only start the text itself; inline
-    // syntax (emphasis, code, links, strikethrough) is escaped everywhere. Plain punctuation such as
-    // "+12.5% (95% interval)" stays readable in the raw markdown and in terminals.
+    return s.length > maxLength ? `${s.slice(0, maxLength - 1)}…` : s;
+}
+// Backslashes first: the entities added next contain # and ; which must stay as they are. Only
+// an & that would start an entity is escaped, and " is left alone (no tag can open, since < is
+// escaped), so ordinary text reads the same in a terminal. A zero-width joiner after every @
+// stops mentions, and one inside :// and www. stops GitHub's autolinks.
+function escapeInline(s) {
     return s
         .replace(/[\\`*_{}[\]~]/g, (c) => `\\${c}`)
-        .replace(/^(\s*)([#+\-=]|\d+[.)])/, (_m, space, mark) => `${space}\\${mark}`)
-        .replace(/[&<>"|]/g, (c) => HTML[c])
-        .replace(/@/g, `@${ZWJ}`);
+        .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
+        .replace(/[<>|]/g, (c) => HTML[c])
+        .replace(/@/g, `@${ZWJ}`)
+        .replace(/:\/\//g, `:${ZWJ}//`)
+        .replace(/\b(www)\./gi, `$1${ZWJ}.`);
+}
+// Line breaks are gone, so block syntax (#, +, -, =, 1.) can only start the text itself.
+const escapeBlockStart = (s) => s.replace(/^(\s*)([#+\-=]|\d+[.)])/, (_m, space, mark) => `${space}\\${mark}`);
+/**
+ * Escapes one user-provided string for markdown prose and table cells: markdown punctuation gets
+ * a backslash, HTML-significant characters and the pipe become entities, line breaks become
+ * spaces, mentions do not notify and URLs do not link.
+ */
+function escapeMarkdown(text, maxLength = 500, options = {}) {
+    const s = escapeInline(flatten(text, options.maxLength ?? maxLength));
+    return options.lineStart === false ? s : escapeBlockStart(s);
+}
+// A code span whose content cannot break a table cell; inside it nothing links, mentions or opens
+// HTML, so keeping one is safe even where a user value formed it.
+const CODE_SPAN = /`([^`|]+)`/g;
+/**
+ * Escapes a sentence of ours that embeds user values (a rule's explanation, a headline, a notice):
+ * like escapeMarkdown, except that code spans stay code spans, so "run `calibrate`" renders as
+ * code instead of showing backslashes.
+ */
+function escapeProse(text, options = {}) {
+    const s = flatten(text, options.maxLength ?? 500);
+    let out = '';
+    let last = 0;
+    for (const m of s.matchAll(CODE_SPAN)) {
+        out += escapeInline(s.slice(last, m.index)) + m[0];
+        last = m.index + m[0].length;
+    }
+    out += escapeInline(s.slice(last));
+    return options.lineStart === false ? out : escapeBlockStart(out);
 }
 /** Text for a mermaid label: only characters that cannot end the label or start a directive. */
 function sanitizeChartLabel(text, maxLength = 40) {
@@ -58216,19 +58246,55 @@ function describeIntensity(i) {
 }
 
 // The report's tables: base against this run, the rules checked, and where every number came from.
+// Every user-provided value goes through esc (a single value) or prose (a sentence of ours that
+// embeds user values); text we write is plain markdown. None of them starts a line here.
+const esc$1 = (s) => escapeMarkdown(s, 500, { lineStart: false });
+const prose = (s) => escapeProse(s, { lineStart: false });
 const RESERVED = ['params', 'macs', 'flops'];
 const BOOKKEEPING = ['epoch', 'step'];
 const table = (rows) => markdownTable(rows, { alignDelimiters: false });
 /** An energy figure with its method; an estimate never reads as a measurement. */
 function formatEnergy(kwh, method) {
     return method.includes('estimate')
-        ? `≈ ${formatKwh(kwh)} (${escapeMarkdown(method)})`
-        : `${formatKwh(kwh)} (${escapeMarkdown(method)})`;
+        ? `≈ ${formatKwh(kwh)} (${esc$1(method)})`
+        : `${formatKwh(kwh)} (${esc$1(method)})`;
+}
+function describeIdle(m) {
+    const net = netEnergy(m.energyJ, m.idlePowerW, m.durationS);
+    if (m.idlePowerW === null || net === null)
+        return null;
+    const method = describeTotalMethod(m.components);
+    const approx = method.includes('estimate') ? '≈ ' : '';
+    return {
+        watts: `${approx}${formatSig(m.idlePowerW)} W (${esc$1(method)}, at rest before the run)`,
+        netKwh: toKwh(net)
+    };
+}
+/**
+ * Idle power and energy net of idle, when both sides measured idle power: informative only, since
+ * the rules judge the energy rows above (gross energy, or its normalisation).
+ */
+function idleRows(j) {
+    const runM = j.input.run.measurement;
+    const baseM = j.input.baseline?.record.measurement;
+    const run = describeIdle(runM);
+    const base = baseM ? describeIdle(baseM) : null;
+    if (!run || !base)
+        return [];
+    return [
+        ['idle power', base.watts, run.watts, relative(baseM.idlePowerW, runM.idlePowerW)],
+        [
+            'energy net of idle (for information only)',
+            formatEnergy(base.netKwh, `${j.base.energyMethod}, net of idle`),
+            formatEnergy(run.netKwh, `${j.run.energyMethod}, net of idle`),
+            relative(base.netKwh, run.netKwh)
+        ]
+    ];
 }
 function normalized(side) {
     if (!side || side.normalizedKwh === null || side.normalizedIntervalKwh === null)
         return '—';
-    return `${formatKwh(side.normalizedKwh)} (80% interval ${formatInterval(side.normalizedIntervalKwh, formatSig)}; normalised, ${escapeMarkdown(side.normalizationModel ?? 'model')})`;
+    return `${formatKwh(side.normalizedKwh)} (80% interval ${formatInterval(side.normalizedIntervalKwh, formatSig)}; normalised, ${esc$1(side.normalizationModel ?? 'model')})`;
 }
 const relative = (base, run) => base === undefined || run === undefined || base === 0 ? '—' : formatPercent$1(run / base - 1);
 function metricDelta(base, run) {
@@ -58240,7 +58306,7 @@ function metricDelta(base, run) {
 function renderComparisonTable(j) {
     const { base, run, change } = j;
     const commit = j.input.baseline?.record.commit;
-    const baseHead = base ? `base${commit ? ` (${escapeMarkdown(commit.slice(0, 12))})` : ''}` : 'base (none)';
+    const baseHead = base ? `base${commit ? ` (${esc$1(commit.slice(0, 12))})` : ''}` : 'base (none)';
     const rows = [['', baseHead, 'this run', 'change']];
     const changeText = change
         ? `${formatPercent$1(change.change)} (${Math.round(change.confidence * 100)}% interval ${formatInterval(change.interval, formatPercent$1)})`
@@ -58259,6 +58325,7 @@ function renderComparisonTable(j) {
             j.basis === 'normalized' ? changeText : '—'
         ]);
     }
+    rows.push(...idleRows(j));
     rows.push(['runs averaged', base ? String(base.repeats) : '—', String(run.repeats), '']);
     rows.push([
         'runtime (per run)',
@@ -58271,7 +58338,7 @@ function renderComparisonTable(j) {
     ].filter((n) => !RESERVED.includes(n) && !BOOKKEEPING.includes(n));
     for (const name of names) {
         const dir = j.input.budget.metrics[name];
-        const label = `${escapeMarkdown(name)} (${dir ? `${dir} is better` : 'direction not declared'})`;
+        const label = `${esc$1(name)} (${dir ? `${dir} is better` : 'direction not declared'})`;
         const b = base?.metrics[name];
         const r = run.metrics[name];
         rows.push([
@@ -58303,34 +58370,48 @@ function renderComparisonTable(j) {
     if (j.energyWeighted) {
         const e = j.energyWeighted;
         rows.push([
-            `energy-weighted ${escapeMarkdown(e.metric)} (DCASE: metric × E_base / E_run)`,
+            `energy-weighted ${esc$1(e.metric)} (DCASE: metric × E_base / E_run)`,
             formatSig(e.base, 4),
             formatSig(e.run, 4),
             metricDelta(e.base, e.run)
         ]);
     }
-    return table(rows);
+    const idleNote = rows.some((r) => r[0] === 'idle power') ? `\n\n_${NET_NOTE}_` : '';
+    return table(rows) + idleNote;
 }
+const NET_NOTE = 'Net of idle = energy − idle power × runtime, shown for information only: the rules judge gross energy (or its normalisation), which counts both sides the same way.';
 const STATUS = {
     pass: '✅ pass',
     fail: '❌ fail',
     inconclusive: '⚠️ inconclusive',
     'not-applicable': '➖ not applicable'
 };
+const ALONE = {
+    pass: 'within its limit alone',
+    fail: 'over its limit alone',
+    inconclusive: 'inconclusive alone',
+    'not-applicable': 'not applicable alone'
+};
+/**
+ * A superseded rule did not decide the verdict, so its row carries no pass/fail mark; what it
+ * would have said alone stays visible in words.
+ */
+function describeRuleStatus(r, icons = true) {
+    if (r.supersededBy)
+        return `${icons ? '➖ ' : ''}superseded by ${r.supersededBy} (${ALONE[r.status]}; did not decide the verdict)`;
+    return icons ? STATUS[r.status] : r.status;
+}
 function renderRulesTable(j) {
     if (j.rules.length === 0)
-        return `_The budget (${escapeMarkdown(j.input.budget.source)}) sets no rule._`;
+        return `_The budget (${esc$1(j.input.budget.source)}) sets no rule._`;
     const rows = [['rule', 'status', 'limit', 'actual', 'why']];
     for (const r of j.rules) {
-        const status = r.supersededBy
-            ? `${STATUS[r.status]}, superseded by ${r.supersededBy}`
-            : STATUS[r.status];
         rows.push([
-            r.subject ? `${r.rule} (${escapeMarkdown(r.subject)})` : r.rule,
-            status,
-            escapeMarkdown(r.limit),
-            escapeMarkdown(r.actual),
-            escapeMarkdown(r.explanation)
+            r.subject ? `${r.rule} (${esc$1(r.subject)})` : r.rule,
+            describeRuleStatus(r),
+            prose(r.limit),
+            prose(r.actual),
+            prose(r.explanation)
         ]);
     }
     return table(rows);
@@ -58338,9 +58419,9 @@ function renderRulesTable(j) {
 function componentRows(side, components) {
     return components.map((c) => [
         side,
-        escapeMarkdown(`${c.id}: ${c.name}`),
-        escapeMarkdown(c.source),
-        c.method === 'estimate' ? `estimate${c.model ? ` (${escapeMarkdown(c.model)})` : ''}` : c.method,
+        esc$1(`${c.id}: ${c.name}`),
+        esc$1(c.source),
+        c.method === 'estimate' ? `estimate${c.model ? ` (${esc$1(c.model)})` : ''}` : c.method,
         c.coverage === undefined ? '—' : formatPercent$1(c.coverage).replace('+', ''),
         c.method === 'estimate' ? `≈ ${formatKwh(c.energyJ / 3.6e6)}` : formatKwh(c.energyJ / 3.6e6)
     ]);
@@ -58350,23 +58431,25 @@ function describeAge(createdAt, now) {
         return 'no calibration';
     const days = now ? (Date.parse(now) - Date.parse(createdAt)) / 86_400_000 : NaN;
     return Number.isFinite(days)
-        ? `calibrated ${escapeMarkdown(createdAt)} (${formatSig(Math.max(days, 0), 2)} days before this run)`
-        : `calibrated ${escapeMarkdown(createdAt)}`;
+        ? `calibrated ${esc$1(createdAt)} (${formatSig(Math.max(days, 0), 2)} days before this run)`
+        : `calibrated ${esc$1(createdAt)}`;
 }
 function renderProvenance(j) {
     const lines = [];
     const b = j.input.baseline;
+    const which = b?.record.commit ? `commit ${esc$1(b.record.commit)}` : 'a record with no commit';
     lines.push(b
-        ? `- **Baseline:** commit ${escapeMarkdown(b.record.commit ?? 'unknown')}, recorded ${escapeMarkdown(b.record.recordedAt)}: ${escapeMarkdown(b.reason)}`
+        ? `- **Baseline:** ${which}, recorded ${esc$1(b.record.recordedAt)}: ${prose(b.reason)}`
         : '- **Baseline:** none recorded for this series yet');
     const runM = j.input.run.measurement;
     const runner = j.input.run.runner ?? runM.host.hostname ?? null;
-    lines.push(`- **Runner:** ${runner ? escapeMarkdown(runner) : 'unnamed'}; ${escapeMarkdown(runM.host.cpu)}${runM.host.gpus.length ? `; ${escapeMarkdown(runM.host.gpus.join(', '))}` : ''}; ${describeAge(j.input.run.calibrationCreatedAt, j.input.now)}`);
-    lines.push(`- **Compared on:** ${escapeMarkdown(j.basisNote)}`);
+    lines.push(`- **Runner:** ${runner ? esc$1(runner) : 'unnamed'}; ${esc$1(runM.host.cpu)}${runM.host.gpus.length ? `; ${esc$1(runM.host.gpus.join(', '))}` : ''}; ${describeAge(j.input.run.calibrationCreatedAt, j.input.now)}`);
+    // the basis, noise and carbon sentences are ours, with no user value in them
+    lines.push(`- **Compared on:** ${j.basisNote}`);
     if (j.change)
-        lines.push(`- **Statistics:** ${escapeMarkdown(j.change.noiseNote)}`);
-    lines.push(`- **Carbon:** kWh measured × PUE ${j.run.carbon.pue} × ${escapeMarkdown(describeIntensity(j.intensity))}; an estimate from an annual grid average`);
-    lines.push(`- **Budget:** ${escapeMarkdown(j.input.budget.source)}`);
+        lines.push(`- **Statistics:** ${j.change.noiseNote}`);
+    lines.push(`- **Carbon:** kWh measured × PUE ${j.run.carbon.pue} × ${describeIntensity(j.intensity)}; an estimate from an annual grid average`);
+    lines.push(`- **Budget:** ${esc$1(j.input.budget.source)}`);
     const rows = [
         ['side', 'component', 'sensor', 'method', 'coverage', 'energy'],
         ...componentRows('this run', runM.components)
@@ -58381,10 +58464,12 @@ function renderNotes(j) {
         ...(j.input.run.measurement.metricErrors ?? [])
     ];
     const all = [...j.notes, ...notices];
-    return all.length === 0 ? '' : all.map((n) => `- ${escapeMarkdown(n)}`).join('\n');
+    // a list item's text may start a block ("- # x" is a heading), so lineStart stays on
+    return all.length === 0 ? '' : all.map((n) => `- ${escapeProse(n)}`).join('\n');
 }
 
 // The markdown report: a pure function of the judgement (and the recent history for charts).
+const esc = (s) => escapeMarkdown(s, 500, { lineStart: false });
 const REPORT_MAX_CHARS = 60_000;
 const ICON = {
     pass: '✅',
@@ -58393,8 +58478,8 @@ const ICON = {
     'no-baseline': 'ℹ️'
 };
 function renderHeadline(j) {
-    const series = j.input.series ? ` (${escapeMarkdown(j.input.series)})` : '';
-    return `${ICON[j.verdict]} **joulegate${series}: ${j.verdict}**: ${escapeMarkdown(j.headline)}`;
+    const series = j.input.series ? ` (${esc(j.input.series)})` : '';
+    return `${ICON[j.verdict]} **joulegate${series}: ${j.verdict}**: ${prose(j.headline)}`;
 }
 /** The marker is HTML-comment text: keep it to the characters a series name may have. */
 function formatMarker(name) {
@@ -58438,7 +58523,7 @@ function renderReport(j, options) {
         sections.push(formatMarker(options.marker));
     sections.push(renderHeadline(j));
     sections.push(renderComparisonTable(j));
-    sections.push(`**Rules checked** (budget ${escapeMarkdown(j.input.budget.source)})\n\n${renderRulesTable(j)}`);
+    sections.push(`**Rules checked** (budget ${esc(j.input.budget.source)})\n\n${renderRulesTable(j)}`);
     sections.push(`**Provenance**\n\n${renderProvenance(j)}`);
     const notes = renderNotes(j);
     if (notes)
@@ -58458,8 +58543,7 @@ function formatTerminalSummary(j) {
     ];
     for (const r of j.rules) {
         const name = r.subject ? `${r.rule} (${r.subject})` : r.rule;
-        const tag = r.supersededBy ? `${r.status}, superseded by ${r.supersededBy}` : r.status;
-        lines.push(`  ${name}: ${tag}; ${r.actual} (limit ${r.limit})`);
+        lines.push(`  ${name}: ${describeRuleStatus(r, false)}; ${r.actual} (limit ${r.limit})`);
     }
     if (j.rules.length === 0)
         lines.push('  no budget rules set');
@@ -58707,7 +58791,8 @@ function describeHeadline(verdict, deciding, run, change) {
     if (deciding)
         return `${ruleLabel(deciding)}: ${deciding.actual}, limit ${deciding.limit}`;
     if (verdict === 'no-baseline')
-        return `no baseline yet; this run used ${formatKwh(run.measuredKwh)}${run.isEstimate ? ' (estimate)' : ''}`;
+        // the same method words as the report's energy row, so a partly estimated total says so
+        return `no baseline yet; this run used ${run.isEstimate ? '≈ ' : ''}${formatKwh(run.measuredKwh)} (${run.energyMethod})`;
     if (change)
         return `energy ${change.change >= 0 ? '+' : ''}${(change.change * 100).toFixed(1)}% against the baseline; the budget sets no rule`;
     return 'the budget sets no rule';
@@ -58845,8 +58930,17 @@ function judgeResult(result) {
         j.notes.push(`Projection: ${result.projection.detail}.`);
     j.notes.push(...result.notes);
     const m = result.record.measurement;
-    if (m.exitCode !== 0)
-        j.notes.push(`The training command ${m.interrupted ? 'was interrupted' : `failed (exit ${m.exitCode ?? m.signal})`}: the figures cover the partial run.`);
+    if (m.exitCode !== 0 || m.interrupted) {
+        // A partial run measured less work, so its energy would read as a saving: the rules above
+        // are shown for information, and the verdict says what happened instead.
+        const what = m.interrupted
+            ? 'the training run was cancelled'
+            : `the training command failed (exit ${m.exitCode ?? `signal ${m.signal ?? 'unknown'}`})`;
+        j.verdict = m.interrupted ? 'inconclusive' : 'fail';
+        j.headline = `${what}; the figures below cover the partial run and were not judged`;
+        j.decidingRule = null;
+        j.notes.unshift(`Not judged: ${what}. Energy and metrics of a partial run cannot be compared with the baseline.`);
+    }
     return j;
 }
 function renderCheckResult(result, options = {}) {
@@ -79874,20 +79968,46 @@ function splitCsvLine(line, count) {
     cells.push(line.slice(from).trim());
     return cells;
 }
+/** Inventory fields that are nice to have: a minimal nvidia-smi (an emulator) may refuse them. */
+const OPTIONAL_LIST_FIELDS = ['uuid', 'pci.bus_id', 'driver_version'];
+/**
+ * The GPU listing queries to try in turn, richest first (`name` last: it may hold commas).
+ * `helpFields`: what `--help-query-gpu` listed, null when it failed or listed nothing, in which
+ * case the full list is tried first anyway. Each next query drops optional fields, down to `index`.
+ */
+function buildGpuListQueries(helpFields) {
+    const known = (f) => helpFields === null || helpFields.has(f);
+    const limit = helpFields === null ? LIMIT_FIELDS[0] : chooseLimitField(helpFields);
+    const name = known('name') ? ['name'] : [];
+    const queries = [
+        ['index', ...OPTIONAL_LIST_FIELDS.filter(known), ...(limit ? [limit] : []), ...name],
+        ['index', ...(known('uuid') ? ['uuid'] : []), ...name],
+        ['index', ...name],
+        ['index']
+    ];
+    const seen = new Set();
+    return queries.filter((q) => !seen.has(q.join()) && !!seen.add(q.join()));
+}
 /**
  * Parses the probe's `--query-gpu=<fields> --format=csv` answer (a header with units, then one
  * line per GPU). Fields read: index, uuid, pci.bus_id, name, driver_version and a power limit.
+ * `fields`: the fields asked for, used as the header when the answer has none (an emulator that
+ * ignores `csv`'s header).
  */
-function parseGpuListCsv(text) {
-    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+function parseGpuListCsv(text, fields) {
+    let lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
     if (lines.length === 0)
         return [];
-    const header = splitCsvLine(lines[0], lines[0].split(',').length).map(parseHeaderCell);
+    let header = splitCsvLine(lines[0], lines[0].split(',').length).map(parseHeaderCell);
+    if (fields && !header.includes('index'))
+        header = [...fields];
+    else
+        lines = lines.slice(1);
     const col = (name) => header.indexOf(name);
     const nameCol = col('name') >= 0 ? col('name') : col('gpu_name');
     const limitCol = LIMIT_FIELDS.map(col).find((i) => i >= 0) ?? -1;
     const gpus = [];
-    for (const line of lines.slice(1)) {
+    for (const line of lines) {
         const cells = splitCsvLine(line, header.length);
         if (!cells)
             continue;
@@ -80013,8 +80133,11 @@ class PowerTimeline {
         }
         const s = { t, watts };
         const a = this.last;
+        // a reading not after the previous one (two reads in the same instant) adds nothing
+        if (a !== null && a.t >= t)
+            return;
         if (this.start !== null && t > this.start) {
-            if (a === null || a.t >= t) {
+            if (a === null) {
                 this.runningJ += watts * (t - this.start);
             }
             else if (a.t < this.start) {
@@ -80187,6 +80310,12 @@ class AmdHwmonSensor {
             this.timelines[i].add(t, uw === null ? null : uw / 1e6);
         });
     }
+    /** Samples power now, so the running energy reaches this instant. */
+    async refresh() {
+        if (this.timelines.length > 0)
+            this.poll();
+        return Promise.resolve();
+    }
     snapshot() {
         return this.gpus.map((_, i) => ({
             id: `gpu${this.firstIndex + i}`,
@@ -80202,25 +80331,26 @@ class AmdHwmonSensor {
         return this.gpus.map((g, i) => {
             const tl = this.timelines[i];
             const r = tl.finish(end);
+            const measured = tl.latestT !== null;
             const c = {
                 id: `gpu${this.firstIndex + i}`,
                 kind: 'gpu',
                 name: g.name,
                 method: 'power-integration',
                 source: 'amd-hwmon',
-                energyJ: r.energyJ,
-                meanPowerW: r.meanPowerW,
+                energyJ: measured ? r.energyJ : 0,
+                meanPowerW: measured ? r.meanPowerW : null,
                 powerLimitW: g.powerLimitW,
-                samples: r.samples,
-                coverage: r.coverage
+                samples: measured ? r.samples : 0,
+                coverage: measured ? r.coverage : 0
             };
             if (g.busId)
                 c.busId = g.busId;
             const notes = [];
             if (tl.missing > 0)
                 notes.push(`${tl.missing} readings of ${basename(g.powerFile)} failed`);
-            if (r.samples === 0)
-                notes.push('no power reading in the window: energy unknown, reported as 0');
+            if (!measured)
+                notes.push(`${basename(g.powerFile)} gave no power reading: not measured`);
             if (notes.length > 0)
                 c.notes = notes;
             return c;
@@ -80320,7 +80450,7 @@ class EstimateSensor {
         await this.readLoad(); // primes the load counters: the next reading covers this window only
         this.t0 = performance$1.now() / 1000;
         this.lastT = this.t0;
-        this.timer = setInterval(() => void this.sample(), Math.max(MIN_LOAD_PERIOD_MS, this.env.intervalMs));
+        this.timer = setInterval(() => void this.sample().catch(() => undefined), Math.max(MIN_LOAD_PERIOD_MS, this.env.intervalMs));
         this.timer.unref();
     }
     /** The load is the mean over [lastT, now]; with a linear model that makes each step exact. */
@@ -80344,6 +80474,12 @@ class EstimateSensor {
         })();
         return this.busy;
     }
+    /** Samples the load now (systeminformation reads /proc/stat: cheap); a failure keeps the last step. */
+    async refresh() {
+        if (this.t0 === 0)
+            return;
+        await this.sample().catch(() => undefined);
+    }
     snapshot() {
         return [
             { id: 'cpu0', energyJ: this.cpuJ },
@@ -80354,7 +80490,7 @@ class EstimateSensor {
         if (this.timer)
             clearInterval(this.timer);
         this.timer = null;
-        await this.sample();
+        await this.sample().catch(() => undefined);
         const span = this.lastT - this.t0;
         const meanLoad = span > 0 ? this.loadSum / span : 0;
         const notes = [
@@ -80556,16 +80692,11 @@ function withTimeout(promise, ms, what) {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-// NVIDIA GPUs through nvidia-smi: ONE long-lived `--query-gpu=timestamp,index,<power> -lms N`
-// process writing to a file read once a second (a pipe would wake Node for every line), each
-// reading placed at nvidia-smi's own timestamp, power integrated over time. Also lists the GPUs
-// for the NVML sensor and the host inventory.
-const MAX_RESTARTS = 3;
-const RESTART_DELAY_MS = 500;
-const FIRST_LINE_TIMEOUT_MS = 5000;
-const FIRST_POLL_MS = 20; // reads of the output file while start() waits for the first line,
-const DRAIN_MS = 1000; // then
-function run$7(file, args) {
+// What nvidia-smi can tell, learnt once per probe: the GPUs, the visible selection, the power field
+// and whether readings can carry nvidia-smi's own timestamp. The real tool answers
+// `--help-query-gpu`; a minimal emulator (external checks drive JOULEGATE_NVIDIA_SMI with their
+// own) may not, or may know only a few fields, so every step degrades instead of giving up.
+function runNvidiaSmi(file, args) {
     return new Promise((resolve) => {
         execFile(file, args, { timeout: 15000, maxBuffer: 4 << 20, windowsHide: true }, (error, stdout, stderr) => {
             const code = error ? (error.code ?? null) : 0;
@@ -80577,13 +80708,47 @@ function run$7(file, args) {
         });
     });
 }
+const outputOf = (r) => (r.stdout + '\n' + r.stderr).trim().split(/\r?\n/).slice(0, 3).join(' / ');
 function describeFailure(env, args, r) {
-    const out = (r.stdout + '\n' + r.stderr).trim().split(/\r?\n/).slice(0, 3).join(' / ');
+    const out = outputOf(r);
     return `nvidia-smi (${env.nvidiaSmi} ${args.join(' ')}) failed with ${r.code}${out ? `: ${out}` : ''}`;
+}
+const oneShot = (field) => [
+    `--query-gpu=${field}`,
+    '--format=csv,noheader,nounits'
+];
+/** The first power field a one-shot query accepts, for a tool whose help says nothing usable. */
+async function probePowerField(env) {
+    for (const field of POWER_FIELDS) {
+        if ((await runNvidiaSmi(env.nvidiaSmi, oneShot(`index,${field}`))).code === 0)
+            return field;
+    }
+    return null;
+}
+/**
+ * Lists the GPUs, trying ever fewer fields (uuid, bus id, driver and limit are optional). Null
+ * and one notice quoting the first failure when even `index` is refused, or when the failure is
+ * the help's own (a broken driver, not a field problem: no point in simpler queries).
+ */
+async function queryGpuList(env, helpFields, helpFailure) {
+    let first = null;
+    for (const fields of buildGpuListQueries(helpFields)) {
+        const args = [`--query-gpu=${fields.join(',')}`, '--format=csv'];
+        const r = await runNvidiaSmi(env.nvidiaSmi, args);
+        if (r.code === 0)
+            return { all: parseGpuListCsv(r.stdout, fields), fields };
+        first ??= describeFailure(env, args, r);
+        if (helpFailure !== null && outputOf(r) === helpFailure)
+            break;
+        if (fields.length > 1)
+            continue;
+        return { failure: `${first}; simpler queries down to --query-gpu=index failed too` };
+    }
+    return { failure: first ?? 'nvidia-smi answered no GPU listing' };
 }
 /** Lists NVIDIA GPUs and the visible selection; null (with the reason) when nvidia-smi is absent or fails. */
 async function listNvidiaGpus(env) {
-    const help = await run$7(env.nvidiaSmi, ['--help-query-gpu']);
+    const help = await runNvidiaSmi(env.nvidiaSmi, ['--help-query-gpu']);
     if (help.code === 'ENOENT') {
         return {
             inventory: null,
@@ -80592,27 +80757,25 @@ async function listNvidiaGpus(env) {
             ]
         };
     }
-    if (help.code !== 0)
-        return { inventory: null, notices: [describeFailure(env, ['--help-query-gpu'], help)] };
-    const fields = parseHelpQueryGpu(help.stdout);
-    const limitField = chooseLimitField(fields);
-    const query = [
-        'index',
-        'uuid',
-        'pci.bus_id',
-        'driver_version',
-        ...(limitField ? [limitField] : []),
-        'name'
-    ];
-    const args = [`--query-gpu=${query.join(',')}`, '--format=csv'];
-    const list = await run$7(env.nvidiaSmi, args);
-    if (list.code !== 0)
-        return { inventory: null, notices: [describeFailure(env, args, list)] };
-    const all = parseGpuListCsv(list.stdout);
+    const parsed = help.code === 0 ? parseHelpQueryGpu(help.stdout) : new Set();
+    const helpFields = parsed.size > 0 ? parsed : null;
+    const list = await queryGpuList(env, helpFields, help.code === 0 ? null : outputOf(help));
+    if ('failure' in list)
+        return { inventory: null, notices: [list.failure] };
     const notices = [];
+    if (helpFields === null) {
+        notices.push(help.code === 0
+            ? 'nvidia-smi --help-query-gpu lists no field: power and timestamp fields were probed one by one'
+            : `${describeFailure(env, ['--help-query-gpu'], help)}; power and timestamp fields were probed one by one`);
+    }
+    const { all } = list;
     let migParents = new Map();
-    if (/(^|,)\s*MIG-(?!GPU-)/.test(env.cudaVisibleDevices ?? '')) {
-        const l = await run$7(env.nvidiaSmi, ['-L']);
+    const cvd = env.cudaVisibleDevices ?? '';
+    if (/(^|,)\s*(GPU|MIG)-/.test(cvd) && !list.fields.includes('uuid')) {
+        notices.push(`nvidia-smi does not report GPU UUIDs: the UUID entries of CUDA_VISIBLE_DEVICES="${cvd}" cannot be matched`);
+    }
+    if (/(^|,)\s*MIG-(?!GPU-)/.test(cvd)) {
+        const l = await runNvidiaSmi(env.nvidiaSmi, ['-L']);
         if (l.code === 0)
             migParents = parseMigParents(l.stdout);
         else
@@ -80620,14 +80783,35 @@ async function listNvidiaGpus(env) {
     }
     const selection = selectVisibleGpus(all, env.cudaVisibleDevices, migParents, env.cudaDeviceOrder);
     notices.push(...selection.notes);
-    const powerField = choosePowerField(fields);
+    const listed = helpFields === null ? null : choosePowerField(helpFields);
+    const powerField = listed ?? (all.length > 0 ? await probePowerField(env) : null);
     if (powerField === null)
-        notices.push('nvidia-smi --help-query-gpu lists no power.draw field');
+        notices.push(`nvidia-smi knows none of ${POWER_FIELDS.join(', ')} (neither --help-query-gpu nor a one-shot query)`);
+    else if (helpFields !== null && listed === null)
+        notices.push(`nvidia-smi --help-query-gpu lists no power field, but ${powerField} answered`);
+    const timestamp = helpFields !== null
+        ? helpFields.has('timestamp')
+        : powerField !== null &&
+            (await runNvidiaSmi(env.nvidiaSmi, ['--query-gpu=timestamp', '--format=csv,noheader']))
+                .code === 0;
+    if (powerField !== null && !timestamp)
+        notices.push('nvidia-smi has no timestamp field: readings are placed at their arrival through a pipe (more wake-ups than the file it writes otherwise)');
     return {
-        inventory: { all, selection, powerField, driver: all[0]?.driver ?? null },
+        inventory: { all, selection, powerField, timestamp, driver: all[0]?.driver ?? null },
         notices
     };
 }
+
+// NVIDIA GPUs through nvidia-smi: ONE long-lived `--query-gpu=timestamp,index,<power> -lms N`
+// process writing to a file read once a second (a pipe would wake Node for every line), each
+// reading placed at nvidia-smi's own timestamp, power integrated over time. A tool without the
+// `timestamp` field (a minimal emulator) writes `index,<power>` into a pipe instead, each reading
+// placed at its arrival. The probe (GPU list, fields) lives in nvidia-smi-inventory.ts.
+const MAX_RESTARTS = 3;
+const RESTART_DELAY_MS = 500;
+const FIRST_LINE_TIMEOUT_MS = 5000;
+const FIRST_POLL_MS = 20; // reads of the output file while start() waits for the first line,
+const DRAIN_MS = 1000; // then
 /** Builds the nvidia-smi sensor from an inventory, or says why there is none. */
 function createNvidiaSmiSensor(env, inventory) {
     if (inventory.all.length === 0)
@@ -80656,6 +80840,9 @@ class NvidiaSmiSensor {
     pendingFirst = new Set();
     timer = null;
     clock = new WallStampClock(0);
+    /** readings from the running process, and its last lines that were not readings (its errors) */
+    readings = 0;
+    chatter = [];
     constructor(env, inventory, powerField) {
         this.env = env;
         this.inventory = inventory;
@@ -80675,7 +80862,7 @@ class NvidiaSmiSensor {
         const timer = setTimeout(() => this.firstLine?.(), FIRST_LINE_TIMEOUT_MS);
         await ready;
         clearTimeout(timer);
-        if (this.pendingFirst.size > 0) {
+        if (this.pendingFirst.size > 0 && this.proc !== null) {
             this.notes.push(`no power reading within ${FIRST_LINE_TIMEOUT_MS} ms of starting nvidia-smi`);
         }
         this.poll(DRAIN_MS);
@@ -80686,19 +80873,28 @@ class NvidiaSmiSensor {
     poll(ms) {
         if (this.timer)
             clearInterval(this.timer);
+        if (!this.inventory.timestamp)
+            return; // a pipe delivers by itself
         this.timer = setInterval(() => this.drain(this.proc), ms);
         this.timer.unref();
     }
+    open(args) {
+        if (this.inventory.timestamp)
+            return spawnFileProcess(this.env.nvidiaSmi, args);
+        const p = spawnLineProcess(this.env.nvidiaSmi, args, (line) => this.onLine(line));
+        return { ...p, drain: () => undefined, dispose: () => undefined, stop: () => p.stop() };
+    }
     spawn() {
+        const stamp = this.inventory.timestamp ? 'timestamp,' : '';
         const args = [
-            `--query-gpu=timestamp,index,${this.powerField}`,
+            `--query-gpu=${stamp}index,${this.powerField}`,
             '--format=csv,noheader,nounits',
             '-lms',
             String(this.env.intervalMs)
         ];
         let proc;
         try {
-            proc = spawnFileProcess(this.env.nvidiaSmi, args);
+            proc = this.open(args);
         }
         catch (e) {
             this.notes.push(`nvidia-smi not started (no temporary file?): ${e.message}`);
@@ -80706,15 +80902,23 @@ class NvidiaSmiSensor {
             return;
         }
         this.proc = proc;
+        this.readings = 0;
+        this.chatter = [];
         void proc.exited.then((exit) => {
             if (this.stopping || this.proc !== proc)
                 return;
             this.drain(proc, true);
             this.proc = null;
             const why = exit.error?.message ?? `exit ${exit.code ?? exit.signal}`;
-            const tail = proc.stderrTail();
+            const said = [...this.chatter, proc.stderrTail()].filter((t) => t !== '').join(' / ');
+            if (this.readings === 0) {
+                // it refuses these arguments (e.g. exit 2, "not a valid field"): the same again would too
+                this.notes.push(`nvidia-smi ${args.join(' ')} stopped before any reading (${why}${said ? `: ${said}` : ''}); not restarted`);
+                this.firstLine?.();
+                return;
+            }
             if (this.restarts >= MAX_RESTARTS) {
-                this.notes.push(`nvidia-smi stopped (${why}${tail ? `: ${tail}` : ''}); gave up after ${MAX_RESTARTS} restarts`);
+                this.notes.push(`nvidia-smi stopped (${why}${said ? `: ${said}` : ''}); gave up after ${MAX_RESTARTS} restarts`);
                 this.firstLine?.();
                 return;
             }
@@ -80728,26 +80932,40 @@ class NvidiaSmiSensor {
     }
     /** Reads what the process wrote; `last`: all of it, then drops the file (a dead one's too). */
     drain(proc, last = false) {
-        if (!proc)
+        if (!proc || !this.inventory.timestamp)
             return;
         this.clock.beginRead();
         const onLine = (line) => this.onLine(line);
-        if (last)
-            proc.dispose(onLine);
-        else
-            proc.drain(onLine);
+        try {
+            if (last)
+                proc.dispose(onLine);
+            else
+                proc.drain(onLine);
+        }
+        catch (e) {
+            this.notes.push(`nvidia-smi output could not be read: ${e.message}`);
+        }
         this.clock.endRead();
     }
-    /** `timestamp, index, watts`, placed at nvidia-smi's own time: no pipe or read delay. */
+    /**
+     * `timestamp, index, watts`, placed at nvidia-smi's own time (no pipe or read delay), or
+     * `index, watts` placed at its arrival through the pipe.
+     */
     onLine(line) {
-        const cells = splitCsvLine(line, 3);
-        if (!cells)
-            return;
-        const index = Number(cells[1]);
+        const stamped = this.inventory.timestamp;
+        const cells = splitCsvLine(line, stamped ? 3 : 2);
+        const index = cells && /^\d+$/.test(cells[stamped ? 1 : 0]) ? Number(cells[stamped ? 1 : 0]) : -1;
         const tl = this.timelines.get(index);
-        if (!tl)
+        if (!cells || !tl) {
+            if (line.trim() !== '')
+                this.chatter = [...this.chatter, line.trim()].slice(-3);
             return;
-        tl.add(this.clock.place(parseNvidiaTimestamp(cells[0]), tl.latestT), parseNvidiaNumber(cells[2]));
+        }
+        this.readings++;
+        const t = stamped
+            ? this.clock.place(parseNvidiaTimestamp(cells[0]), tl.latestT)
+            : Math.max(performance$1.now() / 1000, (tl.latestT ?? 0) + 1e-6);
+        tl.add(t, parseNvidiaNumber(cells[stamped ? 2 : 1]));
         if (this.pendingFirst.delete(index) && this.pendingFirst.size === 0)
             this.firstLine?.();
     }
@@ -80759,6 +80977,11 @@ class NvidiaSmiSensor {
             energyJ: this.timelines.get(g.index)?.energySoFar() ?? 0
         }));
     }
+    /** What nvidia-smi wrote so far (the newest reading is at most one interval old). */
+    async refresh() {
+        this.drain(this.proc);
+        return Promise.resolve();
+    }
     async stop() {
         const end = performance$1.now() / 1000;
         this.stopping = true;
@@ -80768,37 +80991,40 @@ class NvidiaSmiSensor {
         await this.proc?.stop();
         this.drain(this.proc, true);
         this.proc = null;
-        const migs = this.inventory.selection.migOnParent;
         if (this.clock.unstamped > 0)
             this.notes.push(`${this.clock.unstamped} nvidia-smi readings had no usable timestamp (clock step?) and were placed one interval apart`);
-        return this.inventory.selection.selected.map((g, k) => {
-            const tl = this.timelines.get(g.index);
-            const r = tl.finish(end);
-            const notes = [...this.notes];
-            if (tl.missing > 0)
-                notes.push(`${tl.missing} readings of ${this.powerField} were [N/A] or unreadable`);
-            if (r.samples === 0)
-                notes.push(`no ${this.powerField} reading in the window: energy unknown, reported as 0`);
-            if (migs.has(g.uuid))
-                notes.push(`whole GPU measured for MIG devices ${migs.get(g.uuid).join(', ')}`);
-            const c = {
-                id: `gpu${k}`,
-                kind: 'gpu',
-                name: g.name,
-                method: 'power-integration',
-                source: 'nvidia-smi',
-                energyJ: r.energyJ,
-                meanPowerW: r.meanPowerW,
-                powerLimitW: g.powerLimitW,
-                samples: r.samples,
-                coverage: r.coverage,
-                uuid: g.uuid,
-                busId: g.busId
-            };
-            if (notes.length > 0)
-                c.notes = notes;
-            return c;
-        });
+        return this.inventory.selection.selected.map((g, k) => this.describe(g, k, this.timelines.get(g.index), end));
+    }
+    describe(g, k, tl, end) {
+        const migs = this.inventory.selection.migOnParent.get(g.uuid);
+        const notes = [...this.notes];
+        const na = tl.missing > 0 ? `${tl.missing} readings of ${this.powerField} were [N/A] or unreadable` : '';
+        const base = {
+            id: `gpu${k}`,
+            kind: 'gpu',
+            name: g.name,
+            method: 'power-integration',
+            source: 'nvidia-smi',
+            powerLimitW: g.powerLimitW,
+            ...(g.uuid ? { uuid: g.uuid } : {}),
+            ...(g.busId ? { busId: g.busId } : {})
+        };
+        if (migs)
+            notes.push(`whole GPU measured for MIG devices ${migs.join(', ')}`);
+        if (tl.latestT === null) {
+            // nothing to integrate: unmeasured, not a measured 0 J (the caller leaves it out of totals)
+            notes.push(`nvidia-smi gave no power reading${na ? ` (${na})` : ''}: not measured`);
+            return { ...base, energyJ: 0, meanPowerW: null, samples: 0, coverage: 0, notes };
+        }
+        const r = tl.finish(end);
+        if (na)
+            notes.push(na);
+        if (r.samples === 0)
+            notes.push(`no ${this.powerField} reading inside the window: the last one before it was held`);
+        const c = { ...base, ...r };
+        if (notes.length > 0)
+            c.notes = notes;
+        return c;
     }
 }
 
@@ -80910,6 +81136,11 @@ async function createNvmlSensor(env, inventory) {
         return { sensor: null, notices: [] };
     if (env.python === null)
         return { sensor: null, notices: ['NVML: no python interpreter configured; using nvidia-smi'] };
+    if (gpus.some((g) => g.uuid === ''))
+        return {
+            sensor: null,
+            notices: ['NVML needs GPU UUIDs, which nvidia-smi did not report; using nvidia-smi']
+        };
     const helper = new Helper(env.python, gpus.map((g) => g.uuid));
     try {
         const hello = await helper.hello();
@@ -80959,7 +81190,10 @@ class NvmlSensor {
     latest = [];
     t0 = 0;
     timer = null;
-    busy = false;
+    /** the reading in flight: requests are chained so that requests and replies never cross */
+    chain = Promise.resolve();
+    polling = false;
+    failed = false;
     reads = 0;
     lastReadT = 0;
     notes = [];
@@ -80972,6 +81206,8 @@ class NvmlSensor {
     async start() {
         this.notes = [];
         this.reads = 0;
+        this.failed = false;
+        this.chain = Promise.resolve();
         const helper = new Helper(this.env.python, this.gpus.map((g) => g.uuid));
         this.helper = helper;
         let first = this.gpus.map(() => null);
@@ -80992,21 +81228,35 @@ class NvmlSensor {
         this.timer = setInterval(() => void this.poll(), Math.max(COUNTER_POLL_MIN_MS, this.env.intervalMs));
         this.timer.unref();
     }
+    /** A timer tick: skipped while a reading is in flight (a refresh or the previous tick). */
     async poll() {
-        if (this.busy || !this.helper)
+        if (this.polling)
             return;
-        this.busy = true;
-        try {
-            this.keep(await this.helper.read());
-        }
-        catch (error) {
-            this.notes.push(`NVML read failed: ${error instanceof Error ? error.message : String(error)}`);
-            if (this.timer)
-                clearInterval(this.timer);
-        }
-        finally {
-            this.busy = false;
-        }
+        this.polling = true;
+        await this.readNow();
+        this.polling = false;
+    }
+    /** Queues one reading after the one in flight; never rejects (a failure becomes a note). */
+    readNow() {
+        const next = this.chain.then(async () => {
+            if (!this.helper || this.failed)
+                return;
+            try {
+                this.keep(await this.helper.read());
+            }
+            catch (error) {
+                this.failed = true;
+                this.notes.push(`NVML read failed: ${error instanceof Error ? error.message : String(error)}`);
+                if (this.timer)
+                    clearInterval(this.timer);
+            }
+        });
+        this.chain = next;
+        return next;
+    }
+    /** Asks the helper for the counters now and waits for them (a few ms). */
+    refresh() {
+        return this.readNow();
     }
     keep(values) {
         this.reads++;
@@ -81029,13 +81279,14 @@ class NvmlSensor {
         const end = performance$1.now() / 1000;
         const helper = this.helper;
         if (helper) {
-            try {
-                while (this.busy)
-                    await new Promise((r) => setTimeout(r, 5));
-                this.keep(await helper.read());
-            }
-            catch (error) {
-                this.notes.push(`final NVML read failed (${error instanceof Error ? error.message : String(error)}); energy up to the last reading`);
+            await this.chain;
+            if (!this.failed) {
+                try {
+                    this.keep(await helper.read());
+                }
+                catch (error) {
+                    this.notes.push(`final NVML read failed (${error instanceof Error ? error.message : String(error)}); energy up to the last reading`);
+                }
             }
             await helper.proc.stop();
         }
@@ -81043,8 +81294,9 @@ class NvmlSensor {
         return this.gpus.map((g, k) => {
             const energyJ = this.deltaJ(k);
             const notes = [...this.notes];
-            if (!Number.isFinite(this.base[k]))
-                notes.push('the energy counter gave no first reading: energy unknown, reported as 0');
+            const measured = Number.isFinite(this.base[k]) && this.latest[k] !== null;
+            if (!measured)
+                notes.push('the NVML energy counter gave no reading: not measured');
             const mig = this.migOnParent.get(g.uuid);
             if (mig)
                 notes.push(`whole GPU measured for MIG devices ${mig.join(', ')}`);
@@ -81055,10 +81307,14 @@ class NvmlSensor {
                 method: 'counter',
                 source: 'nvml',
                 energyJ,
-                meanPowerW: span > 0 ? energyJ / span : null,
+                meanPowerW: measured && span > 0 ? energyJ / span : null,
                 powerLimitW: this.limits.get(g.uuid) ?? g.powerLimitW,
-                samples: this.reads + 1,
-                coverage: span > 0 ? Math.min(1, Math.max(0, (this.lastReadT - this.t0) / span)) : 1,
+                samples: measured ? this.reads + 1 : 0,
+                coverage: !measured
+                    ? 0
+                    : span > 0
+                        ? Math.min(1, Math.max(0, (this.lastReadT - this.t0) / span))
+                        : 1,
                 uuid: g.uuid,
                 busId: g.busId
             };
@@ -81194,6 +81450,11 @@ class RaplSensor {
             c.totalUj += counterDelta(c.last, now, c.rangeUj);
             c.last = now;
         }
+    }
+    /** Reads the counters now, as the poll does (wrap-safe: a read only shortens the gap). */
+    async refresh() {
+        this.poll();
+        return Promise.resolve();
     }
     snapshot() {
         return this.counters.map((c) => ({ id: c.zone.id, energyJ: c.totalUj / 1e6 }));
@@ -81331,6 +81592,17 @@ function startCommand(spec, options) {
     return {
         pid: child.pid,
         exited,
+        groupAlive() {
+            if (child.pid === undefined)
+                return false;
+            try {
+                process.kill(-child.pid, 0);
+                return true;
+            }
+            catch {
+                return false;
+            }
+        },
         signalGroup(signal) {
             if (child.pid === undefined)
                 return;
@@ -81343,29 +81615,45 @@ function startCommand(spec, options) {
         }
     };
 }
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** The signal an abort stands for: its reason when that names one (also inside an Error), else SIGTERM. */
+function signalOfAbort(reason) {
+    const text = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : '';
+    return FORWARDED.find((s) => text === s || text.includes(s)) ?? 'SIGTERM';
+}
 /**
- * Forwards an abort to the process group: the abort reason's signal first (SIGINT or SIGTERM),
- * SIGKILL after `graceMs`, so a cancelled job still finishes inside the runner's 7.5 s window.
+ * Forwards an abort to the process group: the abort's signal first (SIGINT or SIGTERM), SIGKILL
+ * `graceMs` later, so a cancelled job still finishes inside the runner's 7.5 s window. Children
+ * that outlive the command's own process (workers that trap the signal) get the same deadline.
  */
 function forwardAbort(command, signal, graceMs) {
-    if (!signal)
-        return () => undefined;
     let killTimer;
+    let abortedAt = null;
     const onAbort = () => {
-        const reason = signal.reason;
-        const sig = reason === 'SIGINT' || reason === 'SIGTERM' || reason === 'SIGHUP' ? reason : 'SIGTERM';
-        command.signalGroup(sig);
+        abortedAt ??= Date.now();
+        command.signalGroup(signalOfAbort(signal?.reason));
         killTimer ??= setTimeout(() => command.signalGroup('SIGKILL'), graceMs);
         killTimer.unref();
     };
-    if (signal.aborted)
+    if (signal?.aborted)
         onAbort();
     else
-        signal.addEventListener('abort', onAbort, { once: true });
-    return () => {
-        signal.removeEventListener('abort', onAbort);
-        if (killTimer)
-            clearTimeout(killTimer);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    return {
+        async settle() {
+            if (abortedAt === null)
+                return;
+            const deadline = abortedAt + graceMs;
+            while (command.groupAlive() && Date.now() < deadline)
+                await new Promise((r) => setTimeout(r, 50));
+            if (command.groupAlive())
+                command.signalGroup('SIGKILL');
+        },
+        dispose() {
+            signal?.removeEventListener('abort', onAbort);
+            if (killTimer)
+                clearTimeout(killTimer);
+        }
     };
 }
 
@@ -81467,7 +81755,7 @@ async function measureIdlePower(options) {
     const t0 = performance.now();
     await sleep$1(options.idleS * 1000, options.signal);
     const seconds = (performance.now() - t0) / 1000;
-    const components = await stopAll(opened.filter((s) => !s.crossCheck));
+    const components = (await stopAll(opened.filter((s) => !s.crossCheck))).filter((c) => !(c.samples === 0 && c.coverage === 0));
     await stopAll(opened.filter((s) => s.crossCheck));
     if (options.signal?.aborted || seconds <= 0)
         return null;
@@ -81475,6 +81763,12 @@ async function measureIdlePower(options) {
     if (components.length > 0 && components.every((c) => c.meanPowerW !== null))
         return components.reduce((s, c) => s + (c.meanPowerW ?? 0), 0);
     return sumEnergy(components) / seconds;
+}
+async function refreshAll(sensors) {
+    await Promise.all(sensors.map((s) => s.refresh?.()));
+}
+function snapshotById(sensors) {
+    return new Map(sensors.flatMap((s) => s.snapshot().map((c) => [c.id, c.energyJ])));
 }
 async function runOnce(options, run, metricsPath) {
     const opened = await options.openSensors();
@@ -81490,15 +81784,21 @@ async function runOnce(options, run, metricsPath) {
     tail.open();
     const progress = [];
     const metricErrors = [];
-    const startedAt = new Date().toISOString();
+    // Sensors opened a moment ago, some waiting for others' first reading: what each component
+    // counted until now is taken off its own total, so the window is the command's life.
+    await refreshAll(opened);
+    const offsets = snapshotById(opened);
     const offsetJ = snapshotEnergy(sensors);
+    const startedAt = new Date().toISOString();
     const t0 = performance.now();
     const elapsed = () => (performance.now() - t0) / 1000;
-    const readMetrics = (final) => {
+    const readLines = async (final) => {
         const lines = tail.poll(final);
         if (lines.length === 0)
             return;
-        const stamp = { elapsedS: elapsed(), energyJ: snapshotEnergy(sensors) - offsetJ };
+        const elapsedS = elapsed();
+        await refreshAll(sensors);
+        const stamp = { elapsedS, energyJ: snapshotEnergy(sensors) - offsetJ };
         for (const { line, lineNumber } of lines) {
             const parsed = parseMetricLine(line, lineNumber);
             if (parsed.ok)
@@ -81509,14 +81809,19 @@ async function runOnce(options, run, metricsPath) {
             }
         }
     };
+    // one read at a time, in order: a watch event and the tick may both ask for one
+    let reading = Promise.resolve();
+    const readMetrics = (final) => (reading = reading
+        .then(() => readLines(final))
+        .catch((error) => options.log(`joulegate: metrics file: ${String(error)}`)));
     const command = startCommand(options.command, {
         cwd: options.cwd,
         env: { ...options.env, [METRICS_FILE_ENV]: metricsPath }
     });
-    const unforward = forwardAbort(command, options.signal, options.killGraceMs ?? 4000);
+    const forwarding = forwardAbort(command, options.signal, options.killGraceMs ?? 4000);
     let lastTick = 0;
     const timer = setInterval(() => {
-        readMetrics(false);
+        void readMetrics(false);
         if (options.onTick && elapsed() - lastTick >= 1) {
             lastTick = elapsed();
             options.onTick({
@@ -81530,17 +81835,19 @@ async function runOnce(options, run, metricsPath) {
     // metric lines arrive through the file watch; this tick only redraws progress and catches
     // what a watch may miss, so it need not wake the monitor more than once a second
     Math.max(options.intervalMs, TICK_MS));
-    tail.watch(() => readMetrics(false));
+    tail.watch(() => void readMetrics(false));
     const exit = await command.exited;
     const durationS = elapsed();
     clearInterval(timer);
-    unforward();
+    await readMetrics(true);
+    await forwarding.settle();
+    forwarding.dispose();
     const components = await stopAll(sensors);
     const crossChecks = await stopAll(checks);
-    readMetrics(true);
     tail.close();
     if (exit.spawnError)
         options.log(`joulegate: ${exit.spawnError}`);
+    const { counted, unmeasured } = windowComponents(components, offsets, durationS);
     return {
         command: describeCommand(options.command),
         startedAt,
@@ -81548,22 +81855,35 @@ async function runOnce(options, run, metricsPath) {
         exitCode: exit.exitCode,
         signal: exit.signal,
         interrupted: Boolean(options.signal?.aborted) || exit.signal === 'SIGINT' || exit.signal === 'SIGTERM',
-        components: offsetComponents(components, offsetJ),
+        components: counted,
         progress,
         metricErrors,
-        crossChecks
+        crossChecks: windowComponents(crossChecks, offsets, durationS).counted,
+        notices: unmeasured
     };
 }
 /**
- * Sensors open a moment before the command starts; the energy they counted before it is taken
- * off, pro rata per component, so the window is the command's life.
+ * Each component minus what it had counted when the command started, its mean power over the
+ * command's life; a component that never produced a reading is not a measured zero: it is left
+ * out of the total and named.
  */
-function offsetComponents(components, offsetJ, _sensors) {
-    const total = sumEnergy(components);
-    if (offsetJ <= 0 || total <= 0)
-        return components;
-    const keep = Math.max(0, (total - offsetJ) / total);
-    return components.map((c) => ({ ...c, energyJ: c.energyJ * keep }));
+function windowComponents(components, offsets, durationS) {
+    const unmeasured = [];
+    const counted = components.flatMap((c) => {
+        if (c.samples === 0 && c.coverage === 0) {
+            unmeasured.push(`${c.id} (${c.name}) gave no reading and is not counted${c.notes?.length ? `: ${c.notes.join('; ')}` : ''}`);
+            return [];
+        }
+        const energyJ = Math.max(0, c.energyJ - (offsets.get(c.id) ?? 0));
+        return [
+            {
+                ...c,
+                energyJ,
+                meanPowerW: c.meanPowerW === null || durationS <= 0 ? c.meanPowerW : energyJ / durationS
+            }
+        ];
+    });
+    return { counted, unmeasured };
 }
 async function measureCommand(options) {
     const ownDir = options.env[METRICS_FILE_ENV] ? null : mkdtempSync(join(tmpdir(), 'joulegate-'));
@@ -82027,24 +82347,46 @@ function analyseProgress(m, budget) {
 
 // check and record: measure -> normalise -> compare -> judge -> report -> store. The CLI and the
 // action both call these; they differ only in where the store lives and how the report is posted.
-/** The budget file; the default path may be absent (no rules), a path the user named may not. */
-async function loadBudget(settings, cwd) {
-    const path = resolve$1(cwd, settings.budgetFile);
-    let text;
+/**
+ * The budget file, looked up from the command's directory and then the repository root. The
+ * default path may be absent (no rules); a path the user named may not.
+ */
+async function loadBudget(settings, ...dirs) {
+    const tried = [...new Set(dirs.map((d) => resolve$1(d, settings.budgetFile)))];
+    for (const path of tried) {
+        let text;
+        try {
+            text = await readFile(path, 'utf8');
+        }
+        catch (error) {
+            if (error.code === 'ENOENT')
+                continue;
+            throw new UsageError(`budget-file: cannot read ${JSON.stringify(path)} (${error.message}); expected a YAML budget file`);
+        }
+        return { budget: parseBudget(text, settings.budgetFile), note: null };
+    }
+    if (settings.budgetFile === DEFAULTS.budgetFile) {
+        return {
+            budget: EMPTY_BUDGET,
+            note: `no budget file at ${settings.budgetFile}: only the run's figures are reported, no rule is checked`
+        };
+    }
+    throw new UsageError(`budget-file: ${JSON.stringify(settings.budgetFile)} not found (looked in ${tried.join(', ')}); expected a YAML budget file`);
+}
+/** A store that cannot be reached costs the comparison, not the run; a corrupt file is an error. */
+async function readHistorySafely(ctx, series) {
     try {
-        text = await readFile(path, 'utf8');
+        return { history: await ctx.store.readHistory(series), note: null };
     }
     catch (error) {
-        if (error.code === 'ENOENT' &&
-            settings.budgetFile === DEFAULTS.budgetFile) {
-            return {
-                budget: EMPTY_BUDGET,
-                note: `no budget file at ${settings.budgetFile}: only the run's figures are reported, no rule is checked`
-            };
-        }
-        throw new UsageError(`budget-file: cannot read ${JSON.stringify(settings.budgetFile)} (${error.message}); expected a YAML budget file`);
+        if (error instanceof UsageError)
+            throw error;
+        ctx.log(`joulegate: cannot read history from ${ctx.store.description}: ${error.message}`);
+        return {
+            history: [],
+            note: `history could not be read from ${ctx.store.description} (${error.message}), so there is no baseline`
+        };
     }
-    return { budget: parseBudget(text, settings.budgetFile), note: null };
 }
 function commandSpecOf(settings, argv) {
     if (argv && argv.length > 0)
@@ -82056,8 +82398,12 @@ function commandSpecOf(settings, argv) {
 async function runCheck(settings, ctx) {
     const cwd = ctx.cwd;
     const root = ctx.workspace ?? cwd;
-    const { budget, note: budgetNote } = await loadBudget(settings, root);
+    // a budget next to the command (a project in a monorepo) wins over one at the repository root
+    const { budget, note: budgetNote } = await loadBudget(settings, cwd, root);
     const spec = commandSpecOf(settings, ctx.argv ?? null);
+    // History is read before the training runs: a store that cannot be read fails fast, and a
+    // corrupt history file (exit 2) never costs a training run.
+    const { history, note: historyNote } = await readHistorySafely(ctx, settings.name);
     const measurement = ctx.measurement ??
         (await runMeasurement(spec, settings, {
             env: ctx.env ?? process.env,
@@ -82080,13 +82426,12 @@ async function runCheck(settings, ctx) {
         series: settings.name,
         commit: headCommit,
         recordedAt: new Date().toISOString(),
-        runner: ctx.env?.['RUNNER_NAME'] ?? null,
+        runner: (ctx.env ?? process.env)['RUNNER_NAME'] ?? null,
         measurement,
         normalization,
         calibrationFingerprint: pair.local?.host.fingerprint ?? null,
         calibrationCreatedAt: pair.local?.createdAt ?? null
     };
-    const history = await ctx.store.readHistory(settings.name);
     const choice = selectBaseline({
         records: history,
         baseCommit: ctx.baseSha,
@@ -82094,7 +82439,7 @@ async function runCheck(settings, ctx) {
         shallow: ancestry?.shallow
     });
     const progress = analyseProgress(measurement, budget);
-    const notes = [budgetNote, normNote, ...pair.notes, ...progress.notes].filter((n) => Boolean(n));
+    const notes = [budgetNote, historyNote, normNote, ...pair.notes, ...progress.notes].filter((n) => Boolean(n));
     const result = buildCheckResult({
         settings,
         record,
@@ -82174,7 +82519,7 @@ function summarizeMeasurement(m) {
         '',
         totalMethod,
         `${estimated ? '≈ ' : ''}${formatJoules(m.energyJ)}`,
-        formatWatts(m.durationS > 0 ? m.energyJ / m.durationS : null),
+        `${estimated ? '≈ ' : ''}${formatWatts(m.durationS > 0 ? m.energyJ / m.durationS : null)}`,
         ''
     ]);
     const lines = [
@@ -82185,7 +82530,7 @@ function summarizeMeasurement(m) {
         ''
     ];
     if (m.idlePowerW !== null) {
-        lines.push(`idle power: ${estimated ? '≈ ' : ''}${formatWatts(m.idlePowerW)} (${totalMethod}); net of idle: ${formatJoules(m.netEnergyJ ?? 0)}`);
+        lines.push(`idle power: ${estimated ? '≈ ' : ''}${formatWatts(m.idlePowerW)} (${totalMethod}); net of idle: ${estimated ? '≈ ' : ''}${formatJoules(m.netEnergyJ ?? 0)}`);
     }
     else
         lines.push(`idle power: not measured${m.interrupted ? '' : ' (--idle-s 0)'}`);
@@ -82216,13 +82561,14 @@ function describeExit(m) {
     return 'not started';
 }
 
-const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+// The CLI side of a measurement: SIGINT/SIGTERM become an abort that the pipeline forwards to the
+// command's process group, and a terminal gets a live progress line.
 /** The command's status when it fails (128 + signal number when a signal ended it), else 0. */
 function exitStatusOf(m, received) {
     if (m.exitCode !== null)
         return m.exitCode;
     const signal = m.signal ?? (m.interrupted ? (typeof received === 'string' ? received : 'SIGINT') : null);
-    return signal ? 128 + (SIGNAL_NUMBERS[signal] ?? 1) : 1;
+    return signal ? 128 + (constants.signals[signal] ?? 1) : 1;
 }
 function createMeasureRunner(io) {
     const controller = new AbortController();
@@ -82542,12 +82888,31 @@ function parseCustomWorkload(text) {
     }
     return { name, device: 'custom', command: { shell: command }, quick: null };
 }
-/** The built-in suite for this runner: the GPU workloads when a GPU is visible (or asked for), else the CPU ones. */
+/** Whether `python -c "import torch"` works, so the GPU suite can run at all. */
+async function hasTorch(python) {
+    return new Promise((resolvePromise) => {
+        execFile(python, ['-c', 'import torch'], { timeout: 60_000 }, (error) => resolvePromise(!error));
+    });
+}
+/**
+ * The built-in suite for this runner: the GPU workloads when a GPU is visible (or asked for) and
+ * PyTorch can be imported, else the CPU ones, with the reason in `notices`.
+ */
 async function chooseSuite(suite, env) {
-    const all = loadReferenceSuite(env.python ?? 'python3');
-    const hasGpu = suite === 'gpu' ||
-        (suite === 'auto' && (await readGpuInventory(env).catch(() => [])).length > 0);
-    return all.filter((w) => w.device === (hasGpu ? 'gpu' : 'cpu'));
+    const python = env.python ?? 'python3';
+    const all = loadReferenceSuite(python);
+    const cpu = all.filter((w) => w.device === 'cpu');
+    if (suite === 'cpu')
+        return { workloads: cpu, notices: [] };
+    const gpuVisible = suite === 'gpu' || (await readGpuInventory(env).catch(() => [])).length > 0;
+    if (!gpuVisible)
+        return { workloads: cpu, notices: [] };
+    if (await hasTorch(python))
+        return { workloads: all.filter((w) => w.device === 'gpu'), notices: [] };
+    const why = `${python} cannot import torch, so the GPU reference suite cannot run`;
+    if (suite === 'gpu')
+        throw new UsageError(`--suite gpu: ${why}; install PyTorch or set JOULEGATE_PYTHON to an interpreter that has it`);
+    return { workloads: cpu, notices: [`${why}: calibrating with the CPU suite instead`] };
 }
 
 // joulegate demo: the main job on an embedded example. A tiny trainer records a baseline, a
@@ -82662,7 +83027,7 @@ async function run$3(argv, io) {
         const measurement = await runner.measure({ argv: flags.command }, settings);
         if (settings.out)
             await writeFile(settings.out, `${JSON.stringify(measurement, null, 2)}\n`);
-        io.err(summarizeMeasurement(measurement));
+        io.out(summarizeMeasurement(measurement));
         if (settings.out)
             io.err(`measurement written to ${settings.out}`);
         return exitStatusOf(measurement, runner.signal.reason);
@@ -82936,7 +83301,12 @@ async function run$1(argv, io) {
     if (!['auto', 'gpu', 'cpu'].includes(suite))
         throw new UsageError(describeBadValue('--suite', suite, 'auto, gpu or cpu'));
     const custom = stringFlags(flags.values, 'workload').map(parseCustomWorkload);
-    const workloads = custom.length > 0 ? custom : await chooseSuite(suite, readSensorEnv(process.env, intervalMs));
+    const chosen = custom.length > 0
+        ? { workloads: custom, notices: [] }
+        : await chooseSuite(suite, readSensorEnv(process.env, intervalMs));
+    const workloads = chosen.workloads;
+    for (const notice of chosen.notices)
+        io.err(`joulegate: ${notice}`);
     const store = flags.values['no-store']
         ? null
         : new FolderStore(stringFlag(flags.values, 'store') ?? DEFAULT_STORE_DIR);
@@ -83200,7 +83570,7 @@ const commands = {
     calibrate: run$1,
     normalize: run$2,
     check: run$6,
-    caps: run$8,
+    caps: run$7,
     curve: run$5,
     demo: run$4,
     workload: run

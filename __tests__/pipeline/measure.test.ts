@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { measureCommand, type MeasureOptions } from '../../src/pipeline/measure.js'
 import type { Component, HostInfo } from '../../src/core/types.js'
 import type { EnergySensor } from '../../src/sensors/sensor.js'
@@ -102,6 +105,33 @@ describe('measureCommand', () => {
     expect(m.exitCode === null ? m.signal : m.exitCode).toBeTruthy()
     expect(m.energyJ).toBeGreaterThan(0)
     expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
+  it('after an abort, kills group members that outlive the command by trapping the signal', async () => {
+    const controller = new AbortController()
+    const dir = mkdtempSync(join(tmpdir(), 'jg-trap-'))
+    const pidFile = join(dir, 'pid')
+    // a worker that ignores SIGINT/SIGTERM, started in the background by a shell that exits at once on the signal
+    const worker = `${node} -e "process.on('SIGINT',()=>{});process.on('SIGTERM',()=>{});require('fs').writeFileSync('${pidFile}', String(process.pid));setInterval(()=>{},1000)"`
+    setTimeout(() => controller.abort('SIGINT'), 600)
+    const m = await measureCommand({
+      ...options(''),
+      command: { shell: `${worker} & sleep 30` },
+      signal: controller.signal,
+      killGraceMs: 1500
+    })
+    expect(m.interrupted).toBe(true)
+    const pid = Number(readFileSync(pidFile, 'utf8'))
+    // gone, or a zombie waiting for whichever process adopted it to reap it
+    const state = (): string => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.charAt(0)
+      } catch {
+        return 'gone'
+      }
+    }
+    expect(['gone', 'Z']).toContain(state())
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('repeats the command and reports mean, sd and cv', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import {
+  buildGpuListQueries,
   choosePowerField,
   parseGpuListCsv,
   parseHelpQueryGpu,
@@ -171,6 +172,71 @@ describe('parseGpuListCsv', () => {
         driver: '535.104.05'
       }
     ])
+  })
+})
+
+describe('parseGpuListCsv on a minimal emulator', () => {
+  const gpu = (index: number, name: string) => ({
+    ...{ index, uuid: '', busId: '', name },
+    ...{ powerLimitW: null, driver: null }
+  })
+  it.each([
+    [
+      'a header, index and name only',
+      'index, name\n0, Fake GPU\n1, Fake, GPU\n',
+      ['index', 'name'],
+      [gpu(0, 'Fake GPU'), gpu(1, 'Fake, GPU')]
+    ],
+    [
+      'no header although csv asked for one',
+      '0, Fake GPU\n1, Other\n',
+      ['index', 'name'],
+      [gpu(0, 'Fake GPU'), gpu(1, 'Other')]
+    ],
+    ['index only, no header', '0\n1\n', ['index'], [gpu(0, 'NVIDIA GPU'), gpu(1, 'NVIDIA GPU')]],
+    ['index only, with header', 'index\n0\n', ['index'], [gpu(0, 'NVIDIA GPU')]]
+  ])('%s', (_, text, fields, expected) => {
+    expect(parseGpuListCsv(text, fields)).toEqual(expected)
+  })
+})
+
+describe('buildGpuListQueries', () => {
+  it.each([
+    [
+      'the real help: the full list first',
+      parseHelpQueryGpu(
+        HELP +
+          '"index"\n"uuid" or "gpu_uuid"\n"pci.bus_id"\n"driver_version"\n"enforced.power.limit"\n'
+      ),
+      [
+        ['index', 'uuid', 'pci.bus_id', 'driver_version', 'enforced.power.limit', 'name'],
+        ['index', 'uuid', 'name'],
+        ['index', 'name'],
+        ['index']
+      ]
+    ],
+    [
+      'no help: everything is tried, then ever fewer fields',
+      null,
+      [
+        ['index', 'uuid', 'pci.bus_id', 'driver_version', 'enforced.power.limit', 'name'],
+        ['index', 'uuid', 'name'],
+        ['index', 'name'],
+        ['index']
+      ]
+    ],
+    [
+      'a help that lists only index, name and a power field',
+      new Set(['index', 'name', 'power.draw']),
+      [['index', 'name'], ['index']]
+    ],
+    [
+      'a help without name',
+      new Set(['index', 'power.limit']),
+      [['index', 'power.limit'], ['index']]
+    ]
+  ])('%s', (_, help, expected) => {
+    expect(buildGpuListQueries(help)).toEqual(expected)
   })
 })
 

@@ -175,17 +175,22 @@ describe('nvidia-smi sensor', () => {
     ])
   })
 
-  it('reports a GPU whose power is [N/A] with a note and zero coverage, not a silent zero', async () => {
-    setGpus([{ name: 'NVIDIA GeForce GT 710', uuid: 'GPU-dddd', power: '[N/A]' }])
+  it('reports a GPU whose power is all [N/A] as unmeasured (meanPowerW null), not as 0 J measured', async () => {
+    setGpus([
+      { name: 'NVIDIA GeForce GT 710', uuid: 'GPU-dddd', power: '[N/A]' },
+      { name: 'NVIDIA A40', uuid: 'GPU-aaaa1111', power: 90 }
+    ])
     const { inventory } = await listNvidiaGpus(env())
     const sensor = createNvidiaSmiSensor(env(), inventory!).sensor!
     await sensor.start()
     await sleep(200)
-    const [g] = await sensor.stop()
-    expect(g!.coverage).toBe(0)
+    const [g, ok] = await sensor.stop()
+    expect(g).toMatchObject({ energyJ: 0, meanPowerW: null, coverage: 0, samples: 0 })
     expect(g!.notes!.join('\n')).toMatch(
-      /\[N\/A\].*\n.*no power.draw.instant reading in the window/
+      /nvidia-smi gave no power reading \(\d+ readings of power.draw.instant were \[N\/A\]/
     )
+    expect(ok!.meanPowerW).toBeCloseTo(90, 6)
+    expect(ok!.notes).toBeUndefined()
   })
 
   it('restarts nvidia-smi when it dies and reports the gap as coverage below 1', async () => {

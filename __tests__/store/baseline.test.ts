@@ -106,6 +106,16 @@ const cases: Case[] = [
       /^base commit eeeeeee has no record and is not on HEAD's first-parent history; nearest first-parent ancestor 0101010 \(1 commit before HEAD\)/
   },
   {
+    name: 'base not on the first-parent line, HEAD has a record: no "0 commits before"',
+    records: [at(0, { energyJ: 7 }), at(1, { energyJ: 1 })],
+    base: 'e'.repeat(40),
+    ancestry,
+    want: [7],
+    source: 'ancestor',
+    reason:
+      /^base commit eeeeeee has no record and is not on HEAD's first-parent history; HEAD itself \(0000000\) has a record$/
+  },
+  {
     name: 'failed and interrupted runs are never a baseline',
     records: [
       at(3, { energyJ: 3, exitCode: 1 }),
@@ -129,8 +139,7 @@ const cases: Case[] = [
     ancestry: null,
     want: [3, 2],
     source: 'newest',
-    reason:
-      /^no git history: newest record \(recorded 2026-01-05T00:00:00.000Z, at commit 0202020\) \(2 records\)$/
+    reason: /^there is no git history, so the newest record is the baseline \(2 records\)$/
   },
   {
     name: 'outside git, records without commit: only the newest',
@@ -141,7 +150,7 @@ const cases: Case[] = [
     ancestry: [],
     want: [1],
     source: 'newest',
-    reason: /^no git history: newest record \(recorded 2026-01-02/
+    reason: /^there is no git history, so the newest record is the baseline$/
   },
   {
     name: 'outside git with a base that has no record',
@@ -150,7 +159,8 @@ const cases: Case[] = [
     ancestry: null,
     want: [1],
     source: 'newest',
-    reason: /^base commit 0303030 has no record and there is no git history: newest record/
+    reason:
+      /^base commit 0303030 has no record and there is no git history, so the newest record is the baseline$/
   },
   {
     name: 'equal times keep file order: the later line is newer',

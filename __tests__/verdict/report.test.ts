@@ -56,7 +56,16 @@ describe('escapeMarkdown', () => {
     },
     { input: 'line1\nline2\r\n| x |', absent: ['\n', '\r'], present: ['line1 line2'] },
     { input: '#123 fixes', absent: [], present: ['\\#123'] },
-    { input: 'it\'s "quoted" & done', absent: ['"'], present: ["it's", '&quot;', '&amp;'] },
+    // no tag can open once < is escaped, so quotes and a lone & stay readable in a terminal
+    {
+      input: 'it\'s "quoted" & done',
+      absent: ['&quot;', '&amp;'],
+      present: ['it\'s "quoted" & done']
+    },
+    { input: 'a &lt; b', absent: ['a &lt;'], present: ['&amp;lt;'] },
+    { input: 'see http://evil.example/x', absent: ['http://'], present: ['http:\u200d//'] },
+    { input: 'HTTPS://evil.example', absent: ['HTTPS://'], present: ['HTTPS:\u200d//'] },
+    { input: 'go to www.evil.example', absent: ['www.evil'], present: ['www\u200d.evil'] },
     { input: '+12.5% (95% interval)', absent: [], present: ['+12.5% (95% interval)'] },
     { input: '- item', absent: [], present: ['\\- item'] }
   ])('$input', ({ input, absent, present }) => {

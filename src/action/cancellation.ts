@@ -19,7 +19,8 @@ export function installCancellation(
   const handler = (name: NodeJS.Signals): void => {
     onSignal(name)
     if (controller.signal.aborted) return
-    controller.abort(new Error(`cancelled by ${name}`))
+    // the reason is the signal name: the pipeline forwards that same signal to the training
+    controller.abort(name)
     timer = setTimeout(onDeadline, deadlineMs)
     timer.unref()
   }

@@ -36,6 +36,7 @@ async function withStore<T>(run: ModeRun, use: (ctx: PipelineContext) => Promise
     branch: run.settings.dataBranch,
     writable,
     identity: BOT_IDENTITY,
+    token: run.settings.githubToken,
     log
   })
   const ctx: PipelineContext = {

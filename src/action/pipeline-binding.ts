@@ -1,5 +1,7 @@
 // Binds the action to the real pipeline and the git data-branch store.
+import * as core from '@actions/core'
 import { GitDataBranchStore } from '../adapters/git-data-branch.js'
+import { readPersistedAuthHeader, tokenAuthHeader } from '../adapters/git.js'
 import { runCalibrate } from '../pipeline/calibrate-mode.js'
 import { runCheck, runRecord } from '../pipeline/check.js'
 import type { Store } from '../pipeline/contracts.js'
@@ -25,12 +27,20 @@ function readOnly(store: Store): Store {
 }
 
 async function openStore(request: StoreRequest): Promise<Store> {
-  // Fetch and push use the credentials actions/checkout persisted for origin; adding our own
-  // extraheader next to them would send two Authorization headers, which GitHub rejects.
+  // The data branch lives in a private repository that does not read the workspace's git config:
+  // it gets the credentials actions/checkout persisted there, else the action's token. Exactly one
+  // Authorization header is sent (two would make GitHub refuse).
+  const authHeader =
+    (await readPersistedAuthHeader(request.cwd)) ??
+    (request.token ? tokenAuthHeader(request.token) : null)
+  if (authHeader) core.setSecret(authHeader.replace(/^authorization:\s*basic\s*/i, ''))
   const store = new GitDataBranchStore({
     cwd: request.cwd,
     branch: request.branch,
-    identity: request.identity
+    identity: request.identity,
+    authHeader,
+    onRetry: (attempt, reason) =>
+      request.log(`joulegate: data branch push rejected (${reason}); retry ${attempt}`)
   })
   return request.writable ? store : readOnly(store)
 }

@@ -17,6 +17,8 @@ export interface StoreRequest {
   writable: boolean
   /** the commit identity for data-branch commits (the runner may have none configured) */
   identity: { name: string; email: string }
+  /** the github-token input: the data branch's credentials when checkout persisted none */
+  token: string | null
   log: (line: string) => void
 }
 

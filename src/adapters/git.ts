@@ -214,3 +214,22 @@ export async function resolveRemoteUrl(cwd: string, remote: string): Promise<str
     : (await runGit(['remote', 'get-url', remote], { cwd })).trim()
   return looksLikeUrlOrPath(url) ? url : path.resolve(cwd, url)
 }
+
+/**
+ * The Authorization header actions/checkout persisted for the workspace's remote
+ * (`http.https://github.com/.extraheader`), or null. The data branch is fetched and pushed from a
+ * private repository that does not read the workspace's config, so the header is passed on.
+ */
+export async function readPersistedAuthHeader(cwd: string): Promise<string | null> {
+  const r = await runGitRaw(['config', '--get-regexp', '^http\\..*\\.extraheader$'], { cwd }).catch(
+    () => null
+  )
+  if (!r || r.code !== 0) return null
+  const line = r.stdout.split('\n').find((l) => /\bauthorization:/i.test(l))
+  return line ? line.slice(line.indexOf(' ') + 1).trim() : null
+}
+
+/** The header a token gives for HTTPS git on GitHub (and GitHub Enterprise Server). */
+export function tokenAuthHeader(token: string): string {
+  return `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`
+}

@@ -16,6 +16,8 @@ export interface RunningCommand {
   readonly exited: Promise<CommandExit>
   /** sends a signal to the whole process group */
   signalGroup(signal: NodeJS.Signals): void
+  /** whether any process of the group is still running */
+  groupAlive(): boolean
 }
 
 export function describeCommand(spec: CommandSpec): string {
@@ -51,6 +53,15 @@ export function startCommand(
   return {
     pid: child.pid,
     exited,
+    groupAlive() {
+      if (child.pid === undefined) return false
+      try {
+        process.kill(-child.pid, 0)
+        return true
+      } catch {
+        return false
+      }
+    },
     signalGroup(signal) {
       if (child.pid === undefined) return
       try {
@@ -62,29 +73,51 @@ export function startCommand(
   }
 }
 
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/** The signal an abort stands for: its reason when that names one (also inside an Error), else SIGTERM. */
+export function signalOfAbort(reason: unknown): NodeJS.Signals {
+  const text = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : ''
+  return FORWARDED.find((s) => text === s || text.includes(s)) ?? 'SIGTERM'
+}
+
+export interface AbortForwarding {
+  /** after the command's own process exited on an abort: waits for the rest of its group, then kills it */
+  settle(): Promise<void>
+  dispose(): void
+}
+
 /**
- * Forwards an abort to the process group: the abort reason's signal first (SIGINT or SIGTERM),
- * SIGKILL after `graceMs`, so a cancelled job still finishes inside the runner's 7.5 s window.
+ * Forwards an abort to the process group: the abort's signal first (SIGINT or SIGTERM), SIGKILL
+ * `graceMs` later, so a cancelled job still finishes inside the runner's 7.5 s window. Children
+ * that outlive the command's own process (workers that trap the signal) get the same deadline.
  */
 export function forwardAbort(
   command: RunningCommand,
   signal: AbortSignal | undefined,
   graceMs: number
-): () => void {
-  if (!signal) return () => undefined
+): AbortForwarding {
   let killTimer: NodeJS.Timeout | undefined
+  let abortedAt: number | null = null
   const onAbort = (): void => {
-    const reason = signal.reason as unknown
-    const sig: NodeJS.Signals =
-      reason === 'SIGINT' || reason === 'SIGTERM' || reason === 'SIGHUP' ? reason : 'SIGTERM'
-    command.signalGroup(sig)
+    abortedAt ??= Date.now()
+    command.signalGroup(signalOfAbort(signal?.reason))
     killTimer ??= setTimeout(() => command.signalGroup('SIGKILL'), graceMs)
     killTimer.unref()
   }
-  if (signal.aborted) onAbort()
-  else signal.addEventListener('abort', onAbort, { once: true })
-  return () => {
-    signal.removeEventListener('abort', onAbort)
-    if (killTimer) clearTimeout(killTimer)
+  if (signal?.aborted) onAbort()
+  else signal?.addEventListener('abort', onAbort, { once: true })
+  return {
+    async settle() {
+      if (abortedAt === null) return
+      const deadline = abortedAt + graceMs
+      while (command.groupAlive() && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50))
+      if (command.groupAlive()) command.signalGroup('SIGKILL')
+    },
+    dispose() {
+      signal?.removeEventListener('abort', onAbort)
+      if (killTimer) clearTimeout(killTimer)
+    }
   }
 }

@@ -1,5 +1,6 @@
 // The CLI side of a measurement: SIGINT/SIGTERM become an abort that the pipeline forwards to the
 // command's process group, and a terminal gets a live progress line.
+import { constants } from 'node:os'
 import type { CommandSpec } from '../adapters/run-command.js'
 import type { Settings } from '../core/settings.js'
 import { formatProgressLine } from '../core/summary.js'
@@ -8,14 +9,12 @@ import type { Tick } from '../pipeline/measure.js'
 import { runMeasurement } from '../pipeline/run-measurement.js'
 import type { CliIo } from './io.js'
 
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
-
 /** The command's status when it fails (128 + signal number when a signal ended it), else 0. */
 export function exitStatusOf(m: Measurement, received?: unknown): number {
   if (m.exitCode !== null) return m.exitCode
   const signal =
     m.signal ?? (m.interrupted ? (typeof received === 'string' ? received : 'SIGINT') : null)
-  return signal ? 128 + (SIGNAL_NUMBERS[signal] ?? 1) : 1
+  return signal ? 128 + (constants.signals[signal as NodeJS.Signals] ?? 1) : 1
 }
 
 export function createMeasureRunner(io: CliIo) {

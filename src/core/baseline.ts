@@ -105,16 +105,11 @@ export function selectBaseline(input: BaselineInput): BaselineChoice {
   if (ancestry.length === 0) {
     const newest = byTime(usable).at(-1)!
     const sameRun = newest.commit ? at(newest.commit) : [newest]
+    // the report names the record's commit and time next to the reason, so it does not repeat them
     const lead = base
       ? `base commit ${short(base)} has no record and there is no git history`
-      : 'no git history'
-    const where = newest.commit ? `, at commit ${short(newest.commit)}` : ''
-    return found(
-      sameRun,
-      newest.commit,
-      'newest',
-      `${lead}: newest record (recorded ${newest.recordedAt}${where})`
-    )
+      : 'there is no git history'
+    return found(sameRun, newest.commit, 'newest', `${lead}, so the newest record is the baseline`)
   }
 
   // Walk from the base when it is on HEAD's first-parent line (a merge ref's first parent is the
@@ -129,6 +124,8 @@ export function selectBaseline(input: BaselineInput): BaselineChoice {
     let reason: string
     if (base && baseIndex >= 0) {
       reason = `base commit ${short(base)} has no record; nearest first-parent ancestor ${short(sha)} (${plural(distance, 'commit')} before the base) has a record`
+    } else if (base && distance === 0) {
+      reason = `base commit ${short(base)} has no record and is not on HEAD's first-parent history; HEAD itself (${short(sha)}) has a record`
     } else if (base) {
       reason = `base commit ${short(base)} has no record and is not on HEAD's first-parent history; nearest first-parent ancestor ${short(sha)} (${plural(distance, 'commit')} before HEAD) has a record`
     } else if (distance === 0) {

@@ -21,6 +21,8 @@ export interface RunResult {
   progress: ProgressPoint[]
   metricErrors: string[]
   crossChecks?: Component[]
+  /** what the window could not measure, said in words */
+  notices?: string[]
 }
 
 export function sumEnergy(components: readonly Component[]): number {
@@ -133,7 +135,8 @@ export function assembleMeasurement(input: AssembleInput): Measurement {
     measurement.runs = summaries
     measurement.repeat = computeRepeatStats(summaries)
   }
-  if (input.notices.length > 0) measurement.notices = input.notices
+  const notices = [...new Set([...input.notices, ...runs.flatMap((r) => r.notices ?? [])])]
+  if (notices.length > 0) measurement.notices = notices
   if (last.crossChecks && last.crossChecks.length > 0) measurement.crossChecks = last.crossChecks
   return measurement
 }

@@ -127,19 +127,45 @@ export function splitCsvLine(line: string, count: number): string[] | null {
   return cells
 }
 
+/** Inventory fields that are nice to have: a minimal nvidia-smi (an emulator) may refuse them. */
+const OPTIONAL_LIST_FIELDS = ['uuid', 'pci.bus_id', 'driver_version'] as const
+
+/**
+ * The GPU listing queries to try in turn, richest first (`name` last: it may hold commas).
+ * `helpFields`: what `--help-query-gpu` listed, null when it failed or listed nothing, in which
+ * case the full list is tried first anyway. Each next query drops optional fields, down to `index`.
+ */
+export function buildGpuListQueries(helpFields: ReadonlySet<string> | null): string[][] {
+  const known = (f: string): boolean => helpFields === null || helpFields.has(f)
+  const limit = helpFields === null ? LIMIT_FIELDS[0] : chooseLimitField(helpFields)
+  const name = known('name') ? ['name'] : []
+  const queries = [
+    ['index', ...OPTIONAL_LIST_FIELDS.filter(known), ...(limit ? [limit] : []), ...name],
+    ['index', ...(known('uuid') ? ['uuid'] : []), ...name],
+    ['index', ...name],
+    ['index']
+  ]
+  const seen = new Set<string>()
+  return queries.filter((q) => !seen.has(q.join()) && !!seen.add(q.join()))
+}
+
 /**
  * Parses the probe's `--query-gpu=<fields> --format=csv` answer (a header with units, then one
  * line per GPU). Fields read: index, uuid, pci.bus_id, name, driver_version and a power limit.
+ * `fields`: the fields asked for, used as the header when the answer has none (an emulator that
+ * ignores `csv`'s header).
  */
-export function parseGpuListCsv(text: string): NvidiaGpuInfo[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '')
+export function parseGpuListCsv(text: string, fields?: readonly string[]): NvidiaGpuInfo[] {
+  let lines = text.split(/\r?\n/).filter((l) => l.trim() !== '')
   if (lines.length === 0) return []
-  const header = splitCsvLine(lines[0]!, lines[0]!.split(',').length)!.map(parseHeaderCell)
+  let header = splitCsvLine(lines[0]!, lines[0]!.split(',').length)!.map(parseHeaderCell)
+  if (fields && !header.includes('index')) header = [...fields]
+  else lines = lines.slice(1)
   const col = (name: string): number => header.indexOf(name)
   const nameCol = col('name') >= 0 ? col('name') : col('gpu_name')
   const limitCol = LIMIT_FIELDS.map(col).find((i) => i >= 0) ?? -1
   const gpus: NvidiaGpuInfo[] = []
-  for (const line of lines.slice(1)) {
+  for (const line of lines) {
     const cells = splitCsvLine(line, header.length)
     if (!cells) continue
     const index = Number(cells[col('index')])

@@ -26,7 +26,7 @@ export function summarizeMeasurement(m: Measurement): string {
     '',
     totalMethod,
     `${estimated ? '≈ ' : ''}${formatJoules(m.energyJ)}`,
-    formatWatts(m.durationS > 0 ? m.energyJ / m.durationS : null),
+    `${estimated ? '≈ ' : ''}${formatWatts(m.durationS > 0 ? m.energyJ / m.durationS : null)}`,
     ''
   ])
   const lines = [
@@ -41,7 +41,7 @@ export function summarizeMeasurement(m: Measurement): string {
   ]
   if (m.idlePowerW !== null) {
     lines.push(
-      `idle power: ${estimated ? '≈ ' : ''}${formatWatts(m.idlePowerW)} (${totalMethod}); net of idle: ${formatJoules(m.netEnergyJ ?? 0)}`
+      `idle power: ${estimated ? '≈ ' : ''}${formatWatts(m.idlePowerW)} (${totalMethod}); net of idle: ${estimated ? '≈ ' : ''}${formatJoules(m.netEnergyJ ?? 0)}`
     )
   } else lines.push(`idle power: not measured${m.interrupted ? '' : ' (--idle-s 0)'}`)
   if (m.repeat) {

@@ -157,7 +157,8 @@ function describeHeadline(
 ): string {
   if (deciding) return `${ruleLabel(deciding)}: ${deciding.actual}, limit ${deciding.limit}`
   if (verdict === 'no-baseline')
-    return `no baseline yet; this run used ${formatKwh(run.measuredKwh)}${run.isEstimate ? ' (estimate)' : ''}`
+    // the same method words as the report's energy row, so a partly estimated total says so
+    return `no baseline yet; this run used ${run.isEstimate ? '≈ ' : ''}${formatKwh(run.measuredKwh)} (${run.energyMethod})`
   if (change)
     return `energy ${change.change >= 0 ? '+' : ''}${(change.change * 100).toFixed(1)}% against the baseline; the budget sets no rule`
   return 'the budget sets no rule'

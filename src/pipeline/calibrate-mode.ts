@@ -40,7 +40,8 @@ export async function runCalibrate(
   ctx: PipelineContext
 ): Promise<CalibrateOutcome> {
   const env = process.env
-  const workloads = await chooseSuite('auto', readSensorEnv(env, settings.intervalMs))
+  const { workloads, notices } = await chooseSuite('auto', readSensorEnv(env, settings.intervalMs))
+  for (const notice of notices) ctx.log(`joulegate: ${notice}`)
   const result = await runCalibration({
     workloads,
     runs: 3,

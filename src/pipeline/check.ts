@@ -17,30 +17,55 @@ import { buildCheckResult, renderCheckResult } from './result-file.js'
 import { runMeasurement } from './run-measurement.js'
 import { analyseProgress } from './progress-analysis.js'
 
-/** The budget file; the default path may be absent (no rules), a path the user named may not. */
+/**
+ * The budget file, looked up from the command's directory and then the repository root. The
+ * default path may be absent (no rules); a path the user named may not.
+ */
 export async function loadBudget(
   settings: Settings,
-  cwd: string
+  ...dirs: string[]
 ): Promise<{ budget: Budget; note: string | null }> {
-  const path = resolve(cwd, settings.budgetFile)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    if (
-      (error as NodeJS.ErrnoException).code === 'ENOENT' &&
-      settings.budgetFile === DEFAULTS.budgetFile
-    ) {
-      return {
-        budget: EMPTY_BUDGET,
-        note: `no budget file at ${settings.budgetFile}: only the run's figures are reported, no rule is checked`
-      }
+  const tried = [...new Set(dirs.map((d) => resolve(d, settings.budgetFile)))]
+  for (const path of tried) {
+    let text: string
+    try {
+      text = await readFile(path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
+      throw new UsageError(
+        `budget-file: cannot read ${JSON.stringify(path)} (${(error as Error).message}); expected a YAML budget file`
+      )
     }
-    throw new UsageError(
-      `budget-file: cannot read ${JSON.stringify(settings.budgetFile)} (${(error as Error).message}); expected a YAML budget file`
-    )
+    return { budget: parseBudget(text, settings.budgetFile), note: null }
   }
-  return { budget: parseBudget(text, settings.budgetFile), note: null }
+  if (settings.budgetFile === DEFAULTS.budgetFile) {
+    return {
+      budget: EMPTY_BUDGET,
+      note: `no budget file at ${settings.budgetFile}: only the run's figures are reported, no rule is checked`
+    }
+  }
+  throw new UsageError(
+    `budget-file: ${JSON.stringify(settings.budgetFile)} not found (looked in ${tried.join(', ')}); expected a YAML budget file`
+  )
+}
+
+/** A store that cannot be reached costs the comparison, not the run; a corrupt file is an error. */
+async function readHistorySafely(
+  ctx: CheckContext,
+  series: string
+): Promise<{ history: HistoryRecord[]; note: string | null }> {
+  try {
+    return { history: await ctx.store.readHistory(series), note: null }
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    ctx.log(
+      `joulegate: cannot read history from ${ctx.store.description}: ${(error as Error).message}`
+    )
+    return {
+      history: [],
+      note: `history could not be read from ${ctx.store.description} (${(error as Error).message}), so there is no baseline`
+    }
+  }
 }
 
 export function commandSpecOf(settings: Settings, argv: string[] | null): CommandSpec {
@@ -61,8 +86,12 @@ export interface CheckContext extends PipelineContext {
 export async function runCheck(settings: Settings, ctx: CheckContext): Promise<CheckOutcome> {
   const cwd = ctx.cwd
   const root = ctx.workspace ?? cwd
-  const { budget, note: budgetNote } = await loadBudget(settings, root)
+  // a budget next to the command (a project in a monorepo) wins over one at the repository root
+  const { budget, note: budgetNote } = await loadBudget(settings, cwd, root)
   const spec = commandSpecOf(settings, ctx.argv ?? null)
+  // History is read before the training runs: a store that cannot be read fails fast, and a
+  // corrupt history file (exit 2) never costs a training run.
+  const { history, note: historyNote } = await readHistorySafely(ctx, settings.name)
   const measurement =
     ctx.measurement ??
     (await runMeasurement(spec, settings, {
@@ -86,13 +115,12 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
     series: settings.name,
     commit: headCommit,
     recordedAt: new Date().toISOString(),
-    runner: ctx.env?.['RUNNER_NAME'] ?? null,
+    runner: (ctx.env ?? process.env)['RUNNER_NAME'] ?? null,
     measurement,
     normalization,
     calibrationFingerprint: pair.local?.host.fingerprint ?? null,
     calibrationCreatedAt: pair.local?.createdAt ?? null
   }
-  const history = await ctx.store.readHistory(settings.name)
   const choice = selectBaseline({
     records: history,
     baseCommit: ctx.baseSha,
@@ -100,8 +128,8 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
     shallow: ancestry?.shallow
   })
   const progress = analyseProgress(measurement, budget)
-  const notes = [budgetNote, normNote, ...pair.notes, ...progress.notes].filter((n): n is string =>
-    Boolean(n)
+  const notes = [budgetNote, historyNote, normNote, ...pair.notes, ...progress.notes].filter(
+    (n): n is string => Boolean(n)
   )
   const result = buildCheckResult({
     settings,

@@ -75,13 +75,23 @@ export async function measureIdlePower(options: MeasureOptions): Promise<number 
   const t0 = performance.now()
   await sleep(options.idleS * 1000, options.signal)
   const seconds = (performance.now() - t0) / 1000
-  const components = await stopAll(opened.filter((s) => !s.crossCheck))
+  const components = (await stopAll(opened.filter((s) => !s.crossCheck))).filter(
+    (c) => !(c.samples === 0 && c.coverage === 0)
+  )
   await stopAll(opened.filter((s) => s.crossCheck))
   if (options.signal?.aborted || seconds <= 0) return null
   // each sensor's own mean power covers exactly its window; stopping takes time that is not idle
   if (components.length > 0 && components.every((c) => c.meanPowerW !== null))
     return components.reduce((s, c) => s + (c.meanPowerW ?? 0), 0)
   return sumEnergy(components) / seconds
+}
+
+async function refreshAll(sensors: EnergySensor[]): Promise<void> {
+  await Promise.all(sensors.map((s) => s.refresh?.()))
+}
+
+function snapshotById(sensors: EnergySensor[]): Map<string, number> {
+  return new Map(sensors.flatMap((s) => s.snapshot().map((c) => [c.id, c.energyJ] as const)))
 }
 
 async function runOnce(
@@ -102,14 +112,20 @@ async function runOnce(
   tail.open()
   const progress: ProgressPoint[] = []
   const metricErrors: string[] = []
-  const startedAt = new Date().toISOString()
+  // Sensors opened a moment ago, some waiting for others' first reading: what each component
+  // counted until now is taken off its own total, so the window is the command's life.
+  await refreshAll(opened)
+  const offsets = snapshotById(opened)
   const offsetJ = snapshotEnergy(sensors)
+  const startedAt = new Date().toISOString()
   const t0 = performance.now()
   const elapsed = (): number => (performance.now() - t0) / 1000
-  const readMetrics = (final: boolean): void => {
+  const readLines = async (final: boolean): Promise<void> => {
     const lines = tail.poll(final)
     if (lines.length === 0) return
-    const stamp = { elapsedS: elapsed(), energyJ: snapshotEnergy(sensors) - offsetJ }
+    const elapsedS = elapsed()
+    await refreshAll(sensors)
+    const stamp = { elapsedS, energyJ: snapshotEnergy(sensors) - offsetJ }
     for (const { line, lineNumber } of lines) {
       const parsed = parseMetricLine(line, lineNumber)
       if (parsed.ok) progress.push({ ...stamp, values: parsed.values })
@@ -119,15 +135,21 @@ async function runOnce(
       }
     }
   }
+  // one read at a time, in order: a watch event and the tick may both ask for one
+  let reading: Promise<void> = Promise.resolve()
+  const readMetrics = (final: boolean): Promise<void> =>
+    (reading = reading
+      .then(() => readLines(final))
+      .catch((error: unknown) => options.log(`joulegate: metrics file: ${String(error)}`)))
   const command = startCommand(options.command, {
     cwd: options.cwd,
     env: { ...options.env, [METRICS_FILE_ENV]: metricsPath }
   })
-  const unforward = forwardAbort(command, options.signal, options.killGraceMs ?? 4000)
+  const forwarding = forwardAbort(command, options.signal, options.killGraceMs ?? 4000)
   let lastTick = 0
   const timer = setInterval(
     () => {
-      readMetrics(false)
+      void readMetrics(false)
       if (options.onTick && elapsed() - lastTick >= 1) {
         lastTick = elapsed()
         options.onTick({
@@ -142,16 +164,18 @@ async function runOnce(
     // what a watch may miss, so it need not wake the monitor more than once a second
     Math.max(options.intervalMs, TICK_MS)
   )
-  tail.watch(() => readMetrics(false))
+  tail.watch(() => void readMetrics(false))
   const exit = await command.exited
   const durationS = elapsed()
   clearInterval(timer)
-  unforward()
+  await readMetrics(true)
+  await forwarding.settle()
+  forwarding.dispose()
   const components = await stopAll(sensors)
   const crossChecks = await stopAll(checks)
-  readMetrics(true)
   tail.close()
   if (exit.spawnError) options.log(`joulegate: ${exit.spawnError}`)
+  const { counted, unmeasured } = windowComponents(components, offsets, durationS)
   return {
     command: describeCommand(options.command),
     startedAt,
@@ -160,26 +184,42 @@ async function runOnce(
     signal: exit.signal,
     interrupted:
       Boolean(options.signal?.aborted) || exit.signal === 'SIGINT' || exit.signal === 'SIGTERM',
-    components: offsetComponents(components, offsetJ, sensors),
+    components: counted,
     progress,
     metricErrors,
-    crossChecks
+    crossChecks: windowComponents(crossChecks, offsets, durationS).counted,
+    notices: unmeasured
   }
 }
 
 /**
- * Sensors open a moment before the command starts; the energy they counted before it is taken
- * off, pro rata per component, so the window is the command's life.
+ * Each component minus what it had counted when the command started, its mean power over the
+ * command's life; a component that never produced a reading is not a measured zero: it is left
+ * out of the total and named.
  */
-function offsetComponents(
+function windowComponents(
   components: RunResult['components'],
-  offsetJ: number,
-  _sensors: EnergySensor[]
-): RunResult['components'] {
-  const total = sumEnergy(components)
-  if (offsetJ <= 0 || total <= 0) return components
-  const keep = Math.max(0, (total - offsetJ) / total)
-  return components.map((c) => ({ ...c, energyJ: c.energyJ * keep }))
+  offsets: Map<string, number>,
+  durationS: number
+): { counted: RunResult['components']; unmeasured: string[] } {
+  const unmeasured: string[] = []
+  const counted = components.flatMap((c) => {
+    if (c.samples === 0 && c.coverage === 0) {
+      unmeasured.push(
+        `${c.id} (${c.name}) gave no reading and is not counted${c.notes?.length ? `: ${c.notes.join('; ')}` : ''}`
+      )
+      return []
+    }
+    const energyJ = Math.max(0, c.energyJ - (offsets.get(c.id) ?? 0))
+    return [
+      {
+        ...c,
+        energyJ,
+        meanPowerW: c.meanPowerW === null || durationS <= 0 ? c.meanPowerW : energyJ / durationS
+      }
+    ]
+  })
+  return { counted, unmeasured }
 }
 
 export async function measureCommand(options: MeasureOptions): Promise<Measurement> {

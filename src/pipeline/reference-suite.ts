@@ -1,5 +1,6 @@
 // The reference workloads (reference/manifest.json) resolved into runnable commands: the GPU suite
 // through python3, the CPU suite through this very bundle (`joulegate workload NAME`).
+import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -73,11 +74,33 @@ export function parseCustomWorkload(text: string): SuiteWorkload {
   return { name, device: 'custom', command: { shell: command }, quick: null }
 }
 
-/** The built-in suite for this runner: the GPU workloads when a GPU is visible (or asked for), else the CPU ones. */
-export async function chooseSuite(suite: string, env: SensorEnv): Promise<SuiteWorkload[]> {
-  const all = loadReferenceSuite(env.python ?? 'python3')
-  const hasGpu =
-    suite === 'gpu' ||
-    (suite === 'auto' && (await readGpuInventory(env).catch(() => [])).length > 0)
-  return all.filter((w) => w.device === (hasGpu ? 'gpu' : 'cpu'))
+/** Whether `python -c "import torch"` works, so the GPU suite can run at all. */
+async function hasTorch(python: string): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    execFile(python, ['-c', 'import torch'], { timeout: 60_000 }, (error) => resolvePromise(!error))
+  })
+}
+
+/**
+ * The built-in suite for this runner: the GPU workloads when a GPU is visible (or asked for) and
+ * PyTorch can be imported, else the CPU ones, with the reason in `notices`.
+ */
+export async function chooseSuite(
+  suite: string,
+  env: SensorEnv
+): Promise<{ workloads: SuiteWorkload[]; notices: string[] }> {
+  const python = env.python ?? 'python3'
+  const all = loadReferenceSuite(python)
+  const cpu = all.filter((w) => w.device === 'cpu')
+  if (suite === 'cpu') return { workloads: cpu, notices: [] }
+  const gpuVisible = suite === 'gpu' || (await readGpuInventory(env).catch(() => [])).length > 0
+  if (!gpuVisible) return { workloads: cpu, notices: [] }
+  if (await hasTorch(python))
+    return { workloads: all.filter((w) => w.device === 'gpu'), notices: [] }
+  const why = `${python} cannot import torch, so the GPU reference suite cannot run`
+  if (suite === 'gpu')
+    throw new UsageError(
+      `--suite gpu: ${why}; install PyTorch or set JOULEGATE_PYTHON to an interpreter that has it`
+    )
+  return { workloads: cpu, notices: [`${why}: calibrating with the CPU suite instead`] }
 }

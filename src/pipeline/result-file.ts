@@ -92,10 +92,19 @@ export function judgeResult(result: CheckResult): Judgement {
   if (result.projection?.detail) j.notes.push(`Projection: ${result.projection.detail}.`)
   j.notes.push(...result.notes)
   const m = result.record.measurement
-  if (m.exitCode !== 0)
-    j.notes.push(
-      `The training command ${m.interrupted ? 'was interrupted' : `failed (exit ${m.exitCode ?? m.signal})`}: the figures cover the partial run.`
+  if (m.exitCode !== 0 || m.interrupted) {
+    // A partial run measured less work, so its energy would read as a saving: the rules above
+    // are shown for information, and the verdict says what happened instead.
+    const what = m.interrupted
+      ? 'the training run was cancelled'
+      : `the training command failed (exit ${m.exitCode ?? `signal ${m.signal ?? 'unknown'}`})`
+    j.verdict = m.interrupted ? 'inconclusive' : 'fail'
+    j.headline = `${what}; the figures below cover the partial run and were not judged`
+    j.decidingRule = null
+    j.notes.unshift(
+      `Not judged: ${what}. Energy and metrics of a partial run cannot be compared with the baseline.`
     )
+  }
   return j
 }
 

@@ -101,6 +101,12 @@ class AmdHwmonSensor implements EnergySensor {
     })
   }
 
+  /** Samples power now, so the running energy reaches this instant. */
+  async refresh(): Promise<void> {
+    if (this.timelines.length > 0) this.poll()
+    return Promise.resolve()
+  }
+
   snapshot(): ComponentSnapshot[] {
     return this.gpus.map((_, i) => ({
       id: `gpu${this.firstIndex + i}`,
@@ -116,23 +122,23 @@ class AmdHwmonSensor implements EnergySensor {
     return this.gpus.map((g, i) => {
       const tl = this.timelines[i]!
       const r = tl.finish(end)
+      const measured = tl.latestT !== null
       const c: Component = {
         id: `gpu${this.firstIndex + i}`,
         kind: 'gpu',
         name: g.name,
         method: 'power-integration',
         source: 'amd-hwmon',
-        energyJ: r.energyJ,
-        meanPowerW: r.meanPowerW,
+        energyJ: measured ? r.energyJ : 0,
+        meanPowerW: measured ? r.meanPowerW : null,
         powerLimitW: g.powerLimitW,
-        samples: r.samples,
-        coverage: r.coverage
+        samples: measured ? r.samples : 0,
+        coverage: measured ? r.coverage : 0
       }
       if (g.busId) c.busId = g.busId
       const notes: string[] = []
       if (tl.missing > 0) notes.push(`${tl.missing} readings of ${basename(g.powerFile)} failed`)
-      if (r.samples === 0)
-        notes.push('no power reading in the window: energy unknown, reported as 0')
+      if (!measured) notes.push(`${basename(g.powerFile)} gave no power reading: not measured`)
       if (notes.length > 0) c.notes = notes
       return c
     })

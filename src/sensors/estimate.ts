@@ -81,7 +81,7 @@ export class EstimateSensor implements EnergySensor {
     this.t0 = performance.now() / 1000
     this.lastT = this.t0
     this.timer = setInterval(
-      () => void this.sample(),
+      () => void this.sample().catch(() => undefined),
       Math.max(MIN_LOAD_PERIOD_MS, this.env.intervalMs)
     )
     this.timer.unref()
@@ -107,6 +107,12 @@ export class EstimateSensor implements EnergySensor {
     return this.busy
   }
 
+  /** Samples the load now (systeminformation reads /proc/stat: cheap); a failure keeps the last step. */
+  async refresh(): Promise<void> {
+    if (this.t0 === 0) return
+    await this.sample().catch(() => undefined)
+  }
+
   snapshot(): ComponentSnapshot[] {
     return [
       { id: 'cpu0', energyJ: this.cpuJ },
@@ -117,7 +123,7 @@ export class EstimateSensor implements EnergySensor {
   async stop(): Promise<Component[]> {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
-    await this.sample()
+    await this.sample().catch(() => undefined)
     const span = this.lastT - this.t0
     const meanLoad = span > 0 ? this.loadSum / span : 0
     const notes = [

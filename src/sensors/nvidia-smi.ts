@@ -1,34 +1,22 @@
 // NVIDIA GPUs through nvidia-smi: ONE long-lived `--query-gpu=timestamp,index,<power> -lms N`
 // process writing to a file read once a second (a pipe would wake Node for every line), each
-// reading placed at nvidia-smi's own timestamp, power integrated over time. Also lists the GPUs
-// for the NVML sensor and the host inventory.
-import { execFile } from 'node:child_process'
+// reading placed at nvidia-smi's own timestamp, power integrated over time. A tool without the
+// `timestamp` field (a minimal emulator) writes `index,<power>` into a pipe instead, each reading
+// placed at its arrival. The probe (GPU list, fields) lives in nvidia-smi-inventory.ts.
 import { performance } from 'node:perf_hooks'
 import type { Component } from '../core/types.js'
 import {
-  chooseLimitField,
-  choosePowerField,
-  parseGpuListCsv,
-  parseHelpQueryGpu,
-  parseMigParents,
   parseNvidiaNumber,
   parseNvidiaTimestamp,
-  selectVisibleGpus,
   splitCsvLine,
-  type GpuSelection,
   type NvidiaGpuInfo
 } from '../core/nvidia-smi-csv.js'
 import type { ComponentSnapshot, EnergySensor, SensorEnv, SensorProbe } from './sensor.js'
 import { PowerTimeline, WallStampClock } from './power-timeline.js'
-import { spawnFileProcess, type FileProcess } from './line-process.js'
+import { spawnFileProcess, spawnLineProcess, type LineProcess } from './line-process.js'
+import { listNvidiaGpus, type NvidiaInventory } from './nvidia-smi-inventory.js'
 
-/** What the probe learnt once; shared with the NVML sensor so nvidia-smi is asked only once. */
-export interface NvidiaInventory {
-  all: NvidiaGpuInfo[]
-  selection: GpuSelection
-  powerField: string | null
-  driver: string | null
-}
+export { listNvidiaGpus, type NvidiaInventory } from './nvidia-smi-inventory.js'
 
 const MAX_RESTARTS = 3
 const RESTART_DELAY_MS = 500
@@ -36,79 +24,13 @@ const FIRST_LINE_TIMEOUT_MS = 5000
 const FIRST_POLL_MS = 20 // reads of the output file while start() waits for the first line,
 const DRAIN_MS = 1000 // then
 
-interface RunResult {
-  stdout: string
-  stderr: string
-  code: number | string | null
-}
-
-function run(file: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(
-      file,
-      args,
-      { timeout: 15000, maxBuffer: 4 << 20, windowsHide: true },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as NodeJS.ErrnoException).code ?? null) : 0
-        resolve({
-          stdout: String(stdout),
-          stderr: String(stderr),
-          code: code as number | string | null
-        })
-      }
-    )
-  })
-}
-
-function describeFailure(env: SensorEnv, args: string[], r: RunResult): string {
-  const out = (r.stdout + '\n' + r.stderr).trim().split(/\r?\n/).slice(0, 3).join(' / ')
-  return `nvidia-smi (${env.nvidiaSmi} ${args.join(' ')}) failed with ${r.code}${out ? `: ${out}` : ''}`
-}
-
-/** Lists NVIDIA GPUs and the visible selection; null (with the reason) when nvidia-smi is absent or fails. */
-export async function listNvidiaGpus(
-  env: SensorEnv
-): Promise<{ inventory: NvidiaInventory | null; notices: string[] }> {
-  const help = await run(env.nvidiaSmi, ['--help-query-gpu'])
-  if (help.code === 'ENOENT') {
-    return {
-      inventory: null,
-      notices: [
-        `nvidia-smi not found ("${env.nvidiaSmi}", set JOULEGATE_NVIDIA_SMI): no NVIDIA GPU measured`
-      ]
-    }
-  }
-  if (help.code !== 0)
-    return { inventory: null, notices: [describeFailure(env, ['--help-query-gpu'], help)] }
-  const fields = parseHelpQueryGpu(help.stdout)
-  const limitField = chooseLimitField(fields)
-  const query = [
-    'index',
-    'uuid',
-    'pci.bus_id',
-    'driver_version',
-    ...(limitField ? [limitField] : []),
-    'name'
-  ]
-  const args = [`--query-gpu=${query.join(',')}`, '--format=csv']
-  const list = await run(env.nvidiaSmi, args)
-  if (list.code !== 0) return { inventory: null, notices: [describeFailure(env, args, list)] }
-  const all = parseGpuListCsv(list.stdout)
-  const notices: string[] = []
-  let migParents = new Map<string, string>()
-  if (/(^|,)\s*MIG-(?!GPU-)/.test(env.cudaVisibleDevices ?? '')) {
-    const l = await run(env.nvidiaSmi, ['-L'])
-    if (l.code === 0) migParents = parseMigParents(l.stdout)
-    else notices.push(describeFailure(env, ['-L'], l))
-  }
-  const selection = selectVisibleGpus(all, env.cudaVisibleDevices, migParents, env.cudaDeviceOrder)
-  notices.push(...selection.notes)
-  const powerField = choosePowerField(fields)
-  if (powerField === null) notices.push('nvidia-smi --help-query-gpu lists no power.draw field')
-  return {
-    inventory: { all, selection, powerField, driver: all[0]?.driver ?? null },
-    notices
-  }
+/** The running loop: a file read on demand (stamped lines) or a pipe (lines as they come). */
+interface Reader {
+  readonly exited: LineProcess['exited']
+  stderrTail(): string
+  drain(onLine: (line: string) => void): void
+  dispose(onLine: (line: string) => void): void
+  stop(): Promise<void>
 }
 
 /** Builds the nvidia-smi sensor from an inventory, or says why there is none. */
@@ -140,7 +62,7 @@ export const nvidiaSmiProbe: SensorProbe = {
 
 class NvidiaSmiSensor implements EnergySensor {
   readonly source = 'nvidia-smi'
-  private proc: FileProcess | null = null
+  private proc: Reader | null = null
   private timelines = new Map<number, PowerTimeline>()
   private stopping = false
   private restarts = 0
@@ -149,6 +71,9 @@ class NvidiaSmiSensor implements EnergySensor {
   private pendingFirst = new Set<number>()
   private timer: NodeJS.Timeout | null = null
   private clock = new WallStampClock(0)
+  /** readings from the running process, and its last lines that were not readings (its errors) */
+  private readings = 0
+  private chatter: string[] = []
 
   constructor(
     private readonly env: SensorEnv,
@@ -172,7 +97,7 @@ class NvidiaSmiSensor implements EnergySensor {
     const timer = setTimeout(() => this.firstLine?.(), FIRST_LINE_TIMEOUT_MS)
     await ready
     clearTimeout(timer)
-    if (this.pendingFirst.size > 0) {
+    if (this.pendingFirst.size > 0 && this.proc !== null) {
       this.notes.push(`no power reading within ${FIRST_LINE_TIMEOUT_MS} ms of starting nvidia-smi`)
     }
     this.poll(DRAIN_MS)
@@ -182,35 +107,53 @@ class NvidiaSmiSensor implements EnergySensor {
 
   private poll(ms: number): void {
     if (this.timer) clearInterval(this.timer)
+    if (!this.inventory.timestamp) return // a pipe delivers by itself
     this.timer = setInterval(() => this.drain(this.proc), ms)
     this.timer.unref()
   }
 
+  private open(args: string[]): Reader {
+    if (this.inventory.timestamp) return spawnFileProcess(this.env.nvidiaSmi, args)
+    const p = spawnLineProcess(this.env.nvidiaSmi, args, (line) => this.onLine(line))
+    return { ...p, drain: () => undefined, dispose: () => undefined, stop: () => p.stop() }
+  }
+
   private spawn(): void {
+    const stamp = this.inventory.timestamp ? 'timestamp,' : ''
     const args = [
-      `--query-gpu=timestamp,index,${this.powerField}`,
+      `--query-gpu=${stamp}index,${this.powerField}`,
       '--format=csv,noheader,nounits',
       '-lms',
       String(this.env.intervalMs)
     ]
-    let proc: FileProcess
+    let proc: Reader
     try {
-      proc = spawnFileProcess(this.env.nvidiaSmi, args)
+      proc = this.open(args)
     } catch (e) {
       this.notes.push(`nvidia-smi not started (no temporary file?): ${(e as Error).message}`)
       this.firstLine?.()
       return
     }
     this.proc = proc
+    this.readings = 0
+    this.chatter = []
     void proc.exited.then((exit) => {
       if (this.stopping || this.proc !== proc) return
       this.drain(proc, true)
       this.proc = null
       const why = exit.error?.message ?? `exit ${exit.code ?? exit.signal}`
-      const tail = proc.stderrTail()
+      const said = [...this.chatter, proc.stderrTail()].filter((t) => t !== '').join(' / ')
+      if (this.readings === 0) {
+        // it refuses these arguments (e.g. exit 2, "not a valid field"): the same again would too
+        this.notes.push(
+          `nvidia-smi ${args.join(' ')} stopped before any reading (${why}${said ? `: ${said}` : ''}); not restarted`
+        )
+        this.firstLine?.()
+        return
+      }
       if (this.restarts >= MAX_RESTARTS) {
         this.notes.push(
-          `nvidia-smi stopped (${why}${tail ? `: ${tail}` : ''}); gave up after ${MAX_RESTARTS} restarts`
+          `nvidia-smi stopped (${why}${said ? `: ${said}` : ''}); gave up after ${MAX_RESTARTS} restarts`
         )
         this.firstLine?.()
         return
@@ -224,26 +167,38 @@ class NvidiaSmiSensor implements EnergySensor {
   }
 
   /** Reads what the process wrote; `last`: all of it, then drops the file (a dead one's too). */
-  private drain(proc: FileProcess | null, last = false): void {
-    if (!proc) return
+  private drain(proc: Reader | null, last = false): void {
+    if (!proc || !this.inventory.timestamp) return
     this.clock.beginRead()
     const onLine = (line: string): void => this.onLine(line)
-    if (last) proc.dispose(onLine)
-    else proc.drain(onLine)
+    try {
+      if (last) proc.dispose(onLine)
+      else proc.drain(onLine)
+    } catch (e) {
+      this.notes.push(`nvidia-smi output could not be read: ${(e as Error).message}`)
+    }
     this.clock.endRead()
   }
 
-  /** `timestamp, index, watts`, placed at nvidia-smi's own time: no pipe or read delay. */
+  /**
+   * `timestamp, index, watts`, placed at nvidia-smi's own time (no pipe or read delay), or
+   * `index, watts` placed at its arrival through the pipe.
+   */
   private onLine(line: string): void {
-    const cells = splitCsvLine(line, 3)
-    if (!cells) return
-    const index = Number(cells[1])
+    const stamped = this.inventory.timestamp
+    const cells = splitCsvLine(line, stamped ? 3 : 2)
+    const index =
+      cells && /^\d+$/.test(cells[stamped ? 1 : 0]!) ? Number(cells[stamped ? 1 : 0]) : -1
     const tl = this.timelines.get(index)
-    if (!tl) return
-    tl.add(
-      this.clock.place(parseNvidiaTimestamp(cells[0]), tl.latestT),
-      parseNvidiaNumber(cells[2])
-    )
+    if (!cells || !tl) {
+      if (line.trim() !== '') this.chatter = [...this.chatter, line.trim()].slice(-3)
+      return
+    }
+    this.readings++
+    const t = stamped
+      ? this.clock.place(parseNvidiaTimestamp(cells[0]), tl.latestT)
+      : Math.max(performance.now() / 1000, (tl.latestT ?? 0) + 1e-6)
+    tl.add(t, parseNvidiaNumber(cells[stamped ? 2 : 1]))
     if (this.pendingFirst.delete(index) && this.pendingFirst.size === 0) this.firstLine?.()
   }
 
@@ -256,6 +211,12 @@ class NvidiaSmiSensor implements EnergySensor {
     }))
   }
 
+  /** What nvidia-smi wrote so far (the newest reading is at most one interval old). */
+  async refresh(): Promise<void> {
+    this.drain(this.proc)
+    return Promise.resolve()
+  }
+
   async stop(): Promise<Component[]> {
     const end = performance.now() / 1000
     this.stopping = true
@@ -264,37 +225,42 @@ class NvidiaSmiSensor implements EnergySensor {
     await this.proc?.stop()
     this.drain(this.proc, true)
     this.proc = null
-    const migs = this.inventory.selection.migOnParent
     if (this.clock.unstamped > 0)
       this.notes.push(
         `${this.clock.unstamped} nvidia-smi readings had no usable timestamp (clock step?) and were placed one interval apart`
       )
-    return this.inventory.selection.selected.map((g, k) => {
-      const tl = this.timelines.get(g.index)!
-      const r = tl.finish(end)
-      const notes = [...this.notes]
-      if (tl.missing > 0)
-        notes.push(`${tl.missing} readings of ${this.powerField} were [N/A] or unreadable`)
-      if (r.samples === 0)
-        notes.push(`no ${this.powerField} reading in the window: energy unknown, reported as 0`)
-      if (migs.has(g.uuid))
-        notes.push(`whole GPU measured for MIG devices ${migs.get(g.uuid)!.join(', ')}`)
-      const c: Component = {
-        id: `gpu${k}`,
-        kind: 'gpu',
-        name: g.name,
-        method: 'power-integration',
-        source: 'nvidia-smi',
-        energyJ: r.energyJ,
-        meanPowerW: r.meanPowerW,
-        powerLimitW: g.powerLimitW,
-        samples: r.samples,
-        coverage: r.coverage,
-        uuid: g.uuid,
-        busId: g.busId
-      }
-      if (notes.length > 0) c.notes = notes
-      return c
-    })
+    return this.inventory.selection.selected.map((g, k) =>
+      this.describe(g, k, this.timelines.get(g.index)!, end)
+    )
+  }
+
+  private describe(g: NvidiaGpuInfo, k: number, tl: PowerTimeline, end: number): Component {
+    const migs = this.inventory.selection.migOnParent.get(g.uuid)
+    const notes = [...this.notes]
+    const na =
+      tl.missing > 0 ? `${tl.missing} readings of ${this.powerField} were [N/A] or unreadable` : ''
+    const base = {
+      id: `gpu${k}`,
+      kind: 'gpu' as const,
+      name: g.name,
+      method: 'power-integration' as const,
+      source: 'nvidia-smi',
+      powerLimitW: g.powerLimitW,
+      ...(g.uuid ? { uuid: g.uuid } : {}),
+      ...(g.busId ? { busId: g.busId } : {})
+    }
+    if (migs) notes.push(`whole GPU measured for MIG devices ${migs.join(', ')}`)
+    if (tl.latestT === null) {
+      // nothing to integrate: unmeasured, not a measured 0 J (the caller leaves it out of totals)
+      notes.push(`nvidia-smi gave no power reading${na ? ` (${na})` : ''}: not measured`)
+      return { ...base, energyJ: 0, meanPowerW: null, samples: 0, coverage: 0, notes }
+    }
+    const r = tl.finish(end)
+    if (na) notes.push(na)
+    if (r.samples === 0)
+      notes.push(`no ${this.powerField} reading inside the window: the last one before it was held`)
+    const c: Component = { ...base, ...r }
+    if (notes.length > 0) c.notes = notes
+    return c
   }
 }

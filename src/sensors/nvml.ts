@@ -79,6 +79,11 @@ export async function createNvmlSensor(
   if (gpus.length === 0) return { sensor: null, notices: [] }
   if (env.python === null)
     return { sensor: null, notices: ['NVML: no python interpreter configured; using nvidia-smi'] }
+  if (gpus.some((g) => g.uuid === ''))
+    return {
+      sensor: null,
+      notices: ['NVML needs GPU UUIDs, which nvidia-smi did not report; using nvidia-smi']
+    }
   const helper = new Helper(
     env.python,
     gpus.map((g) => g.uuid)
@@ -139,7 +144,10 @@ class NvmlSensor implements EnergySensor {
   private latest: (number | null)[] = []
   private t0 = 0
   private timer: NodeJS.Timeout | null = null
-  private busy = false
+  /** the reading in flight: requests are chained so that requests and replies never cross */
+  private chain: Promise<void> = Promise.resolve()
+  private polling = false
+  private failed = false
   private reads = 0
   private lastReadT = 0
   private notes: string[] = []
@@ -154,6 +162,8 @@ class NvmlSensor implements EnergySensor {
   async start(): Promise<void> {
     this.notes = []
     this.reads = 0
+    this.failed = false
+    this.chain = Promise.resolve()
     const helper = new Helper(
       this.env.python!,
       this.gpus.map((g) => g.uuid)
@@ -181,17 +191,35 @@ class NvmlSensor implements EnergySensor {
     this.timer.unref()
   }
 
+  /** A timer tick: skipped while a reading is in flight (a refresh or the previous tick). */
   private async poll(): Promise<void> {
-    if (this.busy || !this.helper) return
-    this.busy = true
-    try {
-      this.keep(await this.helper.read())
-    } catch (error) {
-      this.notes.push(`NVML read failed: ${error instanceof Error ? error.message : String(error)}`)
-      if (this.timer) clearInterval(this.timer)
-    } finally {
-      this.busy = false
-    }
+    if (this.polling) return
+    this.polling = true
+    await this.readNow()
+    this.polling = false
+  }
+
+  /** Queues one reading after the one in flight; never rejects (a failure becomes a note). */
+  private readNow(): Promise<void> {
+    const next = this.chain.then(async () => {
+      if (!this.helper || this.failed) return
+      try {
+        this.keep(await this.helper.read())
+      } catch (error) {
+        this.failed = true
+        this.notes.push(
+          `NVML read failed: ${error instanceof Error ? error.message : String(error)}`
+        )
+        if (this.timer) clearInterval(this.timer)
+      }
+    })
+    this.chain = next
+    return next
+  }
+
+  /** Asks the helper for the counters now and waits for them (a few ms). */
+  refresh(): Promise<void> {
+    return this.readNow()
   }
 
   private keep(values: (number | null)[]): void {
@@ -216,13 +244,15 @@ class NvmlSensor implements EnergySensor {
     const end = performance.now() / 1000
     const helper = this.helper
     if (helper) {
-      try {
-        while (this.busy) await new Promise((r) => setTimeout(r, 5))
-        this.keep(await helper.read())
-      } catch (error) {
-        this.notes.push(
-          `final NVML read failed (${error instanceof Error ? error.message : String(error)}); energy up to the last reading`
-        )
+      await this.chain
+      if (!this.failed) {
+        try {
+          this.keep(await helper.read())
+        } catch (error) {
+          this.notes.push(
+            `final NVML read failed (${error instanceof Error ? error.message : String(error)}); energy up to the last reading`
+          )
+        }
       }
       await helper.proc.stop()
     }
@@ -230,8 +260,8 @@ class NvmlSensor implements EnergySensor {
     return this.gpus.map((g, k) => {
       const energyJ = this.deltaJ(k)
       const notes = [...this.notes]
-      if (!Number.isFinite(this.base[k]!))
-        notes.push('the energy counter gave no first reading: energy unknown, reported as 0')
+      const measured = Number.isFinite(this.base[k]!) && this.latest[k] !== null
+      if (!measured) notes.push('the NVML energy counter gave no reading: not measured')
       const mig = this.migOnParent.get(g.uuid)
       if (mig) notes.push(`whole GPU measured for MIG devices ${mig.join(', ')}`)
       const c: Component = {
@@ -241,10 +271,14 @@ class NvmlSensor implements EnergySensor {
         method: 'counter',
         source: 'nvml',
         energyJ,
-        meanPowerW: span > 0 ? energyJ / span : null,
+        meanPowerW: measured && span > 0 ? energyJ / span : null,
         powerLimitW: this.limits.get(g.uuid) ?? g.powerLimitW,
-        samples: this.reads + 1,
-        coverage: span > 0 ? Math.min(1, Math.max(0, (this.lastReadT - this.t0) / span)) : 1,
+        samples: measured ? this.reads + 1 : 0,
+        coverage: !measured
+          ? 0
+          : span > 0
+            ? Math.min(1, Math.max(0, (this.lastReadT - this.t0) / span))
+            : 1,
         uuid: g.uuid,
         busId: g.busId
       }

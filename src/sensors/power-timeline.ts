@@ -51,8 +51,10 @@ export class PowerTimeline {
     }
     const s = { t, watts }
     const a = this.last
+    // a reading not after the previous one (two reads in the same instant) adds nothing
+    if (a !== null && a.t >= t) return
     if (this.start !== null && t > this.start) {
-      if (a === null || a.t >= t) {
+      if (a === null) {
         this.runningJ += watts * (t - this.start)
       } else if (a.t < this.start) {
         const w0 = a.watts + ((watts - a.watts) * (this.start - a.t)) / (t - a.t)

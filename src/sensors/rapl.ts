@@ -157,6 +157,12 @@ class RaplSensor implements EnergySensor {
     }
   }
 
+  /** Reads the counters now, as the poll does (wrap-safe: a read only shortens the gap). */
+  async refresh(): Promise<void> {
+    this.poll()
+    return Promise.resolve()
+  }
+
   snapshot(): ComponentSnapshot[] {
     return this.counters.map((c) => ({ id: c.zone.id, energyJ: c.totalUj / 1e6 }))
   }

@@ -69,8 +69,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (!['auto', 'gpu', 'cpu'].includes(suite))
     throw new UsageError(describeBadValue('--suite', suite, 'auto, gpu or cpu'))
   const custom = stringFlags(flags.values, 'workload').map(parseCustomWorkload)
-  const workloads =
-    custom.length > 0 ? custom : await chooseSuite(suite, readSensorEnv(process.env, intervalMs))
+  const chosen =
+    custom.length > 0
+      ? { workloads: custom, notices: [] }
+      : await chooseSuite(suite, readSensorEnv(process.env, intervalMs))
+  const workloads = chosen.workloads
+  for (const notice of chosen.notices) io.err(`joulegate: ${notice}`)
   const store = flags.values['no-store']
     ? null
     : new FolderStore(stringFlag(flags.values, 'store') ?? DEFAULT_STORE_DIR)

@@ -48,7 +48,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const measurement = await runner.measure({ argv: flags.command }, settings)
     if (settings.out) await writeFile(settings.out, `${JSON.stringify(measurement, null, 2)}\n`)
-    io.err(summarizeMeasurement(measurement))
+    io.out(summarizeMeasurement(measurement))
     if (settings.out) io.err(`measurement written to ${settings.out}`)
     return exitStatusOf(measurement, runner.signal.reason)
   } finally {

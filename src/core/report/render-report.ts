@@ -1,14 +1,18 @@
 // The markdown report: a pure function of the judgement (and the recent history for charts).
-import { escapeMarkdown as esc } from '../escape-markdown.js'
+import { escapeMarkdown } from '../escape-markdown.js'
 import type { HistoryRecord, Verdict } from '../types.js'
 import type { Judgement } from '../verdict.js'
 import { renderCharts } from './report-charts.js'
 import {
+  describeRuleStatus,
+  prose,
   renderComparisonTable,
   renderNotes,
   renderProvenance,
   renderRulesTable
 } from './report-tables.js'
+
+const esc = (s: string): string => escapeMarkdown(s, 500, { lineStart: false })
 
 export const REPORT_MAX_CHARS = 60_000
 
@@ -29,7 +33,7 @@ const ICON: Record<Verdict, string> = {
 
 export function renderHeadline(j: Judgement): string {
   const series = j.input.series ? ` (${esc(j.input.series)})` : ''
-  return `${ICON[j.verdict]} **joulegate${series}: ${j.verdict}**: ${esc(j.headline)}`
+  return `${ICON[j.verdict]} **joulegate${series}: ${j.verdict}**: ${prose(j.headline)}`
 }
 
 /** The marker is HTML-comment text: keep it to the characters a series name may have. */
@@ -95,8 +99,7 @@ export function formatTerminalSummary(j: Judgement): string {
   ]
   for (const r of j.rules) {
     const name = r.subject ? `${r.rule} (${r.subject})` : r.rule
-    const tag = r.supersededBy ? `${r.status}, superseded by ${r.supersededBy}` : r.status
-    lines.push(`  ${name}: ${tag}; ${r.actual} (limit ${r.limit})`)
+    lines.push(`  ${name}: ${describeRuleStatus(r, false)}; ${r.actual} (limit ${r.limit})`)
   }
   if (j.rules.length === 0) lines.push('  no budget rules set')
   return lines.join('\n')

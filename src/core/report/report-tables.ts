@@ -1,8 +1,9 @@
 // The report's tables: base against this run, the rules checked, and where every number came from.
 import { markdownTable } from 'markdown-table'
 import { describeIntensity } from '../carbon.js'
-import { escapeMarkdown as esc } from '../escape-markdown.js'
-import type { Component } from '../types.js'
+import { escapeMarkdown, escapeProse } from '../escape-markdown.js'
+import { describeTotalMethod, netEnergy } from '../measurement.js'
+import type { Component, Measurement } from '../types.js'
 import type { Judgement, RuleResult, SideFigures } from '../verdict.js'
 import {
   formatCount,
@@ -11,8 +12,14 @@ import {
   formatInterval,
   formatKwh,
   formatPercent,
-  formatSig
+  formatSig,
+  toKwh
 } from './format.js'
+
+// Every user-provided value goes through esc (a single value) or prose (a sentence of ours that
+// embeds user values); text we write is plain markdown. None of them starts a line here.
+const esc = (s: string): string => escapeMarkdown(s, 500, { lineStart: false })
+export const prose = (s: string): string => escapeProse(s, { lineStart: false })
 
 const RESERVED = ['params', 'macs', 'flops']
 const BOOKKEEPING = ['epoch', 'step']
@@ -23,6 +30,38 @@ export function formatEnergy(kwh: number, method: string): string {
   return method.includes('estimate')
     ? `≈ ${formatKwh(kwh)} (${esc(method)})`
     : `${formatKwh(kwh)} (${esc(method)})`
+}
+
+function describeIdle(m: Measurement): { watts: string; netKwh: number } | null {
+  const net = netEnergy(m.energyJ, m.idlePowerW, m.durationS)
+  if (m.idlePowerW === null || net === null) return null
+  const method = describeTotalMethod(m.components)
+  const approx = method.includes('estimate') ? '≈ ' : ''
+  return {
+    watts: `${approx}${formatSig(m.idlePowerW)} W (${esc(method)}, at rest before the run)`,
+    netKwh: toKwh(net)
+  }
+}
+
+/**
+ * Idle power and energy net of idle, when both sides measured idle power: informative only, since
+ * the rules judge the energy rows above (gross energy, or its normalisation).
+ */
+function idleRows(j: Judgement): string[][] {
+  const runM = j.input.run.measurement
+  const baseM = j.input.baseline?.record.measurement
+  const run = describeIdle(runM)
+  const base = baseM ? describeIdle(baseM) : null
+  if (!run || !base) return []
+  return [
+    ['idle power', base.watts, run.watts, relative(baseM!.idlePowerW!, runM.idlePowerW!)],
+    [
+      'energy net of idle (for information only)',
+      formatEnergy(base.netKwh, `${j.base!.energyMethod}, net of idle`),
+      formatEnergy(run.netKwh, `${j.run.energyMethod}, net of idle`),
+      relative(base.netKwh, run.netKwh)
+    ]
+  ]
 }
 
 function normalized(side: SideFigures | null): string {
@@ -61,6 +100,7 @@ export function renderComparisonTable(j: Judgement): string {
       j.basis === 'normalized' ? changeText : '—'
     ])
   }
+  rows.push(...idleRows(j))
   rows.push(['runs averaged', base ? String(base.repeats) : '—', String(run.repeats), ''])
   rows.push([
     'runtime (per run)',
@@ -110,8 +150,12 @@ export function renderComparisonTable(j: Judgement): string {
       metricDelta(e.base, e.run)
     ])
   }
-  return table(rows)
+  const idleNote = rows.some((r) => r[0] === 'idle power') ? `\n\n_${NET_NOTE}_` : ''
+  return table(rows) + idleNote
 }
+
+export const NET_NOTE =
+  'Net of idle = energy − idle power × runtime, shown for information only: the rules judge gross energy (or its normalisation), which counts both sides the same way.'
 
 const STATUS: Record<RuleResult['status'], string> = {
   pass: '✅ pass',
@@ -120,19 +164,33 @@ const STATUS: Record<RuleResult['status'], string> = {
   'not-applicable': '➖ not applicable'
 }
 
+const ALONE: Record<RuleResult['status'], string> = {
+  pass: 'within its limit alone',
+  fail: 'over its limit alone',
+  inconclusive: 'inconclusive alone',
+  'not-applicable': 'not applicable alone'
+}
+
+/**
+ * A superseded rule did not decide the verdict, so its row carries no pass/fail mark; what it
+ * would have said alone stays visible in words.
+ */
+export function describeRuleStatus(r: RuleResult, icons = true): string {
+  if (r.supersededBy)
+    return `${icons ? '➖ ' : ''}superseded by ${r.supersededBy} (${ALONE[r.status]}; did not decide the verdict)`
+  return icons ? STATUS[r.status] : r.status
+}
+
 export function renderRulesTable(j: Judgement): string {
   if (j.rules.length === 0) return `_The budget (${esc(j.input.budget.source)}) sets no rule._`
   const rows = [['rule', 'status', 'limit', 'actual', 'why']]
   for (const r of j.rules) {
-    const status = r.supersededBy
-      ? `${STATUS[r.status]}, superseded by ${r.supersededBy}`
-      : STATUS[r.status]
     rows.push([
       r.subject ? `${r.rule} (${esc(r.subject)})` : r.rule,
-      status,
-      esc(r.limit),
-      esc(r.actual),
-      esc(r.explanation)
+      describeRuleStatus(r),
+      prose(r.limit),
+      prose(r.actual),
+      prose(r.explanation)
     ])
   }
   return table(rows)
@@ -160,9 +218,10 @@ function describeAge(createdAt: string | null | undefined, now: string | null | 
 export function renderProvenance(j: Judgement): string {
   const lines: string[] = []
   const b = j.input.baseline
+  const which = b?.record.commit ? `commit ${esc(b.record.commit)}` : 'a record with no commit'
   lines.push(
     b
-      ? `- **Baseline:** commit ${esc(b.record.commit ?? 'unknown')}, recorded ${esc(b.record.recordedAt)}: ${esc(b.reason)}`
+      ? `- **Baseline:** ${which}, recorded ${esc(b.record.recordedAt)}: ${prose(b.reason)}`
       : '- **Baseline:** none recorded for this series yet'
   )
   const runM = j.input.run.measurement
@@ -170,10 +229,11 @@ export function renderProvenance(j: Judgement): string {
   lines.push(
     `- **Runner:** ${runner ? esc(runner) : 'unnamed'}; ${esc(runM.host.cpu)}${runM.host.gpus.length ? `; ${esc(runM.host.gpus.join(', '))}` : ''}; ${describeAge(j.input.run.calibrationCreatedAt, j.input.now)}`
   )
-  lines.push(`- **Compared on:** ${esc(j.basisNote)}`)
-  if (j.change) lines.push(`- **Statistics:** ${esc(j.change.noiseNote)}`)
+  // the basis, noise and carbon sentences are ours, with no user value in them
+  lines.push(`- **Compared on:** ${j.basisNote}`)
+  if (j.change) lines.push(`- **Statistics:** ${j.change.noiseNote}`)
   lines.push(
-    `- **Carbon:** kWh measured × PUE ${j.run.carbon.pue} × ${esc(describeIntensity(j.intensity))}; an estimate from an annual grid average`
+    `- **Carbon:** kWh measured × PUE ${j.run.carbon.pue} × ${describeIntensity(j.intensity)}; an estimate from an annual grid average`
   )
   lines.push(`- **Budget:** ${esc(j.input.budget.source)}`)
   const rows = [
@@ -190,5 +250,6 @@ export function renderNotes(j: Judgement): string {
     ...(j.input.run.measurement.metricErrors ?? [])
   ]
   const all = [...j.notes, ...notices]
-  return all.length === 0 ? '' : all.map((n) => `- ${esc(n)}`).join('\n')
+  // a list item's text may start a block ("- # x" is a heading), so lineStart stays on
+  return all.length === 0 ? '' : all.map((n) => `- ${escapeProse(n)}`).join('\n')
 }
