@@ -83170,7 +83170,9 @@ async function runCalibration(o) {
         o.log(`joulegate: ${n}`);
     const inventory = await readGpuInventory(sensorEnv).catch(() => []);
     const host = await readHostInventory(inventory.map((g) => g.name), inventory.find((g) => g.driver)?.driver ?? null);
-    const powerOf = inventory.length > 0 ? 'gpu' : 'cpu';
+    // the CPU suite describes the CPU even where a GPU is visible (it idles through it)
+    const cpuSuite = o.workloads.length > 0 && o.workloads.every((w) => w.device === 'cpu');
+    const powerOf = inventory.length > 0 && !cpuSuite ? 'gpu' : 'cpu';
     const base = {
         cwd: o.cwd,
         env: o.env,

@@ -52,7 +52,9 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
     inventory.map((g) => g.name),
     inventory.find((g) => g.driver)?.driver ?? null
   )
-  const powerOf: 'gpu' | 'cpu' = inventory.length > 0 ? 'gpu' : 'cpu'
+  // the CPU suite describes the CPU even where a GPU is visible (it idles through it)
+  const cpuSuite = o.workloads.length > 0 && o.workloads.every((w) => w.device === 'cpu')
+  const powerOf: 'gpu' | 'cpu' = inventory.length > 0 && !cpuSuite ? 'gpu' : 'cpu'
   const base: Omit<MeasureOptions, 'command'> = {
     cwd: o.cwd,
     env: o.env,
