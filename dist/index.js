@@ -35085,7 +35085,7 @@ async function choosePullRequest(run, result) {
 async function runReportMode(run) {
     const result = await readResultFile(run.settings, run.env);
     // Re-rendered from the figures: markdown from an untrusted run is never posted as it came.
-    const outcome = run.pipeline.renderResult(result, run.settings);
+    const outcome = await run.pipeline.renderResult(result, run.settings);
     await publish(run, outcome, result);
     const number = run.policy.postComment ? await choosePullRequest(run, result) : null;
     if (number !== null)
@@ -114592,8 +114592,12 @@ function renderCheckResult(result, options = {}) {
         interrupted: m.interrupted === true
     };
 }
-/** Mode `report`: validates a result file produced by another run and renders it afresh. */
-function renderResult(raw, settings) {
+/**
+ * Mode `report`: validates a result file produced by another run and renders it afresh. With
+ * `trustedBudget` (the budget file of the repository's own checkout) the figures are judged by the
+ * repository's rules, not by a budget a fork's pull request may have loosened.
+ */
+function renderResult(raw, settings, trustedBudget = null) {
     const where = 'result-file';
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
         throw new UsageError(describeBadValue(where, raw, 'a joulegate result JSON object'));
@@ -114616,11 +114620,18 @@ function renderResult(raw, settings) {
         record: r.record,
         baseline: r.baseline ?? null,
         baselineReason: typeof r.baselineReason === 'string' ? r.baselineReason : 'unknown',
-        budget: r.budget,
+        budget: trustedBudget ?? r.budget,
         noiseFloor: r.noiseFloor ?? null,
         projection: r.projection ?? null,
         curveSentence: typeof r.curveSentence === 'string' ? r.curveSentence : null,
-        notes: Array.isArray(r.notes) ? r.notes.filter((n) => typeof n === 'string') : []
+        notes: [
+            ...(trustedBudget
+                ? [
+                    `Judged with this repository's budget (${trustedBudget.source}), not the measured run's.`
+                ]
+                : []),
+            ...(Array.isArray(r.notes) ? r.notes.filter((n) => typeof n === 'string') : [])
+        ]
     };
     return renderCheckResult(result);
 }
@@ -115447,7 +115458,13 @@ const pipeline = {
     runCheck,
     runRecord,
     runCalibrate,
-    renderResult,
+    // report runs in the base repository's checkout (workflow_run): its budget file is the trusted one
+    renderResult: async (result, settings) => {
+        const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
+        const cwd = resolve$1(workspace, settings.workingDirectory ?? '.');
+        const { budget, note } = await loadBudget(settings, cwd, workspace);
+        return renderResult(result, settings, note === null ? budget : null);
+    },
     openStore
 };
 

@@ -214,7 +214,7 @@ async function choosePullRequest(
 export async function runReportMode(run: ModeRun): Promise<void> {
   const result = await readResultFile(run.settings, run.env)
   // Re-rendered from the figures: markdown from an untrusted run is never posted as it came.
-  const outcome = run.pipeline.renderResult(result, run.settings)
+  const outcome = await run.pipeline.renderResult(result, run.settings)
   await publish(run, outcome, result)
   const number = run.policy.postComment ? await choosePullRequest(run, result) : null
   if (number !== null) await postComment(run, number, outcome.report)

@@ -27,7 +27,7 @@ export interface PipelinePort {
   runRecord: RunRecord
   runCalibrate: RunCalibrate
   /** re-renders the report from a result JSON measured elsewhere (mode report); bad input: UsageError */
-  renderResult: (result: unknown, settings: Settings) => CheckOutcome
+  renderResult: (result: unknown, settings: Settings) => CheckOutcome | Promise<CheckOutcome>
   openStore: (request: StoreRequest) => Promise<Store>
 }
 

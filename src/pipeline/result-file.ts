@@ -129,8 +129,16 @@ export function renderCheckResult(
   }
 }
 
-/** Mode `report`: validates a result file produced by another run and renders it afresh. */
-export function renderResult(raw: unknown, settings: Pick<Settings, 'name'>): CheckOutcome {
+/**
+ * Mode `report`: validates a result file produced by another run and renders it afresh. With
+ * `trustedBudget` (the budget file of the repository's own checkout) the figures are judged by the
+ * repository's rules, not by a budget a fork's pull request may have loosened.
+ */
+export function renderResult(
+  raw: unknown,
+  settings: Pick<Settings, 'name'>,
+  trustedBudget: Budget | null = null
+): CheckOutcome {
   const where = 'result-file'
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new UsageError(describeBadValue(where, raw, 'a joulegate result JSON object'))
@@ -163,11 +171,18 @@ export function renderResult(raw: unknown, settings: Pick<Settings, 'name'>): Ch
     record: r.record,
     baseline: r.baseline ?? null,
     baselineReason: typeof r.baselineReason === 'string' ? r.baselineReason : 'unknown',
-    budget: r.budget,
+    budget: trustedBudget ?? r.budget,
     noiseFloor: r.noiseFloor ?? null,
     projection: r.projection ?? null,
     curveSentence: typeof r.curveSentence === 'string' ? r.curveSentence : null,
-    notes: Array.isArray(r.notes) ? r.notes.filter((n): n is string => typeof n === 'string') : []
+    notes: [
+      ...(trustedBudget
+        ? [
+            `Judged with this repository's budget (${trustedBudget.source}), not the measured run's.`
+          ]
+        : []),
+      ...(Array.isArray(r.notes) ? r.notes.filter((n): n is string => typeof n === 'string') : [])
+    ]
   }
   return renderCheckResult(result)
 }
