@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { readFile, open, unlink, stat, mkdir, readdir, appendFile, writeFile, rename, mkdtemp, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { readFile, open, unlink, stat, mkdir, readdir, appendFile, writeFile, rename, mkdtemp, rm } from 'node:fs/promises';
 import path, { resolve as resolve$1, join, basename, dirname } from 'node:path';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { spawn, execFile } from 'node:child_process';
@@ -2968,6 +2968,41 @@ const stringFlags = (values, name) => {
             : [];
 };
 
+// Reads input files for the CLI; every failure names the input, the file and what was expected,
+// so a user with three --measurement flags knows which one is wrong.
+function describeReadError(error) {
+    const code = error.code;
+    if (code === 'ENOENT')
+        return 'no such file';
+    if (code === 'EISDIR')
+        return 'is a directory';
+    return code ?? String(error.message);
+}
+/** The file's text; `input` names the flag or argument, `expected` what it should be. */
+async function readTextFile(path, input, expected) {
+    try {
+        return await readFile(path, 'utf8');
+    }
+    catch (error) {
+        throw new UsageError(describeBadValue(input, path, `${expected} (${describeReadError(error)})`));
+    }
+}
+async function readJsonFile(path, what = 'file') {
+    let text;
+    try {
+        text = await readFile(path, 'utf8');
+    }
+    catch (error) {
+        throw new UsageError(`${what} ${path}: cannot read (${describeReadError(error)})`);
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        throw new UsageError(`${what} ${path}: not valid JSON (${error.message})`);
+    }
+}
+
 // joulegate caps FILE.csv --score COL [--cost COL ...] [--where COL=VALUE ...] [--label COL] [--json]
 const CAPS_USAGE = `usage: joulegate caps FILE.csv --score COL --cost COL [COL ...] [--where COL=VALUE ...]
                      [--label COL] [--ew-energy COL --ew-reference KWH|LABEL] [--json]
@@ -3070,13 +3105,7 @@ function referenceOf(table, reference, energyColumn, label) {
     return resolveReferenceKwh(table, reference, energyColumn, label);
 }
 async function readCsv(file) {
-    let text;
-    try {
-        text = await readFile(file, 'utf8');
-    }
-    catch (error) {
-        throw new UsageError(describeBadValue('FILE', file, `a readable CSV file (${error.code ?? String(error)})`));
-    }
+    const text = await readTextFile(file, 'FILE', 'a readable CSV file');
     let columns = [];
     try {
         const rows = parse(text, {
@@ -82731,13 +82760,7 @@ async function readBudget(file) {
     return parseBudget(text, name);
 }
 async function readMeasurement(file) {
-    let text;
-    try {
-        text = await readFile(file, 'utf8');
-    }
-    catch (error) {
-        throw new UsageError(describeBadValue('FILE', file, `a readable measurement file (${error.code ?? String(error)})`));
-    }
+    const text = await readTextFile(file, 'FILE', 'a readable measurement file');
     let data;
     try {
         data = JSON.parse(text);
@@ -83034,30 +83057,6 @@ async function run$3(argv, io) {
     }
     finally {
         runner.dispose();
-    }
-}
-
-// Reads and parses one JSON file; every failure names the file, so a user with three
-// --measurement flags knows which one is wrong.
-async function readJsonFile(path, what = 'file') {
-    let text;
-    try {
-        text = await readFile(path, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        const reason = code === 'ENOENT'
-            ? 'no such file'
-            : code === 'EISDIR'
-                ? 'is a directory'
-                : String(error.message);
-        throw new UsageError(`${what} ${path}: cannot read (${reason})`);
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw new UsageError(`${what} ${path}: not valid JSON (${error.message})`);
     }
 }
 

@@ -113,7 +113,7 @@ describe('joulegate caps', () => {
     },
     {
       argv: ['/no/such.csv', '--score', 'psds1', '--cost', 'kwh'],
-      message: /FILE: got "\/no\/such.csv", expected a readable CSV file \(ENOENT\)/
+      message: /FILE: got "\/no\/such.csv", expected a readable CSV file \(no such file\)/
     }
   ])('$argv -> UsageError', async ({ argv, message }) => {
     const args = argv.map((a) => (a === 'CSV' ? csv : a))

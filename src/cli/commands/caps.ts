@@ -1,5 +1,4 @@
 // joulegate caps FILE.csv --score COL [--cost COL ...] [--where COL=VALUE ...] [--label COL] [--json]
-import { readFile } from 'node:fs/promises'
 import { parse } from 'csv-parse/sync'
 import { markdownTable } from 'markdown-table'
 import {
@@ -12,6 +11,7 @@ import {
 } from '../../core/caps.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { parseFlags, stringFlag, stringFlags } from '../flags.js'
+import { readTextFile } from '../../adapters/read-json-file.js'
 import type { CliIo } from '../io.js'
 
 export const CAPS_USAGE = `usage: joulegate caps FILE.csv --score COL --cost COL [COL ...] [--where COL=VALUE ...]
@@ -141,18 +141,7 @@ function referenceOf(
 }
 
 async function readCsv(file: string): Promise<CapsTable> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new UsageError(
-      describeBadValue(
-        'FILE',
-        file,
-        `a readable CSV file (${(error as NodeJS.ErrnoException).code ?? String(error)})`
-      )
-    )
-  }
+  const text = await readTextFile(file, 'FILE', 'a readable CSV file')
   let columns: string[] = []
   try {
     const rows = parse(text, {

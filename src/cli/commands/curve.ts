@@ -18,6 +18,7 @@ import { formatJoules } from '../../core/format.js'
 import { projectFromProgress, type Projection } from '../../core/projection.js'
 import type { Measurement } from '../../core/types.js'
 import { parseFlags, stringFlag } from '../flags.js'
+import { readTextFile } from '../../adapters/read-json-file.js'
 import type { CliIo } from '../io.js'
 
 export const CURVE_USAGE = `usage: joulegate curve FILE [--metric NAME] [--config BUDGET.yml] [--price KWH_PER_UNIT]
@@ -63,18 +64,7 @@ async function readBudget(file: string | undefined): Promise<Budget | null> {
 }
 
 async function readMeasurement(file: string): Promise<Measurement> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new UsageError(
-      describeBadValue(
-        'FILE',
-        file,
-        `a readable measurement file (${(error as NodeJS.ErrnoException).code ?? String(error)})`
-      )
-    )
-  }
+  const text = await readTextFile(file, 'FILE', 'a readable measurement file')
   let data: unknown
   try {
     data = JSON.parse(text)
