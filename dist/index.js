@@ -114183,7 +114183,7 @@ function formatTerminalSummary(j) {
 }
 
 const conf = (c) => `${Math.round(c.confidence * 100)}%`;
-const est = (side) => (side.isEstimate ? ' (estimate)' : '');
+const est = (side) => side.isEstimate ? ` (${side.energyMethod ?? 'estimate'})` : '';
 const noBaseline = (rule, limit, subject) => ({
     rule,
     ...(subject === undefined ? {} : { subject }),

@@ -3,6 +3,7 @@ import { UsageError } from '../../src/core/errors.js'
 import type { Budget } from '../../src/core/budget/budget-schema.js'
 import { judge } from '../../src/core/verdict.js'
 import {
+  KWH,
   makeBudget,
   makeInput,
   makeMeasurement,
@@ -228,4 +229,36 @@ describe('judge: figures', () => {
     expect(j.notes.join(' ')).toMatch(/Metric acc has no direction/)
     expect(j.notes.join(' ')).not.toMatch(/Metric params/)
   })
+
+  it.each([
+    { name: 'all estimated', estimatedCpu: false, method: 'estimate' as const, want: '(estimate)' },
+    {
+      name: 'GPU counted, CPU estimated',
+      estimatedCpu: true,
+      method: 'counter' as const,
+      want: '(mixed, includes estimate)'
+    }
+  ])(
+    'labels the energy-kwh figure with how it was obtained: $name',
+    ({ estimatedCpu, method, want }) => {
+      const m = makeMeasurement({ kwh: 1, method })
+      if (estimatedCpu)
+        m.components.push({
+          id: 'cpu0',
+          kind: 'cpu',
+          name: 'CPU',
+          method: 'estimate',
+          source: 'estimate',
+          energyJ: 0.1 * KWH,
+          meanPowerW: 20
+        })
+      const j = judge(
+        makeInput({
+          budget: makeBudget({ energyKwh: 5 }),
+          run: { measurement: m, normalization: null }
+        })
+      )
+      expect(j.rules.find((r) => r.rule === 'energy-kwh')!.actual).toContain(want)
+    }
+  )
 })

@@ -41,6 +41,8 @@ export interface RuleSide {
   normalizedKwh: number | null
   normalizedIntervalKwh: [number, number] | null
   isEstimate: boolean
+  /** how the energy was obtained, e.g. 'counter' or 'mixed, includes estimate' */
+  energyMethod?: string
   metrics: Record<string, number>
   carbon: CarbonFigure
 }
@@ -55,7 +57,8 @@ export interface RuleContext {
 }
 
 const conf = (c: EnergyChange): string => `${Math.round(c.confidence * 100)}%`
-const est = (side: RuleSide): string => (side.isEstimate ? ' (estimate)' : '')
+const est = (side: RuleSide): string =>
+  side.isEstimate ? ` (${side.energyMethod ?? 'estimate'})` : ''
 const noBaseline = (rule: RuleName, limit: string, subject?: string): RuleResult => ({
   rule,
   ...(subject === undefined ? {} : { subject }),
