@@ -57246,13 +57246,13 @@ function requireLib$1 () {
 }
 
 var libExports$1 = requireLib$1();
-var normalQuantile$1 = /*@__PURE__*/getDefaultExportFromCjs(libExports$1);
+var normalQuantile = /*@__PURE__*/getDefaultExportFromCjs(libExports$1);
 
 // How sure are we that energy changed, and by how much? Everything is done on the log of the mean
 // energy, so the interval is for the ratio run/base and stays positive; the relative noise (cv) of
 // a mean of n runs is cv/sqrt(n) on that scale (delta method).
 // simple-statistics' probit is off by ~3e-3 at 0.975; stdlib's is exact to double precision
-const zQuantile = (p) => normalQuantile$1(p, 0, 1);
+const zQuantile = (p) => normalQuantile(p, 0, 1);
 /** Two-sided level of every interval the gate decides on: each bound is a one-sided 97.5% bound. */
 const DECISION_CONFIDENCE = 0.95;
 /** The noise assumed for a single run when the runner has no calibration and none was supplied. */
@@ -82221,45 +82221,6 @@ function deriveUnitEnergies(progress) {
         })
     };
 }
-/** The standard normal quantile, by Acklam's rational approximation (relative error < 1.2e-9);
- * simple-statistics' probit is off by 4e-4 at 0.9, enough to show in a printed interval. */
-function normalQuantile(p) {
-    const a = [
-        -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-        2.506628277459239
-    ];
-    const b = [
-        -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572
-    ];
-    const c = [
-        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
-        4.374664141464968, 2.938163982698783
-    ];
-    const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-    const tail = (q) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    if (p < 0.02425)
-        return tail(Math.sqrt(-2 * Math.log(p)));
-    if (p > 1 - 0.02425)
-        return -tail(Math.sqrt(-2 * Math.log(1 - p)));
-    const q = p - 0.5;
-    const r = q * q;
-    return (((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
-        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1));
-}
-/** Student's t quantile: exact for 1 and 2 degrees of freedom, Cornish–Fisher expansion above (error < 1e-3 at 3). */
-function studentQuantile(p, df) {
-    if (df === 1)
-        return Math.tan(Math.PI * (p - 0.5));
-    if (df === 2)
-        return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
-    const z = normalQuantile(p);
-    const g1 = (z ** 3 + z) / 4;
-    const g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96;
-    const g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384;
-    const g4 = (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160;
-    return z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4;
-}
 /** Robust location and scale: the mean after clipping to median ± 3 robust sd (a Huber-style mean). */
 function estimateRate(units) {
     const med = median$1([...units]);
@@ -82300,7 +82261,7 @@ function projectEnergy(unitEnergiesJ, planned, options = {}) {
     const totalSd = Math.sqrt((remaining * rateSe) ** 2 + remaining * sd ** 2);
     // Student's t for the few units a short run gives; with one unit there is no dispersion to scale
     const q = 0.5 + level / 2;
-    const z = m >= 2 ? studentQuantile(q, m - 1) : normalQuantile(q);
+    const z = m >= 2 ? tQuantile(q, m - 1) : normalQuantile(q, 0, 1);
     const low = Math.max(warmup ? first : 0, projectedJ - z * totalSd);
     const interval = [low, projectedJ + z * totalSd];
     const cap = options.projectedKwh ?? null;

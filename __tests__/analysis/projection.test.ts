@@ -2,10 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { UsageError } from '../../src/core/errors.js'
 import {
   deriveUnitEnergies,
-  normalQuantile,
   projectEnergy,
-  projectFromProgress,
-  studentQuantile
+  projectFromProgress
 } from '../../src/core/projection.js'
 import type { ProgressPoint } from '../../src/core/types.js'
 
@@ -143,28 +141,5 @@ describe('deriveUnitEnergies', () => {
     const derived = deriveUnitEnergies(progress)
     expect(derived.unit).toBe('step')
     expect(derived.units.map((u) => u.index)).toEqual([100, 200, 300])
-  })
-})
-
-describe('normalQuantile', () => {
-  it.each([
-    [0.5, 0],
-    [0.9, 1.2815516],
-    [0.975, 1.959964],
-    [0.01, -2.3263479]
-  ])('Φ⁻¹(%f) = %f', (p, z) => {
-    expect(normalQuantile(p)).toBeCloseTo(z, 6)
-  })
-})
-
-describe('studentQuantile', () => {
-  it.each([
-    [0.9, 1, 3.0776835],
-    [0.9, 2, 1.8856181],
-    [0.9, 3, 1.6377444],
-    [0.9, 5, 1.475884],
-    [0.975, 10, 2.2281389]
-  ])('t(%f, %i df) = %f', (p, df, t) => {
-    expect(studentQuantile(p, df)).toBeCloseTo(t, 2)
   })
 })
