@@ -67750,12 +67750,16 @@ async function runOnce(options, run, metricsPath) {
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
     const elapsed = () => (performance.now() - t0) / 1000;
+    let stopped = false;
+    let closedAtS = Infinity;
     const readLines = async (final) => {
         const lines = tail.poll(final);
         if (lines.length === 0)
             return;
-        const elapsedS = elapsed();
-        await refreshAll(sensors);
+        // lines read after the command ended were written before it did
+        const elapsedS = Math.min(elapsed(), closedAtS);
+        if (!stopped)
+            await refreshAll(sensors);
         const stamp = { elapsedS, energyJ: snapshotEnergy(sensors) - offsetJ };
         for (const { line, lineNumber } of lines) {
             const parsed = parseMetricLine(line, lineNumber);
@@ -67796,12 +67800,15 @@ async function runOnce(options, run, metricsPath) {
     tail.watch(() => void readMetrics(false));
     const exit = await command.exited;
     const durationS = elapsed();
+    closedAtS = durationS;
     clearInterval(timer);
+    // the window closes with the command: sensors stop first, late metric lines are read after
+    const components = await stopAll(sensors);
+    const crossChecks = await stopAll(checks);
+    stopped = true;
     await readMetrics(true);
     await forwarding.settle();
     forwarding.dispose();
-    const components = await stopAll(sensors);
-    const crossChecks = await stopAll(checks);
     tail.close();
     if (exit.spawnError)
         options.log(`joulegate: ${exit.spawnError}`);
