@@ -57953,22 +57953,7 @@ function validateMeasurement(json, fileName) {
 // Finds the two calibrations normalisation needs (this runner's, the reference's) and applies
 // them. Missing calibration is not an error: the report then compares measured energy and says so.
 async function readCalibrationFile(cwd, file, what) {
-    const path = resolve$1(cwd, file);
-    let text;
-    try {
-        text = await readFile(path, 'utf8');
-    }
-    catch (error) {
-        throw new UsageError(`${what}: cannot read ${file}: ${error.message}`);
-    }
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch (error) {
-        throw new UsageError(`${what}: ${file} is not valid JSON (${error.message}); expected a joulegate.calibration/v1 file`);
-    }
-    return validateCalibration(json, file);
+    return validateCalibration(await readJsonFile(resolve$1(cwd, file), what), file);
 }
 async function findCalibrations(fingerprint, sources) {
     const notes = [];
@@ -58015,6 +58000,16 @@ function normalizeWith(m, pair) {
     catch (error) {
         return { normalization: null, note: `not normalised: ${error.message}` };
     }
+}
+
+// Which existing pull-request comment is "ours": it must carry the series' hidden marker AND be
+// written by our own identity. Matching on the marker alone would let anyone who quotes it (a
+// person, another bot) have their comment overwritten by the action.
+/** GitHub rejects comment bodies over 65,536 characters; stay clear of the edge. */
+/** The hidden marker (contract) that finds our sticky comment; also the report's first line. */
+function commentMarker(series) {
+    // series names are validated already; this keeps a stray name from closing the HTML comment
+    return `<!-- joulegate:${series.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
 }
 
 // User-provided text (commands, metric names, branch names, host names) goes into a pull-request
@@ -58078,9 +58073,45 @@ function sanitizeChartLabel(text, maxLength = 40) {
     return (s.length > maxLength ? s.slice(0, maxLength) : s) || '?';
 }
 
+const JOULES_PER_KWH = 3_600_000;
+const toKwh = (joules) => joules / JOULES_PER_KWH;
+function formatJoules(joules) {
+    const abs = Math.abs(joules);
+    if (abs >= JOULES_PER_KWH)
+        return `${(joules / JOULES_PER_KWH).toPrecision(4)} kWh`;
+    if (abs >= 1e3)
+        return `${(joules / 1e3).toPrecision(4)} kJ`;
+    return `${joules.toPrecision(4)} J`;
+}
+function formatWatts(watts) {
+    return watts === null || watts === undefined ? '—' : `${watts.toPrecision(4)} W`;
+}
+function formatDuration$1(seconds) {
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = Math.round(seconds % 60);
+    return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
+}
+function formatPercent$1(fraction, digits = 1) {
+    return `${(fraction * 100).toFixed(digits)}%`;
+}
+/** How a figure was obtained, in words a reader understands at a glance. */
+function describeMethod(method) {
+    switch (method) {
+        case 'counter':
+            return 'hardware counter';
+        case 'power-integration':
+            return 'integrated power';
+        case 'estimate':
+            return 'estimate (no sensor)';
+        default:
+            return method;
+    }
+}
+
 // Number formatting shared by the verdict's explanations and the report, so both read the same.
-const JOULES_PER_KWH$1 = 3.6e6;
-const toKwh = (joules) => joules / JOULES_PER_KWH$1;
 /** Three significant figures without exponent noise for the magnitudes a training run has. */
 function formatSig(x, digits = 3) {
     if (!Number.isFinite(x))
@@ -58093,7 +58124,7 @@ function formatSig(x, digits = 3) {
     return String(Number(x.toPrecision(digits)));
 }
 const formatKwh = (kwh) => `${formatSig(kwh)} kWh`;
-function formatPercent$1(fraction, digits = 1) {
+function formatPercent(fraction, digits = 1) {
     const v = fraction * 100;
     const s = Math.abs(v).toFixed(digits);
     if (Number(s) === 0)
@@ -58103,7 +58134,7 @@ function formatPercent$1(fraction, digits = 1) {
 function formatInterval(iv, fmt) {
     return `${fmt(iv[0])} to ${fmt(iv[1])}`;
 }
-function formatDuration$1(s) {
+function formatDuration(s) {
     if (s < 120)
         return `${formatSig(s)} s`;
     if (s < 7200)
@@ -58325,7 +58356,7 @@ function normalized(side) {
         return '—';
     return `${formatKwh(side.normalizedKwh)} (80% interval ${formatInterval(side.normalizedIntervalKwh, formatSig)}; normalised, ${esc$1(side.normalizationModel ?? 'model')})`;
 }
-const relative = (base, run) => base === undefined || run === undefined || base === 0 ? '—' : formatPercent$1(run / base - 1);
+const relative = (base, run) => base === undefined || run === undefined || base === 0 ? '—' : formatPercent(run / base - 1);
 function metricDelta(base, run) {
     if (base === undefined || run === undefined)
         return '—';
@@ -58338,7 +58369,7 @@ function renderComparisonTable(j) {
     const baseHead = base ? `base${commit ? ` (${esc$1(commit.slice(0, 12))})` : ''}` : 'base (none)';
     const rows = [['', baseHead, 'this run', 'change']];
     const changeText = change
-        ? `${formatPercent$1(change.change)} (${Math.round(change.confidence * 100)}% interval ${formatInterval(change.interval, formatPercent$1)})`
+        ? `${formatPercent(change.change)} (${Math.round(change.confidence * 100)}% interval ${formatInterval(change.interval, formatPercent)})`
         : '—';
     rows.push([
         'energy, measured',
@@ -58358,8 +58389,8 @@ function renderComparisonTable(j) {
     rows.push(['runs averaged', base ? String(base.repeats) : '—', String(run.repeats), '']);
     rows.push([
         'runtime (per run)',
-        base ? formatDuration$1(base.durationS) : '—',
-        formatDuration$1(run.durationS),
+        base ? formatDuration(base.durationS) : '—',
+        formatDuration(run.durationS),
         relative(base?.durationS, run.durationS)
     ]);
     const names = [
@@ -58451,8 +58482,8 @@ function componentRows(side, components) {
         esc$1(`${c.id}: ${c.name}`),
         esc$1(c.source),
         c.method === 'estimate' ? `estimate${c.model ? ` (${esc$1(c.model)})` : ''}` : c.method,
-        c.coverage === undefined ? '—' : formatPercent$1(c.coverage).replace('+', ''),
-        c.method === 'estimate' ? `≈ ${formatKwh(c.energyJ / 3.6e6)}` : formatKwh(c.energyJ / 3.6e6)
+        c.coverage === undefined ? '—' : formatPercent(c.coverage).replace('+', ''),
+        c.method === 'estimate' ? `≈ ${formatKwh(toKwh(c.energyJ))}` : formatKwh(toKwh(c.energyJ))
     ]);
 }
 function describeAge(createdAt, now) {
@@ -58511,9 +58542,6 @@ function renderHeadline(j) {
     return `${ICON[j.verdict]} **joulegate${series}: ${j.verdict}**: ${prose(j.headline)}`;
 }
 /** The marker is HTML-comment text: keep it to the characters a series name may have. */
-function formatMarker(name) {
-    return `<!-- joulegate:${name.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
-}
 const TRUNCATION_NOTE = (dropped) => `\n\n> **Report truncated:** ${dropped} characters were left out to stay under the comment size limit.`;
 /**
  * Keeps whole sections while they fit, cuts the first one that does not at a line boundary (closing
@@ -58549,7 +58577,7 @@ function fitToLimit(sections, max) {
 function renderReport(j, options) {
     const sections = [];
     if (options.marker !== null)
-        sections.push(formatMarker(options.marker));
+        sections.push(commentMarker(options.marker));
     sections.push(renderHeadline(j));
     sections.push(renderComparisonTable(j));
     sections.push(`**Rules checked** (budget ${esc(j.input.budget.source)})\n\n${renderRulesTable(j)}`);
@@ -58590,14 +58618,14 @@ const noBaseline = (rule, limit, subject) => ({
     explanation: 'no baseline to compare with'
 });
 function describeChange(c) {
-    return `${formatPercent$1(c.change)} (${conf(c)} interval ${formatInterval(c.interval, formatPercent$1)})`;
+    return `${formatPercent(c.change)} (${conf(c)} interval ${formatInterval(c.interval, formatPercent)})`;
 }
 function explainDecision(status, c, allowed, what) {
     if (status === 'fail')
-        return `energy rose ${formatPercent$1(c.change)}; even the interval's lower bound ${formatPercent$1(c.interval[0])} exceeds the ${formatPercent$1(allowed)} ${what}`;
+        return `energy rose ${formatPercent(c.change)}; even the interval's lower bound ${formatPercent(c.interval[0])} exceeds the ${formatPercent(allowed)} ${what}`;
     if (status === 'pass')
-        return `the interval's upper bound ${formatPercent$1(c.interval[1])} is within the ${formatPercent$1(allowed)} ${what}`;
-    return `the ${formatPercent$1(allowed)} ${what} lies inside the interval: the difference is within the noise (repeat runs with --repeat 3, or calibrate the runner, to narrow it)`;
+        return `the interval's upper bound ${formatPercent(c.interval[1])} is within the ${formatPercent(allowed)} ${what}`;
+    return `the ${formatPercent(allowed)} ${what} lies inside the interval: the difference is within the noise (repeat runs with --repeat 3, or calibrate the runner, to narrow it)`;
 }
 function checkEnergyKwh(ctx, cap) {
     const { run } = ctx;
@@ -58628,7 +58656,7 @@ function checkEnergyKwh(ctx, cap) {
     };
 }
 function checkEnergyIncrease(ctx, allowed) {
-    const limit = `≤ ${formatPercent$1(allowed)}`;
+    const limit = `≤ ${formatPercent(allowed)}`;
     if (!ctx.change)
         return noBaseline('energy-increase', limit);
     const status = decideAgainstLimit(ctx.change.interval, allowed);
@@ -58647,7 +58675,7 @@ function metricGain(direction, base, run) {
 function checkPrice(ctx, metric, kwhPerUnit) {
     const base = ctx.base;
     const increase = ctx.budget.energyIncrease ?? 0;
-    const limit = `${formatPercent$1(increase)} + ${formatSig(kwhPerUnit)} kWh per +1.0 ${metric}`;
+    const limit = `${formatPercent(increase)} + ${formatSig(kwhPerUnit)} kWh per +1.0 ${metric}`;
     if (!base || !ctx.change)
         return noBaseline('price', limit);
     const direction = ctx.budget.metrics[metric];
@@ -58673,9 +58701,9 @@ function checkPrice(ctx, metric, kwhPerUnit) {
     return {
         rule: 'price',
         status,
-        limit: `≤ ${formatPercent$1(allowed)} (${limit})`,
+        limit: `≤ ${formatPercent(allowed)} (${limit})`,
         actual: `${describeChange(ctx.change)}, ${extraKwh >= 0 ? '+' : '−'}${formatKwh(Math.abs(extraKwh))}; gain ${gainText}`,
-        explanation: `the gain ${paid} on top of the ${formatPercent$1(increase)} allowance: ${explainDecision(status, ctx.change, allowed, 'allowed increase')}`
+        explanation: `the gain ${paid} on top of the ${formatPercent(increase)} allowance: ${explainDecision(status, ctx.change, allowed, 'allowed increase')}`
     };
 }
 function checkMetricDrop(ctx, metric, maxLoss) {
@@ -58861,7 +58889,7 @@ function judge(input) {
             notes.push('The baseline ran on a different host and the sides are not both normalised: the energy comparison mixes hardware.');
         }
         if (base.comparedKwh > 0 && run.comparedKwh > 0) {
-            change = compareEnergy(sampleOf(baseRec.measurement, base.comparedKwh * 3.6e6), sampleOf(runM, run.comparedKwh * 3.6e6), input.noiseFloor, extra);
+            change = compareEnergy(sampleOf(baseRec.measurement, base.comparedKwh * JOULES_PER_KWH), sampleOf(runM, run.comparedKwh * JOULES_PER_KWH), input.noiseFloor, extra);
         }
         else {
             notes.push('An energy of zero on one side: no relative change can be computed.');
@@ -82035,7 +82063,6 @@ async function runMeasurement(command, settings, context) {
 // Energy versus performance from a measurement's progress: when was most of the final value reached,
 // what did each later kWh buy, and where did training stop paying for itself.
 const REACH_FRACTIONS = [0.9, 0.95, 0.99];
-const J_PER_KWH$1 = 3.6e6;
 const LOWER_IS_BETTER = /(loss|error|err$|wer|cer|perplexity|ppl|mae|mse|rmse|latency)/i;
 /** A guess used only when neither a flag nor the budget's `metrics:` says the direction. */
 function guessDirection(metric) {
@@ -82102,7 +82129,7 @@ function findPriceStop(points, direction, kwhPerUnit) {
     for (let i = 0; i < points.length - 1; i++) {
         let paid = false;
         for (let j = i + 1; j < points.length && !paid; j++) {
-            const kwh = (points[j].energyJ - points[i].energyJ) / J_PER_KWH$1;
+            const kwh = (points[j].energyJ - points[i].energyJ) / JOULES_PER_KWH;
             const gain = signedGain(direction, points[i].value, points[j].value);
             // a relative tolerance so that a gain exactly at the price is not lost to floating-point rounding
             paid = kwh <= 0 ? gain > 0 : gain / kwh >= required * (1 - 1e-9);
@@ -82145,7 +82172,7 @@ function analyseCurve(progress, options) {
     const total = points[points.length - 1].energyJ;
     const segments = points.slice(1).map((p, k) => {
         const prev = points[k];
-        const kwh = (p.energyJ - prev.energyJ) / J_PER_KWH$1;
+        const kwh = (p.energyJ - prev.energyJ) / JOULES_PER_KWH;
         const gain = signedGain(direction, prev.value, p.value);
         return { fromJ: prev.energyJ, toJ: p.energyJ, gain, gainPerKwh: kwh > 0 ? gain / kwh : null };
     });
@@ -82174,7 +82201,7 @@ function analyseCurve(progress, options) {
     };
 }
 const pct$1 = (x) => `${Math.round(x * 100)}%`;
-const kwh$1 = (j) => `${(j / J_PER_KWH$1).toPrecision(3)} kWh`;
+const kwh$1 = (j) => `${(j / JOULES_PER_KWH).toPrecision(3)} kWh`;
 const where = (p) => (p.at ? ` (${p.at.key} ${p.at.value})` : '');
 /** One sentence for the pull request report. */
 function describeCurve(analysis, fraction = 0.95) {
@@ -82202,7 +82229,6 @@ function describeCurve(analysis, fraction = 0.95) {
 // carbontracker multiplies the mean of the observed epochs by the planned count; this counts a first
 // epoch that stands out (compilation, data caching, cuDNN autotuning happen once) only once, estimates
 // the steady per-epoch energy with an outlier-resistant mean, and gives a Student-t interval.
-const J_PER_KWH = 3.6e6;
 // MAD -> standard deviation for normal data
 const MAD_TO_SD = 1.4826;
 /** The energy of each completed unit (epoch, else step) from cumulative progress stamps. */
@@ -82276,9 +82302,9 @@ function projectEnergy(unitEnergiesJ, planned, options = {}) {
         ? null
         : {
             projectedKwh: cap,
-            status: interval[1] / J_PER_KWH <= cap
+            status: interval[1] / JOULES_PER_KWH <= cap
                 ? 'under'
-                : interval[0] / J_PER_KWH > cap
+                : interval[0] / JOULES_PER_KWH > cap
                     ? 'over'
                     : 'straddles'
         };
@@ -82327,9 +82353,9 @@ function analyseProgress(m, budget) {
         try {
             const p = projectFromProgress(m.progress, planned, { projectedKwh: budget.projectedKwh });
             projection = {
-                kwh: p.projectedJ / 3.6e6,
-                interval: [p.interval[0] / 3.6e6, p.interval[1] / 3.6e6],
-                detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${(p.linearJ / 3.6e6).toPrecision(3)} kWh)`
+                kwh: toKwh(p.projectedJ),
+                interval: [toKwh(p.interval[0]), toKwh(p.interval[1])],
+                detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${toKwh(p.linearJ).toPrecision(3)} kWh)`
             };
         }
         catch (error) {
@@ -82462,43 +82488,6 @@ async function runCheck(settings, ctx) {
     return renderCheckResult(result, { history });
 }
 
-const JOULES_PER_KWH = 3_600_000;
-function formatJoules(joules) {
-    const abs = Math.abs(joules);
-    if (abs >= 3.6e6)
-        return `${(joules / JOULES_PER_KWH).toPrecision(4)} kWh`;
-    if (abs >= 1e3)
-        return `${(joules / 1e3).toPrecision(4)} kJ`;
-    return `${joules.toPrecision(4)} J`;
-}
-function formatWatts(watts) {
-    return watts === null || watts === undefined ? '—' : `${watts.toPrecision(4)} W`;
-}
-function formatDuration(seconds) {
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = Math.round(seconds % 60);
-    return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
-}
-function formatPercent(fraction, digits = 1) {
-    return `${(fraction * 100).toFixed(digits)}%`;
-}
-/** How a figure was obtained, in words a reader understands at a glance. */
-function describeMethod(method) {
-    switch (method) {
-        case 'counter':
-            return 'hardware counter';
-        case 'power-integration':
-            return 'integrated power';
-        case 'estimate':
-            return 'estimate (no sensor)';
-        default:
-            return method;
-    }
-}
-
 // The human summary printed by `measure`: every figure carries the method that produced it.
 function summarizeMeasurement(m) {
     const rows = m.components.map((c) => [
@@ -82507,7 +82496,7 @@ function summarizeMeasurement(m) {
         `${describeMethod(c.method)} (${c.source})`,
         c.method === 'estimate' ? `≈ ${formatJoules(c.energyJ)}` : formatJoules(c.energyJ),
         c.method === 'estimate' ? `≈ ${formatWatts(c.meanPowerW)}` : formatWatts(c.meanPowerW),
-        c.coverage === undefined ? '—' : formatPercent(c.coverage)
+        c.coverage === undefined ? '—' : formatPercent$1(c.coverage)
     ]);
     const totalMethod = describeTotalMethod(m.components);
     const estimated = m.components.some((c) => c.method === 'estimate');
@@ -82521,7 +82510,7 @@ function summarizeMeasurement(m) {
     ]);
     const lines = [
         `command: ${m.command}`,
-        `exit: ${describeExit(m)}${m.interrupted ? ' (interrupted: partial measurement)' : ''} · duration ${formatDuration(m.durationS)}`,
+        `exit: ${describeExit(m)}${m.interrupted ? ' (interrupted: partial measurement)' : ''} · duration ${formatDuration$1(m.durationS)}`,
         '',
         markdownTable([['component', 'device', 'method', 'energy', 'mean power', 'coverage'], ...rows], { align: ['l', 'l', 'l', 'r', 'r', 'r'] }),
         ''
@@ -82532,7 +82521,7 @@ function summarizeMeasurement(m) {
     else
         lines.push(`idle power: not measured${m.interrupted ? '' : ' (--idle-s 0)'}`);
     if (m.repeat) {
-        lines.push(`repeats: ${m.repeat.n} runs, mean ${formatJoules(m.repeat.meanJ)}, sd ${formatJoules(m.repeat.sdJ)}, cv ${formatPercent(m.repeat.cv)}`);
+        lines.push(`repeats: ${m.repeat.n} runs, mean ${formatJoules(m.repeat.meanJ)}, sd ${formatJoules(m.repeat.sdJ)}, cv ${formatPercent$1(m.repeat.cv)}`);
     }
     const metrics = Object.entries(m.metrics);
     if (metrics.length > 0)
@@ -82548,7 +82537,7 @@ function summarizeMeasurement(m) {
 /** One line for a terminal while the command runs. */
 function formatProgressLine(elapsedS, energyJ, estimated) {
     const mean = elapsedS > 0 ? energyJ / elapsedS : 0;
-    return `joulegate: ${formatDuration(elapsedS)} elapsed · ${estimated ? '≈ ' : ''}${formatJoules(energyJ)} so far · mean ${formatWatts(mean)}`;
+    return `joulegate: ${formatDuration$1(elapsedS)} elapsed · ${estimated ? '≈ ' : ''}${formatJoules(energyJ)} so far · mean ${formatWatts(mean)}`;
 }
 function describeExit(m) {
     if (m.exitCode !== null)
@@ -82827,7 +82816,7 @@ function formatCurveMarkdown(a, sentence, projection) {
         ])
     ]), '');
     if (projection) {
-        const kwh = (j) => `${(j / 3.6e6).toPrecision(3)} kWh`;
+        const kwh = (j) => `${toKwh(j).toPrecision(3)} kWh`;
         lines.push(`Projected energy of ${projection.planned} ${projection.unit}s (estimate from ${projection.observed} measured): ${kwh(projection.projectedJ)}, ${Math.round(projection.level * 100)}% interval ${kwh(projection.interval[0])} to ${kwh(projection.interval[1])} (${projection.method === 'warm-up + robust mean' ? `the first ${projection.unit} counted once as a warm-up, the others at their robust mean` : `the robust mean of the ${projection.unit}s`}; linear extrapolation would say ${kwh(projection.linearJ)}).` +
             (projection.budget
                 ? ` Budget projected-kwh ${projection.budget.projectedKwh}: ${projection.budget.status}.`
@@ -83040,7 +83029,7 @@ const NORMALIZE_USAGE = `usage: joulegate normalize --local CAL --reference CAL 
 
 Normalised energy is an estimate (a model fitted on the workloads both calibrations share), shown
 with its 80% interval from leave-one-out residuals.`;
-const kwh = (j) => (j / 3.6e6).toPrecision(3);
+const kwh = (j) => toKwh(j).toPrecision(3);
 function formatTable(files, results) {
     const rows = results.map((r, i) => [
         files[i],

@@ -34804,8 +34804,10 @@ function getOctokit(token, options, ...additionalPlugins) {
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of the edge. */
 const COMMENT_LIMIT = 65_000;
 const DEFAULT_BOT_LOGIN = 'github-actions[bot]';
+/** The hidden marker (contract) that finds our sticky comment; also the report's first line. */
 function commentMarker(series) {
-    return `<!-- joulegate:${series} -->`;
+    // series names are validated already; this keeps a stray name from closing the HTML comment
+    return `<!-- joulegate:${series.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
 }
 function sameLogin(a, b) {
     return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
@@ -113560,25 +113562,36 @@ function logSdFromInterval80(interval) {
     return Math.log(hi / lo) / (2 * zQuantile(0.9));
 }
 
-// Finds the two calibrations normalisation needs (this runner's, the reference's) and applies
-// them. Missing calibration is not an error: the report then compares measured energy and says so.
-async function readCalibrationFile(cwd, file, what) {
-    const path = resolve$1(cwd, file);
+// Reads input files for the CLI; every failure names the input, the file and what was expected,
+// so a user with three --measurement flags knows which one is wrong.
+function describeReadError(error) {
+    const code = error.code;
+    if (code === 'ENOENT')
+        return 'no such file';
+    if (code === 'EISDIR')
+        return 'is a directory';
+    return code ?? String(error.message);
+}
+async function readJsonFile(path, what = 'file') {
     let text;
     try {
         text = await readFile(path, 'utf8');
     }
     catch (error) {
-        throw new UsageError(`${what}: cannot read ${file}: ${error.message}`);
+        throw new UsageError(`${what} ${path}: cannot read (${describeReadError(error)})`);
     }
-    let json;
     try {
-        json = JSON.parse(text);
+        return JSON.parse(text);
     }
     catch (error) {
-        throw new UsageError(`${what}: ${file} is not valid JSON (${error.message}); expected a joulegate.calibration/v1 file`);
+        throw new UsageError(`${what} ${path}: not valid JSON (${error.message})`);
     }
-    return validateCalibration(json, file);
+}
+
+// Finds the two calibrations normalisation needs (this runner's, the reference's) and applies
+// them. Missing calibration is not an error: the report then compares measured energy and says so.
+async function readCalibrationFile(cwd, file, what) {
+    return validateCalibration(await readJsonFile(resolve$1(cwd, file), what), file);
 }
 async function findCalibrations(fingerprint, sources) {
     const notes = [];
@@ -113688,9 +113701,10 @@ function sanitizeChartLabel(text, maxLength = 40) {
     return (s.length > maxLength ? s.slice(0, maxLength) : s) || '?';
 }
 
-// Number formatting shared by the verdict's explanations and the report, so both read the same.
-const JOULES_PER_KWH = 3.6e6;
+const JOULES_PER_KWH = 3_600_000;
 const toKwh = (joules) => joules / JOULES_PER_KWH;
+
+// Number formatting shared by the verdict's explanations and the report, so both read the same.
 /** Three significant figures without exponent noise for the magnitudes a training run has. */
 function formatSig(x, digits = 3) {
     if (!Number.isFinite(x))
@@ -114062,7 +114076,7 @@ function componentRows(side, components) {
         esc$1(c.source),
         c.method === 'estimate' ? `estimate${c.model ? ` (${esc$1(c.model)})` : ''}` : c.method,
         c.coverage === undefined ? '—' : formatPercent(c.coverage).replace('+', ''),
-        c.method === 'estimate' ? `≈ ${formatKwh(c.energyJ / 3.6e6)}` : formatKwh(c.energyJ / 3.6e6)
+        c.method === 'estimate' ? `≈ ${formatKwh(toKwh(c.energyJ))}` : formatKwh(toKwh(c.energyJ))
     ]);
 }
 function describeAge(createdAt, now) {
@@ -114121,9 +114135,6 @@ function renderHeadline(j) {
     return `${ICON[j.verdict]} **joulegate${series}: ${j.verdict}**: ${prose(j.headline)}`;
 }
 /** The marker is HTML-comment text: keep it to the characters a series name may have. */
-function formatMarker(name) {
-    return `<!-- joulegate:${name.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
-}
 const TRUNCATION_NOTE = (dropped) => `\n\n> **Report truncated:** ${dropped} characters were left out to stay under the comment size limit.`;
 /**
  * Keeps whole sections while they fit, cuts the first one that does not at a line boundary (closing
@@ -114159,7 +114170,7 @@ function fitToLimit(sections, max) {
 function renderReport(j, options) {
     const sections = [];
     if (options.marker !== null)
-        sections.push(formatMarker(options.marker));
+        sections.push(commentMarker(options.marker));
     sections.push(renderHeadline(j));
     sections.push(renderComparisonTable(j));
     sections.push(`**Rules checked** (budget ${esc(j.input.budget.source)})\n\n${renderRulesTable(j)}`);
@@ -114471,7 +114482,7 @@ function judge(input) {
             notes.push('The baseline ran on a different host and the sides are not both normalised: the energy comparison mixes hardware.');
         }
         if (base.comparedKwh > 0 && run.comparedKwh > 0) {
-            change = compareEnergy(sampleOf(baseRec.measurement, base.comparedKwh * 3.6e6), sampleOf(runM, run.comparedKwh * 3.6e6), input.noiseFloor, extra);
+            change = compareEnergy(sampleOf(baseRec.measurement, base.comparedKwh * JOULES_PER_KWH), sampleOf(runM, run.comparedKwh * JOULES_PER_KWH), input.noiseFloor, extra);
         }
         else {
             notes.push('An energy of zero on one side: no relative change can be computed.');
@@ -114693,7 +114704,6 @@ async function runMeasurement(command, settings, context) {
 // Energy versus performance from a measurement's progress: when was most of the final value reached,
 // what did each later kWh buy, and where did training stop paying for itself.
 const REACH_FRACTIONS = [0.9, 0.95, 0.99];
-const J_PER_KWH$1 = 3.6e6;
 const LOWER_IS_BETTER = /(loss|error|err$|wer|cer|perplexity|ppl|mae|mse|rmse|latency)/i;
 /** A guess used only when neither a flag nor the budget's `metrics:` says the direction. */
 function guessDirection(metric) {
@@ -114751,7 +114761,7 @@ function findPriceStop(points, direction, kwhPerUnit) {
     for (let i = 0; i < points.length - 1; i++) {
         let paid = false;
         for (let j = i + 1; j < points.length && !paid; j++) {
-            const kwh = (points[j].energyJ - points[i].energyJ) / J_PER_KWH$1;
+            const kwh = (points[j].energyJ - points[i].energyJ) / JOULES_PER_KWH;
             const gain = signedGain(direction, points[i].value, points[j].value);
             // a relative tolerance so that a gain exactly at the price is not lost to floating-point rounding
             paid = kwh <= 0 ? gain > 0 : gain / kwh >= required * (1 - 1e-9);
@@ -114794,7 +114804,7 @@ function analyseCurve(progress, options) {
     const total = points[points.length - 1].energyJ;
     const segments = points.slice(1).map((p, k) => {
         const prev = points[k];
-        const kwh = (p.energyJ - prev.energyJ) / J_PER_KWH$1;
+        const kwh = (p.energyJ - prev.energyJ) / JOULES_PER_KWH;
         const gain = signedGain(direction, prev.value, p.value);
         return { fromJ: prev.energyJ, toJ: p.energyJ, gain, gainPerKwh: kwh > 0 ? gain / kwh : null };
     });
@@ -114823,7 +114833,7 @@ function analyseCurve(progress, options) {
     };
 }
 const pct = (x) => `${Math.round(x * 100)}%`;
-const kwh = (j) => `${(j / J_PER_KWH$1).toPrecision(3)} kWh`;
+const kwh = (j) => `${(j / JOULES_PER_KWH).toPrecision(3)} kWh`;
 const where = (p) => (p.at ? ` (${p.at.key} ${p.at.value})` : '');
 /** One sentence for the pull request report. */
 function describeCurve(analysis, fraction = 0.95) {
@@ -115123,7 +115133,6 @@ function medianAbsoluteDeviation(x) {
 // carbontracker multiplies the mean of the observed epochs by the planned count; this counts a first
 // epoch that stands out (compilation, data caching, cuDNN autotuning happen once) only once, estimates
 // the steady per-epoch energy with an outlier-resistant mean, and gives a Student-t interval.
-const J_PER_KWH = 3.6e6;
 // MAD -> standard deviation for normal data
 const MAD_TO_SD = 1.4826;
 /** The energy of each completed unit (epoch, else step) from cumulative progress stamps. */
@@ -115197,9 +115206,9 @@ function projectEnergy(unitEnergiesJ, planned, options = {}) {
         ? null
         : {
             projectedKwh: cap,
-            status: interval[1] / J_PER_KWH <= cap
+            status: interval[1] / JOULES_PER_KWH <= cap
                 ? 'under'
-                : interval[0] / J_PER_KWH > cap
+                : interval[0] / JOULES_PER_KWH > cap
                     ? 'over'
                     : 'straddles'
         };
@@ -115248,9 +115257,9 @@ function analyseProgress(m, budget) {
         try {
             const p = projectFromProgress(m.progress, planned, { projectedKwh: budget.projectedKwh });
             projection = {
-                kwh: p.projectedJ / 3.6e6,
-                interval: [p.interval[0] / 3.6e6, p.interval[1] / 3.6e6],
-                detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${(p.linearJ / 3.6e6).toPrecision(3)} kWh)`
+                kwh: toKwh(p.projectedJ),
+                interval: [toKwh(p.interval[0]), toKwh(p.interval[1])],
+                detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${toKwh(p.linearJ).toPrecision(3)} kWh)`
             };
         }
         catch (error) {

@@ -4,18 +4,8 @@
 // emulated runs cannot drift from reality.
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { FAKE_NVIDIA_SMI } from '../sensors/fake-tools.js'
+import { FAKE_NVIDIA_SMI, readRealCapture, splitCaptureExit } from '../sensors/fake-tools.js'
 
-const REAL = resolve('__tests__/fixtures/nvidia-smi/real-h100')
-const real = (name: string): string => readFileSync(join(REAL, name), 'utf8')
-/** capture-real.sh appends `exit N` after a command's output: split it off. */
-function splitExit(text: string): { output: string; exit: number } {
-  const m = /\nexit (\d+)\n?$/.exec(text)
-  if (!m) throw new Error('capture has no trailing "exit N" line')
-  return { output: text.slice(0, m.index + 1), exit: Number(m[1]) }
-}
 const H100 = {
   uuid: 'GPU-d85fcc1e-1280-17c7-c4ae-49c25c444478',
   busId: '00000000:00:06.0',
@@ -62,11 +52,14 @@ const LOOP_ARGS = [
 
 describe('the fake nvidia-smi prints what the real one printed', () => {
   it('the GPU listing, byte for byte', () => {
-    expect(fake(LIST_ARGS)).toEqual({ stdout: real('query-list.csv'), status: 0 })
+    expect(fake(LIST_ARGS)).toEqual({ stdout: readRealCapture('query-list.csv'), status: 0 })
   })
 
   it('the power query: the same header, cells with two decimals and " W"', () => {
-    const [realHeader, realRow] = real('query-power.csv').trim().split('\n') as [string, string]
+    const [realHeader, realRow] = readRealCapture('query-power.csv').trim().split('\n') as [
+      string,
+      string
+    ]
     const [fakeHeader, fakeRow] = fake(POWER_ARGS).stdout.trim().split('\n') as [string, string]
     expect(fakeHeader).toBe(realHeader)
     const shape = (row: string): string => row.replace(/\d+\.\d\d W/g, 'N.NN W')
@@ -79,17 +72,17 @@ describe('the fake nvidia-smi prints what the real one printed', () => {
     const lines = r.stdout.trim().split('\n')
     expect(lines.length).toBeGreaterThanOrEqual(2)
     const shape = (line: string): string => line.replace(/^\d+, \d+\.\d\d$/, 'I, N.NN')
-    for (const l of [...lines, ...real('loop-100ms.csv').trim().split('\n')])
+    for (const l of [...lines, ...readRealCapture('loop-100ms.csv').trim().split('\n')])
       expect(shape(l)).toBe('I, N.NN')
   })
 
   it('an unknown field: the same text on stdout and exit 2', () => {
-    const { output, exit } = splitExit(real('unknown-field.txt'))
+    const { output, exit } = splitCaptureExit(readRealCapture('unknown-field.txt'))
     expect(fake(['--query-gpu=foo', '--format=csv'])).toEqual({ stdout: output, status: exit })
   })
 
   it('-L, byte for byte', () => {
-    expect(fake(['-L'])).toEqual({ stdout: real('list-gpus.txt'), status: 0 })
+    expect(fake(['-L'])).toEqual({ stdout: readRealCapture('list-gpus.txt'), status: 0 })
   })
 
   it('--help-query-gpu: each field it lists is a real field, with the real description', () => {
@@ -102,7 +95,7 @@ describe('the fake nvidia-smi prints what the real one printed', () => {
       })
       return out
     }
-    const realBlocks = blocks(real('help-query-gpu.txt'))
+    const realBlocks = blocks(readRealCapture('help-query-gpu.txt'))
     const fakeBlocks = blocks(fake(['--help-query-gpu']).stdout)
     expect(fakeBlocks.size).toBeGreaterThanOrEqual(10)
     for (const [field, description] of fakeBlocks) {
@@ -114,7 +107,7 @@ describe('the fake nvidia-smi prints what the real one printed', () => {
   // 580 prints `"--query-gpu":`, and omits the `or "gpu.power..."` aliases of four power fields.
   // The parser ignores both; once the fake prints them as the real one does, make this an it().
   it('--help-query-gpu: the title and field lines are the real ones', () => {
-    const realLines = new Set(real('help-query-gpu.txt').split('\n'))
+    const realLines = new Set(readRealCapture('help-query-gpu.txt').split('\n'))
     const fakeText = fake(['--help-query-gpu']).stdout
     const fieldOrTitle = fakeText
       .split('\n')

@@ -1,7 +1,8 @@
 // Jest gives each test file its own copy of process.env, which child processes do not inherit;
 // so a test points the sensor at a small shell wrapper that sets the fake's variables and execs it.
-import { chmodSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import type { SensorEnv } from '../../src/sensors/sensor.js'
 
 export const FAKE_NVIDIA_SMI = resolve('__tests__/fixtures/nvidia-smi/nvidia-smi')
 export const FAKE_PYTHON = resolve('__tests__/fixtures/nvidia-smi/fake-python')
@@ -24,3 +25,38 @@ export function writeWrapper(
   chmodSync(file, 0o755)
   return file
 }
+
+/** Sensor settings that point at the fake nvidia-smi (through a wrapper carrying `vars`). */
+export function fakeSmiEnv(
+  dir: string,
+  vars: Record<string, string | undefined>,
+  over: Partial<SensorEnv> = {}
+): SensorEnv {
+  return {
+    sysfsRoot: '/nonexistent',
+    nvidiaSmi: writeWrapper(dir, 'nvidia-smi', FAKE_NVIDIA_SMI, vars),
+    cudaVisibleDevices: undefined,
+    intervalMs: 50,
+    python: null,
+    ...over
+  }
+}
+
+/** What a real H100 host printed, captured by capture-real.sh. */
+export const REAL_CAPTURES = resolve('__tests__/fixtures/nvidia-smi/real-h100')
+export const readRealCapture = (name: string): string =>
+  readFileSync(join(REAL_CAPTURES, name), 'utf8')
+
+/** capture-real.sh appends `exit N` after a command's output: split it off. */
+export function splitCaptureExit(text: string): { output: string; exit: number } {
+  const m = /\nexit (\d+)\n?$/.exec(text)
+  if (!m) throw new Error('capture has no trailing "exit N" line')
+  return { output: text.slice(0, m.index + 1), exit: Number(m[1]) }
+}
+
+/** The argument lists the fake nvidia-smi was called with (JOULEGATE_FAKE_LOG). */
+export const readFakeCalls = (log: string): string[][] =>
+  readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as string[])

@@ -1,13 +1,13 @@
 // The nvidia-smi sensor against minimal third-party emulators: no --help-query-gpu, few fields, no
 // timestamp, a loop that refuses its arguments. The project's fake plays them through its knobs.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createNvidiaSmiSensor, listNvidiaGpus } from '../../src/sensors/nvidia-smi.js'
 import { createNvmlSensor } from '../../src/sensors/nvml.js'
 import type { SensorEnv } from '../../src/sensors/sensor.js'
-import { FAKE_NVIDIA_SMI, FAKE_PYTHON, writeWrapper } from './fake-tools.js'
+import { FAKE_PYTHON, fakeSmiEnv, readFakeCalls, writeWrapper } from './fake-tools.js'
 
 let dir: string
 let vars: Record<string, string> = {}
@@ -17,20 +17,9 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-const env = (over: Partial<SensorEnv> = {}): SensorEnv => ({
-  sysfsRoot: '/nonexistent',
-  nvidiaSmi: writeWrapper(dir, 'nvidia-smi', FAKE_NVIDIA_SMI, vars),
-  cudaVisibleDevices: undefined,
-  intervalMs: 50,
-  python: null,
-  ...over
-})
+const env = (over: Partial<SensorEnv> = {}): SensorEnv => fakeSmiEnv(dir, vars, over)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const calls = (): string[][] =>
-  readFileSync(join(dir, 'calls.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as string[])
+const calls = (): string[][] => readFakeCalls(join(dir, 'calls.jsonl'))
 const loopCalls = () => calls().filter((a) => a.includes('-lms'))
 const listCalls = () =>
   calls()

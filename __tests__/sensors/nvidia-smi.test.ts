@@ -1,21 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createNvidiaSmiSensor, listNvidiaGpus } from '../../src/sensors/nvidia-smi.js'
 import type { SensorEnv } from '../../src/sensors/sensor.js'
-import { FAKE_NVIDIA_SMI, writeWrapper } from './fake-tools.js'
+import { fakeSmiEnv, readFakeCalls } from './fake-tools.js'
 
 let vars: Record<string, string> = {}
 
-const env = (over: Partial<SensorEnv> = {}): SensorEnv => ({
-  sysfsRoot: '/nonexistent',
-  nvidiaSmi: writeWrapper(dir, 'nvidia-smi', FAKE_NVIDIA_SMI, vars),
-  cudaVisibleDevices: undefined,
-  intervalMs: 50,
-  python: null,
-  ...over
-})
+const env = (over: Partial<SensorEnv> = {}): SensorEnv => fakeSmiEnv(dir, vars, over)
 
 type Steps = [number, number][]
 /** Ground truth: the integral of power steps (s from the epoch, W) over [a, b]. */
@@ -39,11 +32,7 @@ beforeEach(() => {
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
-const calls = (): string[][] =>
-  readFileSync(join(dir, 'calls.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as string[])
+const calls = (): string[][] => readFakeCalls(join(dir, 'calls.jsonl'))
 const loopCalls = () => calls().filter((a) => a.includes('-lms'))
 
 function setGpus(gpus: object[]): number {

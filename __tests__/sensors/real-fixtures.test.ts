@@ -22,15 +22,7 @@ import type { Measurement } from '../../src/core/types.js'
 import { createNvidiaSmiSensor, listNvidiaGpus } from '../../src/sensors/nvidia-smi.js'
 import { createNvmlSensor } from '../../src/sensors/nvml.js'
 import type { SensorEnv } from '../../src/sensors/sensor.js'
-
-const REAL = resolve('__tests__/fixtures/nvidia-smi/real-h100')
-const real = (name: string): string => readFileSync(join(REAL, name), 'utf8')
-/** capture-real.sh appends `exit N` after a command's output: split it off. */
-function splitExit(text: string): { output: string; exit: number } {
-  const m = /\nexit (\d+)\n?$/.exec(text)
-  if (!m) throw new Error('capture has no trailing "exit N" line')
-  return { output: text.slice(0, m.index + 1), exit: Number(m[1]) }
-}
+import { readRealCapture, REAL_CAPTURES, splitCaptureExit } from './fake-tools.js'
 
 const H100 = {
   index: 0,
@@ -42,7 +34,7 @@ const H100 = {
 }
 
 describe('nvidia-smi --help-query-gpu (real H100, driver 580)', () => {
-  const text = real('help-query-gpu.txt')
+  const text = readRealCapture('help-query-gpu.txt')
   const fields = parseHelpQueryGpu(text)
 
   // newer drivers list an alias after "or" (gpu.power.draw.instant)
@@ -73,7 +65,7 @@ describe('nvidia-smi --help-query-gpu (real H100, driver 580)', () => {
 
 describe('nvidia-smi --query-gpu CSV (real H100)', () => {
   it('parses the listing with units in the header and in the limit cell', () => {
-    const text = real('query-list.csv')
+    const text = readRealCapture('query-list.csv')
     expect(text.split('\n')[0]).toBe(
       'index, uuid, pci.bus_id, driver_version, enforced.power.limit [W], name'
     )
@@ -81,7 +73,7 @@ describe('nvidia-smi --query-gpu CSV (real H100)', () => {
   })
 
   it('reads every power cell of the real power query, units included', () => {
-    const [header, row] = real('query-power.csv').trim().split('\n') as [string, string]
+    const [header, row] = readRealCapture('query-power.csv').trim().split('\n') as [string, string]
     const names = header.split(',').map(parseHeaderCell)
     expect(names).toEqual(['index', 'power.draw', 'power.draw.average', 'power.draw.instant'])
     const cells = splitCsvLine(row, names.length)!
@@ -95,7 +87,7 @@ describe('nvidia-smi --query-gpu CSV (real H100)', () => {
   })
 
   it('parses each nounits loop line (2 s at 100 ms) as GPU 0 at a plausible idle power', () => {
-    const lines = real('loop-100ms.csv').trim().split('\n')
+    const lines = readRealCapture('loop-100ms.csv').trim().split('\n')
     expect(lines.length).toBeGreaterThanOrEqual(15)
     for (const line of lines) {
       const [index, watts] = splitCsvLine(line, 2)!
@@ -108,17 +100,17 @@ describe('nvidia-smi --query-gpu CSV (real H100)', () => {
   })
 
   it('the unknown-field error is plain text on the output, exit 2, and lists no GPU', () => {
-    const { output, exit } = splitExit(real('unknown-field.txt'))
+    const { output, exit } = splitCaptureExit(readRealCapture('unknown-field.txt'))
     expect(output).toBe('Field "foo" is not a valid field to query.\n\n')
     expect(exit).toBe(2)
     expect(parseGpuListCsv(output)).toEqual([])
   })
 
   it('-L names the GPU with its UUID; a GPU without MIG has no MIG children', () => {
-    const text = real('list-gpus.txt')
+    const text = readRealCapture('list-gpus.txt')
     expect(text).toBe(`GPU 0: ${H100.name} (UUID: ${H100.uuid})\n`)
     expect(parseMigParents(text).size).toBe(0)
-    const gpus = parseGpuListCsv(real('query-list.csv'))
+    const gpus = parseGpuListCsv(readRealCapture('query-list.csv'))
     expect(selectVisibleGpus(gpus, H100.uuid.slice(0, 12)).selected).toEqual([H100])
   })
 })
@@ -143,21 +135,21 @@ function writeScript(name: string, body: string[]): string {
 function replaySmi(mode: 'ok' | 'unknown-field'): string {
   const header = [
     'case "$1" in',
-    `  --help-query-gpu) cat ${sq(join(REAL, 'help-query-gpu.txt'))}; exit 0 ;;`,
-    `  -L) cat ${sq(join(REAL, 'list-gpus.txt'))}; exit 0 ;;`,
+    `  --help-query-gpu) cat ${sq(join(REAL_CAPTURES, 'help-query-gpu.txt'))}; exit 0 ;;`,
+    `  -L) cat ${sq(join(REAL_CAPTURES, 'list-gpus.txt'))}; exit 0 ;;`,
     'esac'
   ]
   if (mode === 'unknown-field')
     return writeScript('smi-unknown', [
       ...header,
-      `sed '$d' ${sq(join(REAL, 'unknown-field.txt'))}`,
+      `sed '$d' ${sq(join(REAL_CAPTURES, 'unknown-field.txt'))}`,
       'exit 2'
     ])
-  const loop = sq(join(REAL, 'loop-100ms.csv'))
+  const loop = sq(join(REAL_CAPTURES, 'loop-100ms.csv'))
   return writeScript('smi-ok', [
     ...header,
     'case "$*" in',
-    `  '--query-gpu=index,uuid,pci.bus_id,driver_version,enforced.power.limit,name --format=csv') cat ${sq(join(REAL, 'query-list.csv'))} ;;`,
+    `  '--query-gpu=index,uuid,pci.bus_id,driver_version,enforced.power.limit,name --format=csv') cat ${sq(join(REAL_CAPTURES, 'query-list.csv'))} ;;`,
     `  '--query-gpu=timestamp,index,power.draw.instant --format=csv,noheader,nounits -lms '*)`,
     `    trap 'exit 0' TERM`,
     // the capture has no timestamp column: prefix one in the real format, local time
@@ -169,7 +161,7 @@ function replaySmi(mode: 'ok' | 'unknown-field'): string {
 
 /** python3 running the NVML helper, replayed: the real hello, then the real readings in turn. */
 function replayPython(): string {
-  const jsonl = sq(join(REAL, 'nvml-helper.jsonl'))
+  const jsonl = sq(join(REAL_CAPTURES, 'nvml-helper.jsonl'))
   return writeScript('python3', [
     '[ "$1" = -u ] && [ "$2" = -c ] || { echo "replay: unexpected arguments" >&2; exit 3; }',
     `sed -n 1p ${jsonl}`,
@@ -199,7 +191,7 @@ describe('sensors on replayed real output', () => {
     await sensor!.start()
     await new Promise((r) => setTimeout(r, 700))
     const [gpu] = await sensor!.stop()
-    const watts = real('loop-100ms.csv')
+    const watts = readRealCapture('loop-100ms.csv')
       .trim()
       .split('\n')
       .map((l) => parseNvidiaNumber(splitCsvLine(l, 2)![1])!)
@@ -223,7 +215,7 @@ describe('sensors on replayed real output', () => {
   })
 
   it('the real NVML helper lines follow the protocol nvml.ts reads', () => {
-    const { output, exit } = splitExit(real('nvml-helper.jsonl'))
+    const { output, exit } = splitCaptureExit(readRealCapture('nvml-helper.jsonl'))
     expect(exit).toBe(0)
     const [hello, ...reads] = output
       .trim()

@@ -15,8 +15,10 @@ export const COMMENT_LIMIT = 65_000
 
 export const DEFAULT_BOT_LOGIN = 'github-actions[bot]'
 
+/** The hidden marker (contract) that finds our sticky comment; also the report's first line. */
 export function commentMarker(series: string): string {
-  return `<!-- joulegate:${series} -->`
+  // series names are validated already; this keeps a stray name from closing the HTML comment
+  return `<!-- joulegate:${series.replace(/[^A-Za-z0-9._-]/g, '_')} -->`
 }
 
 function sameLogin(a: string | null | undefined, b: string): boolean {

@@ -2,6 +2,7 @@
 // what did each later kWh buy, and where did training stop paying for itself.
 import { RESERVED_METRIC_KEYS } from './metrics-protocol.js'
 import type { ProgressPoint } from './types.js'
+import { JOULES_PER_KWH } from './format.js'
 
 export type Direction = 'higher' | 'lower'
 
@@ -56,7 +57,6 @@ export interface CurveAnalysis {
 }
 
 export const REACH_FRACTIONS = [0.9, 0.95, 0.99] as const
-const J_PER_KWH = 3.6e6
 const LOWER_IS_BETTER = /(loss|error|err$|wer|cer|perplexity|ppl|mae|mse|rmse|latency)/i
 
 /** A guess used only when neither a flag nor the budget's `metrics:` says the direction. */
@@ -139,7 +139,7 @@ export function findPriceStop(
   for (let i = 0; i < points.length - 1; i++) {
     let paid = false
     for (let j = i + 1; j < points.length && !paid; j++) {
-      const kwh = (points[j]!.energyJ - points[i]!.energyJ) / J_PER_KWH
+      const kwh = (points[j]!.energyJ - points[i]!.energyJ) / JOULES_PER_KWH
       const gain = signedGain(direction, points[i]!.value, points[j]!.value)
       // a relative tolerance so that a gain exactly at the price is not lost to floating-point rounding
       paid = kwh <= 0 ? gain > 0 : gain / kwh >= required * (1 - 1e-9)
@@ -183,7 +183,7 @@ export function analyseCurve(
   const total = points[points.length - 1]!.energyJ
   const segments: Segment[] = points.slice(1).map((p, k) => {
     const prev = points[k]!
-    const kwh = (p.energyJ - prev.energyJ) / J_PER_KWH
+    const kwh = (p.energyJ - prev.energyJ) / JOULES_PER_KWH
     const gain = signedGain(direction, prev.value, p.value)
     return { fromJ: prev.energyJ, toJ: p.energyJ, gain, gainPerKwh: kwh > 0 ? gain / kwh : null }
   })
@@ -215,7 +215,7 @@ export function analyseCurve(
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`
-const kwh = (j: number): string => `${(j / J_PER_KWH).toPrecision(3)} kWh`
+const kwh = (j: number): string => `${(j / JOULES_PER_KWH).toPrecision(3)} kWh`
 const where = (p: CurvePoint): string => (p.at ? ` (${p.at.key} ${p.at.value})` : '')
 
 /** One sentence for the pull request report. */

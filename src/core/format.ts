@@ -3,9 +3,11 @@ import type { Method } from './types.js'
 
 export const JOULES_PER_KWH = 3_600_000
 
+export const toKwh = (joules: number): number => joules / JOULES_PER_KWH
+
 export function formatJoules(joules: number): string {
   const abs = Math.abs(joules)
-  if (abs >= 3.6e6) return `${(joules / JOULES_PER_KWH).toPrecision(4)} kWh`
+  if (abs >= JOULES_PER_KWH) return `${(joules / JOULES_PER_KWH).toPrecision(4)} kWh`
   if (abs >= 1e3) return `${(joules / 1e3).toPrecision(4)} kJ`
   return `${joules.toPrecision(4)} J`
 }

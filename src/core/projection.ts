@@ -7,6 +7,7 @@ import { UsageError, describeBadValue } from './errors.js'
 import type { ProgressPoint } from './types.js'
 import tQuantile from '@stdlib/stats-base-dists-t-quantile'
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile'
+import { JOULES_PER_KWH } from './format.js'
 
 export interface UnitEnergy {
   /** the epoch (or step) number reported by the metric line that closed it */
@@ -44,7 +45,6 @@ export interface ProjectionOptions {
   minRelativeSd?: number
 }
 
-const J_PER_KWH = 3.6e6
 // MAD -> standard deviation for normal data
 const MAD_TO_SD = 1.4826
 
@@ -132,9 +132,9 @@ export function projectEnergy(
       : {
           projectedKwh: cap,
           status:
-            interval[1] / J_PER_KWH <= cap
+            interval[1] / JOULES_PER_KWH <= cap
               ? ('under' as const)
-              : interval[0] / J_PER_KWH > cap
+              : interval[0] / JOULES_PER_KWH > cap
                 ? ('over' as const)
                 : ('straddles' as const)
         }

@@ -14,7 +14,7 @@ import {
   type CarbonIntensity
 } from './carbon.js'
 import { describeTotalMethod } from './measurement.js'
-import { formatKwh, toKwh } from './report/format.js'
+import { formatKwh, JOULES_PER_KWH, toKwh } from './report/format.js'
 import {
   compareEnergy,
   logSdFromInterval80,
@@ -204,8 +204,8 @@ export function judge(input: JudgeInput): Judgement {
     }
     if (base.comparedKwh > 0 && run.comparedKwh > 0) {
       change = compareEnergy(
-        sampleOf(baseRec.measurement, base.comparedKwh * 3.6e6),
-        sampleOf(runM, run.comparedKwh * 3.6e6),
+        sampleOf(baseRec.measurement, base.comparedKwh * JOULES_PER_KWH),
+        sampleOf(runM, run.comparedKwh * JOULES_PER_KWH),
         input.noiseFloor,
         extra
       )

@@ -1,9 +1,8 @@
 // Finds the two calibrations normalisation needs (this runner's, the reference's) and applies
 // them. Missing calibration is not an error: the report then compares measured energy and says so.
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { readJsonFile } from '../adapters/read-json-file.js'
 import type { HistoryStore } from '../adapters/store.js'
-import { UsageError } from '../core/errors.js'
 import { normalizeMeasurement, validateCalibration } from '../core/normalize/index.js'
 import type { Calibration, Measurement, Normalization } from '../core/types.js'
 
@@ -27,22 +26,7 @@ export async function readCalibrationFile(
   file: string,
   what: string
 ): Promise<Calibration> {
-  const path = resolve(cwd, file)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    throw new UsageError(`${what}: cannot read ${file}: ${(error as Error).message}`)
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (error) {
-    throw new UsageError(
-      `${what}: ${file} is not valid JSON (${(error as Error).message}); expected a joulegate.calibration/v1 file`
-    )
-  }
-  return validateCalibration(json, file)
+  return validateCalibration(await readJsonFile(resolve(cwd, file), what), file)
 }
 
 export async function findCalibrations(

@@ -4,6 +4,7 @@ import type { Budget } from '../core/budget/budget-schema.js'
 import { analyseCurve, describeCurve, pickDefaultMetric } from '../core/curve.js'
 import { projectFromProgress } from '../core/projection.js'
 import type { Measurement } from '../core/types.js'
+import { toKwh } from '../core/format.js'
 
 /** Metric keys a training script may report to say how long the full training will be. */
 export const PLANNED_KEYS = { epoch: 'planned_epochs', step: 'planned_steps' } as const
@@ -36,9 +37,9 @@ export function analyseProgress(m: Measurement, budget: Budget): ProgressAnalysi
     try {
       const p = projectFromProgress(m.progress, planned, { projectedKwh: budget.projectedKwh })
       projection = {
-        kwh: p.projectedJ / 3.6e6,
-        interval: [p.interval[0] / 3.6e6, p.interval[1] / 3.6e6],
-        detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${(p.linearJ / 3.6e6).toPrecision(3)} kWh)`
+        kwh: toKwh(p.projectedJ),
+        interval: [toKwh(p.interval[0]), toKwh(p.interval[1])],
+        detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${toKwh(p.linearJ).toPrecision(3)} kWh)`
       }
     } catch (error) {
       notes.push(`no projection: ${(error as Error).message}`)

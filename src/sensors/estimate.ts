@@ -48,8 +48,6 @@ export function createEstimateProbe(options: EstimateOptions = {}): SensorProbe 
   }
 }
 
-export const estimateProbe: SensorProbe = createEstimateProbe()
-
 const readSiLoad = async (): Promise<number> => (await si.currentLoad()).currentLoad
 
 export class EstimateSensor implements EnergySensor {

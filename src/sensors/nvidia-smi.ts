@@ -11,10 +11,10 @@ import {
   splitCsvLine,
   type NvidiaGpuInfo
 } from '../core/nvidia-smi-csv.js'
-import type { ComponentSnapshot, EnergySensor, SensorEnv, SensorProbe } from './sensor.js'
+import type { ComponentSnapshot, EnergySensor, SensorEnv } from './sensor.js'
 import { PowerTimeline, WallStampClock } from './power-timeline.js'
 import { spawnFileProcess, spawnLineProcess, type LineProcess } from './line-process.js'
-import { listNvidiaGpus, type NvidiaInventory } from './nvidia-smi-inventory.js'
+import type { NvidiaInventory } from './nvidia-smi-inventory.js'
 
 export { listNvidiaGpus, type NvidiaInventory } from './nvidia-smi-inventory.js'
 
@@ -48,16 +48,6 @@ export function createNvidiaSmiSensor(
   if (inventory.powerField === null)
     return { sensor: null, notices: ['nvidia-smi cannot report power draw'] }
   return { sensor: new NvidiaSmiSensor(env, inventory, inventory.powerField), notices: [] }
-}
-
-export const nvidiaSmiProbe: SensorProbe = {
-  source: 'nvidia-smi',
-  async probe(env) {
-    const { inventory, notices } = await listNvidiaGpus(env)
-    if (!inventory) return { sensor: null, notices }
-    const made = createNvidiaSmiSensor(env, inventory)
-    return { sensor: made.sensor, notices: [...notices, ...made.notices] }
-  }
 }
 
 class NvidiaSmiSensor implements EnergySensor {

@@ -8,8 +8,8 @@
 import { performance } from 'node:perf_hooks'
 import type { Component } from '../core/types.js'
 import type { NvidiaGpuInfo } from '../core/nvidia-smi-csv.js'
-import type { ComponentSnapshot, EnergySensor, SensorEnv, SensorProbe } from './sensor.js'
-import { listNvidiaGpus, type NvidiaInventory } from './nvidia-smi.js'
+import type { ComponentSnapshot, EnergySensor, SensorEnv } from './sensor.js'
+import type { NvidiaInventory } from './nvidia-smi.js'
 import { spawnLineProcess, withTimeout, type LineProcess } from './line-process.js'
 import { NVML_HELPER } from './nvml-helper.js'
 import { COUNTER_POLL_MIN_MS } from '../core/integrate.js'
@@ -124,16 +124,6 @@ export async function createNvmlSensor(
     }
   } finally {
     await helper.proc.stop()
-  }
-}
-
-export const nvmlProbe: SensorProbe = {
-  source: 'nvml',
-  async probe(env) {
-    const { inventory, notices } = await listNvidiaGpus(env)
-    if (!inventory) return { sensor: null, notices }
-    const made = await createNvmlSensor(env, inventory)
-    return { sensor: made.sensor, notices: [...notices, ...made.notices] }
   }
 }
 

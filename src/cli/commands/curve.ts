@@ -14,7 +14,7 @@ import {
   type Direction
 } from '../../core/curve.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
-import { formatJoules } from '../../core/format.js'
+import { formatJoules, toKwh } from '../../core/format.js'
 import { projectFromProgress, type Projection } from '../../core/projection.js'
 import type { Measurement } from '../../core/types.js'
 import { parseFlags, stringFlag } from '../flags.js'
@@ -194,7 +194,7 @@ export function formatCurveMarkdown(
     ''
   )
   if (projection) {
-    const kwh = (j: number): string => `${(j / 3.6e6).toPrecision(3)} kWh`
+    const kwh = (j: number): string => `${toKwh(j).toPrecision(3)} kWh`
     lines.push(
       `Projected energy of ${projection.planned} ${projection.unit}s (estimate from ${projection.observed} measured): ${kwh(projection.projectedJ)}, ${Math.round(projection.level * 100)}% interval ${kwh(projection.interval[0])} to ${kwh(projection.interval[1])} (${projection.method === 'warm-up + robust mean' ? `the first ${projection.unit} counted once as a warm-up, the others at their robust mean` : `the robust mean of the ${projection.unit}s`}; linear extrapolation would say ${kwh(projection.linearJ)}).` +
         (projection.budget

@@ -1,5 +1,6 @@
 // joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]
 import { markdownTable } from 'markdown-table'
+import { toKwh } from '../../core/format.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import {
   NormalizationError,
@@ -25,7 +26,7 @@ export const NORMALIZE_USAGE = `usage: joulegate normalize --local CAL --referen
 Normalised energy is an estimate (a model fitted on the workloads both calibrations share), shown
 with its 80% interval from leave-one-out residuals.`
 
-const kwh = (j: number): string => (j / 3.6e6).toPrecision(3)
+const kwh = (j: number): string => toKwh(j).toPrecision(3)
 
 function formatTable(files: string[], results: NormalizationResult[]): string {
   const rows = results.map((r, i) => [

@@ -1,8 +1,6 @@
 // Number formatting shared by the verdict's explanations and the report, so both read the same.
 
-export const JOULES_PER_KWH = 3.6e6
-
-export const toKwh = (joules: number): number => joules / JOULES_PER_KWH
+export { JOULES_PER_KWH, toKwh } from '../format.js'
 
 /** Three significant figures without exponent noise for the magnitudes a training run has. */
 export function formatSig(x: number, digits = 3): string {

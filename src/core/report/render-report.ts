@@ -1,4 +1,5 @@
 // The markdown report: a pure function of the judgement (and the recent history for charts).
+import { commentMarker } from '../comment-selection.js'
 import { escapeMarkdown } from '../escape-markdown.js'
 import type { HistoryRecord, Verdict } from '../types.js'
 import type { Judgement } from '../verdict.js'
@@ -37,10 +38,6 @@ export function renderHeadline(j: Judgement): string {
 }
 
 /** The marker is HTML-comment text: keep it to the characters a series name may have. */
-export function formatMarker(name: string): string {
-  return `<!-- joulegate:${name.replace(/[^A-Za-z0-9._-]/g, '_')} -->`
-}
-
 const TRUNCATION_NOTE = (dropped: number): string =>
   `\n\n> **Report truncated:** ${dropped} characters were left out to stay under the comment size limit.`
 
@@ -75,7 +72,7 @@ export function fitToLimit(sections: readonly string[], max: number): string {
 
 export function renderReport(j: Judgement, options: ReportOptions): string {
   const sections: string[] = []
-  if (options.marker !== null) sections.push(formatMarker(options.marker))
+  if (options.marker !== null) sections.push(commentMarker(options.marker))
   sections.push(renderHeadline(j))
   sections.push(renderComparisonTable(j))
   sections.push(

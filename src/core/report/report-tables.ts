@@ -203,7 +203,7 @@ function componentRows(side: string, components: readonly Component[]): string[]
     esc(c.source),
     c.method === 'estimate' ? `estimate${c.model ? ` (${esc(c.model)})` : ''}` : c.method,
     c.coverage === undefined ? '—' : formatPercent(c.coverage).replace('+', ''),
-    c.method === 'estimate' ? `≈ ${formatKwh(c.energyJ / 3.6e6)}` : formatKwh(c.energyJ / 3.6e6)
+    c.method === 'estimate' ? `≈ ${formatKwh(toKwh(c.energyJ))}` : formatKwh(toKwh(c.energyJ))
   ])
 }
 
