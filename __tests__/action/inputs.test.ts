@@ -1,5 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parse } from 'yaml'
 import { ACTION_INPUTS, readSettings } from '../../src/action/inputs.js'
 import { UsageError } from '../../src/core/errors.js'
@@ -9,6 +12,19 @@ const envName = (input: string): string => `INPUT_${input.replace(/ /g, '_').toU
 const set = (inputs: Record<string, string>): void => {
   for (const [k, v] of Object.entries(inputs)) process.env[envName(k)] = v
 }
+// A workspace as the runner lays it out, with a link that leaves it (a pull request can add one).
+const root = mkdtempSync(join(tmpdir(), 'jg-inputs-'))
+const workspace = join(root, 'ws')
+mkdirSync(join(workspace, 'model', 'sub'), { recursive: true })
+symlinkSync('/etc', join(workspace, 'etc-link'))
+symlinkSync(join(workspace, 'model'), join(workspace, 'model-link'))
+const savedWorkspace = process.env.GITHUB_WORKSPACE
+process.env.GITHUB_WORKSPACE = workspace
+afterAll(() => {
+  if (savedWorkspace === undefined) delete process.env.GITHUB_WORKSPACE
+  else process.env.GITHUB_WORKSPACE = savedWorkspace
+  rmSync(root, { recursive: true, force: true })
+})
 afterEach(() => {
   for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
 })
@@ -81,6 +97,30 @@ describe('readSettings from INPUT_* variables', () => {
     })
   })
 
+  it('keeps a working directory inside the workspace, links followed', () => {
+    for (const [value, want] of [
+      ['model', 'model'],
+      ['./model/sub/..', 'model'],
+      [join(workspace, 'model', 'sub'), join('model', 'sub')],
+      ['model-link', 'model'],
+      ['.', '.']
+    ]) {
+      set({ 'working-directory': value })
+      expect(readSettings().workingDirectory).toBe(want)
+    }
+  })
+
+  it.each(['joulegate-data', 'energy/history', 'v1.2_x', 'main-history'])(
+    'accepts data branch %j, which git accepts too',
+    (branch) => {
+      set({ 'data-branch': branch })
+      expect(readSettings().dataBranch).toBe(branch)
+      expect(() =>
+        execFileSync('git', ['check-ref-format', '--branch', branch], { stdio: 'pipe' })
+      ).not.toThrow()
+    }
+  )
+
   it.each([
     { input: 'repeat', value: 'abc', expected: /whole number/ },
     { input: 'repeat', value: '0', expected: /whole number/ },
@@ -91,7 +131,30 @@ describe('readSettings from INPUT_* variables', () => {
     { input: 'idle-seconds', value: '-1', expected: /number from 0/ },
     { input: 'carbon-intensity', value: 'lots', expected: /number from 0/ },
     { input: 'trusted-code', value: 'yes please', expected: /true or false/ },
-    { input: 'name', value: '../etc', expected: /letters, digits/ }
+    { input: 'name', value: '../etc', expected: /letters, digits/ },
+    { input: 'data-branch', value: 'main', expected: /a branch of its own .*main\/master/ },
+    { input: 'data-branch', value: 'Master', expected: /a branch of its own/ },
+    { input: 'data-branch', value: 'HEAD', expected: /a branch of its own.*HEAD/ },
+    { input: 'data-branch', value: 'refs/heads/main', expected: /a branch of its own/ },
+    { input: 'data-branch', value: '--upload-pack=x', expected: /a git branch name/ },
+    { input: 'data-branch', value: 'a..b', expected: /a git branch name/ },
+    { input: 'data-branch', value: 'x/.hidden', expected: /a git branch name/ },
+    { input: 'data-branch', value: 'x.lock/y', expected: /a git branch name/ },
+    { input: 'data-branch', value: 'x@{1}', expected: /a git branch name/ },
+    { input: 'data-branch', value: 'x.', expected: /a git branch name/ },
+    { input: 'working-directory', value: '/etc', expected: /a directory inside the workspace/ },
+    { input: 'working-directory', value: '../..', expected: /a directory inside the workspace/ },
+    {
+      input: 'working-directory',
+      value: 'model/../../..',
+      expected: /a directory inside the workspace/
+    },
+    {
+      input: 'working-directory',
+      value: 'etc-link',
+      expected: /a directory inside the workspace .* \(it resolves to \/etc\)$/
+    },
+    { input: 'working-directory', value: 'missing', expected: /inside the workspace .*ENOENT/ }
   ])(
     '$input: $value fails naming the input, the value and what was expected',
     ({ input, value, expected }) => {

@@ -11,36 +11,52 @@ const pr = (head: unknown, base = 'octo/ml') => ({
   }
 })
 
+const described = (fromFork: boolean) => ({
+  number: 5,
+  baseSha: 'b1',
+  headSha: 'h1',
+  baseRef: null,
+  headRef: null,
+  fromFork
+})
+
 describe('describePullRequest', () => {
   it.each([
     {
       name: 'same repository',
       payload: pr({ full_name: 'octo/ml' }),
-      want: { number: 5, baseSha: 'b1', headSha: 'h1', fromFork: false }
+      want: described(false)
     },
     {
       name: 'fork',
       payload: pr({ full_name: 'mallory/ml' }),
-      want: { number: 5, baseSha: 'b1', headSha: 'h1', fromFork: true }
+      want: described(true)
     },
     {
       name: 'deleted fork',
       payload: pr(null),
-      want: { number: 5, baseSha: 'b1', headSha: 'h1', fromFork: true }
+      want: described(true)
     },
     {
       name: 'head repository not given',
       payload: pr(undefined),
-      want: { number: 5, baseSha: 'b1', headSha: 'h1', fromFork: false }
+      want: described(false)
     },
     {
       name: 'case differs only',
       payload: pr({ full_name: 'Octo/ML' }),
-      want: { number: 5, baseSha: 'b1', headSha: 'h1', fromFork: false }
+      want: described(false)
     },
     { name: 'push event', payload: { ref: 'refs/heads/main' }, want: null }
   ])('$name', ({ payload, want }) => {
     expect(describePullRequest(payload)).toEqual(want)
+  })
+
+  it('reads the branch names of the base and the head', () => {
+    const payload = pr({ full_name: 'octo/ml' })
+    Object.assign(payload.pull_request.base, { ref: 'main' })
+    Object.assign(payload.pull_request.head, { ref: 'feature/x' })
+    expect(describePullRequest(payload)).toMatchObject({ baseRef: 'main', headRef: 'feature/x' })
   })
 
   it('reads a workflow_run payload', () => {
@@ -147,5 +163,54 @@ describe('decideRunPolicy', () => {
     expect(() => decideRunPolicy(settings(raw), { eventName: event, pullRequest: samePr })).toThrow(
       error
     )
+  })
+
+  it.each([
+    {
+      name: "the event's default branch",
+      branch: 'develop',
+      env: { defaultBranch: 'develop', pullRequest: null },
+      why: /develop is the repository's default branch/
+    },
+    {
+      name: 'the default branch, case aside',
+      branch: 'Trunk',
+      env: { defaultBranch: 'trunk', pullRequest: null },
+      why: /trunk is the repository's default branch/
+    },
+    {
+      name: "the pull request's base branch",
+      branch: 'release',
+      env: { defaultBranch: 'develop', pullRequest: { ...samePr!, baseRef: 'release' } },
+      why: /release is the pull request's base branch/
+    },
+    {
+      name: "the pull request's head branch",
+      branch: 'feature/x',
+      env: { pullRequest: { ...samePr!, headRef: 'feature/x' } },
+      why: /feature\/x is the pull request's head branch/
+    }
+  ])('refuses a data branch that is $name', ({ branch, env, why }) => {
+    let message = ''
+    try {
+      decideRunPolicy(settings({ 'data-branch': branch }), { eventName: 'pull_request', ...env })
+    } catch (e) {
+      message = (e as Error).message
+    }
+    expect(message).toMatch(
+      new RegExp(`^data-branch: got "${branch}", expected a branch of its own for history`)
+    )
+    expect(message).toMatch(why)
+  })
+
+  it('accepts a data branch of its own beside the event branches', () => {
+    const pull = { ...samePr!, baseRef: 'main', headRef: 'feature/x' }
+    expect(() =>
+      decideRunPolicy(settings({}), {
+        eventName: 'pull_request',
+        pullRequest: pull,
+        defaultBranch: 'main'
+      })
+    ).not.toThrow()
   })
 })

@@ -8,6 +8,9 @@ export interface PullRequestInfo {
   number: number
   baseSha: string | null
   headSha: string | null
+  /** the branches the pull request merges into and from (never a place to write history) */
+  baseRef?: string | null
+  headRef?: string | null
   /** head repository differs from the base (or was deleted): the code is untrusted */
   fromFork: boolean
 }
@@ -22,6 +25,8 @@ export interface RunEnvironment {
   runnerTemp: string
   runId: string | null
   pullRequest: PullRequestInfo | null
+  /** the repository's default branch as the event payload names it */
+  defaultBranch?: string | null
   /** workflow_run events: the triggering run's head commit and the pull requests GitHub linked */
   workflowRun: { headSha: string | null; pullNumbers: number[]; event: string | null } | null
 }
@@ -48,6 +53,8 @@ export function describePullRequest(payload: Json): PullRequestInfo | null {
     number: pr['number'],
     baseSha: str(base?.['sha']),
     headSha: str(head?.['sha']),
+    baseRef: str(base?.['ref']),
+    headRef: str(head?.['ref']),
     fromFork
   }
 }
@@ -92,6 +99,7 @@ export function readRunEnvironment(env: NodeJS.ProcessEnv = process.env): RunEnv
     runnerTemp: str(env['RUNNER_TEMP']) ?? tmpdir(),
     runId: str(env['GITHUB_RUN_ID']),
     pullRequest: describePullRequest(payload),
+    defaultBranch: str(fromPayload?.['default_branch']),
     workflowRun: describeWorkflowRun(payload)
   }
 }

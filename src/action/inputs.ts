@@ -2,6 +2,9 @@
 // into the same RawSettings the CLI builds from its flags, and validated by parseSettings: a bad
 // input throws a UsageError naming the input, the value and what was expected.
 import * as core from '@actions/core'
+import { realpathSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { UsageError, describeBadValue } from '../core/errors.js'
 import {
   INPUTS,
   parseSettings,
@@ -39,9 +42,41 @@ export function readRawInputs(): RawSettings {
   return raw
 }
 
-export function readSettings(): Settings {
+/**
+ * The working directory as a path relative to the workspace, after following every symlink: a
+ * pull request controls the checkout's links, and `..` or a link to /etc must not move the
+ * command, the budget file or the store outside the repository it judges.
+ */
+export function resolveWorkingDirectory(value: string | null, workspace: string): string | null {
+  if (value === null) return null
+  const expected = `a directory inside the workspace ${workspace}`
+  let root: string
+  let real: string
+  try {
+    root = realpathSync(workspace)
+    real = realpathSync(path.resolve(workspace, value))
+  } catch (error) {
+    throw new UsageError(
+      `${describeBadValue(INPUTS.workingDirectory, value, expected)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`
+    )
+  }
+  const relative = path.relative(root, real)
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    const via = real === path.resolve(workspace, value) ? '' : ` (it resolves to ${real})`
+    throw new UsageError(`${describeBadValue(INPUTS.workingDirectory, value, expected)}${via}`)
+  }
+  if (!statSync(real).isDirectory())
+    throw new UsageError(describeBadValue(INPUTS.workingDirectory, value, expected))
+  return relative === '' ? '.' : relative
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const settings = parseSettings(readRawInputs())
   // Defence in depth: the runner masks `${{ github.token }}`, but a PAT passed some other way may not be.
   if (settings.githubToken) core.setSecret(settings.githubToken)
-  return settings
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd()
+  return {
+    ...settings,
+    workingDirectory: resolveWorkingDirectory(settings.workingDirectory, workspace)
+  }
 }

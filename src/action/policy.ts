@@ -12,12 +12,32 @@ export interface RunPolicy {
   notes: string[]
 }
 
+/** History written onto a branch the event builds from would land on top of the code. */
+function refuseCodeBranch(
+  dataBranch: string,
+  env: Pick<RunEnvironment, 'pullRequest' | 'defaultBranch'>
+): void {
+  const branches: Array<[string | null | undefined, string]> = [
+    [env.defaultBranch, "the repository's default branch"],
+    [env.pullRequest?.baseRef, "the pull request's base branch"],
+    [env.pullRequest?.headRef, "the pull request's head branch"]
+  ]
+  for (const [branch, what] of branches) {
+    if (branch && branch.toLowerCase() === dataBranch.toLowerCase()) {
+      throw new UsageError(
+        `${describeBadValue('data-branch', dataBranch, 'a branch of its own for history, such as joulegate-data')}: ${branch} is ${what}, and history written there would land on top of the code`
+      )
+    }
+  }
+}
+
 export function decideRunPolicy(
   settings: Settings,
-  env: Pick<RunEnvironment, 'eventName' | 'pullRequest'>
+  env: Pick<RunEnvironment, 'eventName' | 'pullRequest' | 'defaultBranch'>
 ): RunPolicy {
   const notes: string[] = []
   const { mode } = settings
+  refuseCodeBranch(settings.dataBranch, env)
   if ((mode === 'record' || mode === 'calibrate') && isPullRequestEvent(env.eventName)) {
     throw new UsageError(
       `${describeBadValue('mode', mode, 'check or report on a pull_request event')}: history and calibration are never written from a pull request run`

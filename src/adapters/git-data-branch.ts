@@ -20,9 +20,9 @@ import {
   parseHistory,
   serializeCalibration,
   serializeLine,
-  seriesOfPath,
-  validateDataBranch
+  seriesOfPath
 } from '../core/history.js'
+import { INPUTS, parseDataBranch } from '../core/settings.js'
 import type { Calibration, HistoryRecord } from '../core/types.js'
 import {
   GITHUB_ACTIONS_IDENTITY,
@@ -88,7 +88,7 @@ export class GitDataBranchStore implements HistoryStore {
   private tip: string | null = null
 
   constructor(private readonly options: GitDataBranchOptions) {
-    this.branch = validateDataBranch(options.branch ?? 'joulegate-data')
+    this.branch = parseDataBranch(INPUTS.dataBranch, options.branch ?? null)
     this.identity = validateIdentity(options.identity ?? GITHUB_ACTIONS_IDENTITY)
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 8)
     this.backoffMs = options.backoffMs ?? 400

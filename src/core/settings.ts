@@ -159,6 +159,45 @@ function parseSeriesName(name: string, value: string | null): string {
   return value
 }
 
+// Branches whose history is the project's own: history written there would land in the code.
+const CODE_BRANCHES = ['main', 'master']
+
+/**
+ * The branch history is written to. It must be a name `git check-ref-format --branch` accepts
+ * (kept to a plain character set so it is never read as an option or a revision expression), and
+ * never a branch that holds code: `HEAD` or `main`/`master`, compared without case because a
+ * macOS or Windows runner's refs folder does not tell `Main` from `main`. The event's own default,
+ * head and base branches are refused where the event is known (the action's run policy).
+ */
+export function parseDataBranch(name: string, value: string | null): string {
+  if (value === null) return DEFAULTS.dataBranch
+  const components = value.split('/')
+  const wellFormed =
+    value.length <= 200 &&
+    /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(value) &&
+    !/\.\.|\.$/.test(value) &&
+    components.every((c) => c !== '' && !c.startsWith('.') && !c.endsWith('.lock'))
+  if (!wellFormed) {
+    throw new UsageError(
+      describeBadValue(
+        name,
+        value,
+        'a git branch name such as joulegate-data (letters, digits, ".", "_", "-" and "/" between parts; no "..", no part starting with "." or ending in ".lock")'
+      )
+    )
+  }
+  if (
+    value === 'HEAD' ||
+    value.startsWith('refs/') ||
+    CODE_BRANCHES.includes(value.toLowerCase())
+  ) {
+    throw new UsageError(
+      `${describeBadValue(name, value, 'a branch of its own for history, such as joulegate-data')}: HEAD, refs/… and ${CODE_BRANCHES.join('/')} name the code's branches, and history written there would land on top of the code`
+    )
+  }
+  return value
+}
+
 /** Validates every raw value; the first bad one throws a UsageError naming input, value and expectation. */
 export function parseSettings(
   raw: RawSettings,
@@ -178,7 +217,7 @@ export function parseSettings(
       ['always', 'never'] as const,
       DEFAULTS.comment
     ),
-    dataBranch: get(raw, INPUTS.dataBranch) ?? DEFAULTS.dataBranch,
+    dataBranch: parseDataBranch(n(INPUTS.dataBranch), get(raw, INPUTS.dataBranch)),
     failOnBudget: parseBooleanSetting(
       n(INPUTS.failOnBudget),
       get(raw, INPUTS.failOnBudget),
