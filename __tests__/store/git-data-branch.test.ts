@@ -154,7 +154,7 @@ describe('GitDataBranchStore', () => {
     expect((err as Error).message).not.toMatch(/attempts/)
   })
 
-  it('uses the auth header only on the command line and never shows it', async () => {
+  it('never writes the auth header to a file nor shows it', async () => {
     const { workspace } = makeWorkspace(box.root, 'auth')
     const tmpRoot = path.join(box.root, 'auth-tmp')
     mkdirSync(tmpRoot)

@@ -30,6 +30,7 @@ import {
   hideUserinfo,
   readFileAt,
   redact,
+  requireEnvironmentConfig,
   resolveRemoteUrl,
   runGit,
   runGitRaw,
@@ -47,7 +48,10 @@ export interface GitDataBranchOptions {
   remote?: string
   branch?: string
   identity?: GitIdentity
-  /** value for `http.extraheader` on fetch and push only, e.g. `AUTHORIZATION: basic ...` */
+  /**
+   * value for `http.extraheader` on fetch and push only, e.g. `AUTHORIZATION: basic ...`; passed
+   * in git's environment, never on its command line or in a config file
+   */
   authHeader?: string | null
   /** push attempts before giving up; default 8 (n writers racing need at most n) */
   maxAttempts?: number
@@ -166,7 +170,7 @@ export class GitDataBranchStore implements HistoryStore {
     return runGit(args, { cwd: this.repo, secrets: this.secrets })
   }
 
-  /** Only fetch and push carry the auth header, as a -c setting: it is never written to a config file. */
+  /** Only fetch and push carry the auth header, in git's environment: never in argv or a config file. */
   private networkConfig(): Record<string, string> {
     return this.options.authHeader ? { 'http.extraheader': this.options.authHeader } : {}
   }
@@ -188,6 +192,15 @@ export class GitDataBranchStore implements HistoryStore {
           cause: err
         }
       )
+    }
+    if (this.options.authHeader) {
+      try {
+        await requireEnvironmentConfig()
+      } catch (err) {
+        throw new DataBranchError(`cannot reach ${this.where()}: ${(err as Error).message}`, {
+          cause: err
+        })
+      }
     }
     const repo = await mkdtemp(path.join(this.options.tmpRoot ?? os.tmpdir(), 'joulegate-data-'))
     await runGit(['init', '--bare', '--quiet', repo], { cwd: repo })

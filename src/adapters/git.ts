@@ -11,10 +11,16 @@ export interface GitOptions {
   env?: Record<string, string>
   /** written to git's stdin */
   input?: string | Buffer
-  /** `-c key=value` settings for this command only (never written to any config file) */
+  /**
+   * settings for this command only, passed in the environment (GIT_CONFIG_COUNT, git 2.31+): the
+   * command line of every process is readable by any local user in `ps`, its environment is not,
+   * and nothing is written to a config file
+   */
   config?: Record<string, string>
   /** substrings to hide in error messages (tokens) */
   secrets?: readonly string[]
+  /** stop git (SIGTERM) after this long; the result then has code 124 and timedOut */
+  timeoutMs?: number
 }
 
 export interface GitResult {
@@ -23,6 +29,7 @@ export interface GitResult {
   stdout: string
   stderr: string
   code: number
+  timedOut?: boolean
 }
 
 export class GitError extends Error {
@@ -43,32 +50,62 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   return out
 }
 
+/**
+ * GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n for `config`, after any entries the
+ * environment already holds (a runner or a wrapper may pass its own settings the same way).
+ */
+function configEnvironment(
+  config: Record<string, string>,
+  env: NodeJS.ProcessEnv
+): Record<string, string> {
+  const entries = Object.entries(config)
+  if (entries.length === 0) return {}
+  const held = env['GIT_CONFIG_COUNT'] ?? ''
+  const start = /^\d+$/.test(held) ? Number(held) : 0
+  const out: Record<string, string> = { GIT_CONFIG_COUNT: String(start + entries.length) }
+  entries.forEach(([key, value], i) => {
+    out[`GIT_CONFIG_KEY_${start + i}`] = key
+    out[`GIT_CONFIG_VALUE_${start + i}`] = value
+  })
+  return out
+}
+
 /** Runs git and resolves with its output whatever the exit status (callers decide what a failure means). */
 export function runGitRaw(args: readonly string[], options: GitOptions): Promise<GitResult> {
-  const configArgs = Object.entries(options.config ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])
-  const fullArgs = [...configArgs, ...args]
+  const base = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', ...options.env }
   return new Promise((resolve, reject) => {
-    const child = spawn('git', fullArgs, {
+    const child = spawn('git', [...args], {
       cwd: options.cwd,
-      env: { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', ...options.env },
+      env: { ...base, ...configEnvironment(options.config ?? {}, base) },
       stdio: ['pipe', 'pipe', 'pipe']
     })
+    let timedOut = false
+    const timer =
+      options.timeoutMs === undefined
+        ? null
+        : setTimeout(() => {
+            timedOut = true
+            child.kill('SIGTERM')
+          }, options.timeoutMs)
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (b: Buffer) => out.push(b))
     child.stderr.on('data', (b: Buffer) => err.push(b))
     child.on('error', (e) => {
+      if (timer) clearTimeout(timer)
       const hint =
         (e as NodeJS.ErrnoException).code === 'ENOENT' ? ' (is git installed and on PATH?)' : ''
       reject(new GitError(`git ${args[0]}: ${e.message}${hint}`, args, '', null))
     })
     child.on('close', (code) => {
+      if (timer) clearTimeout(timer)
       const raw = Buffer.concat(out)
       resolve({
         raw,
         stdout: raw.toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
-        code: code ?? 1
+        code: timedOut ? 124 : (code ?? 1),
+        ...(timedOut ? { timedOut } : {})
       })
     })
     // A command that does not read stdin may close it early; that is not an error.
@@ -232,4 +269,24 @@ export async function readPersistedAuthHeader(cwd: string): Promise<string | nul
 /** The header a token gives for HTTPS git on GitHub (and GitHub Enterprise Server). */
 export function tokenAuthHeader(token: string): string {
   return `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`
+}
+
+let installedVersion: Promise<string> | null = null
+
+/**
+ * Fails unless the installed git is at least 2.31, the first that reads settings from the
+ * environment: an older git would ignore the credentials silently and fail with a confusing
+ * "could not read Username" instead.
+ */
+export async function requireEnvironmentConfig(): Promise<void> {
+  installedVersion ??= runGit(['version'], { cwd: process.cwd() }).then((v) => v.trim())
+  const version = await installedVersion
+  const m = /(\d+)\.(\d+)/.exec(version)
+  if (m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 31))) return
+  throw new GitError(
+    `${version || 'git'} is too old: git 2.31 or newer is needed to pass the token without showing it in the process list`,
+    ['version'],
+    '',
+    null
+  )
 }
