@@ -185,15 +185,27 @@ const cases: Case[] = [
     reason: /^no usable record; 1 failed or interrupted run ignored$/
   },
   {
-    name: 'records exist but none on the first-parent line (shallow)',
-    records: [{ commit: 'e'.repeat(40), energyJ: 1 }, { commit: 'd'.repeat(40) }],
+    name: 'records exist but none on the first-parent line of a shallow clone',
+    records: [
+      { commit: 'e'.repeat(40), energyJ: 1, recordedAt: day(2) },
+      { commit: 'd'.repeat(40), energyJ: 2, recordedAt: day(1) }
+    ],
     base: sha(2),
     ancestry,
     shallow: true,
-    want: [],
-    source: 'none',
+    want: [1],
+    source: 'newest',
     reason:
-      /^none of the 2 records is on base commit 0202020 or its first-parent ancestors \(8 commits searched\) \(the checkout is shallow/
+      /^baseline: newest record of series default \(commit eeeeeee\); the base commit's ancestry could not be read from this shallow clone \(8 commits of the base commit 0202020's first-parent history read; fetch-depth: 0 reads it all\)$/
+  },
+  {
+    name: 'records exist but none on the complete first-parent line',
+    records: [{ commit: 'e'.repeat(40), energyJ: 1, series: 'gpu-a40' }, at(1, { exitCode: 1 })],
+    ancestry,
+    want: [1],
+    source: 'newest',
+    reason:
+      /^baseline: newest record of series gpu-a40 \(commit eeeeeee\); the only record is not on HEAD's first-parent history \(10 commits searched\); 1 failed or interrupted run ignored$/
   }
 ]
 
@@ -213,6 +225,8 @@ describe('selectBaseline', () => {
     expect(got.source).toBe(c.source)
     expect(got.reason).toMatch(c.reason)
     expect(got.commit).toBe(got.record ? got.record.commit : null)
+    // no-baseline only when there is nothing usable to compare with
+    expect(got.record === null).toBe(!input.records.some((r) => r.measurement.exitCode === 0))
   })
 })
 

@@ -1,7 +1,8 @@
 // Which earlier run a new run is compared with. The rule (DESIGN.md, "check"): the pull request's
 // base commit if it has a record; else the nearest record on HEAD's first-parent history (the
 // commits the default branch actually went through, not the side branches merged into it); with
-// no git history, the newest record. The reason is a sentence the report prints as is.
+// no git history, or no record on the history that could be read, the newest record. The reason is
+// a sentence the report prints as is.
 import { computeRepeatStats } from './measurement.js'
 import type { HistoryRecord, RunSummary } from './types.js'
 
@@ -136,14 +137,27 @@ export function selectBaseline(input: BaselineInput): BaselineChoice {
     return found(hits, hits[0].commit, 'ancestor', reason)
   }
 
+  // Records exist but none is on the line that was read: the newest record of the series (history
+  // is only written from the default branch, never from a pull request) is a weaker baseline than
+  // an ancestor's, and the reason says why it was chosen, but it is better than no comparison.
   const searched = ancestry.length - start
-  const from = base && baseIndex >= 0 ? `base commit ${short(base)}` : 'HEAD'
-  const shallow = input.shallow
-    ? ' (the checkout is shallow: fetch more history, e.g. fetch-depth: 0, to search further)'
-    : ''
-  return none(
-    `none of the ${plural(usable.length, 'record')} is on ${from} or its first-parent ancestors (${plural(searched, 'commit')} searched)${shallow}${skippedNote}`
-  )
+  const from = base && baseIndex >= 0 ? `the base commit ${short(base)}` : 'HEAD'
+  const newest = byTime(usable).at(-1)!
+  const sameRun = newest.commit ? at(newest.commit) : [newest]
+  const lead = `baseline: newest record of series ${newest.series}${newest.commit ? ` (commit ${short(newest.commit)})` : ''}`
+  const why = input.shallow
+    ? `the base commit's ancestry could not be read from this shallow clone (${plural(searched, 'commit')} of ${from}'s first-parent history read; fetch-depth: 0 reads it all)`
+    : `${usable.length === 1 ? 'the only record is not' : `none of the ${usable.length} records is`} on ${from}'s first-parent history (${plural(searched, 'commit')} searched)`
+  return found(sameRun, newest.commit, 'newest', `${lead}; ${why}${skippedNote}`)
+}
+
+/**
+ * True while the ancestry read so far leads to no recorded commit although usable records exist:
+ * a shallow checkout is then worth deepening before settling for the newest record.
+ */
+export function needsDeeperHistory(input: BaselineInput): boolean {
+  const choice = selectBaseline(input)
+  return choice.source === 'newest' && (input.ancestry?.length ?? 0) > 0
 }
 
 /**

@@ -2,7 +2,7 @@
 // action both call these; they differ only in where the store lives and how the report is posted.
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { readFirstParentAncestry } from '../adapters/git-ancestry.js'
+import { readAncestryForBaseline } from '../adapters/git-ancestry.js'
 import type { CommandSpec } from '../adapters/run-command.js'
 import { poolBaselineRecords, selectBaseline } from '../core/baseline.js'
 import { EMPTY_BUDGET, type Budget } from '../core/budget/budget-schema.js'
@@ -101,7 +101,11 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
       signal: ctx.signal,
       onTick: ctx.onTick
     }))
-  const ancestry = await readFirstParentAncestry(cwd)
+  const ancestry = await readAncestryForBaseline(
+    cwd,
+    { records: history, baseCommit: ctx.baseSha },
+    { log: ctx.log }
+  )
   const headCommit = ctx.headSha ?? ancestry?.shas[0] ?? null
   const pair = await findCalibrations(measurement.host.fingerprint, {
     cwd: root,
