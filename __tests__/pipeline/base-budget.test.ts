@@ -2,22 +2,11 @@
 // under review, and deleting or loosening .github/joulegate.yml there must not change the verdict.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FolderStore } from '../../src/adapters/folder-store.js'
-import { parseSettings } from '../../src/core/settings.js'
-import type { Measurement } from '../../src/core/types.js'
-import { runCheck } from '../../src/pipeline/check.js'
-
-const real = JSON.parse(
-  readFileSync('__tests__/fixtures/real-h100-measurement.json', 'utf8')
-) as Measurement
-const scaled = (factor: number): Measurement => ({
-  ...real,
-  energyJ: real.energyJ * factor,
-  components: real.components.map((c) => ({ ...c, energyJ: c.energyJ * factor }))
-})
+import { checkMeasured, scaled } from './recorded-run.js'
 
 const root = mkdtempSync(join(tmpdir(), 'jg-base-budget-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -49,29 +38,13 @@ async function repoWithBase(
   git(dir, 'commit', '-q', '-m', 'base')
   const sha = git(dir, 'rev-parse', 'HEAD')
   const store = new FolderStore(join(root, `${name}-store`))
-  await runCheck(parseSettings({ record: 'true' }), {
-    cwd: dir,
-    baseSha: null,
-    headSha: null,
-    store,
-    log: () => undefined,
-    argv: ['true'],
-    measurement: scaled(1)
-  })
+  await checkMeasured({ record: 'true' }, { cwd: dir, store }, scaled(1))
   git(dir, 'checkout', '-q', '-b', 'feature')
   return { dir, sha, store }
 }
 
 const checkPr = (dir: string, base: string, store: FolderStore, factor = 40) =>
-  runCheck(parseSettings({}), {
-    cwd: dir,
-    baseSha: base,
-    headSha: null,
-    store,
-    log: () => undefined,
-    argv: ['true'],
-    measurement: scaled(factor)
-  })
+  checkMeasured({}, { cwd: dir, baseSha: base, store }, scaled(factor))
 
 describe("check judges a pull request with its base commit's budget", () => {
   let deleted: Awaited<ReturnType<typeof repoWithBase>>

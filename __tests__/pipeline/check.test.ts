@@ -1,40 +1,22 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FolderStore } from '../../src/adapters/folder-store.js'
 import { parseSettings } from '../../src/core/settings.js'
 import type { Measurement } from '../../src/core/types.js'
 import { runCheck } from '../../src/pipeline/check.js'
+import { checkMeasured, scaled } from './recorded-run.js'
 
-const real = JSON.parse(
-  readFileSync('__tests__/fixtures/real-h100-measurement.json', 'utf8')
-) as Measurement
 const root = mkdtempSync(join(tmpdir(), 'jg-check-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-/** The real H100 measurement scaled to `factor` of its energy, with the given exit. */
-function scaled(factor: number, exit: Partial<Measurement> = {}): Measurement {
-  return {
-    ...real,
-    energyJ: real.energyJ * factor,
-    components: real.components.map((c) => ({ ...c, energyJ: c.energyJ * factor })),
-    ...exit
-  }
-}
-
-async function check(dir: string, measurement: Measurement, extra: Record<string, string> = {}) {
-  const store = new FolderStore(join(dir, 'store'))
-  return runCheck(parseSettings({ 'idle-seconds': '0', ...extra }), {
-    cwd: dir,
-    baseSha: null,
-    headSha: null,
-    store,
-    log: () => undefined,
-    argv: ['true'],
+const check = (dir: string, measurement: Measurement, extra: Record<string, string> = {}) =>
+  checkMeasured(
+    { 'idle-seconds': '0', ...extra },
+    { cwd: dir, store: new FolderStore(join(dir, 'store')) },
     measurement
-  })
-}
+  )
 
 function project(name: string, budget: string | null): string {
   const dir = join(root, name)

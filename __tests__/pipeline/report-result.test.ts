@@ -1,28 +1,16 @@
 // Mode report's pipeline half: a result file from an untrusted run (a fork's) is judged with the
 // budget of the reporting checkout and the baseline of the store, whatever the file carries.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FolderStore } from '../../src/adapters/folder-store.js'
 import { parseSettings } from '../../src/core/settings.js'
-import type { Measurement } from '../../src/core/types.js'
-import { runCheck } from '../../src/pipeline/check.js'
 import { runReport } from '../../src/pipeline/report-result.js'
+import { checkMeasured, scaled } from './recorded-run.js'
 
-const real = JSON.parse(
-  readFileSync('__tests__/fixtures/real-h100-measurement.json', 'utf8')
-) as Measurement
 const root = mkdtempSync(join(tmpdir(), 'jg-report-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
-
-function scaled(factor: number): Measurement {
-  return {
-    ...real,
-    energyJ: real.energyJ * factor,
-    components: real.components.map((c) => ({ ...c, energyJ: c.energyJ * factor }))
-  }
-}
 
 function project(name: string, budget: string | null): string {
   const dir = join(root, name)
@@ -30,15 +18,6 @@ function project(name: string, budget: string | null): string {
   if (budget !== null) writeFileSync(join(dir, '.github', 'joulegate.yml'), budget)
   return dir
 }
-
-const ctxOf = (dir: string, store: FolderStore) => ({
-  cwd: dir,
-  baseSha: null,
-  headSha: null,
-  store,
-  log: () => undefined,
-  argv: ['true']
-})
 
 let trusted = ''
 let store: FolderStore
@@ -48,27 +27,25 @@ let forged: Record<string, unknown>
 beforeAll(async () => {
   trusted = project('base-checkout', 'budget:\n  energy-increase: 10%\n')
   store = new FolderStore(join(root, 'data-branch'))
-  await runCheck(parseSettings({ record: 'true' }), {
-    ...ctxOf(trusted, store),
-    measurement: scaled(1)
-  })
+  await checkMeasured({ record: 'true' }, { cwd: trusted, store }, scaled(1))
   const fork = project('fork-checkout', 'budget:\n  energy-increase: 5000%\n')
   const forkStore = new FolderStore(join(root, 'fork-store'))
   // the fork's own "baseline": a record at 100x, so its run reads as -98%
-  await runCheck(parseSettings({ record: 'true' }), {
-    ...ctxOf(fork, forkStore),
-    measurement: scaled(100)
-  })
-  const measured = await runCheck(parseSettings({}), {
-    ...ctxOf(fork, forkStore),
-    measurement: scaled(1.8)
-  })
+  await checkMeasured({ record: 'true' }, { cwd: fork, store: forkStore }, scaled(100))
+  const measured = await checkMeasured({}, { cwd: fork, store: forkStore }, scaled(1.8))
   expect(measured.verdict).toBe('pass')
   forged = JSON.parse(JSON.stringify(measured.result)) as Record<string, unknown>
 })
 
 const report = (raw: unknown, dir = trusted) =>
-  runReport(raw, parseSettings({ mode: 'report' }), { ...ctxOf(dir, store), workspace: dir })
+  runReport(raw, parseSettings({ mode: 'report' }), {
+    cwd: dir,
+    workspace: dir,
+    baseSha: null,
+    headSha: null,
+    store,
+    log: () => undefined
+  })
 
 describe('runReport judges on the trusted side', () => {
   it("fails a forged pass: the base checkout's budget and the store's baseline decide", async () => {
