@@ -28,6 +28,24 @@ describe('selectOwnComment', () => {
       want: 2
     },
     {
+      name: "ours, but the marker is only below the first line (another series' text)",
+      comments: [c(1, bot, `${commentMarker('other')}\nmetric \`${mark}\``)],
+      author: bot.login,
+      want: null
+    },
+    {
+      name: 'ours, marker followed by other text on the first line',
+      comments: [c(1, bot, `${mark} and more`)],
+      author: bot.login,
+      want: null
+    },
+    {
+      name: 'ours, written with CRLF',
+      comments: [c(1, bot, `${mark}\r\nreport`)],
+      author: bot.login,
+      want: 1
+    },
+    {
       name: 'a person quoting the marker',
       comments: [c(1, person, `> ${mark}`)],
       author: bot.login,
@@ -114,7 +132,7 @@ describe('fitCommentBody', () => {
     { name: 'tiny limit', report: 'z'.repeat(5000), limit: 1000 }
   ])('$name: keeps the marker and the limit', ({ report, limit }) => {
     const body = fitCommentBody(report, 'default', limit)
-    expect(body).toContain(mark)
+    expect(body.split('\n')[0]).toBe(mark)
     expect(body.length).toBeLessThanOrEqual(limit)
     expect(body.length).toBeLessThan(65_536)
     if (report.length + mark.length + 1 <= limit) expect(body).toContain(report)

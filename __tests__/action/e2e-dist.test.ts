@@ -21,6 +21,7 @@ let origin = ''
 let stub: GitHubStub
 let baseSha = ''
 let headSha = ''
+let forged: unknown = null
 
 // Only the test's own setup commits need an identity; the action itself gets none.
 const setupGit = (args: string[], cwd: string): string =>
@@ -202,5 +203,41 @@ describe('dist/index.js end to end', () => {
     })
     expect(res.code).not.toBe(0)
     expect(res.stdout).toMatch(/::error::.*repeat: got "abc"/)
+  }, 60_000)
+
+  it("a pull request that deletes the budget still fails on the base's budget", async () => {
+    setupGit(['rm', '-q', '.github/joulegate.yml'], workspace)
+    setupGit(['commit', '-qm', 'drop the budget'], workspace)
+    headSha = setupGit(['rev-parse', 'HEAD'], workspace)
+    const res = await runAction('pull_request', pullPayload(), { command: 'sh train.sh 2' })
+    expect(res.outputs['verdict']).toBe('fail')
+    expect(res.code).not.toBe(0)
+    const report = readFileSync(res.outputs['report'] as string, 'utf8')
+    expect(report).toMatch(
+      /it deletes \.github\/joulegate\.yml\. The new budget applies after merge/
+    )
+    forged = JSON.parse(readFileSync(res.outputs['result'] as string, 'utf8'))
+  }, 60_000)
+
+  it('report mode does not pass a forged result: 5000% budget, forged baseline, "lots" of energy', async () => {
+    // the reporting workflow's checkout is the base repository's default branch
+    setupGit(['checkout', '-q', baseSha], workspace)
+    const forge = forged as { budget: object; baseline: { record: object }; record: object }
+    forge.budget = { ...forge.budget, energyIncrease: 50 }
+    forge.baseline.record = { ...forge.baseline.record, measurement: { energyJ: 1e9 } }
+    const wr = { workflow_run: { head_sha: headSha, event: 'pull_request', pull_requests: [] } }
+    stub.setPull(7, headSha, baseSha)
+    const file = join(root, 'forged.json')
+    writeFileSync(file, JSON.stringify(forge))
+    const res = await runAction('workflow_run', wr, { mode: 'report', 'result-file': file })
+    expect(res.outputs['verdict']).toBe('fail')
+    expect(stub.statuses(headSha).at(-1)).toMatchObject({ state: 'failure' })
+    const lots = structuredClone(forge) as { record: { measurement: { energyJ: unknown } } }
+    lots.record.measurement.energyJ = 'lots'
+    writeFileSync(file, JSON.stringify(lots))
+    const bad = await runAction('workflow_run', wr, { mode: 'report', 'result-file': file })
+    expect(bad.code).not.toBe(0)
+    expect(bad.outputs['verdict']).toBeUndefined()
+    expect(bad.stdout).toMatch(/result-file \/record\/measurement\/energyJ: got "lots"/)
   }, 60_000)
 })

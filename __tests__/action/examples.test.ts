@@ -36,4 +36,18 @@ describe('example workflows', () => {
     const literal = Object.fromEntries(Object.entries(inputs).filter(([, v]) => !v.includes('${{')))
     expect(() => parseSettings(literal as RawSettings)).not.toThrow()
   })
+
+  it('the fork-safe report judges in a checkout of the base repository and can set a status', () => {
+    const wf = parse(readFileSync(join(dir, 'fork-safe-report.yml'), 'utf8')) as Workflow & {
+      permissions: Record<string, string>
+    }
+    const steps = Object.values(wf.jobs).flatMap((job) => job.steps)
+    const checkout = steps.findIndex((s) => s.uses?.startsWith('actions/checkout@'))
+    const report = steps.findIndex((s) => s.with?.['mode'] === 'report')
+    expect(checkout).toBeGreaterThanOrEqual(0)
+    expect(checkout).toBeLessThan(report)
+    // the default branch, never the pull request's head
+    expect(String(steps[checkout]?.with?.['ref'])).toContain('default_branch')
+    expect(wf.permissions['statuses']).toBe('write')
+  })
 })

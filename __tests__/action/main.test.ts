@@ -23,6 +23,7 @@ const seen: {
   ctx?: PipelineContext
   store?: StoreRequest
   rendered?: unknown
+  reportCtx?: PipelineContext
 } = {}
 
 function outcome(verdict: Verdict, extra: Partial<CheckOutcome> = {}): CheckOutcome {
@@ -66,8 +67,9 @@ function fakePipeline(
     runCalibrate: async () => {
       throw new Error('not used')
     },
-    renderResult: (json) => {
+    renderResult: async (json, _settings, ctx) => {
       seen.rendered = json
+      seen.reportCtx = ctx
       return typeof result === 'function' ? outcome('pass') : result
     },
     openStore: async (request) => {
@@ -295,5 +297,43 @@ describe('mode report (workflow_run)', () => {
     expect(stdout).toMatch(
       /::error::joulegate: result-file: got "nope.json", expected a readable result JSON/
     )
+  })
+
+  it.each([
+    { verdict: 'fail' as const, extra: {}, state: 'failure' },
+    { verdict: 'pass' as const, extra: {}, state: 'success' },
+    {
+      verdict: 'inconclusive' as const,
+      extra: { budgetProblem: 'no budget file .github/joulegate.yml in this checkout' },
+      state: 'error'
+    }
+  ])(
+    'sets commit status joulegate/default to $state on the measured head for $verdict',
+    async ({ verdict, extra, state }) => {
+      setup(
+        'workflow_run',
+        { workflow_run: { head_sha: 'h9', event: 'pull_request', pull_requests: [] } },
+        resultFile(7)
+      )
+      stub.setPull(7, 'h9', 'b9')
+      await run(fakePipeline(outcome(verdict, extra)))
+      expect(stub.statuses('h9')).toEqual([
+        expect.objectContaining({ state, context: 'joulegate/default' })
+      ])
+      expect(seen.reportCtx).toMatchObject({ baseSha: 'b9', headSha: 'h9' })
+      expect(seen.store?.writable).toBe(false)
+    }
+  )
+
+  it('warns, and still decides the step, when the token may not set statuses', async () => {
+    setup(
+      'workflow_run',
+      { workflow_run: { head_sha: 'h9', event: 'pull_request', pull_requests: [] } },
+      { ...resultFile(7), 'github-token': 'ghs_readonly' }
+    )
+    stub.setPull(7, 'h9', 'b9')
+    await run(fakePipeline(outcome('fail')))
+    expect(stdout).toMatch(/::warning::joulegate: could not set commit status joulegate\/default/)
+    expect(process.exitCode).toBe(1)
   })
 })

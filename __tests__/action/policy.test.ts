@@ -62,9 +62,18 @@ describe('describePullRequest', () => {
   it('reads a workflow_run payload', () => {
     expect(
       describeWorkflowRun({
-        workflow_run: { head_sha: 'abc', event: 'pull_request', pull_requests: [{ number: 3 }] }
+        workflow_run: {
+          head_sha: 'abc',
+          event: 'pull_request',
+          pull_requests: [{ number: 3, base: { sha: 'b3' } }]
+        }
       })
-    ).toEqual({ headSha: 'abc', pullNumbers: [3], event: 'pull_request' })
+    ).toEqual({
+      headSha: 'abc',
+      pullNumbers: [3],
+      pulls: [{ number: 3, baseSha: 'b3' }],
+      event: 'pull_request'
+    })
     expect(
       describeWorkflowRun({ workflow_run: { head_sha: 'abc', pull_requests: [] } })?.pullNumbers
     ).toEqual([])

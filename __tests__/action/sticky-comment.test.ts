@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { commentMarker } from '../../src/core/comment-selection.js'
 import { upsertStickyComment } from '../../src/action/sticky-comment.js'
+import { renderReport } from '../../src/core/report/render-report.js'
+import { judge } from '../../src/core/verdict.js'
+import { makeBudget, makeInput, makeMeasurement } from '../verdict/fixtures.js'
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js'
 
 const mark = commentMarker('default')
@@ -19,14 +22,20 @@ afterEach(async () => {
   stub = null
 })
 
-const upsert = (s: GitHubStub, token: string, body: string, author: string | null = null) =>
+const upsert = (
+  s: GitHubStub,
+  token: string,
+  body: string,
+  author: string | null = null,
+  series = 'default'
+) =>
   upsertStickyComment({
     token,
     apiUrl: s.url,
     owner: 'octo',
     repo: 'ml',
     issueNumber: 7,
-    series: 'default',
+    series,
     body,
     author
   })
@@ -127,5 +136,31 @@ describe('upsertStickyComment against a GitHub stand-in', () => {
     const body = stub.comments(7)[0]?.body ?? ''
     expect(body.length).toBeLessThan(65_536)
     expect(body.startsWith(mark)).toBe(true)
+  })
+
+  it("a report carrying another series' marker in code spans never takes that series' comment", async () => {
+    stub = await startGitHubStub({ tokens })
+    // the pull request's training script names a metric and writes a bad metrics line; both
+    // reach the report wrapped in backticks
+    const hijack = 'x` <!-- joulegate:other --> `y'
+    const m = makeMeasurement({ kwh: 0.2, metrics: { [hijack]: 0.5 } })
+    m.metricErrors = [`line 2 is not a JSON object: \`${commentMarker('other')}\``]
+    const j = judge(
+      makeInput({ budget: makeBudget({}), run: { measurement: m, normalization: null } })
+    )
+    j.notes.push(`Energy versus performance: \`${hijack}\` never improved.`)
+    const report = renderReport(j, { marker: 'default' })
+    expect(report).not.toContain(commentMarker('other'))
+    const defaultComment = await upsert(stub, 'ghs_default', report)
+    expect(defaultComment.action).toBe('created')
+    const posted = stub.comments(7)[0]!.body
+    expect(posted).not.toContain(commentMarker('other'))
+    // a comment of ours that merely contains the marker below its first line is not that series'
+    const older = stub.addComment(7, `${mark}\nquoted: ${commentMarker('other')}`, ourBot)
+    const other = await upsert(stub, 'ghs_default', 'other report', null, 'other')
+    expect(other.action).toBe('created')
+    expect(stub.comments(7).find((c) => c.id === older.id)?.body).toContain('quoted')
+    expect(stub.comments(7)[0]!.body).toBe(posted)
+    expect(stub.comments(7).at(-1)!.body).toBe(`${commentMarker('other')}\nother report`)
   })
 })

@@ -1,6 +1,6 @@
 // A local HTTP server that answers the GitHub REST calls joulegate makes, the way GitHub does:
 // issue comments listed in pages (per_page, page, Link headers), created, updated; pull requests
-// read; GET /user for tokens that belong to a user. Tokens map to identities; a read-only token
+// read; commit statuses created; GET /user for tokens that belong to a user. Tokens map to identities; a read-only token
 // gets 403 on writes, as a fork pull request's GITHUB_TOKEN does. Every request is recorded.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -37,8 +37,16 @@ export interface GitHubStub {
   requests: RecordedRequest[]
   comments(issue: number): StubComment[]
   addComment(issue: number, body: string, user: StubComment['user']): StubComment
-  setPull(number: number, headSha: string): void
+  setPull(number: number, headSha: string, baseSha?: string): void
+  /** the commit statuses posted for a sha, oldest first */
+  statuses(sha: string): StubStatus[]
   close(): Promise<void>
+}
+
+export interface StubStatus {
+  state: string
+  context: string
+  description: string | null
 }
 
 export interface StubOptions {
@@ -77,7 +85,8 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
   const prefix = options.prefix ?? ''
   const tokens = options.tokens ?? { ghs_default: { login: 'github-actions[bot]', type: 'Bot' } }
   const byIssue = new Map<number, StubComment[]>()
-  const pulls = new Map<number, string>()
+  const pulls = new Map<number, { head: string; base: string | null }>()
+  const statuses = new Map<string, StubStatus[]>()
   const requests: RecordedRequest[] = []
   let nextId = 1000
   let clock = Date.parse('2026-01-01T00:00:00Z')
@@ -167,10 +176,31 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
     }
     const pull = new RegExp(`^/repos/${owner}/${repo}/pulls/(\\d+)$`).exec(path)
     if (pull && req.method === 'GET') {
-      const sha = pulls.get(Number(pull[1]))
-      return sha
-        ? json(res, 200, { number: Number(pull[1]), head: { sha } })
+      const p = pulls.get(Number(pull[1]))
+      return p
+        ? json(res, 200, {
+            number: Number(pull[1]),
+            head: { sha: p.head },
+            base: { sha: p.base, ref: 'main' }
+          })
         : json(res, 404, { message: 'Not Found' })
+    }
+    const status = new RegExp(`^/repos/${owner}/${repo}/statuses/([0-9a-zA-Z]+)$`).exec(path)
+    if (status && req.method === 'POST') {
+      if (who.readOnly) return forbidden()
+      const b = (body ?? {}) as Record<string, unknown>
+      if (!['error', 'failure', 'pending', 'success'].includes(String(b['state'])))
+        return json(res, 422, { message: 'state is not included in the list' })
+      const entry: StubStatus = {
+        state: String(b['state']),
+        context: typeof b['context'] === 'string' ? b['context'] : 'default',
+        description: typeof b['description'] === 'string' ? b['description'] : null
+      }
+      if ((entry.description ?? '').length > 140)
+        return json(res, 422, { message: 'description is too long (maximum is 140 characters)' })
+      const sha = status[1]!
+      statuses.set(sha, [...(statuses.get(sha) ?? []), entry])
+      return json(res, 201, { id: nextId++, ...entry })
     }
     return json(res, 404, { message: 'Not Found' })
   }
@@ -186,7 +216,9 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
     requests,
     comments: (issue) => byIssue.get(issue) ?? [],
     addComment,
-    setPull: (number, headSha) => void pulls.set(number, headSha),
+    setPull: (number, headSha, baseSha) =>
+      void pulls.set(number, { head: headSha, base: baseSha ?? null }),
+    statuses: (sha) => statuses.get(sha) ?? [],
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()))

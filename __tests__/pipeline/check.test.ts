@@ -1,42 +1,22 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FolderStore } from '../../src/adapters/folder-store.js'
 import { parseSettings } from '../../src/core/settings.js'
 import type { Measurement } from '../../src/core/types.js'
-import { parseBudget } from '../../src/core/budget/parse-budget.js'
 import { runCheck } from '../../src/pipeline/check.js'
-import { renderResult } from '../../src/pipeline/result-file.js'
+import { checkMeasured, scaled } from './recorded-run.js'
 
-const real = JSON.parse(
-  readFileSync('__tests__/fixtures/real-h100-measurement.json', 'utf8')
-) as Measurement
 const root = mkdtempSync(join(tmpdir(), 'jg-check-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-/** The real H100 measurement scaled to `factor` of its energy, with the given exit. */
-function scaled(factor: number, exit: Partial<Measurement> = {}): Measurement {
-  return {
-    ...real,
-    energyJ: real.energyJ * factor,
-    components: real.components.map((c) => ({ ...c, energyJ: c.energyJ * factor })),
-    ...exit
-  }
-}
-
-async function check(dir: string, measurement: Measurement, extra: Record<string, string> = {}) {
-  const store = new FolderStore(join(dir, 'store'))
-  return runCheck(parseSettings({ 'idle-seconds': '0', ...extra }), {
-    cwd: dir,
-    baseSha: null,
-    headSha: null,
-    store,
-    log: () => undefined,
-    argv: ['true'],
+const check = (dir: string, measurement: Measurement, extra: Record<string, string> = {}) =>
+  checkMeasured(
+    { 'idle-seconds': '0', ...extra },
+    { cwd: dir, store: new FolderStore(join(dir, 'store')) },
     measurement
-  })
-}
+  )
 
 function project(name: string, budget: string | null): string {
   const dir = join(root, name)
@@ -98,26 +78,5 @@ describe('runCheck on a recorded measurement', () => {
     await expect(check(dir, scaled(1), { 'budget-file': 'nope.yml' })).rejects.toThrow(
       /budget-file: "nope.yml" not found/
     )
-  })
-
-  it("re-judges a result from elsewhere with the repository's own budget when given one", async () => {
-    // a fork loosened the budget in its pull request; the result it uploads says pass
-    const dir = project('fork', 'budget:\n  energy-increase: 500%\n')
-    await check(dir, scaled(1), { record: 'true' })
-    const measured = await check(dir, scaled(2))
-    expect(measured.verdict).toBe('pass')
-    const json = JSON.parse(JSON.stringify(measured.result)) as unknown
-    expect(renderResult(json, { name: 'default' }).verdict).toBe('pass')
-    const trusted = parseBudget('budget:\n  energy-increase: 10%\n', '.github/joulegate.yml')
-    const rejudged = renderResult(json, { name: 'default' }, trusted)
-    expect(rejudged.verdict).toBe('fail')
-    expect(rejudged.report).toMatch(/Judged with this repository's budget/)
-  })
-
-  it.each([
-    { name: 'not an object', raw: [1], error: /result-file: got \[1\]/ },
-    { name: 'another schema', raw: { schema: 'x' }, error: /result-file schema: got "x"/ }
-  ])('refuses a result file that is $name', ({ raw, error }) => {
-    expect(() => renderResult(raw, { name: 'default' })).toThrow(error)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { escapeMarkdown, sanitizeChartLabel } from '../../src/core/escape-markdown.js'
+import { escapeMarkdown, escapeProse, sanitizeChartLabel } from '../../src/core/escape-markdown.js'
 import {
   fitToLimit,
   formatTerminalSummary,
@@ -144,6 +144,19 @@ describe('renderReport', () => {
     const md = renderReport(j, { marker: 'default' })
     expect(md).not.toMatch(/<script|<b>|<i>|@octocat|@runner|[^\\]\]\(http/)
     expect(md).toContain('&lt;script&gt;')
+  })
+
+  it('no user text carries an HTML comment marker, not even inside a code span', () => {
+    const m = makeMeasurement({ kwh: 0.2, metrics: { psds1: 0.6 } })
+    const marker = '<!-- joulegate:other -->'
+    m.notices = [`metrics line: \`${marker}\``, `closing --> and ${marker}`]
+    m.host.cpu = `\`${marker}\``
+    const md = renderReport(judged({ run: { measurement: m, normalization: null } }), {
+      marker: 'default'
+    })
+    expect(md.split('\n')[0]).toBe('<!-- joulegate:default -->')
+    expect(md.split('\n').slice(1).join('\n')).not.toMatch(/<!--|-->/)
+    expect(escapeProse(`run \`${marker}\``)).toBe('run `<!\u200d-- joulegate:other -\u200d->`')
   })
 
   it('folds charts into details when there is history', () => {

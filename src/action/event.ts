@@ -28,7 +28,13 @@ export interface RunEnvironment {
   /** the repository's default branch as the event payload names it */
   defaultBranch?: string | null
   /** workflow_run events: the triggering run's head commit and the pull requests GitHub linked */
-  workflowRun: { headSha: string | null; pullNumbers: number[]; event: string | null } | null
+  workflowRun: {
+    headSha: string | null
+    pullNumbers: number[]
+    /** the linked pull requests' base commits, as the event (not the measured run) says */
+    pulls: { number: number; baseSha: string | null }[]
+    event: string | null
+  } | null
 }
 
 type Json = Record<string, unknown>
@@ -64,10 +70,16 @@ export function describeWorkflowRun(payload: Json): RunEnvironment['workflowRun'
   const run = obj(payload['workflow_run'])
   if (!run) return null
   const pulls = Array.isArray(run['pull_requests']) ? run['pull_requests'] : []
-  const pullNumbers = pulls
-    .map((p) => obj(p)?.['number'])
-    .filter((n): n is number => typeof n === 'number')
-  return { headSha: str(run['head_sha']), pullNumbers, event: str(run['event']) }
+  const linked = pulls
+    .map((p) => obj(p))
+    .filter((p): p is Json => typeof p?.['number'] === 'number')
+    .map((p) => ({ number: p['number'] as number, baseSha: str(obj(p['base'])?.['sha']) }))
+  return {
+    headSha: str(run['head_sha']),
+    pullNumbers: linked.map((p) => p.number),
+    pulls: linked,
+    event: str(run['event'])
+  }
 }
 
 function readPayload(path: string | undefined): Json {

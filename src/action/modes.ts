@@ -16,7 +16,8 @@ import {
   writeJobSummary,
   writeRunFiles
 } from './publish.js'
-import { readPullHeadSha, upsertStickyComment } from './sticky-comment.js'
+import { postCommitStatus, statusContext, type CommitState } from './commit-status.js'
+import { readPull, upsertStickyComment } from './sticky-comment.js'
 
 export interface ModeRun {
   pipeline: PipelinePort
@@ -30,7 +31,11 @@ const log = (line: string): void => core.info(line)
 
 async function withStore<T>(run: ModeRun, use: (ctx: PipelineContext) => Promise<T>): Promise<T> {
   const cwd = resolve(run.env.workspace, run.settings.workingDirectory ?? '.')
-  const writable = !isPullRequestEvent(run.env.eventName) && run.settings.mode !== 'check'
+  // check and report judge; only record and calibrate write history
+  const writable =
+    !isPullRequestEvent(run.env.eventName) &&
+    run.settings.mode !== 'check' &&
+    run.settings.mode !== 'report'
   const store = await run.pipeline.openStore({
     cwd,
     branch: run.settings.dataBranch,
@@ -168,6 +173,12 @@ async function readResultFile(
   }
 }
 
+interface ReportedPull {
+  number: number
+  /** the base commit as GitHub says (event payload or API), never as the result file says */
+  baseSha: string | null
+}
+
 /**
  * The pull request to comment on. The workflow_run event names it for same-repository runs; for a
  * fork GitHub leaves that list empty, so the (untrusted) result's number is used only when that
@@ -176,10 +187,11 @@ async function readResultFile(
 async function choosePullRequest(
   run: ModeRun,
   result: Record<string, unknown>
-): Promise<number | null> {
+): Promise<ReportedPull | null> {
   const { env, settings } = run
-  const fromEvent = env.workflowRun?.pullNumbers[0] ?? env.pullRequest?.number ?? null
-  if (fromEvent !== null) return fromEvent
+  const linked = env.workflowRun?.pulls[0]
+  if (linked) return linked
+  if (env.pullRequest) return { number: env.pullRequest.number, baseSha: env.pullRequest.baseSha }
   const github = result['github'] as { pullRequest?: unknown } | undefined
   const claimed =
     typeof github?.pullRequest === 'number' &&
@@ -195,30 +207,61 @@ async function choosePullRequest(
     )
     return null
   }
-  const actual = await readPullHeadSha(
-    settings.githubToken,
-    env.apiUrl,
-    env.owner,
-    env.repo,
-    claimed
-  )
-  if (actual !== headSha) {
+  const actual = await readPull(settings.githubToken, env.apiUrl, env.owner, env.repo, claimed)
+  if (actual?.headSha !== headSha) {
     core.warning(
-      `joulegate: the result names pull request #${claimed}, whose head (${actual ?? 'not found'}) is not the measured commit ${headSha}; no comment posted`
+      `joulegate: the result names pull request #${claimed}, whose head (${actual?.headSha ?? 'not found'}) is not the measured commit ${headSha}; no comment posted`
     )
     return null
   }
-  return claimed
+  return { number: claimed, baseSha: actual.baseSha }
+}
+
+/** What branch protection sees on the measured commit: fail, or no trusted budget, is not green. */
+function commitStateOf(settings: Settings, outcome: CheckOutcome): CommitState {
+  if (outcome.budgetProblem) return 'error'
+  return outcome.verdict === 'fail' && settings.failOnBudget ? 'failure' : 'success'
+}
+
+async function reportCommitStatus(run: ModeRun, outcome: CheckOutcome): Promise<void> {
+  const { env, settings } = run
+  const sha = env.workflowRun?.headSha ?? null
+  if (sha === null || settings.githubToken === null || !env.owner || !env.repo) return
+  const state = commitStateOf(settings, outcome)
+  const res = await postCommitStatus({
+    token: settings.githubToken,
+    apiUrl: env.apiUrl,
+    owner: env.owner,
+    repo: env.repo,
+    sha,
+    series: settings.name,
+    state,
+    description: outcome.summaryText.split('\n')[0] ?? outcome.verdict
+  })
+  if (res.ok)
+    core.info(`joulegate: commit status ${statusContext(settings.name)} ${state} on ${sha}`)
+  else
+    core.warning(
+      `joulegate: could not set commit status ${statusContext(settings.name)} on ${sha} (HTTP ${res.status ?? '?'}: ${res.message}); give the job \`statuses: write\` to make the verdict requirable`
+    )
 }
 
 export async function runReportMode(run: ModeRun): Promise<void> {
   const result = await readResultFile(run.settings, run.env)
-  // Re-rendered from the figures: markdown from an untrusted run is never posted as it came.
-  const outcome = await run.pipeline.renderResult(result, run.settings)
-  await publish(run, outcome, result)
-  const number = run.policy.postComment ? await choosePullRequest(run, result) : null
-  if (number !== null) await postComment(run, number, outcome.report)
+  const pull = await choosePullRequest(run, result)
+  // Re-judged from the figures on the trusted side: markdown, budget and baseline from an
+  // untrusted run are never used as they came.
+  const outcome = await withStore(run, async (ctx) =>
+    run.pipeline.renderResult(result, run.settings, {
+      ...ctx,
+      baseSha: pull?.baseSha ?? null,
+      headSha: run.env.workflowRun?.headSha ?? null
+    })
+  )
+  await publish(run, outcome, outcome.result)
+  if (run.policy.postComment && pull !== null) await postComment(run, pull.number, outcome.report)
   else if (run.policy.postComment)
     core.info('joulegate: no pull request found for this result; no comment posted')
+  await reportCommitStatus(run, outcome)
   decideStep(run.settings, { ...outcome, commandExitCode: null, interrupted: false })
 }

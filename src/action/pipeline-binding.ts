@@ -5,9 +5,7 @@ import { readPersistedAuthHeader, tokenAuthHeader } from '../adapters/git.js'
 import { runCalibrate } from '../pipeline/calibrate-mode.js'
 import { runCheck, runRecord } from '../pipeline/check.js'
 import type { Store } from '../pipeline/contracts.js'
-import { renderResult } from '../pipeline/result-file.js'
-import { loadBudget } from '../pipeline/check.js'
-import { resolve } from 'node:path'
+import { runReport } from '../pipeline/report-result.js'
 import type { PipelinePort, StoreRequest } from './pipeline-port.js'
 
 /** Pull request runs get a store that cannot write, whatever the pipeline asks of it. */
@@ -52,11 +50,6 @@ export const pipeline: PipelinePort = {
   runRecord,
   runCalibrate,
   // report runs in the base repository's checkout (workflow_run): its budget file is the trusted one
-  renderResult: async (result, settings) => {
-    const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd()
-    const cwd = resolve(workspace, settings.workingDirectory ?? '.')
-    const { budget, note } = await loadBudget(settings, cwd, workspace)
-    return renderResult(result, settings, note === null ? budget : null)
-  },
+  renderResult: runReport,
   openStore
 }

@@ -3,6 +3,7 @@
 import type { Settings } from '../core/settings.js'
 import type {
   CheckOutcome,
+  PipelineContext,
   RunCalibrate,
   RunCheck,
   RunRecord,
@@ -26,8 +27,15 @@ export interface PipelinePort {
   runCheck: RunCheck
   runRecord: RunRecord
   runCalibrate: RunCalibrate
-  /** re-renders the report from a result JSON measured elsewhere (mode report); bad input: UsageError */
-  renderResult: (result: unknown, settings: Settings) => CheckOutcome | Promise<CheckOutcome>
+  /**
+   * judges a result JSON measured elsewhere (mode report) with the trusted budget of the checkout
+   * and the baseline of the store; bad input: UsageError
+   */
+  renderResult: (
+    result: unknown,
+    settings: Settings,
+    ctx: PipelineContext
+  ) => CheckOutcome | Promise<CheckOutcome>
   openStore: (request: StoreRequest) => Promise<Store>
 }
 

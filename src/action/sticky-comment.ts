@@ -106,19 +106,19 @@ export async function upsertStickyComment(req: StickyCommentRequest): Promise<St
 /**
  * The pull request a `report` run comments on must be the one the untrusted run measured: its head
  * commit has to match the workflow_run's head_sha, or a crafted result file could aim the comment
- * at any pull request.
+ * at any pull request. Its base commit, read here from GitHub, picks the baseline.
  */
-export async function readPullHeadSha(
+export async function readPull(
   token: string,
   apiUrl: string,
   owner: string,
   repo: string,
   number: number
-): Promise<string | null> {
+): Promise<{ headSha: string; baseSha: string | null } | null> {
   const octokit = getOctokit(token, { baseUrl: apiUrl.replace(/\/+$/, '') })
   try {
     const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number })
-    return data.head.sha
+    return { headSha: data.head.sha, baseSha: data.base?.sha ?? null }
   } catch (error) {
     if (httpStatus(error) === 404) return null
     throw error

@@ -1,6 +1,8 @@
-// Which existing pull-request comment is "ours": it must carry the series' hidden marker AND be
-// written by our own identity. Matching on the marker alone would let anyone who quotes it (a
-// person, another bot) have their comment overwritten by the action.
+// Which existing pull-request comment is "ours": its FIRST line must be exactly the series' hidden
+// marker AND it must be written by our own identity. Matching on the marker alone would let anyone
+// who quotes it (a person, another bot) have their comment overwritten by the action, and matching
+// it anywhere in the body would let text inside another series' report (a metric name, a note)
+// claim that comment for a series it does not belong to.
 
 /** The fields of a GitHub issue comment this choice needs. */
 export interface CommentInfo {
@@ -21,6 +23,12 @@ export function commentMarker(series: string): string {
   return `<!-- joulegate:${series.replace(/[^A-Za-z0-9._-]/g, '_')} -->`
 }
 
+/** True when the body's first line is exactly this marker (as joulegate writes it). */
+function startsWithMarker(body: string, marker: string): boolean {
+  const eol = body.indexOf('\n')
+  return (eol < 0 ? body : body.slice(0, eol)).replace(/\r$/, '') === marker
+}
+
 function sameLogin(a: string | null | undefined, b: string): boolean {
   return typeof a === 'string' && a.toLowerCase() === b.toLowerCase()
 }
@@ -36,7 +44,10 @@ export function selectOwnComment(
 ): CommentInfo | null {
   const marker = commentMarker(series)
   const ours = comments.filter(
-    (c) => sameLogin(c.user?.login, author) && typeof c.body === 'string' && c.body.includes(marker)
+    (c) =>
+      sameLogin(c.user?.login, author) &&
+      typeof c.body === 'string' &&
+      startsWithMarker(c.body, marker)
   )
   if (ours.length === 0) return null
   return ours.reduce((oldest, c) => (compareAge(c, oldest) < 0 ? c : oldest))
@@ -59,13 +70,9 @@ export function fitCommentBody(
   limit: number = COMMENT_LIMIT
 ): string {
   const marker = commentMarker(series)
-  const body = report.includes(marker) ? report : `${marker}\n${report}`
+  const body = startsWithMarker(report, marker) ? report : `${marker}\n${report}`
   if (body.length <= limit) return body
   const note = `\n\n_… report cut to fit a comment (${body.length} characters); the full report is in the job summary._\n`
-  const head = body.slice(0, Math.max(0, limit - note.length))
-  // Keep the marker even when it sat past the cut, or the next run would not find this comment.
-  const kept = head.includes(marker)
-    ? head
-    : `${marker}\n${head.slice(0, Math.max(0, head.length - marker.length - 1))}`
-  return `${kept}${note}`
+  // the marker stays the first line, or the next run would not find this comment
+  return `${body.slice(0, Math.max(marker.length + 1, limit - note.length))}${note}`
 }

@@ -52,8 +52,17 @@ export function escapeMarkdown(text: string, maxLength = 500, options: EscapeOpt
 }
 
 // A code span whose content cannot break a table cell; inside it nothing links, mentions or opens
-// HTML, so keeping one is safe even where a user value formed it.
+// HTML. Its text still reaches the comment's raw body verbatim, though, where an HTML comment such
+// as a sticky-comment marker would be found by whoever searches bodies: those are broken below.
 const CODE_SPAN = /`([^`|]+)`/g
+
+/**
+ * Breaks HTML comment openers and closers with a zero-width joiner, so no user text can carry
+ * joulegate's `<!-- joulegate:NAME -->` marker (or end one) into a comment, even in a code span.
+ */
+export function neutralizeHtmlComments(text: string): string {
+  return text.replace(/<!--/g, `<!${ZWJ}--`).replace(/--(!?>)/g, `-${ZWJ}-$1`)
+}
 
 /**
  * Escapes a sentence of ours that embeds user values (a rule's explanation, a headline, a notice):
@@ -65,7 +74,7 @@ export function escapeProse(text: string, options: EscapeOptions = {}): string {
   let out = ''
   let last = 0
   for (const m of s.matchAll(CODE_SPAN)) {
-    out += escapeInline(s.slice(last, m.index)) + m[0]
+    out += escapeInline(s.slice(last, m.index)) + neutralizeHtmlComments(m[0])
     last = m.index + m[0].length
   }
   out += escapeInline(s.slice(last))

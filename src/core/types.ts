@@ -143,6 +143,8 @@ export interface HistoryRecord {
   calibrationFingerprint?: string | null
   /** the calibration's createdAt, so reports can say how old it was */
   calibrationCreatedAt?: string | null
+  /** recorded from a checkout with local changes: the figures are not exactly `commit`'s */
+  dirty?: boolean
 }
 
 export const CHECK_RESULT_SCHEMA = 'joulegate.check-result/v1'

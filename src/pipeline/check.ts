@@ -1,57 +1,50 @@
 // check and record: measure -> normalise -> compare -> judge -> report -> store. The CLI and the
 // action both call these; they differ only in where the store lives and how the report is posted.
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
-import { readAncestryForBaseline } from '../adapters/git-ancestry.js'
+import { readAncestryForBaseline, type Ancestry } from '../adapters/git-ancestry.js'
+import { countChangedFiles } from '../adapters/git-show.js'
 import type { CommandSpec } from '../adapters/run-command.js'
 import { poolBaselineRecords, selectBaseline } from '../core/baseline.js'
-import { EMPTY_BUDGET, type Budget } from '../core/budget/budget-schema.js'
-import { parseBudget } from '../core/budget/parse-budget.js'
 import { UsageError } from '../core/errors.js'
-import { DEFAULTS, type Settings } from '../core/settings.js'
+import type { Settings } from '../core/settings.js'
 import { noiseFloorFromCalibration } from '../core/stats.js'
 import { RESULT_SCHEMA, type HistoryRecord, type Measurement } from '../core/types.js'
 import { findCalibrations, normalizeWith } from './calibrations.js'
 import type { CheckOutcome, PipelineContext } from './contracts.js'
-import { buildCheckResult, renderCheckResult } from './result-file.js'
+import { buildCheckResult, renderCheckResult, type BuildInput } from './result-file.js'
 import { runMeasurement } from './run-measurement.js'
 import { analyseProgress } from './progress-analysis.js'
+import { loadBaseBudget, loadBudget, type BudgetChoice } from './trusted-budget.js'
+
+export { loadBudget }
 
 /**
- * The budget file, looked up from the command's directory and then the repository root. The
- * default path may be absent (no rules); a path the user named may not.
+ * The budget that judges this run: with a base commit (a pull request, or the CLI's `--base`) the
+ * base's budget read from git, since the checkout is the change under review; else the checkout's.
  */
-export async function loadBudget(
+async function chooseBudget(
   settings: Settings,
-  ...dirs: string[]
-): Promise<{ budget: Budget; note: string | null }> {
-  const tried = [...new Set(dirs.map((d) => resolve(d, settings.budgetFile)))]
-  for (const path of tried) {
-    let text: string
-    try {
-      text = await readFile(path, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
-      throw new UsageError(
-        `budget-file: cannot read ${JSON.stringify(path)} (${(error as Error).message}); expected a YAML budget file`
-      )
-    }
-    return { budget: parseBudget(text, settings.budgetFile), note: null }
-  }
-  if (settings.budgetFile === DEFAULTS.budgetFile) {
-    return {
-      budget: EMPTY_BUDGET,
-      note: `no budget file at ${settings.budgetFile}: only the run's figures are reported, no rule is checked`
-    }
-  }
-  throw new UsageError(
-    `budget-file: ${JSON.stringify(settings.budgetFile)} not found (looked in ${tried.join(', ')}); expected a YAML budget file`
+  cwd: string,
+  root: string,
+  base: string | null
+): Promise<BudgetChoice & { baseSha: string | null }> {
+  if (base) return loadBaseBudget(settings, { cwd, root, base })
+  const { budget, note } = await loadBudget(settings, cwd, root)
+  return { budget, notes: note ? [note] : [], problem: null, baseSha: null }
+}
+
+/** --record on a checkout with local changes: the record names HEAD, which is not what ran. */
+async function describeDirtyTree(cwd: string, log: (line: string) => void): Promise<boolean> {
+  const changed = await countChangedFiles(cwd)
+  if (!changed) return false
+  log(
+    `joulegate: warning: ${changed} tracked file${changed === 1 ? '' : 's'} differ from HEAD; this run is recorded against HEAD with "dirty": true`
   )
+  return true
 }
 
 /** A store that cannot be reached costs the comparison, not the run; a corrupt file is an error. */
-async function readHistorySafely(
-  ctx: CheckContext,
+export async function readHistorySafely(
+  ctx: PipelineContext,
   series: string
 ): Promise<{ history: HistoryRecord[]; note: string | null }> {
   try {
@@ -66,6 +59,29 @@ async function readHistorySafely(
       note: `history could not be read from ${ctx.store.description} (${(error as Error).message}), so there is no baseline`
     }
   }
+}
+
+/** The baseline a run is compared with, as buildCheckResult takes it. */
+export function chooseBaseline(
+  history: HistoryRecord[],
+  baseSha: string | null,
+  ancestry: Ancestry | null
+): Pick<BuildInput, 'baseline' | 'baselineReason'> {
+  const choice = selectBaseline({
+    records: history,
+    baseCommit: baseSha,
+    ancestry: ancestry?.shas ?? null,
+    shallow: ancestry?.shallow
+  })
+  const baseline = choice.record
+    ? {
+        // several records at the baseline commit are pooled into one with repeat statistics
+        record: poolBaselineRecords(choice.records) ?? choice.record,
+        reason: choice.reason,
+        commit: choice.commit
+      }
+    : null
+  return { baseline, baselineReason: choice.reason }
 }
 
 export function commandSpecOf(settings: Settings, argv: string[] | null): CommandSpec {
@@ -87,7 +103,9 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
   const cwd = ctx.cwd
   const root = ctx.workspace ?? cwd
   // a budget next to the command (a project in a monorepo) wins over one at the repository root
-  const { budget, note: budgetNote } = await loadBudget(settings, cwd, root)
+  const chosen = await chooseBudget(settings, cwd, root, ctx.baseSha)
+  const budget = chosen.budget
+  const baseSha = chosen.baseSha ?? ctx.baseSha
   const spec = commandSpecOf(settings, ctx.argv ?? null)
   // History is read before the training runs: a store that cannot be read fails fast, and a
   // corrupt history file (exit 2) never costs a training run.
@@ -103,7 +121,7 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
     }))
   const ancestry = await readAncestryForBaseline(
     cwd,
-    { records: history, baseCommit: ctx.baseSha },
+    { records: history, baseCommit: baseSha },
     { log: ctx.log }
   )
   const headCommit = ctx.headSha ?? ancestry?.shas[0] ?? null
@@ -125,29 +143,17 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
     calibrationFingerprint: pair.local?.host.fingerprint ?? null,
     calibrationCreatedAt: pair.local?.createdAt ?? null
   }
-  const choice = selectBaseline({
-    records: history,
-    baseCommit: ctx.baseSha,
-    ancestry: ancestry?.shas ?? null,
-    shallow: ancestry?.shallow
-  })
+  if (settings.record && (await describeDirtyTree(cwd, ctx.log))) record.dirty = true
   const progress = analyseProgress(measurement, budget)
-  const notes = [budgetNote, historyNote, normNote, ...pair.notes, ...progress.notes].filter(
+  const notes = [...chosen.notes, historyNote, normNote, ...pair.notes, ...progress.notes].filter(
     (n): n is string => Boolean(n)
   )
   const result = buildCheckResult({
     settings,
     record,
-    baseline: choice.record
-      ? {
-          // several records at the baseline commit are pooled into one with repeat statistics
-          record: poolBaselineRecords(choice.records) ?? choice.record,
-          reason: choice.reason,
-          commit: choice.commit
-        }
-      : null,
-    baselineReason: choice.reason,
+    ...chooseBaseline(history, baseSha, ancestry),
     budget,
+    budgetProblem: chosen.problem,
     noiseFloor: pair.local ? noiseFloorFromCalibration(pair.local.points) : null,
     projection: progress.projection,
     curveSentence: progress.sentence,

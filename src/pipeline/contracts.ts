@@ -34,6 +34,8 @@ export interface CheckOutcome {
   co2Grams: number | null
   commandExitCode: number | null
   interrupted: boolean
+  /** set when no trusted budget judged the run (the verdict is then inconclusive) */
+  budgetProblem?: string | null
 }
 
 export interface CalibrateOutcome {

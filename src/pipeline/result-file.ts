@@ -1,16 +1,10 @@
 // The result JSON of a check: everything the verdict was computed from, so that mode `report`
 // (fork-safe workflow_run) re-judges and re-renders it instead of posting markdown it was handed.
 import type { Budget } from '../core/budget/budget-schema.js'
-import { UsageError, describeBadValue } from '../core/errors.js'
 import { renderReport, formatTerminalSummary } from '../core/report/render-report.js'
 import type { Settings } from '../core/settings.js'
 import type { NoiseFloor } from '../core/stats.js'
-import {
-  CHECK_RESULT_SCHEMA,
-  MEASUREMENT_SCHEMA,
-  RESULT_SCHEMA,
-  type HistoryRecord
-} from '../core/types.js'
+import { CHECK_RESULT_SCHEMA, type HistoryRecord } from '../core/types.js'
 import { judge, type Judgement } from '../core/verdict.js'
 import type { CheckOutcome } from './contracts.js'
 
@@ -28,6 +22,8 @@ export interface CheckResult {
   } | null
   baselineReason: string
   budget: Budget
+  /** why the budget that judged this run is not a trusted one (absent in older files) */
+  budgetProblem?: string | null
   noiseFloor: NoiseFloor | null
   projection: { kwh: number; interval: [number, number]; detail?: string } | null
   curveSentence: string | null
@@ -42,6 +38,7 @@ export interface BuildInput {
   baseline: CheckResult['baseline']
   baselineReason: string
   budget: Budget
+  budgetProblem?: string | null
   noiseFloor: NoiseFloor | null
   projection: CheckResult['projection']
   curveSentence: string | null
@@ -58,6 +55,7 @@ export function buildCheckResult(input: BuildInput): CheckResult {
     baseline: input.baseline,
     baselineReason: input.baselineReason,
     budget: input.budget,
+    budgetProblem: input.budgetProblem ?? null,
     noiseFloor: input.noiseFloor,
     projection: input.projection,
     curveSentence: input.curveSentence,
@@ -104,6 +102,14 @@ export function judgeResult(result: CheckResult): Judgement {
     j.notes.unshift(
       `Not judged: ${what}. Energy and metrics of a partial run cannot be compared with the baseline.`
     )
+  } else if (result.budgetProblem) {
+    // Without the base's budget the only rules at hand are the change's own: nothing may pass.
+    j.verdict = 'inconclusive'
+    j.headline = `no trusted budget: ${result.budgetProblem}`
+    j.decidingRule = null
+    j.notes.unshift(
+      `Not judged: ${result.budgetProblem}. A pull request is judged only by its base branch's budget, so this run can neither pass nor fail on its rules.`
+    )
   }
   return j
 }
@@ -125,64 +131,7 @@ export function renderCheckResult(
     energyDeltaPercent: j.change ? j.change.change * 100 : null,
     co2Grams: j.run.carbon.grams,
     commandExitCode: m.exitCode,
-    interrupted: m.interrupted === true
+    interrupted: m.interrupted === true,
+    budgetProblem: result.budgetProblem ?? null
   }
-}
-
-/**
- * Mode `report`: validates a result file produced by another run and renders it afresh. With
- * `trustedBudget` (the budget file of the repository's own checkout) the figures are judged by the
- * repository's rules, not by a budget a fork's pull request may have loosened.
- */
-export function renderResult(
-  raw: unknown,
-  settings: Pick<Settings, 'name'>,
-  trustedBudget: Budget | null = null
-): CheckOutcome {
-  const where = 'result-file'
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw new UsageError(describeBadValue(where, raw, 'a joulegate result JSON object'))
-  const r = raw as Partial<CheckResult>
-  if (r.schema !== CHECK_RESULT_SCHEMA)
-    throw new UsageError(
-      describeBadValue(`${where} schema`, r.schema, JSON.stringify(CHECK_RESULT_SCHEMA))
-    )
-  if (r.record?.schema !== RESULT_SCHEMA || r.record.measurement?.schema !== MEASUREMENT_SCHEMA) {
-    throw new UsageError(
-      `${where}: record.measurement is missing or not a ${MEASUREMENT_SCHEMA} measurement`
-    )
-  }
-  if (typeof r.series !== 'string' || r.series !== settings.name) {
-    throw new UsageError(
-      describeBadValue(
-        `${where} series`,
-        r.series,
-        `the series named by input "name" (${JSON.stringify(settings.name)})`
-      )
-    )
-  }
-  if (!r.budget || typeof r.budget !== 'object')
-    throw new UsageError(describeBadValue(`${where} budget`, r.budget, 'the parsed budget object'))
-  const result: CheckResult = {
-    schema: CHECK_RESULT_SCHEMA,
-    series: r.series,
-    carbonIntensity: r.carbonIntensity ?? null,
-    pue: typeof r.pue === 'number' ? r.pue : 1,
-    record: r.record,
-    baseline: r.baseline ?? null,
-    baselineReason: typeof r.baselineReason === 'string' ? r.baselineReason : 'unknown',
-    budget: trustedBudget ?? r.budget,
-    noiseFloor: r.noiseFloor ?? null,
-    projection: r.projection ?? null,
-    curveSentence: typeof r.curveSentence === 'string' ? r.curveSentence : null,
-    notes: [
-      ...(trustedBudget
-        ? [
-            `Judged with this repository's budget (${trustedBudget.source}), not the measured run's.`
-          ]
-        : []),
-      ...(Array.isArray(r.notes) ? r.notes.filter((n): n is string => typeof n === 'string') : [])
-    ]
-  }
-  return renderCheckResult(result)
 }

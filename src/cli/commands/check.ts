@@ -20,7 +20,8 @@ failed); 2 bad flags, budget or input.
   --record                   also store this run as the series' newest record
   --report FILE              write the markdown report to FILE
   --result FILE              write the result JSON (for joulegate's action mode "report")
-  --base SHA                 compare with this commit's record (default: nearest ancestor of HEAD)
+  --base REF                 judge as a pull request onto REF: its record is the baseline and ITS
+                             budget file (read from git) sets the rules (default: the checkout's)
   --repeat N                 run the command N times (default 1)
   --idle-s S                 idle power measured first (default 10; 0 skips)
   --interval-ms N            sampling interval (default 100)

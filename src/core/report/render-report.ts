@@ -1,6 +1,6 @@
 // The markdown report: a pure function of the judgement (and the recent history for charts).
 import { commentMarker } from '../comment-selection.js'
-import { escapeMarkdown } from '../escape-markdown.js'
+import { escapeMarkdown, neutralizeHtmlComments } from '../escape-markdown.js'
 import type { HistoryRecord, Verdict } from '../types.js'
 import type { Judgement } from '../verdict.js'
 import { renderCharts } from './report-charts.js'
@@ -85,7 +85,10 @@ export function renderReport(j: Judgement, options: ReportOptions): string {
   if (charts) sections.push(charts)
   // the marker and headline share the top lines: the marker must be the very first line
   const [first, ...rest] = sections
-  const body = options.marker !== null ? [`${first}\n${rest[0]}`, ...rest.slice(1)] : sections
+  // Every section but the marker is neutralised once more: user values reach the tables, notes
+  // and code spans through several helpers, and none of them may carry an HTML comment marker.
+  const safe = (options.marker !== null ? rest : sections).map(neutralizeHtmlComments)
+  const body = options.marker !== null ? [`${first}\n${safe[0]}`, ...safe.slice(1)] : safe
   return fitToLimit(body, options.maxChars ?? REPORT_MAX_CHARS)
 }
 

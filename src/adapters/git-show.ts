@@ -1,0 +1,61 @@
+// Files as they are at a commit that is not checked out: a pull request is judged by its base
+// branch's budget, and the pull request's checkout is the one tree that cannot be trusted for it.
+import { readFileAt, runGitRaw } from './git.js'
+
+export { readFileAt }
+
+/** Refs a user can name on the command line; anything else (a leading "-", spaces) is refused. */
+const REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/^~@{}-]{0,199}$/
+const FULL_SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/i
+
+/** The repository's top folder containing `cwd`, or null outside a git repository. */
+export async function readRepositoryRoot(cwd: string): Promise<string | null> {
+  const r = await runGitRaw(['rev-parse', '--show-toplevel'], { cwd }).catch(() => null)
+  return r && r.code === 0 ? r.stdout.trim() : null
+}
+
+async function resolveLocal(cwd: string, ref: string): Promise<string | null> {
+  const r = await runGitRaw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd })
+  return r.code === 0 ? r.stdout.trim() : null
+}
+
+export type CommitLookup = { sha: string; fetched: boolean } | { sha: null; problem: string }
+
+/**
+ * The full sha of `ref`, fetching that one commit from `origin` when the checkout lacks it:
+ * actions/checkout clones a pull request's merge commit at depth 1, so its base is not there. The
+ * fetch is bounded (depth 1, no tags) and uses whatever credentials the checkout persisted.
+ */
+export async function resolveCommit(cwd: string, ref: string): Promise<CommitLookup> {
+  if (!REF_PATTERN.test(ref))
+    return { sha: null, problem: `${JSON.stringify(ref)} is not a commit or branch name` }
+  const local = await resolveLocal(cwd, ref)
+  if (local) return { sha: local, fetched: false }
+  const fetch = await runGitRaw(['fetch', '--quiet', '--no-tags', '--depth=1', 'origin', ref], {
+    cwd
+  })
+  if (fetch.code !== 0) {
+    const why = fetch.stderr.trim().split('\n').at(-1) ?? `exit ${fetch.code}`
+    return {
+      sha: null,
+      problem: `commit ${ref} is not in the checkout and fetching it failed (${why})`
+    }
+  }
+  const sha = FULL_SHA.test(ref)
+    ? await resolveLocal(cwd, ref)
+    : await resolveLocal(cwd, 'FETCH_HEAD')
+  return sha
+    ? { sha, fetched: true }
+    : { sha: null, problem: `commit ${ref} could not be read after fetching it from origin` }
+}
+
+/** How many tracked files differ from HEAD (staged or not); null outside a git repository. */
+export async function countChangedFiles(cwd: string): Promise<number | null> {
+  const r = await runGitRaw(['status', '--porcelain', '-z', '--untracked-files=no'], { cwd }).catch(
+    () => null
+  )
+  if (!r || r.code !== 0) return null
+  // -z: entries end with NUL; a rename adds its old path as one more NUL-ended field
+  const fields = r.stdout.split('\0').filter((f) => f !== '')
+  return fields.filter((f) => /^[ MADRCUT?!]{2} /.test(f)).length
+}
