@@ -122,13 +122,16 @@ describe('measureCommand', () => {
     const pidFile = join(dir, 'pid')
     // a worker that ignores SIGINT/SIGTERM, started in the background by a shell that exits at once on the signal
     const worker = `${node} -e "process.on('SIGINT',()=>{});process.on('SIGTERM',()=>{});require('fs').writeFileSync('${pidFile}', String(process.pid));setInterval(()=>{},1000)"`
-    setTimeout(() => controller.abort('SIGINT'), 600)
-    const m = await measureCommand({
+    const measuring = measureCommand({
       ...options(''),
       command: { shell: `${worker} & sleep 30` },
       signal: controller.signal,
       killGraceMs: 1500
     })
+    // abort once the worker runs and has set its traps, however loaded the machine is
+    while (!existsSync(pidFile)) await new Promise((r) => setTimeout(r, 20))
+    controller.abort('SIGINT')
+    const m = await measuring
     expect(m.interrupted).toBe(true)
     const pid = Number(readFileSync(pidFile, 'utf8'))
     expect(['gone', 'Z']).toContain(processState(pid))
