@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { measureCommand, type MeasureOptions } from '../../src/pipeline/measure.js'
@@ -30,6 +30,15 @@ class ConstantPowerSensor implements EnergySensor {
         meanPowerW: this.watts
       }
     ]
+  }
+}
+
+/** A process's state letter, or gone; Z: a zombie waiting for whichever process adopted it to reap it. */
+const processState = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.charAt(0)
+  } catch {
+    return 'gone'
   }
 }
 
@@ -113,24 +122,37 @@ describe('measureCommand', () => {
     const pidFile = join(dir, 'pid')
     // a worker that ignores SIGINT/SIGTERM, started in the background by a shell that exits at once on the signal
     const worker = `${node} -e "process.on('SIGINT',()=>{});process.on('SIGTERM',()=>{});require('fs').writeFileSync('${pidFile}', String(process.pid));setInterval(()=>{},1000)"`
-    setTimeout(() => controller.abort('SIGINT'), 600)
-    const m = await measureCommand({
+    const measuring = measureCommand({
       ...options(''),
       command: { shell: `${worker} & sleep 30` },
       signal: controller.signal,
       killGraceMs: 1500
     })
+    // abort once the worker runs and has set its traps, however loaded the machine is
+    while (!existsSync(pidFile)) await new Promise((r) => setTimeout(r, 20))
+    controller.abort('SIGINT')
+    const m = await measuring
     expect(m.interrupted).toBe(true)
     const pid = Number(readFileSync(pidFile, 'utf8'))
-    // gone, or a zombie waiting for whichever process adopted it to reap it
-    const state = (): string => {
-      try {
-        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.charAt(0)
-      } catch {
-        return 'gone'
-      }
-    }
-    expect(['gone', 'Z']).toContain(state())
+    expect(['gone', 'Z']).toContain(processState(pid))
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('stops what the command left running in the background before it returns, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jg-leftover-'))
+    const late = join(dir, 'late')
+    const pidFile = join(dir, 'pid')
+    // like a step that forks a logger which appends to GITHUB_OUTPUT after the job's verdict
+    const m = await measureCommand({
+      ...options(''),
+      command: { shell: `(sleep 2; echo verdict=pass >> '${late}') & echo $! > '${pidFile}'` }
+    })
+    expect(m.exitCode).toBe(0)
+    expect(m.notices?.join('\n')).toMatch(/\d+ leftover process(es)? of the command were stopped/)
+    const pid = Number(readFileSync(pidFile, 'utf8'))
+    // the background shell is gone (or a zombie) as soon as the run returns: it can write nothing
+    expect(['gone', 'Z']).toContain(processState(pid))
+    expect(existsSync(late)).toBe(false)
     rmSync(dir, { recursive: true, force: true })
   })
 

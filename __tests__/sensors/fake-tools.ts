@@ -9,17 +9,23 @@ export const FAKE_PYTHON = resolve('__tests__/fixtures/nvidia-smi/fake-python')
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
 
-/** Writes `dir/name`: a shell script that exports `vars` and execs `target` with its arguments. */
+/**
+ * Writes `dir/name`: a shell script that exports `vars` and execs `target` with its arguments, or
+ * with `exec: false` runs it as its child and waits, as many site wrappers do (the shell then
+ * stays between joulegate and the tool).
+ */
 export function writeWrapper(
   dir: string,
   name: string,
   target: string,
-  vars: Record<string, string | undefined>
+  vars: Record<string, string | undefined>,
+  options: { exec?: boolean } = {}
 ): string {
   const lines = ['#!/bin/sh']
   for (const [k, v] of Object.entries(vars))
     if (v !== undefined) lines.push(`export ${k}=${quote(v)}`)
-  lines.push(`exec ${quote(target)} "$@"`, '')
+  if (options.exec === false) lines.push(`${quote(target)} "$@"`, 'exit $?', '')
+  else lines.push(`exec ${quote(target)} "$@"`, '')
   const file = join(dir, name)
   writeFileSync(file, lines.join('\n'))
   chmodSync(file, 0o755)
@@ -30,11 +36,12 @@ export function writeWrapper(
 export function fakeSmiEnv(
   dir: string,
   vars: Record<string, string | undefined>,
-  over: Partial<SensorEnv> = {}
+  over: Partial<SensorEnv> = {},
+  wrapper: { exec?: boolean } = {}
 ): SensorEnv {
   return {
     sysfsRoot: '/nonexistent',
-    nvidiaSmi: writeWrapper(dir, 'nvidia-smi', FAKE_NVIDIA_SMI, vars),
+    nvidiaSmi: writeWrapper(dir, 'nvidia-smi', FAKE_NVIDIA_SMI, vars, wrapper),
     cudaVisibleDevices: undefined,
     intervalMs: 50,
     python: null,

@@ -14,6 +14,7 @@ import {
   type CarbonIntensity
 } from './carbon.js'
 import { describeTotalMethod } from './measurement.js'
+import { findMeasurementDoubts } from './measurement-doubt.js'
 import { formatKwh, JOULES_PER_KWH, toKwh } from './report/format.js'
 import {
   compareEnergy,
@@ -168,6 +169,7 @@ function describeHeadline(
  * Judges a run against its baseline and budget. Energy is compared on the normalised basis when
  * both sides have a normalisation, else on measured (gross) energy; with no baseline only the
  * absolute rules (energy-kwh, co2-grams, projected-kwh) can fail, else the verdict is no-baseline.
+ * A side whose measurement is in doubt (findMeasurementDoubts) makes the verdict inconclusive.
  * Throws UsageError for an unknown carbon-intensity code.
  */
 export function judge(input: JudgeInput): Judgement {
@@ -237,7 +239,12 @@ export function judge(input: JudgeInput): Judgement {
     change,
     projection: input.projection ?? null
   })
-  const { verdict, deciding } = aggregate(rules, base !== null)
+  const aggregated = aggregate(rules, base !== null)
+  // a sensor fault makes the figures partial: whatever the rules say, no pass and no fail
+  const doubts = findMeasurementDoubts(runM, baseRec?.measurement ?? null)
+  const verdict: Verdict = doubts.length > 0 ? 'inconclusive' : aggregated.verdict
+  const deciding = doubts.length > 0 ? null : aggregated.deciding
+  if (doubts.length > 1) notes.push(...doubts.slice(1).map((d) => `Also: ${d}.`))
   const mainMetric = chooseMainMetric(input.budget, runM.metrics)
   let energyWeighted: EnergyWeightedScore | null = null
   if (mainMetric && base && base.metrics[mainMetric] !== undefined && run.comparedKwh > 0) {
@@ -250,7 +257,10 @@ export function judge(input: JudgeInput): Judgement {
   }
   return {
     verdict,
-    headline: describeHeadline(verdict, deciding, run, change),
+    headline:
+      doubts.length > 0
+        ? `measurement incomplete, not judged: ${doubts[0]!}`
+        : describeHeadline(verdict, deciding, run, change),
     decidingRule: deciding,
     rules,
     basis,

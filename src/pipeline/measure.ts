@@ -181,6 +181,7 @@ async function runOnce(
   forwarding.dispose()
   tail.close()
   if (exit.spawnError) options.log(`joulegate: ${exit.spawnError}`)
+  if (exit.leftoverNotice) options.log(`joulegate: ${exit.leftoverNotice}`)
   const { counted, unmeasured } = windowComponents(components, offsets, durationS)
   return {
     command: describeCommand(options.command),
@@ -194,7 +195,7 @@ async function runOnce(
     progress,
     metricErrors,
     crossChecks: windowComponents(crossChecks, offsets, durationS).counted,
-    notices: unmeasured
+    notices: exit.leftoverNotice ? [...unmeasured, exit.leftoverNotice] : unmeasured
   }
 }
 

@@ -13,7 +13,10 @@ export interface LineProcess {
   stderrTail(): string
   /** writes one line to stdin (when spawned with stdin) */
   send(line: string): void
-  /** ends stdin, then SIGTERM after `graceMs`, SIGKILL after twice that; resolves on exit */
+  /**
+   * ends stdin, then SIGTERM to the process group after `graceMs`, SIGKILL after twice that;
+   * resolves on exit, or (a group member that escaped it holds the pipes) shortly after SIGKILL
+   */
   stop(graceMs?: number): Promise<void>
 }
 
@@ -23,14 +26,59 @@ const live = new Set<ChildProcess>()
 const tempDirs = new Set<string>()
 let exitHookInstalled = false
 
+/**
+ * Signals the child's whole process group: JOULEGATE_NVIDIA_SMI is often a wrapper script that
+ * runs the real tool without `exec`, and killing only the shell would leave the tool running,
+ * holding the pipes open. Each child leads its own group (spawned detached).
+ */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    try {
+      child.kill(signal) // no group (already reaped leader): the process itself, if any
+    } catch {
+      // gone
+    }
+  }
+}
+
 /** Kills helpers a careless caller forgot to stop, so none outlives the CLI, and drops their files. */
 function installExitHook(): void {
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.once('exit', () => {
-    for (const child of live) child.kill('SIGKILL')
+    for (const child of live) signalGroup(child, 'SIGKILL')
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
   })
+}
+
+/** How long stop() waits after SIGKILL before it resolves anyway. */
+const AFTER_KILL_MS = 500
+
+/**
+ * SIGTERM to the group after `termMs`, SIGKILL after `killMs`; resolves on exit, or AFTER_KILL_MS
+ * after SIGKILL when the exit is never seen (a process that left the group keeps a pipe open), so
+ * that stopping a sensor always ends.
+ */
+async function stopGroup(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  termMs: number,
+  killMs: number
+): Promise<void> {
+  let giveUp: NodeJS.Timeout | undefined
+  const term = setTimeout(() => signalGroup(child, 'SIGTERM'), termMs)
+  const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), killMs)
+  const bounded = new Promise<void>((resolve) => {
+    giveUp = setTimeout(resolve, killMs + AFTER_KILL_MS)
+  })
+  await Promise.race([exited, bounded])
+  clearTimeout(term)
+  clearTimeout(kill)
+  clearTimeout(giveUp)
+  for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy()
 }
 
 /** Resolves once `child` has exited or failed to start; `onClose` runs first on a normal exit. */
@@ -81,7 +129,8 @@ export function spawnLineProcess(
   installExitHook()
   const child = spawn(command, args, {
     stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-    windowsHide: true
+    windowsHide: true,
+    detached: true // its own process group, stopped as a whole (signalGroup)
   })
   live.add(child)
   let buffer = ''
@@ -105,13 +154,9 @@ export function spawnLineProcess(
       if (!done && child.stdin && !child.stdin.destroyed) child.stdin.write(line + '\n')
     },
     stop: async (graceMs = 1000) => {
-      if (done) return
+      if (done) return signalGroup(child, 'SIGKILL') // what it left behind, if anything
       child.stdin?.end()
-      const term = setTimeout(() => child.kill('SIGTERM'), options.stdin ? graceMs : 0)
-      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs * 2)
-      await exited
-      clearTimeout(term)
-      clearTimeout(kill)
+      await stopGroup(child, exited, options.stdin ? graceMs : 0, graceMs * 2)
     }
   }
 }
@@ -129,7 +174,7 @@ export interface FileProcess {
   stderrTail(): string
   /** reads what the child wrote since the last call, line by line (synchronous: a small file) */
   drain(onLine: (line: string) => void): void
-  /** SIGTERM, SIGKILL after `graceMs`; resolves on exit. Drain after it for the last lines. */
+  /** SIGTERM to its group, SIGKILL after `graceMs`; resolves on exit (bounded). Drain after it for the last lines. */
   stop(graceMs?: number): Promise<void>
   /** hands the final unterminated line to `onLine`, closes and deletes the file */
   dispose(onLine: (line: string) => void): void
@@ -145,7 +190,11 @@ export function spawnFileProcess(command: string, args: readonly string[]): File
   const out = openSync(path, 'a')
   let child: ChildProcess
   try {
-    child = spawn(command, args, { stdio: ['ignore', out, 'pipe'], windowsHide: true })
+    child = spawn(command, args, {
+      stdio: ['ignore', out, 'pipe'],
+      windowsHide: true,
+      detached: true // its own process group, stopped as a whole (signalGroup)
+    })
   } finally {
     closeSync(out) // the child holds its own copy
   }
@@ -178,11 +227,8 @@ export function spawnFileProcess(command: string, args: readonly string[]): File
     stderrTail,
     drain,
     stop: async (graceMs = 1000) => {
-      if (done) return
-      child.kill('SIGTERM')
-      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs)
-      await exited
-      clearTimeout(kill)
+      if (done) return signalGroup(child, 'SIGKILL') // what it left behind, if anything
+      await stopGroup(child, exited, 0, graceMs)
     },
     dispose: (onLine) => {
       if (fd === null) return
@@ -196,6 +242,64 @@ export function spawnFileProcess(command: string, args: readonly string[]): File
       tempDirs.delete(dir)
     }
   }
+}
+
+export interface OneShotResult {
+  stdout: string
+  stderr: string
+  /** 0, the exit status, the signal, a spawn error code (ENOENT) or ETIMEDOUT */
+  code: number | string | null
+}
+
+/**
+ * Runs a short command to completion (a probe), in its own process group. After `timeoutMs` the
+ * group gets SIGKILL and the result says ETIMEDOUT at once: a hung driver call, or a wrapper whose
+ * child holds the pipes, must not hang joulegate.
+ */
+export function runOneShot(
+  command: string,
+  args: readonly string[],
+  timeoutMs: number
+): Promise<OneShotResult> {
+  installExitHook()
+  return new Promise((resolve) => {
+    let stdout = ''
+    let stderr = ''
+    let settled = false
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      detached: true
+    })
+    live.add(child)
+    const finish = (code: number | string | null): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      live.delete(child)
+      child.stdout!.destroy()
+      child.stderr!.destroy()
+      resolve({ stdout, stderr, code })
+    }
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      signalGroup(child, 'SIGKILL')
+      // its pipes close once the whole group is gone ('close' below); a member that left the
+      // group may hold them open: give up waiting shortly after
+      setTimeout(() => finish('ETIMEDOUT'), AFTER_KILL_MS).unref()
+    }, timeoutMs)
+    const keep = (b: Buffer, add: (t: string) => void): void => {
+      if (stdout.length + stderr.length < 4 << 20) add(b.toString('utf8'))
+    }
+    child.stdout!.on('data', (b: Buffer) => keep(b, (t) => (stdout += t)))
+    child.stderr!.on('data', (b: Buffer) => keep(b, (t) => (stderr += t)))
+    child.once('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message))
+    child.once('close', (code, signal) => {
+      signalGroup(child, 'SIGKILL') // a background child it left behind
+      finish(timedOut ? 'ETIMEDOUT' : (code ?? signal))
+    })
+  })
 }
 
 /** Races `promise` against a timer; the timer is cleared either way. */

@@ -2,7 +2,6 @@
 // and whether readings can carry nvidia-smi's own timestamp. The real tool answers
 // `--help-query-gpu`; a minimal emulator (external checks drive JOULEGATE_NVIDIA_SMI with their
 // own) may not, or may know only a few fields, so every step degrades instead of giving up.
-import { execFile } from 'node:child_process'
 import {
   buildGpuListQueries,
   choosePowerField,
@@ -15,6 +14,7 @@ import {
   type NvidiaGpuInfo
 } from '../core/nvidia-smi-csv.js'
 import type { SensorEnv } from './sensor.js'
+import { runOneShot, type OneShotResult } from './line-process.js'
 
 /** What the probe learnt once; shared with the NVML sensor so nvidia-smi is asked only once. */
 export interface NvidiaInventory {
@@ -26,28 +26,26 @@ export interface NvidiaInventory {
   driver: string | null
 }
 
-interface RunResult {
-  stdout: string
-  stderr: string
-  code: number | string | null
-}
+type RunResult = OneShotResult
 
-export function runNvidiaSmi(file: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(
-      file,
-      args,
-      { timeout: 15000, maxBuffer: 4 << 20, windowsHide: true },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as NodeJS.ErrnoException).code ?? null) : 0
-        resolve({
-          stdout: String(stdout),
-          stderr: String(stderr),
-          code: code as number | string | null
-        })
-      }
+/**
+ * How long one nvidia-smi probe may take. A healthy driver answers in well under a second (the
+ * first call on a host without persistence mode in a few); a hung one never does.
+ */
+export const NVIDIA_SMI_PROBE_TIMEOUT_MS = 8000
+
+/** A probe that did not answer in time: nvidia-smi is unusable for this run. */
+class ProbeTimeout extends Error {}
+
+/** Runs one probe; throws ProbeTimeout when it hangs (caught once, in listNvidiaGpus). */
+async function runNvidiaSmi(env: SensorEnv, args: string[]): Promise<RunResult> {
+  const ms = env.probeTimeoutMs ?? NVIDIA_SMI_PROBE_TIMEOUT_MS
+  const r = await runOneShot(env.nvidiaSmi, args, ms)
+  if (r.code === 'ETIMEDOUT')
+    throw new ProbeTimeout(
+      `nvidia-smi (${env.nvidiaSmi} ${args.join(' ')}) did not answer within ${ms / 1000} s and was killed (a hung driver?): no NVIDIA GPU measured`
     )
-  })
+  return r
 }
 
 const outputOf = (r: RunResult): string =>
@@ -66,7 +64,7 @@ const oneShot = (field: string): string[] => [
 /** The first power field a one-shot query accepts, for a tool whose help says nothing usable. */
 async function probePowerField(env: SensorEnv): Promise<string | null> {
   for (const field of POWER_FIELDS) {
-    if ((await runNvidiaSmi(env.nvidiaSmi, oneShot(`index,${field}`))).code === 0) return field
+    if ((await runNvidiaSmi(env, oneShot(`index,${field}`))).code === 0) return field
   }
   return null
 }
@@ -84,7 +82,7 @@ async function queryGpuList(
   let first: string | null = null
   for (const fields of buildGpuListQueries(helpFields)) {
     const args = [`--query-gpu=${fields.join(',')}`, '--format=csv']
-    const r = await runNvidiaSmi(env.nvidiaSmi, args)
+    const r = await runNvidiaSmi(env, args)
     if (r.code === 0) return { all: parseGpuListCsv(r.stdout, fields), fields }
     first ??= describeFailure(env, args, r)
     if (helpFailure !== null && outputOf(r) === helpFailure) break
@@ -94,11 +92,23 @@ async function queryGpuList(
   return { failure: first ?? 'nvidia-smi answered no GPU listing' }
 }
 
-/** Lists NVIDIA GPUs and the visible selection; null (with the reason) when nvidia-smi is absent or fails. */
-export async function listNvidiaGpus(
-  env: SensorEnv
-): Promise<{ inventory: NvidiaInventory | null; notices: string[] }> {
-  const help = await runNvidiaSmi(env.nvidiaSmi, ['--help-query-gpu'])
+type Listing = { inventory: NvidiaInventory | null; notices: string[] }
+
+/**
+ * Lists NVIDIA GPUs and the visible selection; null (with the reason) when nvidia-smi is absent,
+ * fails or hangs (any probe that does not answer in time ends the probing).
+ */
+export async function listNvidiaGpus(env: SensorEnv): Promise<Listing> {
+  try {
+    return await probeNvidiaSmi(env)
+  } catch (error) {
+    if (error instanceof ProbeTimeout) return { inventory: null, notices: [error.message] }
+    throw error
+  }
+}
+
+async function probeNvidiaSmi(env: SensorEnv): Promise<Listing> {
+  const help = await runNvidiaSmi(env, ['--help-query-gpu'])
   if (help.code === 'ENOENT') {
     return {
       inventory: null,
@@ -128,7 +138,7 @@ export async function listNvidiaGpus(
     )
   }
   if (/(^|,)\s*MIG-(?!GPU-)/.test(cvd)) {
-    const l = await runNvidiaSmi(env.nvidiaSmi, ['-L'])
+    const l = await runNvidiaSmi(env, ['-L'])
     if (l.code === 0) migParents = parseMigParents(l.stdout)
     else notices.push(describeFailure(env, ['-L'], l))
   }
@@ -146,8 +156,7 @@ export async function listNvidiaGpus(
     helpFields !== null
       ? helpFields.has('timestamp')
       : powerField !== null &&
-        (await runNvidiaSmi(env.nvidiaSmi, ['--query-gpu=timestamp', '--format=csv,noheader']))
-          .code === 0
+        (await runNvidiaSmi(env, ['--query-gpu=timestamp', '--format=csv,noheader'])).code === 0
   if (powerField !== null && !timestamp)
     notices.push(
       'nvidia-smi has no timestamp field: readings are placed at their arrival through a pipe (more wake-ups than the file it writes otherwise)'

@@ -42,6 +42,8 @@ export interface SensorEnv {
   /** CUDA_DEVICE_ORDER: only used to warn when index entries may not mean nvidia-smi's order */
   cudaDeviceOrder?: string
   intervalMs: number
+  /** how long one probe of a tool (nvidia-smi --help-query-gpu, -L) may take; default 8 s */
+  probeTimeoutMs?: number
   /** python interpreter for the NVML ctypes helper; null disables it */
   python: string | null
 }
