@@ -2,6 +2,9 @@
 // issue comments listed in pages (per_page, page, Link headers), created, updated; pull requests
 // read; GET /user for tokens that belong to a user. Tokens map to identities; a read-only token
 // gets 403 on writes, as a fork pull request's GITHUB_TOKEN does. Every request is recorded.
+// Faults a real API or the network in between produce can be queued: an error status with its
+// headers (502, 429 with Retry-After, 403 with x-ratelimit-remaining: 0), a reset connection, a
+// request never answered; and a comment list whose `next` link never ends.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -31,6 +34,10 @@ export interface RecordedRequest {
   token: string | null
 }
 
+/** An answer in place of the normal one: a status (with headers), a reset socket, or silence. */
+export type StubFault =
+  { status: number; headers?: Record<string, string>; body?: unknown } | 'reset' | 'hang'
+
 export interface GitHubStub {
   /** the API base URL to put in GITHUB_API_URL (with the GHES-style prefix when one was asked for) */
   url: string
@@ -38,6 +45,8 @@ export interface GitHubStub {
   comments(issue: number): StubComment[]
   addComment(issue: number, body: string, user: StubComment['user']): StubComment
   setPull(number: number, headSha: string): void
+  /** the next requests with this method whose path matches answer with these faults, in order */
+  queueFaults(method: string, path: RegExp, faults: StubFault[]): void
   close(): Promise<void>
 }
 
@@ -47,6 +56,8 @@ export interface StubOptions {
   tokens?: Record<string, StubToken>
   /** e.g. /api/v3 to behave like GitHub Enterprise Server */
   prefix?: string
+  /** every page of a comment list links a next page, as a broken proxy may */
+  endlessPages?: boolean
 }
 
 const json = (
@@ -79,6 +90,7 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
   const byIssue = new Map<number, StubComment[]>()
   const pulls = new Map<number, string>()
   const requests: RecordedRequest[] = []
+  const faults: { method: string; path: RegExp; fault: StubFault }[] = []
   let nextId = 1000
   let clock = Date.parse('2026-01-01T00:00:00Z')
   const now = (): string => new Date((clock += 1000)).toISOString()
@@ -113,6 +125,13 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
       body,
       token
     })
+    const fault = faults.findIndex((f) => f.method === req.method && f.path.test(path))
+    if (fault >= 0) {
+      const f = faults.splice(fault, 1)[0]!.fault
+      if (f === 'hang') return
+      if (f === 'reset') return void req.socket.destroy()
+      return json(res, f.status, f.body ?? { message: `stub fault ${f.status}` }, f.headers)
+    }
     const who = token ? tokens[token] : undefined
     if (!who) return json(res, 401, { message: 'Bad credentials' })
     const forbidden = (): void =>
@@ -132,7 +151,8 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
         const link = (p: number, rel: string): string =>
           `<${base}${prefix}${path}?per_page=${perPage}&page=${p}>; rel="${rel}"`
         const links: string[] = []
-        if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
+        if (options.endlessPages) links.push(link(page + 1, 'next'))
+        else if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
         if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'))
         return json(
           res,
@@ -187,6 +207,9 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
     comments: (issue) => byIssue.get(issue) ?? [],
     addComment,
     setPull: (number, headSha) => void pulls.set(number, headSha),
+    queueFaults: (method, path, list) => {
+      for (const fault of list) faults.push({ method, path, fault })
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()))

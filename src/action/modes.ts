@@ -85,6 +85,10 @@ async function postComment(run: ModeRun, issueNumber: number, report: string): P
     core.warning(
       `joulegate: could not comment on #${issueNumber} (HTTP ${res.status}: ${res.message}); a fork's token is read-only — the summary and outputs carry the result`
     )
+  } else if (res.action === 'unavailable') {
+    core.warning(
+      `joulegate: could not comment on #${issueNumber} (${res.message}); the summary and outputs carry the result`
+    )
   } else {
     core.info(`joulegate: ${res.action} comment ${res.url} as ${res.author}`)
   }
@@ -200,7 +204,8 @@ async function choosePullRequest(
     env.apiUrl,
     env.owner,
     env.repo,
-    claimed
+    claimed,
+    { log: (line) => core.warning(line) }
   )
   if (actual !== headSha) {
     core.warning(
