@@ -190,6 +190,19 @@ describe('mode check', () => {
     expect(outputs()['verdict']).toBe('pass')
   })
 
+  it('an exhausted rate limit is a warning that says so; a passing check still passes', async () => {
+    setup('pull_request', pullPayload(), {})
+    const reset = String(Math.ceil(Date.now() / 1000) + 3600)
+    stub.queueFaults('GET', /\/comments$/, [
+      { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } }
+    ])
+    await run(fakePipeline(outcome('pass')))
+    expect(process.exitCode).toBeUndefined()
+    expect(stdout).toMatch(/::warning::joulegate: could not comment on #7 \(.*rate limited/)
+    expect(stdout).not.toMatch(/read-only/)
+    expect(outputs()['verdict']).toBe('pass')
+  })
+
   it('a fork pull request writes the result file and calls no API', async () => {
     setup('pull_request', pullPayload('mallory/ml'), { 'result-file': 'out/result.json' })
     await run(fakePipeline(outcome('pass')))

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { commentMarker } from '../../src/core/comment-selection.js'
-import { upsertStickyComment } from '../../src/action/sticky-comment.js'
+import { readPull, upsertStickyComment } from '../../src/action/sticky-comment.js'
+import type { HttpPolicy } from '../../src/adapters/github-api.js'
 import { renderReport } from '../../src/core/report/render-report.js'
 import { judge } from '../../src/core/verdict.js'
 import { makeBudget, makeInput, makeMeasurement } from '../verdict/fixtures.js'
-import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js'
+import { startGitHubStub, type GitHubStub, type StubFault } from '../helpers/github-stub.js'
 
 const mark = commentMarker('default')
 const person = { login: 'alice', type: 'User' as const }
@@ -27,7 +28,8 @@ const upsert = (
   token: string,
   body: string,
   author: string | null = null,
-  series = 'default'
+  series = 'default',
+  extra: { log?: (line: string) => void; policy?: HttpPolicy } = {}
 ) =>
   upsertStickyComment({
     token,
@@ -37,7 +39,8 @@ const upsert = (
     issueNumber: 7,
     series,
     body,
-    author
+    author,
+    ...extra
   })
 
 /** 250 comments over three pages of 100, with impostors quoting the marker on every page. */
@@ -162,5 +165,121 @@ describe('upsertStickyComment against a GitHub stand-in', () => {
     expect(stub.comments(7).find((c) => c.id === older.id)?.body).toContain('quoted')
     expect(stub.comments(7)[0]!.body).toBe(posted)
     expect(stub.comments(7).at(-1)!.body).toBe(`${commentMarker('other')}\nother report`)
+  })
+})
+
+// Short waits so a test of four attempts takes milliseconds; the decisions are the real ones.
+const fast: HttpPolicy = {
+  timeoutMs: 300,
+  attempts: 3,
+  baseDelayMs: 2,
+  maxWaitMs: 5_000,
+  maxPages: 5
+}
+const COMMENTS = /\/issues\/7\/comments$/
+
+const upsertWith = (s: GitHubStub, lines: string[], policy = fast, token = 'ghs_default') =>
+  upsert(s, token, 'report', null, 'default', { log: (line) => lines.push(line), policy })
+
+describe('upsertStickyComment when GitHub or the network misbehaves', () => {
+  it.each([
+    ['HTTP 500', { status: 500 }],
+    ['HTTP 502', { status: 502 }],
+    ['HTTP 503', { status: 503 }],
+    ['HTTP 504', { status: 504 }],
+    ['a reset connection', 'reset' as const],
+    ['a request that never answers', 'hang' as const]
+  ])('retries a listing that failed with %s, then posts once', async (_name, fault) => {
+    stub = await startGitHubStub({ tokens })
+    stub.queueFaults('GET', COMMENTS, [fault as StubFault, fault as StubFault])
+    const lines: string[] = []
+    const res = await upsertWith(stub, lines)
+    expect(res.action).toBe('created')
+    expect(stub.comments(7)).toHaveLength(1)
+    expect(stub.requests.filter((r) => r.method === 'GET')).toHaveLength(3)
+    expect(lines.filter((l) => l.includes('retrying in'))).toHaveLength(2)
+  })
+
+  it('gives up after the bounded attempts and says GitHub is unavailable, without throwing', async () => {
+    stub = await startGitHubStub({ tokens })
+    stub.queueFaults('GET', COMMENTS, Array(10).fill({ status: 502 }))
+    const res = await upsertWith(stub, [])
+    expect(res).toMatchObject({ action: 'unavailable', rateLimited: false, status: 502 })
+    expect(res.action === 'unavailable' && res.message).toMatch(
+      /HTTP 502; gave up after 3 attempts/
+    )
+    expect(stub.requests).toHaveLength(3)
+    expect(stub.comments(7)).toHaveLength(0)
+  })
+
+  it('waits as long as Retry-After says on a 429', async () => {
+    stub = await startGitHubStub({ tokens })
+    stub.queueFaults('GET', COMMENTS, [{ status: 429, headers: { 'retry-after': '1' } }])
+    const lines: string[] = []
+    const res = await upsertWith(stub, lines)
+    expect(res.action).toBe('created')
+    expect(lines).toEqual([expect.stringMatching(/rate limited \(HTTP 429\); retrying in 1 s/)])
+  })
+
+  it('reports an exhausted rate limit as rate limited, not as a read-only token', async () => {
+    stub = await startGitHubStub({ tokens })
+    const reset = String(Math.ceil(Date.now() / 1000) + 3600)
+    stub.queueFaults('GET', COMMENTS, [
+      {
+        status: 403,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+        body: { message: 'API rate limit exceeded for installation ID 1.' }
+      }
+    ])
+    const res = await upsertWith(stub, [])
+    expect(res).toMatchObject({ action: 'unavailable', rateLimited: true, status: 403 })
+    expect(res.action === 'unavailable' && res.message).toMatch(
+      /rate limited \(HTTP 403\); GitHub asks to wait 3[56]\d\d(\.\d)? s, longer than joulegate waits/
+    )
+    // no pointless retries against a limit that resets in an hour
+    expect(stub.requests).toHaveLength(1)
+  })
+
+  it('re-reads the comments after a failed create instead of posting blindly', async () => {
+    stub = await startGitHubStub({ tokens })
+    stub.queueFaults('POST', COMMENTS, [{ status: 502 }])
+    const lines: string[] = []
+    const res = await upsertWith(stub, lines)
+    expect(res.action).toBe('created')
+    expect(stub.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'POST'])
+    expect(lines).toEqual([expect.stringMatching(/reading the comments again/)])
+  })
+
+  it('stops paging a comment list that never ends, and does not post a possible duplicate', async () => {
+    stub = await startGitHubStub({ tokens, endlessPages: true })
+    stub.addComment(7, 'someone else', person)
+    const lines: string[] = []
+    const res = await upsertWith(stub, lines)
+    expect(res).toMatchObject({ action: 'unavailable' })
+    expect(stub.requests).toHaveLength(fast.maxPages)
+    expect(lines).toEqual([expect.stringMatching(/still links a next page after 5 pages/)])
+    expect(stub.comments(7)).toHaveLength(1)
+  })
+
+  it('turns a revoked token (401) into a result, not an exception', async () => {
+    stub = await startGitHubStub({ tokens })
+    const res = await upsertWith(stub, [], fast, 'ghs_revoked')
+    expect(res).toMatchObject({ action: 'unavailable', status: 401 })
+  })
+
+  it('reads a pull head through retries, and returns null with a reason when GitHub stays down', async () => {
+    stub = await startGitHubStub({ tokens })
+    stub.setPull(9, 'abc123')
+    stub.queueFaults('GET', /\/pulls\/9$/, ['reset'])
+    const lines: string[] = []
+    const read = () =>
+      readPull('ghs_default', stub!.url, 'octo', 'ml', 9, {
+        log: (l) => lines.push(l),
+        policy: fast
+      }).then((pull) => pull?.headSha ?? null)
+    await expect(read()).resolves.toBe('abc123')
+    stub.queueFaults('GET', /\/pulls\/9$/, Array(3).fill({ status: 503 }))
+    await expect(read()).resolves.toBeNull()
+    expect(lines.at(-1)).toMatch(/could not read pull request #9: .*HTTP 503; gave up after 3/)
   })
 })

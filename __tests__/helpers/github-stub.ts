@@ -2,6 +2,9 @@
 // issue comments listed in pages (per_page, page, Link headers), created, updated; pull requests
 // read; commit statuses created; GET /user for tokens that belong to a user. Tokens map to identities; a read-only token
 // gets 403 on writes, as a fork pull request's GITHUB_TOKEN does. Every request is recorded.
+// Faults a real API or the network in between produce can be queued: an error status with its
+// headers (502, 429 with Retry-After, 403 with x-ratelimit-remaining: 0), a reset connection, a
+// request never answered; and a comment list whose `next` link never ends.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -31,6 +34,10 @@ export interface RecordedRequest {
   token: string | null
 }
 
+/** An answer in place of the normal one: a status (with headers), a reset socket, or silence. */
+export type StubFault =
+  { status: number; headers?: Record<string, string>; body?: unknown } | 'reset' | 'hang'
+
 export interface GitHubStub {
   /** the API base URL to put in GITHUB_API_URL (with the GHES-style prefix when one was asked for) */
   url: string
@@ -40,6 +47,8 @@ export interface GitHubStub {
   setPull(number: number, headSha: string, baseSha?: string): void
   /** the commit statuses posted for a sha, oldest first */
   statuses(sha: string): StubStatus[]
+  /** the next requests with this method whose path matches answer with these faults, in order */
+  queueFaults(method: string, path: RegExp, faults: StubFault[]): void
   close(): Promise<void>
 }
 
@@ -55,6 +64,8 @@ export interface StubOptions {
   tokens?: Record<string, StubToken>
   /** e.g. /api/v3 to behave like GitHub Enterprise Server */
   prefix?: string
+  /** every page of a comment list links a next page, as a broken proxy may */
+  endlessPages?: boolean
 }
 
 const json = (
@@ -88,6 +99,7 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
   const pulls = new Map<number, { head: string; base: string | null }>()
   const statuses = new Map<string, StubStatus[]>()
   const requests: RecordedRequest[] = []
+  const faults: { method: string; path: RegExp; fault: StubFault }[] = []
   let nextId = 1000
   let clock = Date.parse('2026-01-01T00:00:00Z')
   const now = (): string => new Date((clock += 1000)).toISOString()
@@ -122,6 +134,13 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
       body,
       token
     })
+    const fault = faults.findIndex((f) => f.method === req.method && f.path.test(path))
+    if (fault >= 0) {
+      const f = faults.splice(fault, 1)[0]!.fault
+      if (f === 'hang') return
+      if (f === 'reset') return void req.socket.destroy()
+      return json(res, f.status, f.body ?? { message: `stub fault ${f.status}` }, f.headers)
+    }
     const who = token ? tokens[token] : undefined
     if (!who) return json(res, 401, { message: 'Bad credentials' })
     const forbidden = (): void =>
@@ -141,7 +160,8 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
         const link = (p: number, rel: string): string =>
           `<${base}${prefix}${path}?per_page=${perPage}&page=${p}>; rel="${rel}"`
         const links: string[] = []
-        if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
+        if (options.endlessPages) links.push(link(page + 1, 'next'))
+        else if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
         if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'))
         return json(
           res,
@@ -219,6 +239,9 @@ export async function startGitHubStub(options: StubOptions = {}): Promise<GitHub
     setPull: (number, headSha, baseSha) =>
       void pulls.set(number, { head: headSha, base: baseSha ?? null }),
     statuses: (sha) => statuses.get(sha) ?? [],
+    queueFaults: (method, path, list) => {
+      for (const fault of list) faults.push({ method, path, fault })
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()))

@@ -90,6 +90,10 @@ async function postComment(run: ModeRun, issueNumber: number, report: string): P
     core.warning(
       `joulegate: could not comment on #${issueNumber} (HTTP ${res.status}: ${res.message}); a fork's token is read-only — the summary and outputs carry the result`
     )
+  } else if (res.action === 'unavailable') {
+    core.warning(
+      `joulegate: could not comment on #${issueNumber} (${res.message}); the summary and outputs carry the result`
+    )
   } else {
     core.info(`joulegate: ${res.action} comment ${res.url} as ${res.author}`)
   }
@@ -207,7 +211,9 @@ async function choosePullRequest(
     )
     return null
   }
-  const actual = await readPull(settings.githubToken, env.apiUrl, env.owner, env.repo, claimed)
+  const actual = await readPull(settings.githubToken, env.apiUrl, env.owner, env.repo, claimed, {
+    log: (line) => core.warning(line)
+  })
   if (actual?.headSha !== headSha) {
     core.warning(
       `joulegate: the result names pull request #${claimed}, whose head (${actual?.headSha ?? 'not found'}) is not the measured commit ${headSha}; no comment posted`
