@@ -62,6 +62,20 @@ describe('MetricsFileTail', () => {
     expect(finals(all)).toEqual({ step: 50_000, loss: 1 / 50_000 })
   })
 
+  it('decodes a character split across two reads whole', () => {
+    const file = join(root, 'utf8.jsonl')
+    writeFileSync(file, '')
+    const tail = new MetricsFileTail(file)
+    tail.open()
+    // "é" is two bytes; the padding puts its first byte at the end of the first 64 KiB read
+    const prefix = '{"note":"'
+    const text = `${prefix}${'x'.repeat(64 * 1024 - prefix.length - 1)}é"}\n`
+    appendFileSync(file, text)
+    const lines = drain(tail, true)
+    tail.close()
+    expect(lines).toEqual([{ line: text.trim(), lineNumber: 1 }])
+  })
+
   it('reads a file rewritten shorter from its start and says so', () => {
     // epoch 1 was written with a long note; the rewrite at epoch 2 is shorter than what was read
     const file = join(root, 'rewrite-shorter.jsonl')

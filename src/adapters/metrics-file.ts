@@ -3,11 +3,15 @@
 // tick's time nor memory in proportion to its log. A script that rewrites the file (truncates it and
 // writes every line again each epoch) is followed too: the file is read again from its start.
 import { closeSync, fstatSync, openSync, readSync, watch, type FSWatcher } from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
 import { splitCompleteLines } from '../core/metrics-protocol.js'
 
-// One read; a poll returns the complete lines of about this many bytes (and more only for one very
-// long line), so the caller stamps and records a bounded batch at a time.
-const CHUNK_BYTES = 1 << 20
+// One read into one reused buffer; a poll returns the complete lines of about this many bytes (more
+// only for one very long line), so the caller stamps and records a bounded batch at a time. Small
+// enough that the text of a chunk is short-lived garbage: a megabyte would go straight to the
+// large-object heap and stay resident until a full collection, a million lines growing memory by
+// a hundred megabytes.
+const CHUNK_BYTES = 64 * 1024
 // The bytes just before the read position are compared on every poll: a file rewritten with other
 // content that has already grown past the old size does not shrink, but these bytes change.
 const SIGNATURE_BYTES = 64
@@ -44,6 +48,9 @@ export class MetricsFileTail {
   private offset = 0
   private signature: Buffer = Buffer.alloc(0)
   private rest = ''
+  private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+  // a character split across two reads is decoded whole
+  private decoder = new StringDecoder('utf8')
   private lineNumber = 0
   private watcher: FSWatcher | null = null
   private hashes = new HashList()
@@ -73,15 +80,23 @@ export class MetricsFileTail {
     }
     const out: { line: string; lineNumber: number }[] = []
     while (out.length === 0 && size > this.offset) {
-      const chunk = this.readAt(this.offset, Math.min(size, this.offset + CHUNK_BYTES))
-      if (chunk.length === 0) break
-      this.offset += chunk.length
+      const read = readSync(
+        this.fd,
+        this.chunk,
+        0,
+        Math.min(CHUNK_BYTES, size - this.offset),
+        this.offset
+      )
+      if (read === 0) break
+      const chunk = this.chunk.subarray(0, read)
+      this.offset += read
       this.keepSignature(chunk)
-      this.rest += chunk.toString('utf8')
+      this.rest += this.decoder.write(chunk)
       const split = splitCompleteLines(this.rest)
       this.rest = split.rest
       this.take(split.lines, out)
     }
+    if (final && size <= this.offset) this.rest += this.decoder.end()
     if (final && size <= this.offset && this.rest.trim() !== '') {
       this.take([this.rest], out)
       this.rest = ''
@@ -159,6 +174,7 @@ export class MetricsFileTail {
     this.offset = 0
     this.signature = Buffer.alloc(0)
     this.rest = ''
+    this.decoder = new StringDecoder('utf8')
     this.lineNumber = 0
   }
 

@@ -108,6 +108,8 @@ interface KeyTrack {
  */
 export class ProgressRecorder {
   private kept: Kept[] = []
+  /** the last line added: always kept (it is the last line), the others only when needed */
+  private newest: Kept | null = null
   private lines = 0
   private share: number
   private readonly keys = new Map<string, KeyTrack>()
@@ -142,21 +144,26 @@ export class ProgressRecorder {
         if (track.min === null || value < (track.min.point.values[key] as number)) track.min = entry
       }
     }
-    this.kept.push(entry)
-    if (this.kept.length > this.maxPoints) this.compact()
+    // the line before is kept only if it is still needed; most lines are dropped at once, so a
+    // flood leaves short-lived garbage instead of filling memory between compactions
+    if (this.newest && (isPinned(this.newest) || isOnSomeGrid(this.newest)))
+      this.kept.push(this.newest)
+    this.newest = entry
+    if (this.kept.length + 1 > this.maxPoints) this.compact()
   }
 
   /** The kept points in the order their lines were written. */
   points(): ProgressPoint[] {
-    return this.kept.map((k) => k.point)
+    return this.all().map((k) => k.point)
   }
 
   /** What the recorder left out, in words, for the measurement's notices. */
   notes(): string[] {
     const notes: string[] = []
-    if (this.kept.length < this.lines) {
+    const kept = this.all().length
+    if (kept < this.lines) {
       notes.push(
-        `progress keeps ${this.kept.length} of ${this.lines} metric lines (at most ${this.maxPoints}: the first, the last, each key's first, last, highest and lowest value, and evenly spaced lines of each key); final metrics are the last value of each key over all lines`
+        `progress keeps ${kept} of ${this.lines} metric lines (at most ${this.maxPoints}: the first, the last, each key's first, last, highest and lowest value, and evenly spaced lines of each key); final metrics are the last value of each key over all lines`
       )
     }
     if (this.droppedKeys) {
@@ -173,31 +180,32 @@ export class ProgressRecorder {
     else this.droppedKeys = { first: key, count: 1, line }
   }
 
-  private pinned(): Set<Kept> {
-    const pinned = new Set<Kept>([this.kept[0]!, this.kept[this.kept.length - 1]!])
-    for (const t of this.keys.values()) {
-      pinned.add(t.first).add(t.last)
-      if (t.max) pinned.add(t.max)
-      if (t.min) pinned.add(t.min)
-    }
-    return pinned
-  }
-
-  private onSomeGrid(k: Kept): boolean {
-    return k.occurrences.some((o) => o.index % o.track.stride === 0)
+  private all(): Kept[] {
+    return this.newest ? [...this.kept, this.newest] : this.kept
   }
 
   /** Thins until a quarter of the bound is free, so compaction runs once per many lines. */
   private compact(): void {
-    const pinned = this.pinned()
     const target = Math.floor((this.maxPoints * 3) / 4)
+    const first = this.kept[0]
     for (;;) {
       for (const t of this.keys.values()) while (t.count / t.stride > this.share) t.stride *= 2
-      this.kept = this.kept.filter((k) => pinned.has(k) || this.onSomeGrid(k))
-      if (this.kept.length <= target || this.share === 1) return
+      this.kept = this.kept.filter((k) => k === first || isPinned(k) || isOnSomeGrid(k))
+      if (this.kept.length + 1 <= target || this.share === 1) return
       this.share = Math.max(1, Math.floor(this.share / 2))
     }
   }
+}
+
+/** Whether some key needs this line: it holds the key's first, last, highest or lowest value. */
+function isPinned(k: Kept): boolean {
+  return k.occurrences.some(
+    ({ track: t }) => t.first === k || t.last === k || t.max === k || t.min === k
+  )
+}
+
+function isOnSomeGrid(k: Kept): boolean {
+  return k.occurrences.some((o) => o.index % o.track.stride === 0)
 }
 
 /** The same thinning applied to a progress list already in memory (a measurement file from elsewhere). */
