@@ -8,6 +8,7 @@ import { poolBaselineRecords, selectBaseline } from '../core/baseline.js'
 import { EMPTY_BUDGET, type Budget } from '../core/budget/budget-schema.js'
 import { parseBudget } from '../core/budget/parse-budget.js'
 import { UsageError } from '../core/errors.js'
+import { describeSkippedLines } from '../core/history.js'
 import { DEFAULTS, type Settings } from '../core/settings.js'
 import { noiseFloorFromCalibration } from '../core/stats.js'
 import { RESULT_SCHEMA, type HistoryRecord, type Measurement } from '../core/types.js'
@@ -55,7 +56,8 @@ async function readHistorySafely(
   series: string
 ): Promise<{ history: HistoryRecord[]; note: string | null }> {
   try {
-    return { history: await ctx.store.readHistory(series), note: null }
+    const history = await ctx.store.readHistory(series)
+    return { history, note: describeSkippedLines(history).join('; ') || null }
   } catch (error) {
     if (error instanceof UsageError) throw error
     ctx.log(
