@@ -3,21 +3,26 @@
 //                 interval, for each emulated sensor set                        ≤ 0.3% of a core
 //   integration : |error| of PowerTimeline on seeded synthetic step traces at 100 ms,
 //                 median and max across traces                                  ≤ 1%
+//   metrics flood: peak RSS of the built CLI's `measure` while its command writes 1e6 metric
+//                 lines of 16 keys (needs `npm run bundle`)                    ≤ 200 MB
 // The goal is checked on the RAW figure (nothing subtracted); the idle-Node noise floor and the
 // figure net of it are printed beside it, as is the CPU of the child processes. Other rows are
 // information. Exits 1 when a goal is missed. Method and figures: docs/benchmarks.md.
 //
 // Options: --seconds N (length of each CPU window, default 10), --interval-ms N (default 100),
 // --traces N (default 200), --nvml (also the NVML path through the fake helper, N s more),
-// --json FILE (write the figures).
+// --flood-lines N (default 1000000; 0 skips the flood), --json FILE (write the figures).
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
 import { runCpuScenarios, type CpuFigure } from './monitor-cpu.js'
 import { summariseErrors, type ErrorSummary } from './power-traces.js'
+import { runMetricsFlood, type FloodFigure } from './metrics-flood.js'
 
 const CPU_GOAL_PCT = 0.3
 const INTEGRATION_GOAL_PCT = 1
+const FLOOD_GOAL_MB = 200
+const FLOOD_GOAL_LINES = 1_000_000
 const SEED = 20261127
 
 interface GoalRow {
@@ -95,6 +100,33 @@ function integrationRows(errors: ErrorSummary[]): GoalRow[] {
   return rows
 }
 
+function floodRows(f: FloodFigure | null): GoalRow[] {
+  if (f === null) return []
+  const hasGoal = f.lines >= FLOOD_GOAL_LINES
+  const label = `metrics flood, ${f.lines} lines × ${f.keys} keys`
+  return [
+    {
+      figure: `${label}: peak RSS of joulegate measure`,
+      value: `${f.peakRssMb.toFixed(1)} MB`,
+      goal: hasGoal ? `≤ ${FLOOD_GOAL_MB} MB` : '— (goal is at 1e6 lines)',
+      result: hasGoal ? judge(f.peakRssMb, FLOOD_GOAL_MB) : 'info'
+    },
+    {
+      figure: `${label}: final metrics = last line's values`,
+      value: f.finalMetricsExact ? 'yes' : 'no',
+      goal: 'yes',
+      result: f.finalMetricsExact ? 'PASS' : 'FAIL'
+    },
+    {
+      figure: `${label}: progress points kept, measurement file`,
+      value: `${f.progressPoints}, ${(f.measurementBytes / 1024).toFixed(0)} KiB`,
+      goal: '≤ 1000 points',
+      result: f.progressPoints <= 1000 ? 'PASS' : 'FAIL'
+    },
+    { figure: `${label}: wall time`, value: `${f.wallS.toFixed(1)} s`, goal: '—', result: 'info' }
+  ]
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -102,12 +134,16 @@ async function main(): Promise<number> {
       'interval-ms': { type: 'string', default: '100' },
       traces: { type: 'string', default: '200' },
       nvml: { type: 'boolean', default: false },
+      'flood-lines': { type: 'string', default: String(FLOOD_GOAL_LINES) },
       json: { type: 'string' }
     }
   })
   const seconds = Number(values.seconds)
   const intervalMs = Number(values['interval-ms'])
   const traces = Number(values.traces)
+  const floodLines = Number(values['flood-lines'])
+  if (!(Number.isInteger(floodLines) && floodLines >= 0))
+    throw new Error(`--flood-lines: expected a whole number >= 0, got "${values['flood-lines']}"`)
   for (const [name, v] of [
     ['--seconds', seconds],
     ['--interval-ms', intervalMs],
@@ -127,6 +163,8 @@ async function main(): Promise<number> {
   const errors = [...new Set([intervalMs, 500, 1000])].map((ms) =>
     summariseErrors(SEED, traces, ms)
   )
+  // last: its garbage and its child's load must not reach the CPU windows
+  const flood = floodLines > 0 ? await runMetricsFlood(floodLines) : null
 
   console.log(
     [
@@ -139,8 +177,8 @@ async function main(): Promise<number> {
     ].join('\n')
   )
   console.log(cpuTable(figures))
-  const rows = [...cpuRows(figures, intervalMs), ...integrationRows(errors)]
-  console.log('\nGoals (issue 2)\n')
+  const rows = [...cpuRows(figures, intervalMs), ...integrationRows(errors), ...floodRows(flood)]
+  console.log('\nGoals (issues 2 and 10)\n')
   console.log(
     markdownTable([
       ['figure', 'value', 'goal', 'result'],
@@ -154,7 +192,7 @@ async function main(): Promise<number> {
   if (values.json)
     writeFileSync(
       values.json,
-      JSON.stringify({ cpu: figures, integration: errors, goals: rows }, null, 2) + '\n'
+      JSON.stringify({ cpu: figures, integration: errors, flood, goals: rows }, null, 2) + '\n'
     )
   return failed.length === 0 ? 0 : 1
 }

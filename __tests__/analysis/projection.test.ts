@@ -124,9 +124,9 @@ describe('deriveUnitEnergies', () => {
     expect(deriveUnitEnergies(progress)).toEqual({
       unit: 'epoch',
       units: [
-        { index: 1, energyJ: 300, durationS: 9 },
-        { index: 2, energyJ: 150, durationS: 6 },
-        { index: 3, energyJ: 150, durationS: 6 }
+        { index: 1, energyJ: 300, durationS: 9, span: 1 },
+        { index: 2, energyJ: 150, durationS: 6, span: 1 },
+        { index: 3, energyJ: 150, durationS: 6, span: 1 }
       ]
     })
     expect(projectFromProgress(progress, 10).projectedJ).toBe(300 + 9 * 150)
@@ -141,5 +141,22 @@ describe('deriveUnitEnergies', () => {
     const derived = deriveUnitEnergies(progress)
     expect(derived.unit).toBe('step')
     expect(derived.units.map((u) => u.index)).toEqual([100, 200, 300])
+  })
+
+  it('shares a stretch of steps without lines of their own evenly among them', () => {
+    // a line every 100 steps at 10 J per 100 steps: 0.1 J a step, 300 steps observed
+    const progress: ProgressPoint[] = [1, 2, 3].map((s) => ({
+      elapsedS: s,
+      energyJ: s * 10,
+      values: { step: s * 100 }
+    }))
+    expect(deriveUnitEnergies(progress).units.map((u) => [u.energyJ, u.span])).toEqual([
+      [0.1, 100],
+      [0.1, 100],
+      [0.1, 100]
+    ])
+    const p = projectFromProgress(progress, 1000)
+    expect(p.observed).toBe(300)
+    expect(p.projectedJ).toBeCloseTo(100, 9)
   })
 })

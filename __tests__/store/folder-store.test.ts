@@ -1,10 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { execFileSync, spawnSync } from 'node:child_process'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs'
+import os, { hostname } from 'node:os'
 import path from 'node:path'
 import { withFileLock } from '../../src/adapters/file-lock.js'
 import { FolderStore } from '../../src/adapters/folder-store.js'
-import { CorruptHistoryError } from '../../src/core/history.js'
+import { describeSkippedLines, serializeLine } from '../../src/core/history.js'
 import type { HistoryRecord } from '../../src/core/types.js'
 import { makeCalibration, makeRecord } from './records.js'
 
@@ -59,7 +68,7 @@ describe('FolderStore', () => {
     expect([...tags].sort()).toEqual([...want].sort())
   })
 
-  it('keeps a new record intact after a damaged last line, and reports that line', async () => {
+  it('keeps a new record intact after a torn last line, and skips that line with a note', async () => {
     const store = new FolderStore(fresh('damaged'))
     await store.appendRecord('default', makeRecord({ energyJ: 1 }))
     const file = path.join(store.dir, 'history', 'default.jsonl')
@@ -67,12 +76,43 @@ describe('FolderStore', () => {
     await store.appendRecord('default', makeRecord({ energyJ: 2 }))
     const lines = readFileSync(file, 'utf8').split('\n')
     expect(JSON.parse(lines[2]).measurement.energyJ).toBe(2)
-    const err = await store.readHistory('default').catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(CorruptHistoryError)
-    expect((err as CorruptHistoryError).line).toBe(2)
-    expect((err as Error).message.startsWith(`${file} line 2: not valid JSON`)).toBe(true)
+    const history = await store.readHistory('default')
+    expect(history.map((r) => r.measurement.energyJ)).toEqual([1, 2])
+    expect(describeSkippedLines(history)).toEqual([
+      `${file} line 2 cannot be read and was skipped (not valid JSON (Unterminated string in JSON at position 24): "{\\"schema\\":\\"joulegate.res"); the other records were used`
+    ])
   })
 
+  it('leaves the history as it was when the disk fills in the middle of a record', () => {
+    const dir = fresh('full-disk')
+    const file = path.join(dir, 'history', 'default.jsonl')
+    mkdirSync(path.dirname(file), { recursive: true })
+    writeFileSync(file, serializeLine(makeRecord({ energyJ: 1 })))
+    const before = readFileSync(file, 'utf8')
+    // a file size limit of 8 KiB (ulimit -f, 512-byte blocks) stands in for a full disk: the big
+    // record's write stops part way with EFBIG, as it would with ENOSPC
+    const script = [
+      `import { FolderStore } from ${JSON.stringify(path.resolve('src/adapters/folder-store.ts'))}`,
+      `const record = JSON.parse(process.env.RECORD)`,
+      `new FolderStore(process.env.DIR).appendRecord('default', record).then(`,
+      `  () => console.log('written'), (e) => console.log('failed: ' + e.message))`
+    ].join('\n')
+    const out = execFileSync(
+      'sh',
+      [
+        '-c',
+        'ulimit -f 16; exec "$0" --import tsx --input-type=module -e "$1"',
+        process.execPath,
+        script
+      ],
+      {
+        env: { ...process.env, DIR: dir, RECORD: JSON.stringify(bigRecord('big')) },
+        encoding: 'utf8'
+      }
+    )
+    expect(out).toMatch(/^failed: could not write .*default\.jsonl: .*; nothing was added/)
+    expect(readFileSync(file, 'utf8')).toBe(before)
+  })
   it('keeps every calibration and serves the newest', async () => {
     const store = new FolderStore(fresh('cal'))
     const fp = 'abcdef0123456789'
@@ -96,15 +136,63 @@ describe('FolderStore', () => {
 })
 
 describe('withFileLock', () => {
-  it('takes over a stale lock and gives up on a live one', async () => {
+  it('breaks an old lock and gives up on a live one', async () => {
     const lock = path.join(root, 'x.lock')
     writeFileSync(lock, '1 old\n')
     const old = new Date(Date.now() - 3_600_000)
     utimesSync(lock, old, old)
     await expect(withFileLock(lock, async () => 'ran')).resolves.toBe('ran')
-    writeFileSync(lock, '1 now\n')
+    writeFileSync(
+      lock,
+      `${JSON.stringify({ pid: process.pid, host: hostname(), createdAt: new Date().toISOString() })}\n`
+    )
     await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 100 })).rejects.toThrow(
       /could not lock .*x\.lock within 100 ms/
+    )
+  })
+
+  it('breaks at once, with a note, a fresh lock whose writer on this host was killed', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!
+    const lock = path.join(root, 'killed.lock')
+    writeFileSync(
+      lock,
+      `${JSON.stringify({ pid: dead, host: hostname(), createdAt: new Date().toISOString() })}\n`
+    )
+    const notes: string[] = []
+    // a timeout far below the age bound: only the dead owner can free it in time
+    await expect(
+      withFileLock(lock, async () => 'ran', { timeoutMs: 2000, onNote: (n) => notes.push(n) })
+    ).resolves.toBe('ran')
+    expect(notes).toEqual([
+      `broke the stale lock ${lock}: its owner, process ${dead} on this host, is no longer running`
+    ])
+  })
+})
+
+describe('FolderStore.checkWritable', () => {
+  it('passes on a writable folder and breaks a stale lock there, telling the log', async () => {
+    const lines: string[] = []
+    const store = new FolderStore(fresh('probe'), { log: (l) => lines.push(l) })
+    const lock = path.join(store.dir, 'history', 'default.jsonl.lock')
+    mkdirSync(path.dirname(lock), { recursive: true })
+    writeFileSync(
+      lock,
+      `${JSON.stringify({ pid: 1, host: 'elsewhere', createdAt: '2020-01-01T00:00:00Z' })}\n`
+    )
+    await expect(store.checkWritable('default')).resolves.toBeUndefined()
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(
+      /^broke the stale lock .*default\.jsonl\.lock: it was taken \d+ s ago by process 1 on elsewhere/
+    )
+    expect(readdirSync(path.dirname(lock))).toEqual([])
+  })
+
+  it('says before any run that a store under a file cannot be written', async () => {
+    const blocker = fresh('a-file')
+    writeFileSync(blocker, '')
+    const store = new FolderStore(path.join(blocker, 'store'))
+    await expect(store.checkWritable('default')).rejects.toThrow(
+      /^folder .*a-file\/store is not writable \(.*\); a record could not be kept$/
     )
   })
 })

@@ -7,7 +7,7 @@ import {
   GitDataBranchStore,
   type GitDataBranchOptions
 } from '../../src/adapters/git-data-branch.js'
-import { CorruptHistoryError } from '../../src/core/history.js'
+import { describeSkippedLines } from '../../src/core/history.js'
 import { commitFile, git, makeWorkspace, openSandbox, type Sandbox } from './git-fixture.js'
 import { makeCalibration, makeRecord } from './records.js'
 
@@ -122,7 +122,7 @@ describe('GitDataBranchStore', () => {
     ).toEqual([`calibration/${fp}.json`, `calibration/${fp}.jsonl`])
   })
 
-  it('names branch, file and line of a corrupt record', async () => {
+  it('skips a corrupt record, naming branch, file and line, and reads the others', async () => {
     const { origin, workspace } = makeWorkspace(box.root, 'corrupt')
     await withStore({ cwd: workspace }, (s) => s.appendRecord('default', makeRecord()))
     const editor = path.join(box.root, 'corrupt-editor')
@@ -130,13 +130,13 @@ describe('GitDataBranchStore', () => {
     const file = path.join(editor, 'history', 'default.jsonl')
     commitFile(editor, 'history/default.jsonl', `${readFileSync(file, 'utf8')}not json\n`)
     git(editor, 'push', '-q', 'origin', 'joulegate-data')
-    const err = await withStore({ cwd: workspace }, (s) => s.readHistory('default')).catch(
-      (e: unknown) => e
-    )
-    expect(err).toBeInstanceOf(CorruptHistoryError)
-    expect((err as Error).message).toMatch(
-      /^joulegate-data:history\/default\.jsonl line 2: not valid JSON/
-    )
+    const history = await withStore({ cwd: workspace }, (s) => s.readHistory('default'))
+    expect(history).toHaveLength(1)
+    expect(describeSkippedLines(history)).toEqual([
+      expect.stringMatching(
+        /^joulegate-data:history\/default\.jsonl line 2 cannot be read and was skipped \(not valid JSON .*"not json"\)/
+      )
+    ])
   })
 
   it('fails at once, with the remote message, on a push the remote refuses', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  CorruptHistoryError,
   appendLine,
+  describeSkippedLines,
   calibrationPath,
   chooseLatestCalibration,
   historyPath,
@@ -12,7 +12,6 @@ import {
   seriesOfPath,
   validateDataBranch
 } from '../../src/core/history.js'
-import { UsageError } from '../../src/core/errors.js'
 import { makeCalibration, makeRecord } from './records.js'
 
 const line = (over: Record<string, unknown> = {}): string =>
@@ -76,19 +75,29 @@ describe('parseHistory', () => {
       detail: /must have required property 'commit'/
     },
     { name: 'array instead of object', text: '[1,2]\n', at: 1, detail: /must be object/ }
-  ])('rejects $name, naming file and line', ({ text, at, detail }) => {
-    let caught: unknown
-    try {
-      parseHistory(text, 'history/default.jsonl')
-    } catch (err) {
-      caught = err
+  ])(
+    'skips $name, naming file, line and an excerpt, and keeps the others',
+    ({ text, at, detail }) => {
+      const records = parseHistory(text, 'history/default.jsonl')
+      const valid = text.split('\n').filter((l, i) => i + 1 !== at && l.trim() !== '')
+      expect(records).toHaveLength(valid.length)
+      const notes = describeSkippedLines(records)
+      expect(notes).toHaveLength(1)
+      expect(notes[0]).toMatch(
+        new RegExp(`^history/default\\.jsonl line ${at} cannot be read and was skipped \\(`)
+      )
+      expect(notes[0]).toMatch(detail)
+      // the excerpt quotes the line
+      expect(notes[0]).toContain(
+        JSON.stringify(text.split('\n')[at - 1]!.slice(0, 20)).slice(0, 15)
+      )
     }
-    expect(caught).toBeInstanceOf(CorruptHistoryError)
-    expect(caught).toBeInstanceOf(UsageError)
-    const err = caught as CorruptHistoryError
-    expect(err.line).toBe(at)
-    expect(err.message).toMatch(new RegExp(`^history/default\\.jsonl line ${at}: `))
-    expect(err.message).toMatch(detail)
+  )
+
+  it('a read without skipped lines has no notes; the records compare as a plain list', () => {
+    const records = parseHistory(`${line()}\n`, 'h.jsonl')
+    expect(describeSkippedLines(records)).toEqual([])
+    expect(JSON.stringify(records)).toBe(`[${line()}]`)
   })
 })
 

@@ -1,7 +1,9 @@
 // The local store (`--store DIR`, default `.joulegate/`): the data branch's layout in a folder, so
 // a folder can be copied onto the branch and back. Writers take a per-file lock (file-lock.ts);
-// the latest calibration is replaced by rename, so a reader never sees half a file.
-import { appendFile, mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promises'
+// a line is appended, flushed to the disk and, if that fails (a full disk), cut off again, so a
+// failed write never leaves half a line; the latest calibration is replaced by rename, so a reader
+// never sees half a file.
+import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   HISTORY_DIR,
@@ -52,11 +54,70 @@ async function linePrefixFor(file: string): Promise<string> {
   }
 }
 
+/**
+ * Appends `line` to `file` so that it starts on a fresh line and reaches the disk; on any failure
+ * the file is cut back to its size before, so the history stays whole.
+ */
+async function appendDurably(file: string, line: string): Promise<void> {
+  const prefix = await linePrefixFor(file)
+  const handle = await open(file, 'a')
+  try {
+    const { size } = await handle.stat()
+    try {
+      await handle.appendFile(prefix + line, 'utf8')
+      await handle.sync()
+    } catch (err) {
+      await handle.truncate(size).catch(() => undefined)
+      throw new Error(`could not write ${file}: ${(err as Error).message}; nothing was added`, {
+        cause: err
+      })
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
+export interface FolderStoreOptions {
+  /** told what the store did on its own (a stale lock broken), one line each; default stderr */
+  log?: (line: string) => void
+}
+
 export class FolderStore implements HistoryStore {
   readonly description: string
+  private readonly log: (line: string) => void
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    options: FolderStoreOptions = {}
+  ) {
     this.description = `folder ${dir}`
+    this.log = options.log ?? ((line) => process.stderr.write(`joulegate: ${line}\n`))
+  }
+
+  private lock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+    return withFileLock(lockPath, fn, { onNote: (note) => this.log(note) })
+  }
+
+  /**
+   * Whether a record could be written now: the history folder can be created and written, and its
+   * lock taken (a stale one is broken). Called before a training run that will be recorded, so
+   * an unwritable store is said before the run, not after it.
+   */
+  async checkWritable(series: string): Promise<void> {
+    const file = this.file(historyPath(series))
+    try {
+      await mkdir(path.dirname(file), { recursive: true })
+      await this.lock(`${file}.lock`, async () => {
+        const probe = `${file}.${process.pid}.probe`
+        await writeFile(probe, '')
+        await rm(probe, { force: true })
+      })
+    } catch (err) {
+      throw new Error(
+        `${this.description} is not writable (${(err as Error).message}); a record could not be kept`,
+        { cause: err }
+      )
+    }
   }
 
   private file(relative: string): string {
@@ -67,9 +128,7 @@ export class FolderStore implements HistoryStore {
     const file = this.file(historyPath(series))
     const line = serializeLine(record)
     await mkdir(path.dirname(file), { recursive: true })
-    await withFileLock(`${file}.lock`, async () => {
-      await appendFile(file, (await linePrefixFor(file)) + line, 'utf8')
-    })
+    await this.lock(`${file}.lock`, () => appendDurably(file, line))
   }
 
   async readHistory(series: string): Promise<HistoryRecord[]> {
@@ -95,8 +154,8 @@ export class FolderStore implements HistoryStore {
     const logFile = this.file(calibrationLogPath(fingerprint))
     const line = serializeLine(cal)
     await mkdir(path.dirname(latestFile), { recursive: true })
-    await withFileLock(`${latestFile}.lock`, async () => {
-      await appendFile(logFile, (await linePrefixFor(logFile)) + line, 'utf8')
+    await this.lock(`${latestFile}.lock`, async () => {
+      await appendDurably(logFile, line)
       const current = await this.readCalibration(fingerprint)
       const latest = chooseLatestCalibration(current, cal)
       if (latest !== current) {

@@ -9,8 +9,17 @@ export interface HistoryStore {
   readonly description: string
   /** appends one record to history/SERIES.jsonl (created when missing) */
   appendRecord(series: string, record: HistoryRecord): Promise<void>
-  /** every record of the series in file order; [] when the series has none; a corrupt line throws */
+  /**
+   * every record of the series in file order; [] when the series has none. A line that cannot be
+   * read is skipped and named in the result (`describeSkippedLines` of core/history.ts gives the
+   * report's notes), so one torn line never stops every later check.
+   */
   readHistory(series: string): Promise<HistoryRecord[]>
+  /**
+   * throws, saying why, when a record of `series` could not be written now; called before a
+   * training run that will be recorded. Optional: a store without it is found out on writing.
+   */
+  checkWritable?(series: string): Promise<void>
   /** the newest calibration of this hardware fingerprint, or null */
   readCalibration(fingerprint: string): Promise<Calibration | null>
   /** every calibration written for this fingerprint, oldest first (for drift warnings) */

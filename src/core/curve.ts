@@ -1,6 +1,6 @@
 // Energy versus performance from a measurement's progress: when was most of the final value reached,
 // what did each later kWh buy, and where did training stop paying for itself.
-import { RESERVED_METRIC_KEYS } from './metrics-protocol.js'
+import { RESERVED_METRIC_KEYS, downsampleProgress } from './metrics-protocol.js'
 import type { ProgressPoint } from './types.js'
 import { JOULES_PER_KWH } from './format.js'
 
@@ -158,9 +158,15 @@ export function findKnee(points: CurvePoint[], direction: Direction): number | n
   const e0 = points[0]!.energyJ
   const eSpan = points[points.length - 1]!.energyJ - e0
   const gains = points.map((p) => signedGain(direction, points[0]!.value, p.value))
-  const gSpan = Math.max(...gains) - Math.min(...gains)
+  // a loop, not Math.max(...gains): spreading a long progress list overflows the call stack
+  let gMin = Infinity
+  let gMax = -Infinity
+  for (const g of gains) {
+    if (g < gMin) gMin = g
+    if (g > gMax) gMax = g
+  }
+  const gSpan = gMax - gMin
   if (eSpan <= 0 || gSpan <= 0) return null
-  const gMin = Math.min(...gains)
   let best: number | null = null
   let bestDistance = 0
   for (let i = 1; i < points.length - 1; i++) {
@@ -177,7 +183,9 @@ export function analyseCurve(
   progress: readonly ProgressPoint[],
   options: { metric: string; direction?: Direction; priceKwhPerUnit?: number | null }
 ): CurveAnalysis | null {
-  const points = extractCurve(progress, options.metric)
+  // thinned like a recorded run, so a measurement file from elsewhere with a point per step stays
+  // cheap: the price stop compares every pair of points
+  const points = extractCurve(downsampleProgress(progress), options.metric)
   if (points.length === 0) return null
   const direction = options.direction ?? guessDirection(options.metric)
   const total = points[points.length - 1]!.energyJ

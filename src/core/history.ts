@@ -1,6 +1,7 @@
 // The history layout shared by every store, and the JSON Lines codec for it. History is the
-// evidence a verdict rests on, so a line that cannot be read stops the run with its file and line
-// number: silently skipping it could pick a different baseline and flip the verdict.
+// evidence a verdict rests on, yet one torn line (a full disk, a killed writer, a hand edit) must
+// not stop every later check: a line that cannot be read is skipped and reported with its file,
+// line number and an excerpt, so the report says which evidence was left out.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { UsageError, describeBadValue } from './errors.js'
 import { CALIBRATION_SCHEMA, RESULT_SCHEMA, type Calibration, type HistoryRecord } from './types.js'
@@ -32,7 +33,7 @@ export class CorruptHistoryError extends UsageError {
   constructor(
     readonly file: string,
     readonly line: number,
-    detail: string
+    readonly detail: string
   ) {
     super(`${file} line ${line}: ${detail}`)
     this.name = 'CorruptHistoryError'
@@ -151,44 +152,72 @@ function describeSchemaError(errors: ErrorObject[] | null | undefined, what: str
   return `not a valid ${what}: ${where} ${e.message ?? 'is invalid'}${extra}`
 }
 
+const excerpt = (text: string): string =>
+  JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)
+
 function parseJsonLine(text: string, file: string, line: number): unknown {
   try {
     return JSON.parse(text)
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err)
-    const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text
-    throw new CorruptHistoryError(
-      file,
-      line,
-      `not valid JSON (${detail}): ${JSON.stringify(shown)}`
-    )
+    throw new CorruptHistoryError(file, line, `not valid JSON (${detail}): ${excerpt(text)}`)
   }
 }
 
+/** A line of a JSON Lines file that was left out because it cannot be read as written. */
+export interface SkippedLine {
+  file: string
+  line: number
+  detail: string
+}
+
+/** Records read from a JSON Lines file; `skipped` names the lines that could not be read. */
+export type ReadLines<T> = T[] & { readonly skipped?: readonly SkippedLine[] }
+
 /**
- * Reads a JSON Lines file. Blank lines are skipped (they carry no data), every other line must be a
- * valid document; `file` is only used to name the file in errors.
+ * Reads a JSON Lines file. Blank lines are skipped (they carry no data); a line that is not a valid
+ * document is skipped too and listed in the result's `skipped` (not enumerable, so the records
+ * compare and serialise as a plain list); `file` is only used to name the file.
  */
 function parseJsonLines<T>(
   text: string,
   file: string,
   validate: ValidateFunction,
   what: string
-): T[] {
+): ReadLines<T> {
   const out: T[] = []
+  const skipped: SkippedLine[] = []
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i].replace(/\r$/, '')
     if (raw.trim() === '') continue
-    const value = parseJsonLine(raw, file, i + 1)
-    if (!validate(value))
-      throw new CorruptHistoryError(file, i + 1, describeSchemaError(validate.errors, what))
-    out.push(value as T)
+    try {
+      const value = parseJsonLine(raw, file, i + 1)
+      if (!validate(value))
+        throw new CorruptHistoryError(
+          file,
+          i + 1,
+          `${describeSchemaError(validate.errors, what)}: ${excerpt(raw)}`
+        )
+      out.push(value as T)
+    } catch (err) {
+      if (!(err instanceof CorruptHistoryError)) throw err
+      skipped.push({ file, line: i + 1, detail: err.detail })
+    }
   }
-  return out
+  return Object.defineProperty(out, 'skipped', { value: skipped, enumerable: false })
 }
 
-export function parseHistory(text: string, file: string): HistoryRecord[] {
+/** The lines a store's read left out, one sentence each, for the report's notes. */
+export function describeSkippedLines(records: readonly unknown[]): string[] {
+  const skipped = (records as ReadLines<unknown>).skipped ?? []
+  return skipped.map(
+    (s) =>
+      `${s.file} line ${s.line} cannot be read and was skipped (${s.detail}); the other records were used`
+  )
+}
+
+export function parseHistory(text: string, file: string): ReadLines<HistoryRecord> {
   return parseJsonLines<HistoryRecord>(
     text,
     file,
@@ -197,7 +226,7 @@ export function parseHistory(text: string, file: string): HistoryRecord[] {
   )
 }
 
-export function parseCalibrationLog(text: string, file: string): Calibration[] {
+export function parseCalibrationLog(text: string, file: string): ReadLines<Calibration> {
   return parseJsonLines<Calibration>(
     text,
     file,

@@ -14,6 +14,8 @@ export interface UnitEnergy {
   index: number
   energyJ: number
   durationS: number
+  /** how many units this one stands for: >1 when the units between two lines had none (mean energy each) */
+  span: number
 }
 
 export interface Projection {
@@ -63,12 +65,24 @@ export function deriveUnitEnergies(progress: readonly ProgressPoint[]): {
   const ordered = [...closing.entries()].sort((a, b) => a[0] - b[0])
   let prevJ = 0
   let prevS = 0
+  let prevIndex: number | null = null
   return {
     unit,
     units: ordered.map(([index, p]) => {
-      const u = { index, energyJ: p.energyJ - prevJ, durationS: p.elapsedS - prevS }
+      // a stretch of whole units without a line of their own (a script logging every 10th step,
+      // progress thinned to MAX_PROGRESS_POINTS) is shared evenly among its units
+      // (the first line's own number of units, counted from 0 or 1)
+      const gap = prevIndex === null ? index : index - prevIndex
+      const span = Number.isInteger(index) && Number.isInteger(gap) && gap > 1 ? gap : 1
+      const u = {
+        index,
+        energyJ: (p.energyJ - prevJ) / span,
+        durationS: (p.elapsedS - prevS) / span,
+        span
+      }
       prevJ = p.energyJ
       prevS = p.elapsedS
+      prevIndex = index
       return u
     })
   }
@@ -85,7 +99,7 @@ function estimateRate(units: readonly number[]): { rate: number; sd: number } {
 export function projectEnergy(
   unitEnergiesJ: readonly number[],
   planned: number,
-  options: ProjectionOptions & { unit?: 'epoch' | 'step' } = {}
+  options: ProjectionOptions & { unit?: 'epoch' | 'step'; observedUnits?: number } = {}
 ): Projection {
   const n = unitEnergiesJ.length
   if (n === 0)
@@ -140,7 +154,7 @@ export function projectEnergy(
         }
   return {
     unit: options.unit ?? 'epoch',
-    observed: n,
+    observed: options.observedUnits ?? n,
     planned,
     method: warmup ? 'warm-up + robust mean' : 'robust mean',
     firstJ: first,
@@ -164,6 +178,6 @@ export function projectFromProgress(
   return projectEnergy(
     units.map((u) => u.energyJ),
     planned,
-    { ...options, unit }
+    { ...options, unit, observedUnits: units.reduce((sum, u) => sum + u.span, 0) }
   )
 }

@@ -5,6 +5,7 @@ import { countChangedFiles } from '../adapters/git-show.js'
 import type { CommandSpec } from '../adapters/run-command.js'
 import { poolBaselineRecords, selectBaseline } from '../core/baseline.js'
 import { UsageError } from '../core/errors.js'
+import { describeSkippedLines } from '../core/history.js'
 import type { Settings } from '../core/settings.js'
 import { noiseFloorFromCalibration } from '../core/stats.js'
 import { RESULT_SCHEMA, type HistoryRecord, type Measurement } from '../core/types.js'
@@ -48,7 +49,8 @@ export async function readHistorySafely(
   series: string
 ): Promise<{ history: HistoryRecord[]; note: string | null }> {
   try {
-    return { history: await ctx.store.readHistory(series), note: null }
+    const history = await ctx.store.readHistory(series)
+    return { history, note: describeSkippedLines(history).join('; ') || null }
   } catch (error) {
     if (error instanceof UsageError) throw error
     ctx.log(
@@ -110,6 +112,8 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
   // History is read before the training runs: a store that cannot be read fails fast, and a
   // corrupt history file (exit 2) never costs a training run.
   const { history, note: historyNote } = await readHistorySafely(ctx, settings.name)
+  // a store the run could not be recorded into is found out before the training, not after it
+  if (settings.record) await ctx.store.checkWritable?.(settings.name)
   const measurement =
     ctx.measurement ??
     (await runMeasurement(spec, settings, {

@@ -7,12 +7,14 @@ import type { CommandSpec } from '../adapters/run-command.js'
 import { describeCommand, forwardAbort, startCommand } from '../adapters/run-command.js'
 import { MetricsFileTail } from '../adapters/metrics-file.js'
 import { assembleMeasurement, sumEnergy, type RunResult } from '../core/measurement.js'
-import { parseMetricLine } from '../core/metrics-protocol.js'
-import type { HostInfo, Measurement, ProgressPoint } from '../core/types.js'
+import { ProgressRecorder, parseMetricLine } from '../core/metrics-protocol.js'
+import type { HostInfo, Measurement } from '../core/types.js'
 import type { EnergySensor } from '../sensors/sensor.js'
 
 export const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE' // contract
 const TICK_MS = 1000
+// a script printing its console log into the metrics file must not fill the measurement with errors
+const MAX_METRIC_ERRORS = 100
 
 export interface Tick {
   run: number
@@ -110,8 +112,9 @@ async function runOnce(
   }
   const tail = new MetricsFileTail(metricsPath)
   tail.open()
-  const progress: ProgressPoint[] = []
+  const progress = new ProgressRecorder()
   const metricErrors: string[] = []
+  let moreErrors = 0
   // Sensors opened a moment ago, some waiting for others' first reading: what each component
   // counted until now is taken off its own total, so the window is the command's life.
   await refreshAll(opened)
@@ -123,20 +126,31 @@ async function runOnce(
   let stopped = false
   let closedAtS = Infinity
   const readLines = async (final: boolean): Promise<void> => {
-    const lines = tail.poll(final)
-    if (lines.length === 0) return
-    // lines read after the command ended were written before it did
-    const elapsedS = Math.min(elapsed(), closedAtS)
-    if (!stopped) await refreshAll(sensors)
-    const stamp = { elapsedS, energyJ: snapshotEnergy(sensors) - offsetJ }
-    for (const { line, lineNumber } of lines) {
-      const parsed = parseMetricLine(line, lineNumber)
-      if (parsed.ok) progress.push({ ...stamp, values: parsed.values })
-      else {
-        metricErrors.push(parsed.error)
-        options.log(`joulegate: ${parsed.error} (ignored)`)
+    let stamp: { elapsedS: number; energyJ: number } | null = null
+    // a bounded batch at a time: a flood of lines never sits in memory at once
+    for (let lines = tail.poll(final); lines.length > 0; lines = tail.poll(final)) {
+      if (stamp === null) {
+        // lines read after the command ended were written before it did
+        const elapsedS = Math.min(elapsed(), closedAtS)
+        if (!stopped) await refreshAll(sensors)
+        stamp = { elapsedS, energyJ: snapshotEnergy(sensors) - offsetJ }
       }
+      for (const { line, lineNumber } of lines) readLine(stamp, line, lineNumber)
+      // let the sensors' readings in between batches
+      await new Promise((resolve) => setImmediate(resolve))
     }
+  }
+  const readLine = (
+    stamp: { elapsedS: number; energyJ: number },
+    line: string,
+    lineNumber: number
+  ): void => {
+    const parsed = parseMetricLine(line, lineNumber)
+    if (parsed.ok) progress.add(stamp, parsed.values, lineNumber)
+    else if (metricErrors.length < MAX_METRIC_ERRORS) {
+      metricErrors.push(parsed.error)
+      options.log(`joulegate: ${parsed.error} (ignored)`)
+    } else moreErrors++
   }
   // one read at a time, in order: a watch event and the tick may both ask for one
   let reading: Promise<void> = Promise.resolve()
@@ -180,6 +194,8 @@ async function runOnce(
   await forwarding.settle()
   forwarding.dispose()
   tail.close()
+  if (moreErrors > 0)
+    metricErrors.push(`${moreErrors} more metrics line(s) were not valid and are not listed`)
   if (exit.spawnError) options.log(`joulegate: ${exit.spawnError}`)
   if (exit.leftoverNotice) options.log(`joulegate: ${exit.leftoverNotice}`)
   const { counted, unmeasured } = windowComponents(components, offsets, durationS)
@@ -192,10 +208,15 @@ async function runOnce(
     interrupted:
       Boolean(options.signal?.aborted) || exit.signal === 'SIGINT' || exit.signal === 'SIGTERM',
     components: counted,
-    progress,
+    progress: progress.points(),
     metricErrors,
     crossChecks: windowComponents(crossChecks, offsets, durationS).counted,
-    notices: exit.leftoverNotice ? [...unmeasured, exit.leftoverNotice] : unmeasured
+    notices: [
+      ...unmeasured,
+      ...(exit.leftoverNotice ? [exit.leftoverNotice] : []),
+      ...tail.notes(),
+      ...progress.notes()
+    ]
   }
 }
 
