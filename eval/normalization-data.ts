@@ -14,6 +14,10 @@ export interface Run {
   gpuCount: number
   powerLimitW: number
   params?: number
+  /** the workload family: Zeus dataset/network, ML.ENERGY model */
+  family: string
+  /** ML.ENERGY task (reported per task) */
+  task?: string
 }
 
 export interface Dataset {
@@ -51,7 +55,8 @@ export function loadZeus(): Dataset {
       durationS,
       meanPowerW,
       gpuCount: 1,
-      powerLimitW: limit
+      powerLimitW: limit,
+      family: `${r.dataset}/${r.network}`
     })
   }
   return { name: 'Zeus NSDI’23 (training, one epoch, max power limit)', gpus, description: 'zeus' }
@@ -118,7 +123,9 @@ export function loadMlEnergy(): Dataset {
       meanPowerW: Number(r.avg_power_watts), // summed over the GPUs (it exceeds one GPU's limit)
       gpuCount,
       powerLimitW: ML_LIMIT[r.gpu_model] * gpuCount,
-      params: Number(r.total_params_billions) * 1e9
+      params: Number(r.total_params_billions) * 1e9,
+      family: r.model_id,
+      task: r.task
     })
   }
   // a configuration listed twice is ambiguous: leave it out rather than pick one
@@ -133,12 +140,13 @@ export function loadMlEnergy(): Dataset {
   }
 }
 
-/** The calibration file calibrate would write for these runs on this GPU. */
+/** The calibration file calibrate would write for these runs on this GPU: contract fields only. */
 export function toCalibrationJson(gpu: string, runs: Run[]): unknown {
   const limit = Math.min(...runs.map((r) => r.powerLimitW / r.gpuCount))
   return {
     schema: CALIBRATION_SCHEMA,
     createdAt: '2026-11-27T00:00:00.000Z',
+    kind: 'full',
     host: { fingerprint: `eval-${gpu}`, cpu: 'unknown', gpus: [{ name: gpu, powerLimitW: limit }] },
     idlePowerW: null,
     points: runs.map((r) => ({
@@ -146,14 +154,16 @@ export function toCalibrationJson(gpu: string, runs: Run[]): unknown {
       energyJ: r.energyJ,
       durationS: r.durationS,
       meanPowerW: r.meanPowerW,
-      ...(r.gpuCount > 1 ? { powerLimitW: r.powerLimitW } : {}),
+      gpuCount: r.gpuCount,
+      powerLimitW: r.powerLimitW,
+      family: r.family,
       ...(r.params ? { params: r.params } : {})
     }))
   }
 }
 
 /** The measurement file measure would write: one GPU component per device used. */
-export function toMeasurementJson(gpu: string, run: Run): unknown {
+export function toMeasurementJson(gpu: string, run: Run, family?: string): unknown {
   const each = run.meanPowerW / run.gpuCount
   return {
     schema: MEASUREMENT_SCHEMA,
@@ -176,6 +186,7 @@ export function toMeasurementJson(gpu: string, run: Run): unknown {
     })),
     metrics: run.params ? { params: run.params } : {},
     progress: [],
-    host: { fingerprint: `eval-${gpu}`, cpu: 'unknown', gpus: [gpu] }
+    host: { fingerprint: `eval-${gpu}`, cpu: 'unknown', gpus: [gpu] },
+    ...(family === undefined ? {} : { family })
   }
 }

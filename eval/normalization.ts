@@ -1,18 +1,20 @@
-// npm run eval:normalization [-- --selection] [-- --pairwise]
-// For every ordered GPU pair and seeded split: six workloads calibrate both GPUs, every other
-// workload is a measurement on the local GPU whose reference-GPU energy is known. Reports the
-// absolute percentage error of each model, of the automatic choice, and 80% interval coverage.
-// Seeds 0-49 were used to choose the models, their weighting and hyper-parameters; the report uses
-// seeds from 1000 on, which were never looked at while choosing (--selection shows seeds 0-49).
+// npm run eval:normalization [-- --selection] [-- --draws N]
+// The protocol: for every ordered GPU pair, every configuration the two GPUs share. Each draw
+// picks a job (a configuration measured on the local GPU whose reference energy is known) and
+// calibration points for five cases: 6 random suite points; 32; 6 drawn to span GPU use; 6 from
+// other families plus one anchor of the job's family; 6 from other families with the job's family
+// named but never calibrated. Calibration and measurement files are built as the contract writes
+// them and go through the same reader as the CLI. DCASE's single ratio runs on the same draws.
+// Even draws chose the settings (--selection shows them); the report uses the odd ones.
 import { markdownTable } from 'markdown-table'
 import { quantile } from 'simple-statistics'
 import {
-  MODEL_NAMES,
   normalizeMeasurement,
   validateCalibration,
   validateMeasurement
 } from '../src/core/normalize/index.js'
 import type { ModelName } from '../src/core/normalize/index.js'
+import { createRng } from '../src/core/random.js'
 import {
   loadMlEnergy,
   loadZeus,
@@ -20,12 +22,26 @@ import {
   toMeasurementJson
 } from './normalization-data.js'
 import type { Dataset, Run } from './normalization-data.js'
-import { createRng } from '../src/core/random.js'
 
-const CALIBRATION_SIZE = 6
-/** Default: the configurations every GPU of the dataset ran (the "same workloads" design);
- *  --pairwise: every configuration the two GPUs of a pair share (more, and less regular, ones). */
-const ALL_GPUS = !process.argv.includes('--pairwise')
+const argValue = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+const SELECTION = process.argv.includes('--selection')
+const DRAWS = Number(argValue('--draws') ?? 200) // per ordered pair; half of them are reported
+const MODEL = argValue('--model') as ModelName | undefined
+const CASES = ['6 random', '32 random', '6 spanning use', '6 + anchor', 'unseen family'] as const
+type Case = (typeof CASES)[number]
+
+interface Outcome {
+  case: Case
+  pair: string
+  family: string
+  task: string
+  ape: number
+  dcaseApe: number
+  covered: boolean
+}
 
 function shuffle<T>(xs: T[], rng: () => number): T[] {
   const a = [...xs]
@@ -36,121 +52,199 @@ function shuffle<T>(xs: T[], rng: () => number): T[] {
   return a
 }
 
-interface Tally {
-  errors: Map<string, number[]>
-  covered: number
-  total: number
-  chosen: Map<string, number>
-  pairs: Map<string, number[]>
+/** Six points spread over GPU use: one random point from each sixth of the use-sorted list. */
+function drawSpanning(pool: Run[], n: number, rng: () => number): Run[] {
+  const sorted = [...pool].sort(
+    (a, b) => a.meanPowerW / a.powerLimitW - b.meanPowerW / b.powerLimitW
+  )
+  return Array.from({ length: n }, (_, k) => {
+    const lo = Math.floor((k * sorted.length) / n)
+    const hi = Math.max(lo + 1, Math.floor(((k + 1) * sorted.length) / n))
+    return sorted[lo + Math.floor(rng() * (hi - lo))]
+  })
 }
 
-function evaluate(dataset: Dataset, seeds: number[], tally: Tally): void {
+function drawCase(c: Case, job: Run, others: Run[], rng: () => number): Run[] | null {
+  const foreign = others.filter((r) => r.family !== job.family)
+  const kin = others.filter((r) => r.family === job.family)
+  switch (c) {
+    case '6 random':
+      return shuffle(others, rng).slice(0, 6)
+    case '32 random':
+      return others.length >= 32 ? shuffle(others, rng).slice(0, 32) : null
+    case '6 spanning use':
+      return drawSpanning(others, 6, rng)
+    case '6 + anchor':
+      if (kin.length === 0 || foreign.length < 6) return null
+      return [...shuffle(foreign, rng).slice(0, 6), kin[Math.floor(rng() * kin.length)]]
+    case 'unseen family':
+      return foreign.length < 6 ? null : shuffle(foreign, rng).slice(0, 6)
+  }
+}
+
+function evaluate(dataset: Dataset, draws: number[]): Outcome[] {
+  const out: Outcome[] = []
   const gpus = [...dataset.gpus.keys()].sort()
-  for (const localGpu of gpus) {
-    for (const refGpu of gpus) {
+  for (const [li, localGpu] of gpus.entries()) {
+    for (const [ri, refGpu] of gpus.entries()) {
       if (localGpu === refGpu) continue
       const localRuns = dataset.gpus.get(localGpu)!
       const refRuns = dataset.gpus.get(refGpu)!
-      const common = [...localRuns.keys()]
-        .filter(
-          (w) => refRuns.has(w) && (!ALL_GPUS || gpus.every((g) => dataset.gpus.get(g)!.has(w)))
-        )
-        .sort()
-      for (const seed of seeds) {
-        const rng = createRng(seed * 7919 + gpus.indexOf(localGpu) * 31 + gpus.indexOf(refGpu))
-        const order = shuffle(common, rng)
-        const calib = order.slice(0, CALIBRATION_SIZE)
-        const pick = (runs: Map<string, Run>): Run[] => calib.map((w) => runs.get(w)!)
-        // exactly what the CLI does: JSON files through the validators, then the core
-        const local = validateCalibration(
-          toCalibrationJson(localGpu, pick(localRuns)),
-          `${localGpu}.json`
-        )
-        const reference = validateCalibration(
-          toCalibrationJson(refGpu, pick(refRuns)),
-          `${refGpu}.json`
-        )
-        for (const w of order.slice(CALIBRATION_SIZE)) {
-          const m = validateMeasurement(toMeasurementJson(localGpu, localRuns.get(w)!), `${w}.json`)
-          const truth = refRuns.get(w)!.energyJ
-          const auto = normalizeMeasurement(local, reference, m)
-          const ape = (e: number): number => Math.abs(e / truth - 1)
-          push(tally.errors, 'automatic', ape(auto.normalizedEnergyJ))
-          push(tally.pairs, `${localGpu} → ${refGpu}`, ape(auto.normalizedEnergyJ))
-          tally.chosen.set(auto.model, (tally.chosen.get(auto.model) ?? 0) + 1)
-          tally.total++
-          if (truth >= auto.interval[0] && truth <= auto.interval[1]) tally.covered++
-          for (const model of MODEL_NAMES) {
-            try {
-              push(
-                tally.errors,
-                model,
-                ape(normalizeMeasurement(local, reference, m, { model }).normalizedEnergyJ)
-              )
-            } catch {
-              // the model's inputs are missing in this dataset (e.g. flops): not applicable
-            }
-          }
+      const shared = [...localRuns.keys()].filter((w) => refRuns.has(w)).sort()
+      const pair = `${localGpu} → ${refGpu}`
+      for (const draw of draws) {
+        const rng = createRng(draw * 7919 + li * 31 + ri)
+        const jobName = shared[Math.floor(rng() * shared.length)]
+        const job = localRuns.get(jobName)!
+        const others = shared.filter((w) => w !== jobName).map((w) => localRuns.get(w)!)
+        const truth = refRuns.get(jobName)!.energyJ
+        for (const c of CASES) {
+          const calib = drawCase(c, job, others, rng)
+          if (!calib) continue
+          const names = calib.map((r) => r.workload)
+          const local = validateCalibration(toCalibrationJson(localGpu, calib), 'local.json')
+          const reference = validateCalibration(
+            toCalibrationJson(
+              refGpu,
+              names.map((w) => refRuns.get(w)!)
+            ),
+            'reference.json'
+          )
+          const named = c === '6 + anchor' || c === 'unseen family'
+          const m = validateMeasurement(
+            toMeasurementJson(localGpu, job, named ? job.family : undefined),
+            'job.json'
+          )
+          const r = normalizeMeasurement(local, reference, m, MODEL ? { model: MODEL } : {})
+          // DCASE: one baseline system run on both machines (the anchor itself when there is one)
+          const baseline = c === '6 + anchor' ? names[names.length - 1] : names[0]
+          const dcase =
+            job.energyJ * (refRuns.get(baseline)!.energyJ / localRuns.get(baseline)!.energyJ)
+          out.push({
+            case: c,
+            pair,
+            family: job.family,
+            task: job.task ?? '',
+            ape: Math.abs(r.normalizedEnergyJ / truth - 1),
+            dcaseApe: Math.abs(dcase / truth - 1),
+            covered: truth >= r.interval[0] && truth <= r.interval[1]
+          })
         }
       }
     }
   }
-}
-
-function push(map: Map<string, number[]>, key: string, v: number): void {
-  if (!map.has(key)) map.set(key, [])
-  map.get(key)!.push(v)
+  return out
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
 
-function report(dataset: Dataset, seeds: number[]): string {
-  const tally: Tally = {
-    errors: new Map(),
-    covered: 0,
-    total: 0,
-    chosen: new Map(),
-    pairs: new Map()
-  }
-  evaluate(dataset, seeds, tally)
-  const label = (k: string): string => (k === 'single-ratio' ? 'single-ratio (DCASE rule)' : k)
-  const order: string[] = ['automatic', ...(MODEL_NAMES as readonly ModelName[])]
-  const rows = order
-    .filter((k) => tally.errors.has(k))
-    .map((k) => {
-      const e = tally.errors.get(k)!
-      return [label(k), pct(quantile(e, 0.5)), pct(quantile(e, 0.9)), String(e.length)]
-    })
-  const pairs = [...tally.pairs].map(([pair, e]) => [
-    pair,
-    pct(quantile(e, 0.5)),
-    pct(quantile(e, 0.9))
-  ])
-  const chosen = [...tally.chosen]
-    .sort((a, b) => b[1] - a[1])
-    .map(([m, n]) => `${m} ${pct(n / tally.total)}`)
-  const gpus = [...dataset.gpus.keys()].sort().join(', ')
+/** Median with a 90% percentile-bootstrap interval (seeded, 300 resamples). */
+function medianWithCi(xs: number[]): string {
+  if (xs.length === 0) return '—'
+  const rng = createRng(xs.length)
+  const meds = Array.from({ length: 300 }, () =>
+    quantile(
+      Array.from({ length: xs.length }, () => xs[Math.floor(rng() * xs.length)]),
+      0.5
+    )
+  )
+  return `${pct(quantile(xs, 0.5))} [${pct(quantile(meds, 0.05))}–${pct(quantile(meds, 0.95))}]`
+}
+
+function groupBy(xs: Outcome[], key: (o: Outcome) => string): Map<string, Outcome[]> {
+  const m = new Map<string, Outcome[]>()
+  for (const o of xs) m.set(key(o), [...(m.get(key(o)) ?? []), o])
+  return m
+}
+
+const coverage = (xs: Outcome[]): number => xs.filter((o) => o.covered).length / xs.length
+
+function coverageRange(xs: Outcome[], key: (o: Outcome) => string): string {
+  const groups = [...groupBy(xs, key).values()].filter((g) => g.length >= 20).map(coverage)
+  return groups.length === 0 ? '—' : `${pct(Math.min(...groups))}–${pct(Math.max(...groups))}`
+}
+
+/** ML.ENERGY: each task weighs the same (the diffusion tasks have many more configurations). */
+function macroMedian(xs: Outcome[], f: (o: Outcome) => number): string {
+  const tasks = [...groupBy(xs, (o) => o.task).values()]
+  return pct(tasks.reduce((s, t) => s + quantile(t.map(f), 0.5), 0) / tasks.length)
+}
+
+function report(dataset: Dataset, draws: number[], perTask: boolean): string {
+  const outcomes = evaluate(dataset, draws)
+  const rows = CASES.map((c) => {
+    const xs = outcomes.filter((o) => o.case === c)
+    if (xs.length === 0) return [c, '—', '—', '—', '—', '—', '0']
+    return [
+      c,
+      medianWithCi(xs.map((o) => o.ape)),
+      medianWithCi(xs.map((o) => o.dcaseApe)),
+      ...(perTask ? [macroMedian(xs, (o) => o.ape)] : []),
+      pct(coverage(xs)),
+      coverageRange(xs, (o) => o.pair),
+      coverageRange(xs, (o) => o.family),
+      String(xs.length)
+    ]
+  })
+  const head = [
+    'case',
+    'median APE [90% CI]',
+    'DCASE single ratio',
+    ...(perTask ? ['macro over tasks'] : []),
+    '80% coverage',
+    'per pair',
+    'per family (≥20)',
+    'jobs'
+  ]
+  const taskRows = perTask
+    ? [
+        ...groupBy(
+          outcomes.filter((o) => o.case === '6 random'),
+          (o) => o.task
+        )
+      ].map(([task, xs]) => [
+        task,
+        pct(
+          quantile(
+            xs.map((o) => o.ape),
+            0.5
+          )
+        ),
+        pct(
+          quantile(
+            xs.map((o) => o.dcaseApe),
+            0.5
+          )
+        ),
+        pct(coverage(xs)),
+        String(xs.length)
+      ])
+    : []
   return [
     `### ${dataset.name}`,
     '',
-    `GPUs: ${gpus}; ${CALIBRATION_SIZE} calibration workloads per split; seeds ${seeds[0]}–${seeds[seeds.length - 1]}.`,
+    `GPUs: ${[...dataset.gpus.keys()].sort().join(', ')}; ${draws.length} draws per ordered pair (${SELECTION ? 'selection half' : 'report half'}); model ${MODEL ?? 'automatic'}.`,
     '',
-    markdownTable([['model', 'median APE', 'p90 APE', 'predictions'], ...rows]),
-    '',
-    `80% interval coverage (automatic): ${pct(tally.covered / tally.total)} of ${tally.total}`,
-    `models chosen: ${chosen.join(', ')}`,
-    '',
-    markdownTable([['pair (local → reference)', 'median APE', 'p90 APE'], ...pairs]),
+    markdownTable([head, ...rows]),
+    ...(perTask
+      ? [
+          '',
+          'Per task, 6 random points:',
+          '',
+          markdownTable([['task', 'median APE', 'DCASE', 'coverage', 'jobs'], ...taskRows])
+        ]
+      : []),
     ''
   ].join('\n')
 }
 
 function main(): void {
-  const selection = process.argv.includes('--selection')
-  const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i)
-  const zeusSeeds = selection ? range(0, 50) : range(1000, 20)
-  const mlSeeds = selection ? range(0, 50) : range(1000, 50)
-  process.stdout.write(`${report(loadZeus(), zeusSeeds)}\n${report(loadMlEnergy(), mlSeeds)}`)
+  const draws = Array.from({ length: DRAWS }, (_, i) => i).filter(
+    (i) => i % 2 === (SELECTION ? 0 : 1)
+  )
+  process.stdout.write(
+    `${report(loadZeus(), draws, false)}\n${report(loadMlEnergy(), draws, true)}`
+  )
 }
 
 main()

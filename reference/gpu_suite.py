@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """joulegate reference suite: GPU workloads that each do a FIXED amount of work.
 
-usage: python3 reference/gpu_suite.py WORKLOAD [--quick] [--steps N] [--list]
+usage: python3 reference/gpu_suite.py WORKLOAD [--quick] [--steps N] [--list] [--check-torch]
+
+Needs PyTorch 2.1 or newer (torch.utils.flop_counter appeared in 2.1; Debian 12 ships 1.13).
+--check-torch prints the installed version and exits 0 when it is new enough, 3 when too old,
+4 when PyTorch is missing: joulegate runs it before choosing the GPU suite.
 
 Workloads span GPU use from light to saturating (see reference/manifest.json):
   crnn-b8, crnn-b32, crnn-b128  DCASE-baseline-like sound-event-detection CRNN (conv blocks +
@@ -41,12 +45,43 @@ def emit(record):
     print(line, flush=True)
 
 
-def import_torch():
+# torch.utils.flop_counter.FlopCounterMode, which counts each workload's FLOPs, is new in 2.1
+MIN_TORCH = (2, 1)
+EXIT_TORCH_OLD = 3
+EXIT_TORCH_MISSING = 4
+
+
+def parse_version(text):
+    """(major, minor) of a version such as "2.1.0+cu121" or "1.13.1"; None when unreadable."""
+    parts = str(text).split("+")[0].split(".")
     try:
-        import torch  # noqa: F401  (imported here so --list and errors work without it)
+        return int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+    except ValueError:
+        return None
+
+
+def check_torch():
+    """(exit status, one-line message): 0 when PyTorch is present and new enough."""
+    try:
+        import torch
     except ImportError:
-        sys.exit("gpu_suite: PyTorch is not installed (pip install torch); "
-                 "use the CPU suite (joulegate workload cpu-all) on runners without it")
+        return EXIT_TORCH_MISSING, ("gpu_suite: PyTorch is not installed (pip install 'torch>=2.1'); "
+                                    "use the CPU suite (joulegate workload cpu-all) on runners without it")
+    version = getattr(torch, "__version__", "unknown")
+    parsed = parse_version(version)
+    if parsed is None or parsed < MIN_TORCH:
+        need = ".".join(map(str, MIN_TORCH))
+        return EXIT_TORCH_OLD, (f"gpu_suite: PyTorch {version} is too old: the GPU suite needs {need} or newer "
+                                f"(torch.utils.flop_counter); upgrade it or calibrate with the CPU suite")
+    return 0, f"gpu_suite: PyTorch {version}"
+
+
+def import_torch():
+    status, message = check_torch()
+    if status != 0:
+        print(message, file=sys.stderr)
+        sys.exit(status)
+    import torch
     return torch
 
 
@@ -133,7 +168,12 @@ def main():
     parser.add_argument("--quick", action="store_true", help="a few steps, for tests")
     parser.add_argument("--steps", type=int, help="override the step count")
     parser.add_argument("--list", action="store_true", help="print the workload names")
+    parser.add_argument("--check-torch", action="store_true", help="check the PyTorch version and exit")
     args = parser.parse_args()
+    if args.check_torch:
+        status, message = check_torch()
+        print(message, file=sys.stderr if status else sys.stdout)
+        return status
     if args.list or args.workload is None:
         print("\n".join(WORKLOADS))
         return 0 if args.list else 2

@@ -44,9 +44,12 @@ describe('normalizeMeasurement', () => {
     'recovers a power law at %d W: loo-weighted puts (almost) all weight on log-log',
     (powerW) => {
       const { local, reference } = makePair(lawPoints)
-      const r = normalizeMeasurement(local, reference, makeMeasurement(powerW, 30))
-      expect(r.model).toBe('loo-weighted')
-      expect(r.candidates.find((c) => c.model === 'log-log')?.weight).toBeGreaterThan(0.999)
+      const auto = normalizeMeasurement(local, reference, makeMeasurement(powerW, 30))
+      expect(auto.model).toBe('kernel')
+      expect(auto.candidates.find((c) => c.model === 'log-log')?.weight).toBeGreaterThan(0.999)
+      const r = normalizeMeasurement(local, reference, makeMeasurement(powerW, 30), {
+        model: 'loo-weighted'
+      })
       expect(r.normalizedEnergyJ).toBeCloseTo(powerW * 30 * law(powerW), 6)
       expect(r.interval[0]).toBeLessThanOrEqual(r.normalizedEnergyJ)
       expect(r.interval[1]).toBeGreaterThanOrEqual(r.normalizedEnergyJ)
@@ -72,7 +75,8 @@ describe('normalizeMeasurement', () => {
       'geometric-mean',
       'log-log',
       'similarity-weighted',
-      'loo-weighted'
+      'loo-weighted',
+      'kernel'
     ])
     const weights = r.candidates.flatMap((c) => (c.weight === undefined ? [] : [c.weight]))
     expect(weights).toHaveLength(2)
@@ -160,7 +164,9 @@ describe('normalizeMeasurement', () => {
   it('widens the interval to the calibration noise floor', () => {
     const { local, reference } = makePair(lawPoints)
     for (const p of [...local.points, ...reference.points]) p.cv = 0.1
-    const r = normalizeMeasurement(local, reference, makeMeasurement(100, 10))
+    const r = normalizeMeasurement(local, reference, makeMeasurement(100, 10), {
+      model: 'loo-weighted'
+    })
     // 1.2816 × sqrt(0.1² + 0.1²) in log units
     expect(Math.log(r.interval[1] / r.normalizedEnergyJ)).toBeCloseTo(1.2816 * Math.sqrt(0.02), 6)
   })

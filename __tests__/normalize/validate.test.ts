@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { UsageError } from '../../src/core/errors.js'
 import { validateCalibration, validateMeasurement } from '../../src/core/normalize/index.js'
+import { CorruptHistoryError, parseCalibration } from '../../src/core/history.js'
 import { measurementJson } from './fixtures.js'
 
 const goodCalibration = (): Record<string, unknown> => ({
@@ -100,7 +101,8 @@ describe('validateMeasurement', () => {
       kind: 'gpu',
       energyJ: 15000,
       meanPowerW: 150,
-      powerLimitW: 300
+      powerLimitW: 300,
+      method: 'counter'
     })
   })
 
@@ -143,5 +145,30 @@ describe('validateMeasurement', () => {
     ['params as text', measurementJson({ metrics: { params: '1M' } }), /metrics\.params: got "1M"/]
   ])('refuses %s', (_name, json, message) => {
     expect(() => validateMeasurement(json, 'm.json')).toThrow(message)
+  })
+})
+
+describe('one calibration reader for the store and the files', () => {
+  it('accepts the v1 additions (kind, gpuCount, powerLimitW, family) and still reads files without them', () => {
+    const c = withPoint({ gpuCount: 8, powerLimitW: 5600, family: 'sed-crnn' })
+    c.kind = 'full'
+    expect(validateCalibration(c, 'x.json').points[0]).toMatchObject({
+      gpuCount: 8,
+      powerLimitW: 5600,
+      family: 'sed-crnn'
+    })
+    expect(validateCalibration(goodCalibration(), 'x.json').kind).toBeUndefined()
+  })
+
+  it.each([
+    ['an unknown kind', { ...goodCalibration(), kind: 'smoke' }, /kind: got "smoke"/],
+    ['power given as text', withPoint({ meanPowerW: '170' }), /points\[0\]\.meanPowerW: got "170"/],
+    ['a fractional gpuCount', withPoint({ gpuCount: 1.5 }), /points\[0\]\.gpuCount: got 1.5/]
+  ])('the store refuses %s exactly as --calibration does', (_name, json, message) => {
+    expect(() => validateCalibration(json, 'x.json')).toThrow(message)
+    expect(() => parseCalibration(JSON.stringify(json), 'calibration/f.json')).toThrow(
+      CorruptHistoryError
+    )
+    expect(() => parseCalibration(JSON.stringify(json), 'calibration/f.json')).toThrow(message)
   })
 })

@@ -4,6 +4,7 @@
 // line number and an excerpt, so the report says which evidence was left out.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { UsageError, describeBadValue } from './errors.js'
+import { validateCalibration } from './normalize/calibration-codec.js'
 import { CALIBRATION_SCHEMA, RESULT_SCHEMA, type Calibration, type HistoryRecord } from './types.js'
 
 /**
@@ -112,36 +113,28 @@ const RECORD_SCHEMA = {
   }
 }
 
-const CAL_SCHEMA = {
-  type: 'object',
-  required: ['schema', 'createdAt', 'host', 'points'],
-  properties: {
-    schema: { const: CALIBRATION_SCHEMA },
-    createdAt: { type: 'string' },
-    host: {
-      type: 'object',
-      required: ['fingerprint'],
-      properties: { fingerprint: { type: 'string' } }
-    },
-    points: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['workload', 'energyJ'],
-        properties: { energyJ: { type: 'number' } }
-      }
-    }
-  }
-}
-
 // Compiled on first use: nothing runs at import time.
-let validators: { record: ValidateFunction; calibration: ValidateFunction } | null = null
-function getValidators(): { record: ValidateFunction; calibration: ValidateFunction } {
+let validators: { record: ValidateFunction } | null = null
+function getValidators(): { record: ValidateFunction } {
   if (!validators) {
     const ajv = new Ajv({ allErrors: false, strict: false })
-    validators = { record: ajv.compile(RECORD_SCHEMA), calibration: ajv.compile(CAL_SCHEMA) }
+    validators = { record: ajv.compile(RECORD_SCHEMA) }
   }
   return validators
+}
+
+/** The calibration codec every reader shares, its error turned into this file's and line's. */
+function decodeCalibration(value: unknown, file: string, line: number): Calibration {
+  try {
+    return validateCalibration(value, 'calibration')
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err
+    throw new CorruptHistoryError(
+      file,
+      line,
+      `not a valid ${CALIBRATION_SCHEMA} file: ${err.message}`
+    )
+  }
 }
 
 function describeSchemaError(errors: ErrorObject[] | null | undefined, what: string): string {
@@ -182,8 +175,7 @@ export type ReadLines<T> = T[] & { readonly skipped?: readonly SkippedLine[] }
 function parseJsonLines<T>(
   text: string,
   file: string,
-  validate: ValidateFunction,
-  what: string
+  decode: (value: unknown, line: number) => T
 ): ReadLines<T> {
   const out: T[] = []
   const skipped: SkippedLine[] = []
@@ -193,13 +185,12 @@ function parseJsonLines<T>(
     if (raw.trim() === '') continue
     try {
       const value = parseJsonLine(raw, file, i + 1)
-      if (!validate(value))
-        throw new CorruptHistoryError(
-          file,
-          i + 1,
-          `${describeSchemaError(validate.errors, what)}: ${excerpt(raw)}`
-        )
-      out.push(value as T)
+      try {
+        out.push(decode(value, i + 1))
+      } catch (err) {
+        if (!(err instanceof CorruptHistoryError)) throw err
+        throw new CorruptHistoryError(file, i + 1, `${err.detail}: ${excerpt(raw)}`)
+      }
     } catch (err) {
       if (!(err instanceof CorruptHistoryError)) throw err
       skipped.push({ file, line: i + 1, detail: err.detail })
@@ -218,21 +209,20 @@ export function describeSkippedLines(records: readonly unknown[]): string[] {
 }
 
 export function parseHistory(text: string, file: string): ReadLines<HistoryRecord> {
-  return parseJsonLines<HistoryRecord>(
-    text,
-    file,
-    getValidators().record,
-    `${RESULT_SCHEMA} record`
-  )
+  const validate = getValidators().record
+  return parseJsonLines<HistoryRecord>(text, file, (value, line) => {
+    if (!validate(value))
+      throw new CorruptHistoryError(
+        file,
+        line,
+        describeSchemaError(validate.errors, `${RESULT_SCHEMA} record`)
+      )
+    return value as HistoryRecord
+  })
 }
 
 export function parseCalibrationLog(text: string, file: string): ReadLines<Calibration> {
-  return parseJsonLines<Calibration>(
-    text,
-    file,
-    getValidators().calibration,
-    `${CALIBRATION_SCHEMA} file`
-  )
+  return parseJsonLines(text, file, (value, line) => decodeCalibration(value, file, line))
 }
 
 /** One calibration file (pretty-printed JSON); errors name the file and line 1. */
@@ -247,20 +237,16 @@ export function parseCalibration(text: string, file: string): Calibration {
       `not valid JSON (${err instanceof Error ? err.message : String(err)})`
     )
   }
-  const validate = getValidators().calibration
-  if (!validate(value))
-    throw new CorruptHistoryError(
-      file,
-      1,
-      describeSchemaError(validate.errors, `${CALIBRATION_SCHEMA} file`)
-    )
-  return value as Calibration
+  return decodeCalibration(value, file, 1)
 }
 
 /** One line of JSON Lines, newline included. JSON.stringify never emits a raw newline. */
 export function serializeLine(value: HistoryRecord | Calibration): string {
-  const validate =
-    value.schema === CALIBRATION_SCHEMA ? getValidators().calibration : getValidators().record
+  if (value.schema === CALIBRATION_SCHEMA) {
+    validateCalibration(value, 'calibration') // throws UsageError naming the field
+    return `${JSON.stringify(value)}\n`
+  }
+  const validate = getValidators().record
   if (!validate(value)) {
     throw new UsageError(
       describeSchemaError(

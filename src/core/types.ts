@@ -87,6 +87,8 @@ export interface Measurement {
   notices?: string[]
   /** JOULEGATE_CROSS_CHECK=1: the same devices read by a second sensor (e.g. nvidia-smi beside NVML), not summed */
   crossChecks?: Component[]
+  /** the workload family (check sets the series name): matches calibration points of that family */
+  family?: string
 }
 
 export interface CalibrationPoint {
@@ -100,7 +102,14 @@ export interface CalibrationPoint {
   cv?: number
   /** the power limit meanPowerW is a fraction of, when the workload used several GPUs */
   powerLimitW?: number
+  /** how many GPUs the workload used */
+  gpuCount?: number
+  /** the workload family: the repository's own training carries the family its pull-request runs carry */
+  family?: string
 }
+
+/** full: the suite at its real scale; quick: a smoke run; estimate: made on estimated energy */
+export type CalibrationKind = 'full' | 'quick' | 'estimate'
 
 export interface CalibrationHostGpu {
   name: string
@@ -115,6 +124,8 @@ export interface Calibration {
   points: CalibrationPoint[]
   /** which device meanPowerW describes: the GPU when there is one, else the CPU */
   powerOf?: 'gpu' | 'cpu'
+  /** absent in older files: full */
+  kind?: CalibrationKind
   notices?: string[]
 }
 
@@ -126,6 +137,11 @@ export interface Normalization {
   looError: number // contract: leave-one-out median absolute relative error
   pointsUsed: string[]
   reference: string
+  /** what the figure rests on, in words: anchor, suite points, model, LOO error */
+  evidence?: string
+  /** the workload family that was looked for, and whether both calibrations had a point of it */
+  family?: string | null
+  anchored?: boolean
 }
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'no-baseline' // contract (action output)

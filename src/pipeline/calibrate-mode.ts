@@ -55,7 +55,8 @@ export async function runCalibrate(
     log: ctx.log,
     store: ctx.store
   })
-  if (!result.interrupted)
+  // only a full-scale calibration becomes the runner's (this mode never runs the quick scale)
+  if (!result.interrupted && result.calibration.kind !== 'quick')
     await ctx.store.writeCalibration(result.calibration.host.fingerprint, result.calibration)
   return {
     calibration: result.calibration,

@@ -1,10 +1,16 @@
 // calibrate: warm-up, idle power, each workload `runs` times with a cooldown, one point per
 // workload with its coefficient of variation (the runner's noise floor), drift against the last one.
 import type { HistoryStore } from '../adapters/store.js'
-import { detectDrift, buildCalibrationPoint, type WorkloadRun } from '../core/normalize/index.js'
+import {
+  buildCalibrationPoint,
+  calibrationKindOf,
+  detectDrift,
+  type WorkloadRun
+} from '../core/normalize/index.js'
 import {
   CALIBRATION_SCHEMA,
   type Calibration,
+  type CalibrationKind,
   type CalibrationPoint,
   type Measurement
 } from '../core/types.js'
@@ -38,9 +44,38 @@ export interface CalibrateResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-function deviceOf(m: Measurement, kind: 'gpu' | 'cpu'): { power: number; found: boolean } {
+function deviceOf(
+  m: Measurement,
+  kind: 'gpu' | 'cpu'
+): { power: number; found: boolean; count: number; limitW: number | null } {
   const parts = m.components.filter((c) => c.kind === kind && c.meanPowerW !== null)
-  return { power: parts.reduce((s, c) => s + (c.meanPowerW ?? 0), 0), found: parts.length > 0 }
+  const limits = parts.map((c) => c.powerLimitW ?? null)
+  return {
+    power: parts.reduce((s, c) => s + (c.meanPowerW ?? 0), 0),
+    found: parts.length > 0,
+    count: parts.length,
+    limitW:
+      parts.length > 0 && limits.every((l) => l !== null && l > 0)
+        ? (limits as number[]).reduce((a, b) => a + b, 0)
+        : null
+  }
+}
+
+/**
+ * The newest calibration of this host of the same kind (full, or estimate for estimate): a quick
+ * smoke run's small-scale energies would read as a 400% "drift" of a healthy runner.
+ */
+async function findDriftReference(
+  store: HistoryStore,
+  fingerprint: string,
+  kind: CalibrationKind
+): Promise<Calibration | null> {
+  const latest = await store.readCalibration(fingerprint)
+  const candidates = [...(await store.readCalibrationLog(fingerprint)), ...(latest ? [latest] : [])]
+  const time = (c: Calibration): number => Date.parse(c.createdAt) || 0
+  return candidates
+    .filter((c) => calibrationKindOf(c) === kind)
+    .reduce<Calibration | null>((best, c) => (best && time(best) > time(c) ? best : c), null)
 }
 
 export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResult> {
@@ -79,7 +114,15 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
   })
   const points: CalibrationPoint[] = []
   const notices = [...probe.notices]
-  if (probe.sensors.every((sensor) => sensor.source === 'estimate'))
+  const estimated = probe.sensors.every((sensor) => sensor.source === 'estimate')
+  // a smoke run's energies are a small scale's, not comparable with a full run's: marked so that
+  // nothing stores it as the runner's calibration, compares drift with it or normalises with it
+  const kind: CalibrationKind = o.quick ? 'quick' : estimated ? 'estimate' : 'full'
+  if (o.quick)
+    notices.push(
+      "quick: a smoke run at a small scale; not the runner's calibration (never stored, never a drift reference, refused by normalize unless forced)"
+    )
+  if (estimated)
     notices.push(
       'no energy sensor: this calibration is built from the estimate model and cannot normalise real measurements'
     )
@@ -98,7 +141,8 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
       },
       idlePowerW,
       points: [...done],
-      powerOf
+      powerOf,
+      kind
     }
     const all =
       missing.length > 0
@@ -129,15 +173,20 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
       }
       if (m.metrics['flops']) run.flops = m.metrics['flops']
       if (m.metrics['params']) run.params = m.metrics['params']
+      if (powerOf === 'gpu' && device.found) {
+        run.gpuCount = device.count
+        if (device.limitW !== null) run.powerLimitW = device.limitW
+      }
       runs.push(run)
       if (i < o.runs && o.cooldownS > 0) await sleep(o.cooldownS * 1000)
     }
     if (interrupted || o.signal?.aborted) break
-    points.push(buildCalibrationPoint(w.name, runs))
+    points.push(buildCalibrationPoint(w.name, runs, w.family))
     await o.onProgress?.(assemble(points, workloadsLeft(points.length)))
   }
   const calibration = assemble(points, workloadsLeft(points.length))
-  const previous = o.store ? await o.store.readCalibration(host.fingerprint) : null
+  const previous =
+    kind !== 'quick' && o.store ? await findDriftReference(o.store, host.fingerprint, kind) : null
   const warnings = previous ? detectDrift(previous, calibration) : []
   for (const w of warnings) o.log(`joulegate: drift: ${w}`)
   return { calibration, warnings, interrupted: interrupted || Boolean(o.signal?.aborted) }

@@ -3,7 +3,11 @@
 import { resolve } from 'node:path'
 import { readJsonFile } from '../adapters/read-json-file.js'
 import type { HistoryStore } from '../adapters/store.js'
-import { normalizeMeasurement, validateCalibration } from '../core/normalize/index.js'
+import {
+  calibrationKindOf,
+  normalizeMeasurement,
+  validateCalibration
+} from '../core/normalize/index.js'
 import type { Calibration, Measurement, Normalization } from '../core/types.js'
 
 export interface CalibrationSources {
@@ -29,6 +33,28 @@ export async function readCalibrationFile(
   return validateCalibration(await readJsonFile(resolve(cwd, file), what), file)
 }
 
+/**
+ * The runner's calibration from the store: the newest full one. A quick (smoke-run) calibration
+ * that an older version stored as the latest is passed over, never used to normalise.
+ */
+async function readStoredCalibration(
+  fingerprint: string,
+  store: HistoryStore,
+  notes: string[]
+): Promise<Calibration | null> {
+  const latest = await store.readCalibration(fingerprint)
+  if (!latest || calibrationKindOf(latest) !== 'quick') return latest
+  const time = (c: Calibration): number => Date.parse(c.createdAt) || 0
+  const usable = (await store.readCalibrationLog(fingerprint))
+    .filter((c) => calibrationKindOf(c) !== 'quick')
+    .sort((a, b) => time(a) - time(b))
+  const chosen = usable[usable.length - 1] ?? null
+  notes.push(
+    `the newest calibration of this runner in ${store.description} is a quick one (a smoke run); ${chosen ? `used the full one of ${chosen.createdAt}` : 'no full one exists'}`
+  )
+  return chosen
+}
+
 export async function findCalibrations(
   fingerprint: string,
   sources: CalibrationSources
@@ -36,7 +62,7 @@ export async function findCalibrations(
   const notes: string[] = []
   const local = sources.localFile
     ? await readCalibrationFile(sources.cwd, sources.localFile, 'calibration')
-    : await sources.store.readCalibration(fingerprint)
+    : await readStoredCalibration(fingerprint, sources.store, notes)
   const reference = sources.referenceFile
     ? await readCalibrationFile(sources.cwd, sources.referenceFile, 'reference-calibration')
     : null
@@ -61,13 +87,15 @@ export function normalizeWith(
     return { normalization: null, note: 'the run measured no energy, so it was not normalised' }
   try {
     const r = normalizeMeasurement(pair.local, pair.reference, {
+      ...(m.family === undefined ? {} : { family: m.family }),
       energyJ: m.energyJ,
       durationS: m.durationS,
       components: m.components.map((c) => ({
         kind: c.kind,
         energyJ: c.energyJ,
         meanPowerW: c.meanPowerW,
-        powerLimitW: c.powerLimitW ?? null
+        powerLimitW: c.powerLimitW ?? null,
+        method: c.method
       })),
       metrics: m.metrics
     })
@@ -77,9 +105,14 @@ export function normalizeWith(
       model: r.model,
       looError: r.looError,
       pointsUsed: r.pointsUsed,
-      reference: r.reference
+      reference: r.reference,
+      ...(r.evidence === undefined ? {} : { evidence: r.evidence }),
+      family: r.family ?? null,
+      anchored: r.anchored ?? false
     }
-    return { normalization, note: r.notices.length > 0 ? r.notices.join('; ') : null }
+    // every normalised figure says what it rests on (anchor, suite points, model, LOO error)
+    const note = [`normalised energy rests on: ${r.evidence}`, ...r.notices].join('; ')
+    return { normalization, note }
   } catch (error) {
     return { normalization: null, note: `not normalised: ${(error as Error).message}` }
   }

@@ -135,6 +135,8 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
     referenceFile: settings.referenceCalibration,
     store: ctx.store
   })
+  // the series is the workload family: a calibration point of it on both hosts anchors the figure
+  measurement.family ??= settings.name
   const { normalization, note: normNote } = normalizeWith(measurement, pair)
   const record: HistoryRecord = {
     schema: RESULT_SCHEMA,

@@ -14,6 +14,8 @@ export interface SuiteWorkload {
   device: 'gpu' | 'cpu' | 'custom'
   command: CommandSpec
   quick: CommandSpec | null
+  /** the workload family a point of it stands for; a team's own training names its series */
+  family?: string
 }
 
 interface ManifestEntry {
@@ -57,8 +59,12 @@ export function loadReferenceSuite(python: string, assets = locateAssets()): Sui
   }))
 }
 
-/** `--workload NAME=CMD`: a team's own baseline training as a calibration point (run by the shell). */
-export function parseCustomWorkload(text: string): SuiteWorkload {
+/**
+ * `--workload NAME=CMD`: a team's own baseline training as a calibration point (run by the shell).
+ * Its family (default: NAME) is what the series' pull-request runs carry, so that normalisation
+ * can use this point as the anchor: DCASE's "run the baseline on your own hardware", automated.
+ */
+export function parseCustomWorkload(text: string, family?: string): SuiteWorkload {
   const eq = text.indexOf('=')
   const name = eq > 0 ? text.slice(0, eq).trim() : ''
   const command = eq > 0 ? text.slice(eq + 1).trim() : ''
@@ -71,13 +77,27 @@ export function parseCustomWorkload(text: string): SuiteWorkload {
       )
     )
   }
-  return { name, device: 'custom', command: { shell: command }, quick: null }
+  return {
+    name,
+    device: 'custom',
+    command: { shell: command },
+    quick: null,
+    family: family ?? name
+  }
 }
 
-/** Whether `python -c "import torch"` works, so the GPU suite can run at all. */
-async function hasTorch(python: string): Promise<boolean> {
+/**
+ * Asks the GPU suite itself whether this interpreter's PyTorch can run it (`--check-torch`: 2.1 or
+ * newer), so an old distribution torch (Debian 12: 1.13) gives one line here, not a traceback
+ * from the middle of a calibration. Returns null when it can, else the suite's own reason.
+ */
+async function probeTorch(python: string, suitePath: string): Promise<string | null> {
   return new Promise((resolvePromise) => {
-    execFile(python, ['-c', 'import torch'], { timeout: 60_000 }, (error) => resolvePromise(!error))
+    execFile(python, [suitePath, '--check-torch'], { timeout: 60_000 }, (error, stdout, stderr) => {
+      if (!error) return resolvePromise(null)
+      const said = `${stderr}`.trim().split('\n').pop() || `${stdout}`.trim()
+      resolvePromise(said || `${python} cannot run the GPU reference suite (${error.message})`)
+    })
   })
 }
 
@@ -90,17 +110,18 @@ export async function chooseSuite(
   env: SensorEnv
 ): Promise<{ workloads: SuiteWorkload[]; notices: string[] }> {
   const python = env.python ?? 'python3'
-  const all = loadReferenceSuite(python)
+  const assets = locateAssets()
+  const all = loadReferenceSuite(python, assets)
   const cpu = all.filter((w) => w.device === 'cpu')
   if (suite === 'cpu') return { workloads: cpu, notices: [] }
   const gpuVisible = suite === 'gpu' || (await readGpuInventory(env).catch(() => [])).length > 0
   if (!gpuVisible) return { workloads: cpu, notices: [] }
-  if (await hasTorch(python))
-    return { workloads: all.filter((w) => w.device === 'gpu'), notices: [] }
-  const why = `${python} cannot import torch, so the GPU reference suite cannot run`
+  const problem = await probeTorch(python, join(assets.referenceDir, 'gpu_suite.py'))
+  if (problem === null) return { workloads: all.filter((w) => w.device === 'gpu'), notices: [] }
+  const why = problem.replace(/^gpu_suite: /, `${python}: `)
   if (suite === 'gpu')
     throw new UsageError(
-      `--suite gpu: ${why}; install PyTorch or set JOULEGATE_PYTHON to an interpreter that has it`
+      `--suite gpu: ${why}; or set JOULEGATE_PYTHON to an interpreter with PyTorch >= 2.1`
     )
-  return { workloads: cpu, notices: [`${why}: calibrating with the CPU suite instead`] }
+  return { workloads: cpu, notices: [`${why}. Calibrating with the CPU suite instead.`] }
 }

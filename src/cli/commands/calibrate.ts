@@ -15,13 +15,17 @@ export const CALIBRATE_USAGE = `usage: joulegate calibrate [options]
 Runs the reference suite (or your workloads) and writes a joulegate.calibration/v1 file.
 
   --out FILE            write the calibration to FILE
-  --workload NAME=CMD   a workload of your own (repeatable); replaces the built-in suite
+  --workload NAME=CMD   a workload of your own (repeatable); replaces the built-in suite,
+                        unless --suite is given too (then both run, the suite first)
   --suite auto|gpu|cpu  built-in suite (default auto: gpu when an NVIDIA or AMD GPU is visible)
   --runs N              runs per workload (default 3)
   --cooldown-s S        pause between runs (default 5)
   --idle-s S            idle power measured first (default 10)
   --interval-ms N       sampling interval (default 100)
-  --quick               the suite's small scale (tests, smoke checks)
+  --quick               the suite's small scale (tests, smoke checks): marked kind "quick",
+                        never stored as the runner's calibration
+  --family NAME         the workload family of --workload points (default: the workload's name);
+                        name it like the series whose pull-request runs it anchors
   --store DIR           also keep it in this history folder, by host fingerprint (default ${DEFAULT_STORE_DIR})
   --no-store            do not keep it in the store`
 
@@ -35,6 +39,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     'idle-s': { type: 'string' },
     'interval-ms': { type: 'string' },
     quick: { type: 'boolean' },
+    family: { type: 'string' },
     store: { type: 'string' },
     'no-store': { type: 'boolean' }
   })
@@ -68,12 +73,25 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const suite = stringFlag(flags.values, 'suite') ?? 'auto'
   if (!['auto', 'gpu', 'cpu'].includes(suite))
     throw new UsageError(describeBadValue('--suite', suite, 'auto, gpu or cpu'))
-  const custom = stringFlags(flags.values, 'workload').map(parseCustomWorkload)
-  const chosen =
-    custom.length > 0
-      ? { workloads: custom, notices: [] }
-      : await chooseSuite(suite, readSensorEnv(process.env, intervalMs))
-  const workloads = chosen.workloads
+  const family = stringFlag(flags.values, 'family')
+  if (family !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(family))
+    throw new UsageError(describeBadValue('--family', family, 'a name like a series name'))
+  const custom = stringFlags(flags.values, 'workload').map((w) => parseCustomWorkload(w, family))
+  if (family !== undefined && custom.length === 0)
+    throw new UsageError(
+      describeBadValue(
+        '--family',
+        family,
+        'to come with --workload NAME=CMD (the suite has no family)'
+      )
+    )
+  // --workload alone replaces the suite; with --suite named too, the suite runs first and the
+  // team's own training is added to it (one file holds the suite points and the anchor)
+  const withSuite = custom.length === 0 || stringFlag(flags.values, 'suite') !== undefined
+  const chosen = withSuite
+    ? await chooseSuite(suite, readSensorEnv(process.env, intervalMs))
+    : { workloads: [], notices: [] }
+  const workloads = [...chosen.workloads, ...custom]
   for (const notice of chosen.notices) io.err(`joulegate: ${notice}`)
   const store = flags.values['no-store']
     ? null
@@ -107,7 +125,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (out) await writeFile(out, serialize(result.calibration))
     else io.out(serialize(result.calibration))
-    if (store) {
+    if (store && result.calibration.kind === 'quick') {
+      io.err(
+        `joulegate: a quick calibration (smoke run) is not the runner's calibration: not kept in ${store.description}`
+      )
+    } else if (store) {
       await store.writeCalibration(result.calibration.host.fingerprint, result.calibration)
       io.err(
         `joulegate: calibration kept in ${store.description} for host ${result.calibration.host.fingerprint}`

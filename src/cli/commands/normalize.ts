@@ -3,6 +3,7 @@ import { markdownTable } from 'markdown-table'
 import { toKwh } from '../../core/format.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import {
+  AUTOMATIC_MODEL,
   NormalizationError,
   MODEL_NAMES,
   normalizeMeasurement,
@@ -19,8 +20,11 @@ export const NORMALIZE_USAGE = `usage: joulegate normalize --local CAL --referen
   --local CAL          calibration (joulegate.calibration/v1) of the host the measurements ran on
   --reference CAL      calibration of the reference host whose scale the energy is expressed on
   --measurement FILE   a measurement (joulegate.measurement/v1); repeat for several
-  --model NAME         force one model (${MODEL_NAMES.join(', ')}); default: loo-weighted (log-log and similarity-weighted, weighted by leave-one-out error)
+  --model NAME         force one model (${MODEL_NAMES.join(', ')}); default: ${AUTOMATIC_MODEL}
   --baseline WORKLOAD  the single-ratio model's baseline workload (default: the first shared one)
+  --family NAME        the measurements' workload family (default: each measurement's "family"):
+                       a calibration point of that family on both hosts anchors the estimate
+  --allow-quick        use a quick (smoke-run) calibration anyway (alias --force)
   --json               print a JSON array, one object per measurement
 
 Normalised energy is an estimate (a model fitted on the workloads both calibrations share), shown
@@ -50,7 +54,9 @@ function formatTable(files: string[], results: NormalizationResult[]): string {
     ],
     ...rows
   ])
-  const notes = results.flatMap((r, i) => r.notices.map((n) => `- ${files[i]}: ${n}`))
+  const notes = results.flatMap((r, i) =>
+    [`evidence: ${r.evidence ?? ''}`, ...r.notices].map((n) => `- ${files[i]}: ${n}`)
+  )
   const head = `Energy on the reference scale of ${results[0]?.reference ?? '?'} (method: estimate).`
   return [head, '', table, ...(notes.length ? ['', ...notes] : [])].join('\n')
 }
@@ -62,6 +68,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     measurement: { type: 'string', multiple: true },
     model: { type: 'string' },
     baseline: { type: 'string' },
+    family: { type: 'string' },
+    'allow-quick': { type: 'boolean' },
+    force: { type: 'boolean' },
     json: { type: 'boolean' }
   })
   if (flags.values['help']) {
@@ -84,6 +93,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (model !== undefined && !(MODEL_NAMES as readonly string[]).includes(model))
     throw new UsageError(describeBadValue('--model', model, `one of ${MODEL_NAMES.join(', ')}`))
   const baseline = stringFlag(flags.values, 'baseline')
+  const family = stringFlag(flags.values, 'family')
+  if (family !== undefined && !/\S/.test(family))
+    throw new UsageError(describeBadValue('--family', family, 'a workload family name'))
+  const allowQuick = Boolean(flags.values['allow-quick'] || flags.values['force'])
 
   const local = validateCalibration(await readJsonFile(localFile, 'calibration'), localFile)
   const reference = validateCalibration(
@@ -97,7 +110,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       results.push(
         normalizeMeasurement(local, reference, measurement, {
           ...(model === undefined ? {} : { model: model as ModelName }),
-          ...(baseline === undefined ? {} : { baseline })
+          ...(baseline === undefined ? {} : { baseline }),
+          ...(family === undefined ? {} : { family }),
+          allowQuick
         })
       )
     } catch (error) {

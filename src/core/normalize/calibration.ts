@@ -9,6 +9,9 @@ export interface WorkloadRun {
   meanPowerW: number
   flops?: number
   params?: number
+  /** GPUs whose power meanPowerW sums, and the sum of their power limits */
+  gpuCount?: number
+  powerLimitW?: number
 }
 
 /** Below this a cv says more about counter resolution than about the runner's noise. */
@@ -25,7 +28,11 @@ export function computeCv(xs: number[]): number {
 }
 
 /** Averages the runs of one workload; cv is the energy's coefficient of variation. */
-export function buildCalibrationPoint(workload: string, runs: WorkloadRun[]): CalibrationPoint {
+export function buildCalibrationPoint(
+  workload: string,
+  runs: WorkloadRun[],
+  family?: string
+): CalibrationPoint {
   if (runs.length === 0)
     throw new UsageError(describeBadValue(`${workload} runs`, [], 'at least one run'))
   runs.forEach((run, i) => {
@@ -50,6 +57,14 @@ export function buildCalibrationPoint(workload: string, runs: WorkloadRun[]): Ca
   if (flops.every((f) => f !== undefined && f > 0)) point.flops = mean(flops as number[])
   const params = runs.map((r) => r.params)
   if (params.every((p) => p !== undefined && p > 0)) point.params = mean(params as number[])
+  // the GPU set is the host's and does not change between runs; keep it only when every run saw it
+  const same = <T>(xs: (T | undefined)[]): T | undefined =>
+    xs.every((x) => x !== undefined && x === xs[0]) ? xs[0] : undefined
+  const gpuCount = same(runs.map((r) => r.gpuCount))
+  const powerLimitW = same(runs.map((r) => r.powerLimitW))
+  if (gpuCount !== undefined) point.gpuCount = gpuCount
+  if (powerLimitW !== undefined) point.powerLimitW = powerLimitW
+  if (family !== undefined) point.family = family
   return point
 }
 

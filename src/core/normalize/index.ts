@@ -3,6 +3,7 @@ export type { WorkloadRun } from './calibration.js'
 export { MODEL_NAMES } from './models.js'
 export type { ModelName } from './models.js'
 export {
+  AUTOMATIC_MODEL,
   INTERVAL_LEVEL,
   NormalizationError,
   findSharedPoints,
@@ -10,5 +11,11 @@ export {
   powerKindOf
 } from './normalize.js'
 export type { CandidateScore, NormalizationResult, NormalizeOptions } from './normalize.js'
-export { UNIT_TOLERANCE, validateCalibration, validateMeasurement } from './validate.js'
-export type { CalibrationPointInput, MeasurementInput } from './validate.js'
+export {
+  UNIT_TOLERANCE,
+  calibrationKindOf,
+  describeUnusableKind,
+  validateCalibration
+} from './calibration-codec.js'
+export { validateMeasurement } from './validate.js'
+export type { MeasurementInput } from './validate.js'

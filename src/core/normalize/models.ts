@@ -1,6 +1,7 @@
 // Candidate models for the log energy ratio ln(E_reference / E_local) of one workload, fitted on
 // the workloads both calibration files share. Every model maps a workload's local features to a
 // predicted log ratio; working in logs makes ratios symmetric and errors relative.
+import { fitKernel } from './kernel.js'
 
 /** Features of one workload as seen on the LOCAL host (the only side a new measurement has). */
 export interface Features {
@@ -16,6 +17,8 @@ export interface Features {
 
 export interface TrainingPoint {
   workload: string
+  /** the workload family (a point without one is its own family) */
+  family?: string
   features: Features
   /** ln(E_reference / E_local) */
   logRatio: number
@@ -27,7 +30,8 @@ export const MODEL_NAMES = [
   'log-log',
   'similarity-weighted',
   'multivariate',
-  'loo-weighted'
+  'loo-weighted',
+  'kernel'
 ] as const
 export type ModelName = (typeof MODEL_NAMES)[number]
 
@@ -38,7 +42,8 @@ export const MODEL_NEEDS: Record<ModelName, (keyof Features)[]> = {
   'log-log': ['logPower'],
   'similarity-weighted': ['logPower'],
   multivariate: ['logPower'],
-  'loo-weighted': ['logPower']
+  'loo-weighted': ['logPower'],
+  kernel: ['logPower']
 }
 
 /** The models loo-weighted averages. The geometric mean and the multivariate model are left out:
@@ -199,6 +204,12 @@ export function fitModel(
         RIDGE_LAMBDA
       )
       return (f) => predict(keys.map((k) => featureValue(f, k)))
+    }
+    case 'kernel': {
+      const predict = fitKernel(
+        points.map((p) => ({ x: featureValue(p.features, use), y: p.logRatio }))
+      )
+      return (f) => predict(featureValue(f, use))
     }
     case 'loo-weighted': {
       const members = weighMembers(points, options)

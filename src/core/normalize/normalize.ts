@@ -3,7 +3,7 @@
 // power-based ones weighted by their leave-one-out errors, and the 80% interval comes from the
 // leave-one-out residuals of that average.
 import { UsageError } from '../errors.js'
-import type { Calibration, Normalization } from '../types.js'
+import type { Calibration, CalibrationPoint, Normalization } from '../types.js'
 import {
   MODEL_NAMES,
   chooseUseKey,
@@ -15,7 +15,10 @@ import {
   weighMembers
 } from './models.js'
 import type { Features, FitOptions, ModelName, TrainingPoint } from './models.js'
-import type { CalibrationPointInput, MeasurementInput } from './validate.js'
+import type { MeasurementInput } from './validate.js'
+import { calibrationKindOf, describeUnusableKind, isMadeOnEstimates } from './calibration-codec.js'
+import { computeCaseResiduals, describeEvidence, predictAnchored } from './evidence.js'
+import type { EvidenceCase } from './evidence.js'
 
 /** One-sided 90% Student t quantiles by degrees of freedom, for intervals from very few points. */
 const T90 = [Infinity, 3.078, 1.886, 1.638, 1.533, 1.476, 1.44, 1.415, 1.397, 1.383]
@@ -23,11 +26,18 @@ const Z90 = 1.2816
 export const INTERVAL_LEVEL = 0.8
 
 export interface NormalizeOptions {
-  /** force one model instead of choosing by leave-one-out error */
+  /** force one model instead of the automatic one */
   model?: ModelName
   /** the single-ratio model's baseline workload (DCASE: the organisers' baseline system) */
   baseline?: string
+  /** the job's workload family; default the measurement's own `family` */
+  family?: string
+  /** normalise with a quick (smoke-run) calibration anyway */
+  allowQuick?: boolean
 }
+
+/** The model used when none is forced (chosen on the selection half of the evaluation's draws). */
+export const AUTOMATIC_MODEL: ModelName = 'kernel'
 
 export interface CandidateScore {
   model: ModelName
@@ -66,8 +76,8 @@ function hostPowerLimit(local: Calibration): number | null {
 }
 
 function featuresOfPoint(
-  local: CalibrationPointInput,
-  ref: CalibrationPointInput,
+  local: CalibrationPoint,
+  ref: CalibrationPoint,
   hostLimit: number | null
 ): Features {
   const params = local.params ?? ref.params
@@ -131,11 +141,11 @@ export function featuresOfMeasurement(
 export function findSharedPoints(
   local: Calibration,
   reference: Calibration
-): { local: CalibrationPointInput; reference: CalibrationPointInput }[] {
-  const byName = new Map(reference.points.map((p) => [p.workload, p as CalibrationPointInput]))
+): { local: CalibrationPoint; reference: CalibrationPoint }[] {
+  const byName = new Map(reference.points.map((p) => [p.workload, p]))
   return local.points.flatMap((p) => {
     const r = byName.get(p.workload)
-    return r ? [{ local: p as CalibrationPointInput, reference: r }] : []
+    return r ? [{ local: p, reference: r }] : []
   })
 }
 
@@ -164,6 +174,33 @@ function describeReference(reference: Calibration): string {
   return reference.host.fingerprint ? `${what} (${reference.host.fingerprint})` : what
 }
 
+/**
+ * Why these calibrations must not normalise this measurement, or null. A quick calibration is a
+ * smoke run at a small scale (its energies read 400% off a full one's); one made on estimated
+ * energy says nothing about how real hardware compares.
+ */
+export function findUnusableCalibration(
+  local: Calibration,
+  reference: Calibration,
+  measurement: MeasurementInput,
+  allowQuick: boolean
+): string | null {
+  // a measurement whose every component is an estimate may be compared with estimates
+  const measured =
+    measurement.components.length === 0 ||
+    measurement.components.some((c) => c.method !== 'estimate')
+  for (const [cal, what] of [
+    [local, 'the local calibration'],
+    [reference, 'the reference calibration']
+  ] as const) {
+    const kind = calibrationKindOf(cal)
+    if (kind === 'quick' && !allowQuick)
+      return `${describeUnusableKind(kind, what)}; use a full calibration, or --allow-quick to use it anyway`
+    if (isMadeOnEstimates(cal) && measured) return describeUnusableKind('estimate', what)
+  }
+  return null
+}
+
 /** The pure core behind `joulegate normalize`: one measurement, two calibrations. */
 export function normalizeMeasurement(
   local: Calibration,
@@ -171,6 +208,13 @@ export function normalizeMeasurement(
   measurement: MeasurementInput,
   options: NormalizeOptions = {}
 ): NormalizationResult {
+  const unusable = findUnusableCalibration(
+    local,
+    reference,
+    measurement,
+    options.allowQuick ?? false
+  )
+  if (unusable) throw new NormalizationError(unusable)
   const shared = findSharedPoints(local, reference)
   if (shared.length < 2)
     throw new NormalizationError(
@@ -183,17 +227,34 @@ export function normalizeMeasurement(
       `--baseline "${options.baseline}" is not a shared workload; expected one of: ${shared.map((s) => s.local.workload).join(', ')}`
     )
   const hostLimit = hostPowerLimit(local)
-  const points: TrainingPoint[] = shared.map((s) => ({
-    workload: s.local.workload,
-    features: featuresOfPoint(s.local, s.reference, hostLimit),
-    logRatio: Math.log(s.reference.energyJ / s.local.energyJ)
-  }))
+  const all: TrainingPoint[] = shared.map((s) => {
+    const family = s.local.family ?? s.reference.family
+    return {
+      workload: s.local.workload,
+      ...(family === undefined ? {} : { family }),
+      features: featuresOfPoint(s.local, s.reference, hostLimit),
+      logRatio: Math.log(s.reference.energyJ / s.local.energyJ)
+    }
+  })
+  const family = options.family ?? measurement.family ?? null
+  const anchors = family === null ? [] : all.filter((p) => p.family === family)
+  const evidence: EvidenceCase =
+    family === null ? 'unknown-family' : anchors.length > 0 ? 'anchored' : 'unseen-family'
+  const points = all.filter((p) => !anchors.includes(p))
+  if (points.length < 2)
+    throw new NormalizationError(
+      `beside the anchor (${anchors.map((a) => a.workload).join(', ')}) the calibrations share ${points.length} suite workload(s); at least 2 are needed to model how the ratio moves with GPU use`
+    )
   const notices: string[] = []
   const query = featuresOfMeasurement(local, measurement, notices)
   const use = chooseUseKey(points, query)
   if (use === 'logPower' && query.logPower !== null && powerKindOf(local) === 'gpu')
     notices.push(
       'GPU use taken as mean power, not power fraction: a power limit is missing (host.gpus[].powerLimitW or the measurement components); this assumes the same GPUs ran the calibration and the job'
+    )
+  if (evidence === 'unseen-family')
+    notices.push(
+      `no calibration of this workload family (${family}): the estimate rests on the suite alone and its interval includes the error between families; calibrate --workload NAME=CMD --family ${family} on both machines to anchor it`
     )
   const fitOptions: FitOptions = { keys: multivariateKeys(points, query, use), use }
   if (options.baseline !== undefined) fitOptions.baseline = options.baseline
@@ -210,20 +271,20 @@ export function normalizeMeasurement(
   } else {
     // the single ratio is the baseline to beat, not a candidate: it is the geometric mean of one
     // point, so it only wins leave-one-out by luck and then generalises worst. The others are
-    // scored (and shown); the estimate is loo-weighted, or the geometric mean without power.
+    // scored (and shown); the estimate is the automatic model, or the geometric mean without power.
     candidates = MODEL_NAMES.filter(
       (m) =>
         m !== 'single-ratio' &&
         hasFeatures(m, points, query) &&
         (m !== 'multivariate' || points.length >= 5)
     )
-    chosen = candidates.includes('loo-weighted') ? 'loo-weighted' : 'geometric-mean'
+    chosen = candidates.includes(AUTOMATIC_MODEL) ? AUTOMATIC_MODEL : 'geometric-mean'
     const skipped = MODEL_NAMES.filter((m) => m !== 'single-ratio' && !candidates.includes(m))
     if (skipped.includes('log-log'))
       notices.push(`models that need power (${skipped.join(', ')}) were skipped; used ${chosen}`)
   }
   const weights = new Map(
-    chosen === 'loo-weighted'
+    candidates.includes('loo-weighted')
       ? weighMembers(points, fitOptions).map((m) => [m.model, m.weight])
       : []
   )
@@ -239,18 +300,45 @@ export function normalizeMeasurement(
     }
   })
   const best = scores.find((c) => c.model === chosen)!
-  const logRatio = fitModel(best.model, points, fitOptions)(query)
+  const suite = fitModel(best.model, points, fitOptions)
+  const logRatio = evidence === 'anchored' ? predictAnchored(suite, anchors, query) : suite(query)
   const normalizedEnergyJ = measurement.energyJ * Math.exp(logRatio)
   const cvs = shared.map((s) => (s.local.cv ?? 0) ** 2 + (s.reference.cv ?? 0) ** 2)
   const noiseFloor = Z90 * Math.sqrt(cvs.reduce((a, b) => a + b, 0) / cvs.length)
-  const h = halfWidth(best.residuals, noiseFloor)
+  const caseResiduals =
+    evidence === 'unknown-family'
+      ? null
+      : computeCaseResiduals(
+          evidence,
+          best.model,
+          evidence === 'anchored' ? all : points,
+          fitOptions
+        )
+  const intervalFrom =
+    caseResiduals === null
+      ? `${points.length} leave-one-out residuals${evidence === 'anchored' ? " (no family has two points to measure an anchor's error: wider than needed)" : ''}`
+      : evidence === 'anchored'
+        ? `${caseResiduals.length} same-family residuals`
+        : `${caseResiduals.length} leave-one-family-out residuals`
+  const h = halfWidth(caseResiduals ?? best.residuals, noiseFloor)
   return {
     normalizedEnergyJ,
     interval: [normalizedEnergyJ * Math.exp(-h), normalizedEnergyJ * Math.exp(h)],
     model: best.model,
     looError: best.looError,
-    pointsUsed: points.map((p) => p.workload),
+    pointsUsed: all.map((p) => p.workload),
     reference: describeReference(reference),
+    evidence: describeEvidence({
+      evidence,
+      family,
+      anchors: anchors.map((a) => a.workload),
+      suitePoints: points.length,
+      model: best.model,
+      looError: best.looError,
+      intervalFrom
+    }),
+    family,
+    anchored: evidence === 'anchored',
     energyJ: measurement.energyJ,
     ratio: Math.exp(logRatio),
     method: 'estimate',

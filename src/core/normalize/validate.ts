@@ -1,14 +1,10 @@
-// Schema and unit checks for the two inputs of normalisation. Every refusal names the file, the
-// field, the value and what was expected, because these files are written by hand or by scripts.
+// Schema and unit checks for the measurement normalisation reads (calibrations: calibration-codec).
+// Every refusal names the file, the field, the value and what was expected, because these files
+// are written by hand or by scripts.
 import { UsageError, describeBadValue } from '../errors.js'
-import { CALIBRATION_SCHEMA, MEASUREMENT_SCHEMA } from '../types.js'
-import type { Calibration, CalibrationPoint, ComponentKind } from '../types.js'
-
-/** Relative slack allowed between an energy and power × time (sampling, counters, rounding). */
-export const UNIT_TOLERANCE = 0.25
-
-/** A calibration point may say which power limit its meanPowerW is a fraction of (multi-GPU work). */
-export type CalibrationPointInput = CalibrationPoint & { powerLimitW?: number }
+import { MEASUREMENT_SCHEMA } from '../types.js'
+import type { ComponentKind } from '../types.js'
+import { UNIT_TOLERANCE } from './calibration-codec.js'
 
 /** The part of a measurement that normalisation reads (the full type is Measurement). */
 export interface MeasurementInput {
@@ -19,8 +15,12 @@ export interface MeasurementInput {
     energyJ: number | null
     meanPowerW: number | null
     powerLimitW: number | null
+    /** counter | power-integration | estimate: an estimate is not measured energy */
+    method?: string
   }[]
   metrics: Record<string, number>
+  /** the workload family the job belongs to (check sets the series name) */
+  family?: string
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -39,105 +39,6 @@ function readPositive(
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
     throw bad(file, path, v, 'a finite number > 0')
   return v
-}
-
-function readOptionalPositive(
-  file: string,
-  obj: Record<string, unknown>,
-  field: string,
-  path: string
-): number | undefined {
-  if (obj[field] === undefined || obj[field] === null) return undefined
-  return readPositive(file, obj, field, path)
-}
-
-function readPoint(
-  file: string,
-  raw: unknown,
-  i: number,
-  seen: Set<string>
-): CalibrationPointInput {
-  const at = `points[${i}]`
-  if (!isObject(raw)) throw bad(file, at, raw, 'an object')
-  const workload = raw.workload
-  if (typeof workload !== 'string' || workload.trim() === '')
-    throw bad(file, `${at}.workload`, workload, 'a non-empty workload name')
-  if (seen.has(workload))
-    throw bad(file, `${at}.workload`, workload, 'a name used by one point only')
-  seen.add(workload)
-  const point: CalibrationPointInput = {
-    workload,
-    energyJ: readPositive(file, raw, 'energyJ', `${at}.energyJ`),
-    durationS: readPositive(file, raw, 'durationS', `${at}.durationS`),
-    meanPowerW: readPositive(file, raw, 'meanPowerW', `${at}.meanPowerW`)
-  }
-  for (const key of ['flops', 'params', 'powerLimitW'] as const) {
-    const v = readOptionalPositive(file, raw, key, `${at}.${key}`)
-    if (v !== undefined) point[key] = v
-  }
-  if (raw.runs !== undefined && raw.runs !== null) {
-    if (!Number.isInteger(raw.runs) || (raw.runs as number) < 1)
-      throw bad(file, `${at}.runs`, raw.runs, 'an integer >= 1')
-    point.runs = raw.runs as number
-  }
-  if (raw.cv !== undefined && raw.cv !== null) {
-    if (typeof raw.cv !== 'number' || !Number.isFinite(raw.cv) || raw.cv < 0)
-      throw bad(file, `${at}.cv`, raw.cv, 'a finite number >= 0')
-    point.cv = raw.cv
-  }
-  // meanPowerW is one device's power, energyJ the whole host's: the device cannot use more.
-  const deviceJ = point.meanPowerW * point.durationS
-  if (deviceJ > point.energyJ * (1 + UNIT_TOLERANCE))
-    throw bad(
-      file,
-      `${at}.energyJ`,
-      point.energyJ,
-      `at least meanPowerW × durationS = ${deviceJ.toFixed(1)} J (units do not add up)`
-    )
-  return point
-}
-
-/** Checks a parsed calibration file and returns it typed; throws UsageError naming the field. */
-export function validateCalibration(json: unknown, fileName: string): Calibration {
-  if (!isObject(json)) throw bad(fileName, 'calibration', json, 'a JSON object')
-  if (json.schema !== CALIBRATION_SCHEMA)
-    throw bad(fileName, 'schema', json.schema, JSON.stringify(CALIBRATION_SCHEMA))
-  const host = json.host
-  if (!isObject(host)) throw bad(fileName, 'host', host, 'an object with fingerprint, cpu, gpus')
-  const gpusRaw = host.gpus ?? []
-  if (!Array.isArray(gpusRaw)) throw bad(fileName, 'host.gpus', gpusRaw, 'an array')
-  const gpus = gpusRaw.map((g, i) => {
-    // a bare name is how measurement files list GPUs; accept it here too
-    if (typeof g === 'string') return { name: g, powerLimitW: null }
-    if (!isObject(g) || typeof g.name !== 'string')
-      throw bad(fileName, `host.gpus[${i}]`, g, 'an object { name, powerLimitW }')
-    const limit = readOptionalPositive(fileName, g, 'powerLimitW', `host.gpus[${i}].powerLimitW`)
-    return { name: g.name, powerLimitW: limit ?? null }
-  })
-  if (!Array.isArray(json.points) || json.points.length === 0)
-    throw bad(fileName, 'points', json.points, 'a non-empty array of calibration points')
-  const seen = new Set<string>()
-  const points = json.points.map((p, i) => readPoint(fileName, p, i, seen))
-  const idle = json.idlePowerW
-  if (idle !== undefined && idle !== null && (typeof idle !== 'number' || !(idle >= 0)))
-    throw bad(fileName, 'idlePowerW', idle, 'a number >= 0 or null')
-  const powerOf = json.powerOf
-  if (powerOf !== undefined && powerOf !== 'gpu' && powerOf !== 'cpu')
-    throw bad(fileName, 'powerOf', powerOf, '"gpu" or "cpu"')
-  const calibration: Calibration = {
-    schema: CALIBRATION_SCHEMA,
-    createdAt: typeof json.createdAt === 'string' ? json.createdAt : '',
-    host: {
-      fingerprint: typeof host.fingerprint === 'string' ? host.fingerprint : '',
-      cpu: typeof host.cpu === 'string' ? host.cpu : '',
-      gpus,
-      ...(typeof host.driver === 'string' ? { driver: host.driver } : {})
-    },
-    idlePowerW: typeof idle === 'number' ? idle : null,
-    points
-  }
-  if (powerOf !== undefined) calibration.powerOf = powerOf
-  return calibration
 }
 
 function readComponent(
@@ -166,7 +67,8 @@ function readComponent(
     kind: raw.kind,
     energyJ: num('energyJ', true),
     meanPowerW: num('meanPowerW', true),
-    powerLimitW: num('powerLimitW', false)
+    powerLimitW: num('powerLimitW', false),
+    ...(typeof raw.method === 'string' ? { method: raw.method } : {})
   }
   if (component.energyJ !== null && component.meanPowerW !== null) {
     const expected = component.meanPowerW * durationS
@@ -205,5 +107,14 @@ export function validateMeasurement(json: unknown, fileName: string): Measuremen
       metrics[key] = v
     }
   }
-  return { energyJ, durationS, components, metrics }
+  const family = json.family
+  if (family !== undefined && family !== null && (typeof family !== 'string' || !/\S/.test(family)))
+    throw bad(fileName, 'family', family, 'a non-empty workload family name')
+  return {
+    energyJ,
+    durationS,
+    components,
+    metrics,
+    ...(typeof family === 'string' ? { family } : {})
+  }
 }

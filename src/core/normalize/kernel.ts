@@ -1,0 +1,51 @@
+// The kernel model: a Gaussian-weighted average of the calibration points' log ratios in GPU-use
+// space, with the width chosen by leave-one-out error on the points themselves. A fixed-shape
+// model (one power law) stops improving after a handful of points; this one keeps learning the
+// ratio's non-linear dependence on GPU use as a runner's calibration grows.
+
+/** Widths tried, as multiples of the spread of GPU use among the points. */
+const WIDTH_GRID = [0.08, 0.12, 0.18, 0.25, 0.35, 0.5, 0.7, 1, 1.5, 2.5, 4]
+
+export interface KernelPoint {
+  x: number
+  y: number
+}
+
+const sd = (xs: number[]): number => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length)
+}
+
+function predictAt(points: KernelPoint[], width: number, x: number, skip = -1): number {
+  let num = 0
+  let den = 0
+  for (let i = 0; i < points.length; i++) {
+    if (i === skip) continue
+    // the floor keeps a far-away query defined: it falls back to the nearest points' mean
+    const w = Math.exp(-0.5 * ((points[i].x - x) / width) ** 2) + 1e-300
+    num += w * points[i].y
+    den += w
+  }
+  return den > 0 ? num / den : points[0].y
+}
+
+/** The width (in use units) with the smallest mean |LOO error|; ties go to the wider one. */
+export function chooseKernelWidth(points: KernelPoint[]): number {
+  const spread = sd(points.map((p) => p.x)) || 0.1
+  if (points.length < 3) return spread * WIDTH_GRID[WIDTH_GRID.length - 1]
+  let best = { width: spread, error: Infinity }
+  for (const factor of WIDTH_GRID) {
+    const width = spread * factor
+    const error =
+      points.reduce((s, p, i) => s + Math.abs(p.y - predictAt(points, width, p.x, i)), 0) /
+      points.length
+    if (error <= best.error + 1e-12) best = { width, error }
+  }
+  return best.width
+}
+
+/** Fits the kernel model; the width is chosen on the training points only. */
+export function fitKernel(points: KernelPoint[]): (x: number) => number {
+  const width = chooseKernelWidth(points)
+  return (x) => predictAt(points, width, x)
+}
