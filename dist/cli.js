@@ -48969,8 +48969,8 @@ function detectDrift(previous, next) {
     return warnings;
 }
 
-// The kernel model: a Gaussian-weighted average of the calibration points' log ratios in GPU-use
-// space, with the width chosen by leave-one-out error on the points themselves. A fixed-shape
+// The kernel model: a Gaussian-weighted, locally linear fit of the calibration points' log ratios
+// in GPU-use space, with the width chosen by leave-one-out error on the points themselves. A fixed-shape
 // model (one power law) stops improving after a handful of points; this one keeps learning the
 // ratio's non-linear dependence on GPU use as a runner's calibration grows.
 /** Widths tried, as multiples of the spread of GPU use among the points. */
@@ -48979,18 +48979,37 @@ const sd = (xs) => {
     const m = xs.reduce((a, b) => a + b, 0) / xs.length;
     return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length);
 };
+// Locally linear, not a local mean: the ratio slopes with GPU use (a power law is a line in these
+// log units), and a local mean flattens that slope at the edges of the calibrated range, where a
+// different card's workloads often land. The widest width is the global log-log fit.
 function predictAt(points, width, x, skip = -1) {
-    let num = 0;
-    let den = 0;
+    let sw = 0;
+    let sx = 0;
+    let sy = 0;
     for (let i = 0; i < points.length; i++) {
         if (i === skip)
             continue;
-        // the floor keeps a far-away query defined: it falls back to the nearest points' mean
+        // the floor keeps a far-away query defined: it falls back to the nearest points
         const w = Math.exp(-0.5 * ((points[i].x - x) / width) ** 2) + 1e-300;
-        num += w * points[i].y;
-        den += w;
+        sw += w;
+        sx += w * points[i].x;
+        sy += w * points[i].y;
     }
-    return den > 0 ? num / den : points[0].y;
+    if (!(sw > 0))
+        return points[0].y;
+    const mx = sx / sw;
+    const my = sy / sw;
+    let sxx = 0;
+    let sxy = 0;
+    for (let i = 0; i < points.length; i++) {
+        if (i === skip)
+            continue;
+        const w = Math.exp(-0.5 * ((points[i].x - x) / width) ** 2) + 1e-300;
+        sxx += w * (points[i].x - mx) ** 2;
+        sxy += w * (points[i].x - mx) * (points[i].y - my);
+    }
+    // points that all sit at one GPU use carry no slope: their weighted mean is the estimate
+    return sxx > 1e-12 * sw ? my + (sxy / sxx) * (x - mx) : my;
 }
 /** The width (in use units) with the smallest mean |LOO error|; ties go to the wider one. */
 function chooseKernelWidth(points) {

@@ -80,10 +80,6 @@ describe('joulegate normalize --json', () => {
       file('m1.json'),
       '--measurement',
       file('m2.json'),
-      // the points follow a power law exactly, so the power-law model must recover it; the
-      // default kernel model smooths between points and is judged by the evaluation instead
-      '--model',
-      'log-log',
       '--json'
     ])
     expect(r.code).toBe(0)
