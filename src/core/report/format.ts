@@ -46,3 +46,27 @@ export function formatCount(x: number): string {
   }
   return formatSig(x)
 }
+
+/** Significant figures written out in full: a reviewer never has to decode `6.24e-5`. */
+export function formatPlain(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x)
+  return x.toLocaleString('en-US', { maximumSignificantDigits: digits, useGrouping: false })
+}
+
+const ENERGY_UNITS = [
+  [3.6e9, 'MWh'],
+  [3.6e6, 'kWh'],
+  [3.6e3, 'Wh']
+] as const
+
+/**
+ * Energy scaled for people (J, Wh, kWh, MWh, 3 significant figures): a laptop test run reads in
+ * joules, a cluster job in kWh or MWh. Every view (terminal, comment, summary, dashboard) uses it.
+ */
+export function formatEnergy(joules: number, digits = 3): string {
+  const abs = Math.abs(joules)
+  for (const [scale, unit] of ENERGY_UNITS) {
+    if (abs >= scale) return `${formatPlain(joules / scale, digits)} ${unit}`
+  }
+  return `${formatPlain(joules, digits)} J`
+}
