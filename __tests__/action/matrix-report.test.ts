@@ -40,13 +40,17 @@ function record(series: string, gpu: string, kwh: number, commit: string) {
   return { ...r, series, runner: `gpu-node-${series}` }
 }
 
-async function lay(runners = RUNNERS): Promise<void> {
+async function lay(
+  runners: { runner: string; gpu: string; kwh: number; exitCode?: number }[] = RUNNERS
+): Promise<void> {
   const store = new FolderStore(join(dir, 'data-branch'))
   for (const r of runners) {
     const series = `pr-${r.runner}`
     await store.appendRecord(series, record(series, r.gpu, 0.01, 'b1'))
     const folder = join(dir, 'results', `joulegate-${r.runner}`)
     mkdirSync(folder, { recursive: true })
+    const measured = record(series, r.gpu, r.kwh, 'h1')
+    if (r.exitCode !== undefined) measured.measurement.exitCode = r.exitCode
     writeFileSync(
       join(folder, 'joulegate-result.json'),
       JSON.stringify({
@@ -55,7 +59,7 @@ async function lay(runners = RUNNERS): Promise<void> {
         // what the matrix job's own run judged; never trusted here
         verdict: 'pass',
         budget: { energyIncrease: 50 },
-        record: record(series, r.gpu, r.kwh, 'h1'),
+        record: measured,
         github: { pullRequest: 7 }
       })
     )
@@ -185,6 +189,21 @@ describe('mode report with a result-file pattern', () => {
     expect(stub.comments(7)[2]!.body.split('\n')[1]).toMatch(/^✅ All 3 runners within budget/)
     expect(process.exitCode).toBeUndefined()
     expect(outputs()['verdict']).toBe('pass')
+  })
+
+  it('a runner whose training crashed fails the matrix, and the first line says it failed', async () => {
+    await lay(RUNNERS.map((r) => (r.runner === 'h100' ? { ...r, kwh: 0.002, exitCode: 1 } : r)))
+    setup({ 'result-file': GLOB, 'fail-on-budget': 'false' })
+    await run(port())
+    const body = stub.comments(7)[2]!.body
+    expect(body.split('\n')[1]).toMatch(
+      /^❌ 2 of 3 runners failed — A100-SXM4-40GB: Energy \+35% \(budget \+10\.0%\); 1 more below$/
+    )
+    expect(rows(body).find((r) => r.startsWith('| pr-h100'))).toMatch(/❌ fail \|$/)
+    expect(body).toMatch(/<summary>❌ pr-h100: fail — the training command failed \(exit 1\)/)
+    // fail-on-budget: false leaves the step green, the verdict output still says fail
+    expect(process.exitCode).toBeUndefined()
+    expect(outputs()['verdict']).toBe('fail')
   })
 
   it('a pattern that matches nothing names the input and the pattern', async () => {
