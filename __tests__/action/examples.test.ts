@@ -51,3 +51,31 @@ describe('example workflows', () => {
     expect(wf.permissions['statuses']).toBe('write')
   })
 })
+
+describe('the matrix example', () => {
+  type Job = { needs?: string; steps: Step[]; strategy?: { matrix: { runner: string[] } } }
+  const wf = parse(readFileSync(join(dir, 'matrix-gpus.yml'), 'utf8')) as {
+    jobs: Record<string, Job>
+  }
+  const jobs = Object.entries(wf.jobs)
+  const matrix = jobs.find(([, j]) => j.strategy)
+  const joiner = jobs.find(([, j]) => j.needs)
+
+  it('matrix jobs measure without commenting; one join job reports them all in one comment', () => {
+    const measure = matrix![1].steps.find((s) => s.with?.['mode'] === 'check')!
+    expect(measure.with?.['comment']).toBe('never')
+    expect(matrix![1].strategy!.matrix.runner.length).toBeGreaterThan(1)
+    expect(joiner![1].needs).toBe(matrix![0])
+    const steps = joiner![1].steps
+    const download = steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!
+    const report = steps.find((s) => s.with?.['mode'] === 'report')!
+    // the pattern reads where the artifacts were downloaded, and the series fall under its name
+    expect(String(report.with?.['result-file'])).toMatch(
+      new RegExp(`^${String(download.with?.['path'])}/\\*\\*/`)
+    )
+    expect(String(measure.with?.['name'])).toMatch(new RegExp(`^${String(report.with?.['name'])}-`))
+    // the budget of the base commit judges the change
+    const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout@'))!
+    expect(String(checkout.with?.['ref'])).toContain('base.sha')
+  })
+})

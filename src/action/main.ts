@@ -3,13 +3,8 @@ import * as core from '@actions/core'
 import { installCancellation } from './cancellation.js'
 import { readRunEnvironment } from './event.js'
 import { readSettings } from './inputs.js'
-import {
-  runCalibrateMode,
-  runCheckMode,
-  runRecordMode,
-  runReportMode,
-  type ModeRun
-} from './modes.js'
+import { runAnyReportMode } from './matrix-report.js'
+import { runCalibrateMode, runCheckMode, runRecordMode, type ModeRun } from './modes.js'
 import type { PipelinePort } from './pipeline-port.js'
 import { decideRunPolicy } from './policy.js'
 
@@ -17,7 +12,7 @@ const modes = {
   check: runCheckMode,
   record: runRecordMode,
   calibrate: runCalibrateMode,
-  report: runReportMode
+  report: runAnyReportMode
 } as const
 
 /** Any error fails the step with its message; nothing is thrown past this function. */

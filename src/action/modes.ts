@@ -29,7 +29,10 @@ export interface ModeRun {
 
 const log = (line: string): void => core.info(line)
 
-async function withStore<T>(run: ModeRun, use: (ctx: PipelineContext) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  run: ModeRun,
+  use: (ctx: PipelineContext) => Promise<T>
+): Promise<T> {
   const cwd = resolve(run.env.workspace, run.settings.workingDirectory ?? '.')
   // check and report judge; only record and calibrate write history
   const writable =
@@ -61,7 +64,7 @@ async function withStore<T>(run: ModeRun, use: (ctx: PipelineContext) => Promise
 }
 
 /** Files, outputs and summary for a measured (or re-rendered) outcome. */
-async function publish(run: ModeRun, outcome: CheckOutcome, result: object): Promise<void> {
+export async function publish(run: ModeRun, outcome: CheckOutcome, result: object): Promise<void> {
   const files = await writeRunFiles(
     outcome.report,
     result,
@@ -72,7 +75,11 @@ async function publish(run: ModeRun, outcome: CheckOutcome, result: object): Pro
   core.info(outcome.summaryText)
 }
 
-async function postComment(run: ModeRun, issueNumber: number, report: string): Promise<void> {
+export async function postComment(
+  run: ModeRun,
+  issueNumber: number,
+  report: string
+): Promise<void> {
   const { settings, env } = run
   if (!env.owner || !env.repo || settings.githubToken === null) return
   const res = await upsertStickyComment({
@@ -100,7 +107,7 @@ async function postComment(run: ModeRun, issueNumber: number, report: string): P
 }
 
 /** The step's status: the command's failure, a cancellation, then the verdict (unless report-only). */
-function decideStep(settings: Settings, outcome: CheckOutcome, judge = true): void {
+export function decideStep(settings: Settings, outcome: CheckOutcome, judge = true): void {
   if (outcome.interrupted)
     return core.setFailed('joulegate: cancelled; the partial measurement was reported')
   if (outcome.commandExitCode !== null && outcome.commandExitCode !== 0) {
@@ -148,21 +155,17 @@ export async function runCalibrateMode(run: ModeRun): Promise<void> {
   if (outcome.interrupted) core.setFailed('joulegate: calibration cancelled; nothing was stored')
 }
 
-async function readResultFile(
-  settings: Settings,
-  env: RunEnvironment
+/** One result JSON object; `shown` is what an error names (the input's value, or a matched file). */
+export async function readResultJson(
+  shown: string,
+  path: string
 ): Promise<Record<string, unknown>> {
-  if (settings.resultFile === null)
-    throw new UsageError(
-      describeBadValue('result-file', '', 'the path of a result JSON to post in mode report')
-    )
-  const path = resolveResultPath(settings, env)
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
     throw new UsageError(
-      `${describeBadValue('result-file', settings.resultFile, 'a readable result JSON file')} (${(error as Error).message})`
+      `${describeBadValue('result-file', shown, 'a readable result JSON file')} (${(error as Error).message})`
     )
   }
   try {
@@ -172,9 +175,20 @@ async function readResultFile(
     return value as Record<string, unknown>
   } catch {
     throw new UsageError(
-      describeBadValue('result-file', settings.resultFile, 'a JSON object written by joulegate')
+      describeBadValue('result-file', shown, 'a JSON object written by joulegate')
     )
   }
+}
+
+async function readResultFile(
+  settings: Settings,
+  env: RunEnvironment
+): Promise<Record<string, unknown>> {
+  if (settings.resultFile === null)
+    throw new UsageError(
+      describeBadValue('result-file', '', 'the path of a result JSON to post in mode report')
+    )
+  return readResultJson(settings.resultFile, resolveResultPath(settings, env))
 }
 
 interface ReportedPull {
@@ -188,7 +202,7 @@ interface ReportedPull {
  * fork GitHub leaves that list empty, so the (untrusted) result's number is used only when that
  * pull request's head is the commit the workflow_run measured.
  */
-async function choosePullRequest(
+export async function choosePullRequest(
   run: ModeRun,
   result: Record<string, unknown>
 ): Promise<ReportedPull | null> {
@@ -229,7 +243,7 @@ function commitStateOf(settings: Settings, outcome: CheckOutcome): CommitState {
   return outcome.verdict === 'fail' && settings.failOnBudget ? 'failure' : 'success'
 }
 
-async function reportCommitStatus(run: ModeRun, outcome: CheckOutcome): Promise<void> {
+export async function reportCommitStatus(run: ModeRun, outcome: CheckOutcome): Promise<void> {
   const { env, settings } = run
   const sha = env.workflowRun?.headSha ?? null
   if (sha === null || settings.githubToken === null || !env.owner || !env.repo) return

@@ -145,7 +145,7 @@ function parseCarbonIntensity(name: string, value: string | null): number | stri
   return parseNumberSetting(name, value, 0, 0, 5000)
 }
 
-function parseSeriesName(name: string, value: string | null): string {
+export function parseSeriesName(name: string, value: string | null): string {
   if (value === null) return DEFAULTS.name
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value)) {
     throw new UsageError(

@@ -2,6 +2,7 @@
 // outcome it returns, so either shell can be tested against fakes of the other side.
 import type { Settings } from '../core/settings.js'
 import type { Calibration, Verdict } from '../core/types.js'
+import type { Judgement } from '../core/verdict.js'
 import type { HistoryStore } from '../adapters/store.js'
 
 /** The history store behind the pipeline (git data branch in the action, a folder in the CLI). */
@@ -36,6 +37,8 @@ export interface CheckOutcome {
   interrupted: boolean
   /** set when no trusted budget judged the run (the verdict is then inconclusive) */
   budgetProblem?: string | null
+  /** the judgement the report was rendered from, for a view that combines several runners */
+  judgement?: Judgement
 }
 
 export interface CalibrateOutcome {

@@ -132,6 +132,7 @@ export function renderCheckResult(
     co2Grams: j.run.carbon.grams,
     commandExitCode: m.exitCode,
     interrupted: m.interrupted === true,
-    budgetProblem: result.budgetProblem ?? null
+    budgetProblem: result.budgetProblem ?? null,
+    judgement: j
   }
 }
