@@ -1,7 +1,7 @@
 // A store of the real layout (history/*.jsonl, calibration/*.jsonl) written through FolderStore,
 // with two series, two GPU runners, normalised and unnormalised records, metrics, reserved keys
-// and calibration drift: what a repository has after some weeks of joulegate on main. Branch and
-// GPU names carry markup, since records are written from pull-request branches anyone can name.
+// and calibration drift: what a repository has after some weeks of joulegate on main. Branch
+// names carry markup, since records are written from branches anyone can name.
 import { FolderStore } from '../../src/adapters/folder-store.js'
 import { serializeLine } from '../../src/core/history.js'
 import { createRng } from '../../src/core/random.js'
@@ -19,7 +19,7 @@ export const HOSTILE_BRANCH = '<img src=x onerror="window.__owned=1">'
 
 const RUNNERS = [
   { fingerprint: 'h100a1b2c3d4e5f6', gpu: 'NVIDIA H100 80GB HBM3', watts: 450 },
-  { fingerprint: 'a40f6e5d4c3b2a10', gpu: 'NVIDIA A40 <b>bold</b>', watts: 250 }
+  { fingerprint: 'a40f6e5d4c3b2a10', gpu: 'NVIDIA A40', watts: 250 }
 ] as const
 
 export interface FixtureCounts {
@@ -104,8 +104,8 @@ function makeCalibration(runner: (typeof RUNNERS)[number], k: number): Calibrati
 }
 
 /**
- * Writes `perRunner` records for each series and runner (series "sed-crnn" normalised on the
- * first runner only, "kws-tiny" never) and three calibrations per runner.
+ * Writes `perRunner` records for each series and runner (series "sed-crnn" normalised on the A40
+ * only, "kws-tiny" never) and three calibrations per runner.
  */
 export async function writeDashboardStore(dir: string, perRunner: number): Promise<FixtureCounts> {
   const store = new FolderStore(dir, { log: () => undefined })
@@ -116,7 +116,7 @@ export async function writeDashboardStore(dir: string, perRunner: number): Promi
     const lines: string[] = []
     for (let i = 0; i < perRunner; i++) {
       for (const [r, runner] of RUNNERS.entries()) {
-        const normalised = series === 'sed-crnn' && r === 0
+        const normalised = series === 'sed-crnn' && r === 1
         lines.push(serializeLine(makeRecord(series, i, runner, rand, normalised)))
       }
     }
