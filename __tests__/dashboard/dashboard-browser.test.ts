@@ -145,6 +145,16 @@ describe('dashboard in Chromium', () => {
     expect(await page.evaluate(() => location.hash)).toBe('#sed-crnn')
   })
 
+  it('names the commit under the cursor', async () => {
+    const over = page.locator('figure[data-chart="energy"] .u-over').first()
+    await over.hover()
+    const legend = await page
+      .locator('figure[data-chart="energy"] .u-legend .u-series')
+      .first()
+      .textContent()
+    expect(legend).toMatch(/commit[^0-9a-f]*[0-9a-f]{7} · 2026-01-0\d \d\d:\d\d/)
+  })
+
   it('joins exactly the Pareto front of each scatter', async () => {
     const scatters = await page.evaluate(() =>
       (

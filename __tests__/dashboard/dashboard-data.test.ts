@@ -67,7 +67,7 @@ describe('buildDashboardData', () => {
     const runner = data.series[0].runners[0]
     expect(runner.unit).toBe('Wh')
     expect(runner.measured).toEqual([1, 2])
-    expect(runner.commit[0]).toBe('a'.repeat(12))
+    expect(runner.commit[0]).toBe('a'.repeat(7))
     expect(runner.metrics.map((m) => m.name)).toEqual(['acc'])
     // every record is an estimate in this fixture: the chart must say so
     expect(runner.estimated).toBe(2)

@@ -41,6 +41,7 @@ export interface RunnerView {
   unit: string
   /** seconds since the epoch (recordedAt), ascending */
   t: number[]
+  /** short commit per point, for the legend under the cursor */
   commit: string[]
   measured: number[]
   /** how many of the runner's records hold an estimate (no sensor) rather than a measurement */
@@ -213,7 +214,7 @@ function buildRunner(id: string, records: HistoryRecord[]): RunnerView {
     label: describeHost(records[records.length - 1]),
     unit,
     t: records.map(timeOf),
-    commit: records.map((r) => (r.commit ?? '').slice(0, 12)),
+    commit: records.map((r) => (r.commit ?? '').slice(0, 7)),
     measured,
     estimated: records.filter((r) => r.measurement.components.some((c) => c.method === 'estimate'))
       .length,

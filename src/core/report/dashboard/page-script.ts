@@ -58,6 +58,13 @@ export const PAGE_SCRIPT = String.raw`(function () {
   }
 
   function timeAxis() { return { space: 60 }; }
+  // the x legend names the commit under the cursor, not only its time
+  function commitAt(runner) {
+    return { label: 'commit', value: function (u, v, si, idx) {
+      if (idx === null || idx === undefined || v === null) return '—';
+      return (runner.commit[idx] || '?') + ' · ' + new Date(v * 1000).toISOString().slice(0, 16).replace('T', ' ');
+    } };
+  }
 
   function drawRunner(series, runner, container) {
     var section = node('section', 'runner');
@@ -69,7 +76,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
     var unit = runner.unit;
     var hasNorm = count(runner.normalized) > 0;
     var energySeries = [
-      {},
+      commitAt(runner),
       { label: runner.estimated > 0 ? 'measured (' + runner.estimated + ' estimated)' : 'measured', stroke: COLORS[0], width: 1.5, value: withUnit(unit), points: { size: 4 } }
     ];
     var columns = [runner.t, runner.measured];
@@ -89,7 +96,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
       columns, 1);
     runner.metrics.forEach(function (m, i) {
       draw(live, grid, 'metric', m.name + ' per commit (' + (m.direction === 'higher' ? 'higher' : 'lower') + ' is better)', null,
-        { series: [{}, { label: m.name, stroke: COLORS[(i + 3) % COLORS.length], width: 1.5, value: plain, points: { size: 4 } }],
+        { series: [commitAt(runner), { label: m.name, stroke: COLORS[(i + 3) % COLORS.length], width: 1.5, value: plain, points: { size: 4 } }],
           axes: [timeAxis(), {}], scales: { x: { time: true } } },
         [runner.t, m.values], 1);
     });
@@ -155,5 +162,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
       live.concat(drift).forEach(function (u) { u.setSize(size(u.root.parentNode)); });
     }, 100);
   });
+  // from navigation start to drawn charts, for anyone timing the page on their device
+  window.joulegateDashboard.drawnMs = Math.round(performance.now());
   document.body.dataset.ready = 'true';
 })();`
