@@ -2,6 +2,8 @@
 // commit as the data: real git, a bare origin, the real page builder.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { GitDataBranchStore } from '../../src/adapters/git-data-branch.js'
+import { pipeline } from '../../src/action/pipeline-binding.js'
+import { BOT_IDENTITY } from '../../src/action/pipeline-port.js'
 import { dashboardForTree } from '../../src/pipeline/dashboard.js'
 import { git, makeWorkspace, openSandbox, type Sandbox } from '../store/git-fixture.js'
 import { makeCalibration, makeRecord } from '../store/records.js'
@@ -85,5 +87,34 @@ describe('dashboard on the data branch', () => {
     expect(git(origin, 'show', 'joulegate-data:history/default.jsonl')).toContain('"energyJ":5')
     expect(git(origin, 'ls-tree', '--name-only', 'joulegate-data')).not.toContain('dashboard')
     expect(notes).toEqual([expect.stringMatching(/dashboard was not refreshed .*out of memory/)])
+  })
+
+  it('is what the action binds: written stores refresh it, pull-request stores write nothing', async () => {
+    const { origin, workspace } = makeWorkspace(box.root, 'dash-action')
+    const saved = process.env.GITHUB_REPOSITORY
+    process.env.GITHUB_REPOSITORY = 'acme/sed'
+    const open = (writable: boolean) =>
+      pipeline.openStore({
+        cwd: workspace,
+        branch: 'joulegate-data',
+        writable,
+        identity: BOT_IDENTITY,
+        token: null,
+        log: () => undefined
+      })
+    try {
+      const store = await open(true)
+      await store.appendRecord('default', makeRecord({ commit: 'd'.repeat(40) }))
+      await store.close()
+      const html = git(origin, 'show', 'joulegate-data:dashboard/index.html')
+      expect(html).toContain(`https://github.com/acme/sed/commit/${'d'.repeat(40)}`)
+      const readOnly = await open(false)
+      await expect(readOnly.appendRecord('default', makeRecord())).rejects.toThrow(/never written/)
+      await readOnly.close()
+      expect(git(origin, 'rev-list', '--count', 'joulegate-data')).toBe('1')
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_REPOSITORY
+      else process.env.GITHUB_REPOSITORY = saved
+    }
   })
 })
