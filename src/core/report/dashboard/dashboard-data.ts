@@ -28,9 +28,8 @@ export interface ScatterView {
   /** energy in `unit`, ascending */
   x: number[]
   y: number[]
-  /** y on the Pareto front (least energy for that metric or better), null elsewhere */
-  front: (number | null)[]
-  frontCount: number
+  /** indices into x and y of the Pareto front (least energy for that metric or better) */
+  front: number[]
 }
 
 export interface RunnerView {
@@ -175,16 +174,14 @@ function buildScatter(energy: readonly number[], column: MetricColumn): ScatterV
   order.sort((a, b) => energy[a] - energy[b])
   const x = order.map((i) => energy[i])
   const y = order.map((i) => column.values[i] as number)
-  const frontIdx = findParetoFront(x, y, column.direction)
-  const front: (number | null)[] = new Array(x.length).fill(null)
-  for (const i of frontIdx) front[i] = y[i]
+  // indices, not a column of mostly nulls: the page stays small with 10k records
+  const front = findParetoFront(x, y, column.direction)
   return {
     metric: column.name,
     direction: column.direction,
     x,
     y,
-    front,
-    frontCount: frontIdx.length
+    front
   }
 }
 

@@ -5,7 +5,9 @@
 // browser check) can see what was drawn without decoding the canvas.
 export const PAGE_SCRIPT = String.raw`(function () {
   'use strict';
+  var startMs = performance.now();
   var data = JSON.parse(document.getElementById('dashboard-data').textContent);
+  var parsedMs = performance.now();
   var select = document.getElementById('series');
   var root = document.getElementById('charts');
   var driftRoot = document.getElementById('drift');
@@ -66,6 +68,13 @@ export const PAGE_SCRIPT = String.raw`(function () {
     } };
   }
 
+  function frontColumn(s) {
+    var col = new Array(s.x.length);
+    for (var i = 0; i < col.length; i++) col[i] = null;
+    for (var j = 0; j < s.front.length; j++) col[s.front[j]] = s.y[s.front[j]];
+    return col;
+  }
+
   function drawRunner(series, runner, container) {
     var section = node('section', 'runner');
     section.dataset.runner = runner.id;
@@ -110,7 +119,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
           ],
           axes: [{ label: runner.scatterBasis + ' energy (' + unit + ')', values: function (u, t) { return t.map(sig); } }, { label: s.metric }],
           scales: { x: { time: false } } },
-        [s.x, s.y, s.front], 1);
+        [s.x, s.y, frontColumn(s)], 1);
     });
   }
 
@@ -164,5 +173,6 @@ export const PAGE_SCRIPT = String.raw`(function () {
   });
   // from navigation start to drawn charts, for anyone timing the page on their device
   window.joulegateDashboard.drawnMs = Math.round(performance.now());
+  window.joulegateDashboard.timings = { scriptStartMs: Math.round(startMs), dataParsedMs: Math.round(parsedMs) };
   document.body.dataset.ready = 'true';
 })();`
