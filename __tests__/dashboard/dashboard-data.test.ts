@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   buildDashboardData,
-  findParetoFront,
-  toRepositoryUrl
+  findParetoFront
 } from '../../src/core/report/dashboard/dashboard-data.js'
+import { toRepositoryUrl } from '../../src/core/report/dashboard/repository-url.js'
 import {
   escapeHtml,
   renderDashboard,
