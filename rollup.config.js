@@ -4,6 +4,33 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+
+// The dashboard inlines uPlot into its page; from the sources it reads the files from
+// node_modules (src/adapters/uplot-assets.ts). In the bundle that module becomes their text, so
+// dist/cli.js and dist/index.js write a working dashboard with no node_modules around.
+function inlineChartAssets() {
+  const require = createRequire(import.meta.url)
+  return {
+    name: 'inline-chart-assets',
+    transform(_code, id) {
+      if (!id.split(path.sep).join('/').endsWith('src/adapters/uplot-assets.ts')) return null
+      const dir = path.dirname(require.resolve('uplot/package.json'))
+      const read = (file) => readFileSync(path.join(dir, file), 'utf8')
+      const assets = {
+        js: read('dist/uPlot.iife.min.js'),
+        css: read('dist/uPlot.min.css'),
+        version: JSON.parse(read('package.json')).version
+      }
+      return {
+        code: `export async function readChartAssets() {\n  return ${JSON.stringify(assets)}\n}\n`,
+        map: null
+      }
+    }
+  }
+}
 
 // Some CommonJS dependencies call require() at run time; give the ESM bundle one.
 const banner =
@@ -32,6 +59,8 @@ const bundle = (input, file, shebang) => ({
       include: ['src/**/*.ts'],
       declaration: false
     }),
+    // after typescript: it replaces the compiled module as a whole
+    inlineChartAssets(),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),
     json()

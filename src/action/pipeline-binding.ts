@@ -4,6 +4,8 @@ import { GitDataBranchStore } from '../adapters/git-data-branch.js'
 import { readPersistedAuthHeader, tokenAuthHeader } from '../adapters/git.js'
 import { runCalibrate } from '../pipeline/calibrate-mode.js'
 import { runCheck, runRecord } from '../pipeline/check.js'
+import { dashboardForTree } from '../pipeline/dashboard.js'
+import { toRepositoryUrl } from '../core/report/dashboard/repository-url.js'
 import type { Store } from '../pipeline/contracts.js'
 import { runReport } from '../pipeline/report-result.js'
 import type { PipelinePort, StoreRequest } from './pipeline-port.js'
@@ -26,6 +28,13 @@ function readOnly(store: Store): Store {
   }
 }
 
+/** The repository's web address, for the dashboard's commit links. */
+function repositoryUrl(): string | null {
+  const server = process.env['GITHUB_SERVER_URL'] ?? 'https://github.com'
+  const repo = process.env['GITHUB_REPOSITORY']
+  return repo ? toRepositoryUrl(`${server}/${repo}`) : null
+}
+
 async function openStore(request: StoreRequest): Promise<Store> {
   // The data branch lives in a private repository that does not read the workspace's git config:
   // it gets the credentials actions/checkout persisted there, else the action's token. Exactly one
@@ -40,7 +49,12 @@ async function openStore(request: StoreRequest): Promise<Store> {
     identity: request.identity,
     authHeader,
     onRetry: (attempt, reason) =>
-      request.log(`joulegate: data branch push rejected (${reason}); retry ${attempt}`)
+      request.log(`joulegate: data branch push rejected (${reason}); retry ${attempt}`),
+    // every record and calibration refreshes dashboard/ in the same commit (GitHub Pages serves it)
+    companionFiles: request.writable
+      ? dashboardForTree({ repoUrl: repositoryUrl(), description: request.branch })
+      : undefined,
+    onNote: (line) => request.log(`joulegate: ${line}`)
   })
   return request.writable ? store : readOnly(store)
 }

@@ -6,6 +6,7 @@
 import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
+  CALIBRATION_DIR,
   HISTORY_DIR,
   calibrationLogPath,
   calibrationPath,
@@ -176,6 +177,20 @@ export class FolderStore implements HistoryStore {
     }
     return names
       .map((n) => seriesOfPath(n))
+      .filter((s): s is string => s !== null)
+      .sort()
+  }
+
+  async listCalibrations(): Promise<string[]> {
+    let names: string[]
+    try {
+      names = await readdir(path.join(this.dir, CALIBRATION_DIR))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw err
+    }
+    return names
+      .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
       .filter((s): s is string => s !== null)
       .sort()
   }

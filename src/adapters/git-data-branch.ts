@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
+  CALIBRATION_DIR,
   DATA_BRANCH_README,
   HISTORY_DIR,
   appendLine,
@@ -61,6 +62,20 @@ export interface GitDataBranchOptions {
   tmpRoot?: string
   /** told about each rejected push that will be retried (the action logs it) */
   onRetry?: (attempt: number, reason: string) => void
+  /**
+   * files derived from the data (the dashboard), computed from the tree each write is about to
+   * commit and added to the same commit; they may not replace a file the write itself changes
+   */
+  companionFiles?: (tree: TreeView) => Promise<Record<string, string>>
+  /** told when the companion files could not be made; the record is written without them */
+  onNote?: (line: string) => void
+}
+
+/** The branch's files as a write is about to commit them. */
+export interface TreeView {
+  read(file: string): Promise<string | null>
+  /** the file names directly inside `dir` */
+  list(dir: string): Promise<string[]>
 }
 
 /** The data branch cannot be read or written; the message says which remote, branch and step. */
@@ -157,6 +172,14 @@ export class GitDataBranchStore implements HistoryStore {
       .sort()
   }
 
+  async listCalibrations(): Promise<string[]> {
+    await this.ensureFetched()
+    return (await this.listAtTip(CALIBRATION_DIR))
+      .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
+      .filter((s): s is string => s !== null)
+      .sort()
+  }
+
   async close(): Promise<void> {
     if (this.repo) await rm(this.repo, { recursive: true, force: true })
     this.repo = null
@@ -245,6 +268,43 @@ export class GitDataBranchStore implements HistoryStore {
     return this.tip ? readFileAt(this.repo!, this.tip, file) : null
   }
 
+  /** file names directly inside `dir` at the tip */
+  private async listAtTip(dir: string): Promise<string[]> {
+    if (!this.tip) return []
+    const out = await this.git(['ls-tree', '--name-only', this.tip, `${dir}/`])
+    return out
+      .split('\n')
+      .map((n) => n.trim())
+      .filter((n) => n.startsWith(`${dir}/`))
+      .map((n) => n.slice(dir.length + 1))
+  }
+
+  /** The companion files for a commit holding `changes` on the tip; {} (and a note) when they fail. */
+  private async companionFor(changes: FileChanges): Promise<FileChanges> {
+    const make = this.options.companionFiles
+    if (!make) return {}
+    const tree: TreeView = {
+      read: async (file) => (file in changes ? changes[file] : this.readAtTip(file)),
+      list: async (dir) => {
+        const names = new Set(await this.listAtTip(dir))
+        for (const file of Object.keys(changes)) {
+          const rest = file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : null
+          if (rest && !rest.includes('/')) names.add(rest)
+        }
+        return [...names].sort()
+      }
+    }
+    try {
+      const extra = await make(tree)
+      return Object.fromEntries(Object.entries(extra).filter(([file]) => !(file in changes)))
+    } catch (err) {
+      this.options.onNote?.(
+        `the dashboard was not refreshed on ${this.where()} (${(err as Error).message}); the data was written without it`
+      )
+      return {}
+    }
+  }
+
   private async update(
     message: string,
     compute: (read: ReadAtTip) => Promise<FileChanges>
@@ -255,7 +315,10 @@ export class GitDataBranchStore implements HistoryStore {
       await this.fetch()
       const parent = this.tip
       const changes = await compute((file) => this.readAtTip(file))
-      const files: FileChanges = parent ? changes : { 'README.md': DATA_BRANCH_README, ...changes }
+      const derived = await this.companionFor(changes)
+      const files: FileChanges = parent
+        ? { ...derived, ...changes }
+        : { 'README.md': DATA_BRANCH_README, ...derived, ...changes }
       const commit = await writeCommit(this.repo!, {
         parent,
         files,

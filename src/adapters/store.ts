@@ -28,6 +28,8 @@ export interface HistoryStore {
   writeCalibration(fingerprint: string, cal: Calibration): Promise<void>
   /** the series names that have a history file, sorted */
   listSeries(): Promise<string[]>
+  /** the fingerprints that have a calibration log, sorted (the dashboard's drift charts) */
+  listCalibrations?(): Promise<string[]>
   /** releases temporary files (the data-branch clone); the store is unusable afterwards */
   close(): Promise<void>
 }

@@ -5,6 +5,7 @@ import { createProcessIo } from './io.js'
 import { run as runCaps } from './commands/caps.js'
 import { run as runCheck } from './commands/check.js'
 import { run as runCurve } from './commands/curve.js'
+import { run as runDashboard } from './commands/dashboard.js'
 import { run as runDemo } from './commands/demo.js'
 import { run as runMeasure } from './commands/measure.js'
 import { run as runNormalize } from './commands/normalize.js'
@@ -22,6 +23,7 @@ const commands: Record<string, Command> = {
   check: runCheck,
   caps: runCaps,
   curve: runCurve,
+  dashboard: runDashboard,
   demo: runDemo,
   workload: runWorkload
 }

@@ -161,6 +161,8 @@ export interface HistoryRecord {
   calibrationCreatedAt?: string | null
   /** recorded from a checkout with local changes: the figures are not exactly `commit`'s */
   dirty?: boolean
+  /** the verdict of the run against its baseline when it was recorded (the dashboard lists it) */
+  verdict?: Verdict | null
 }
 
 export const CHECK_RESULT_SCHEMA = 'joulegate.check-result/v1'

@@ -165,13 +165,15 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
     curveSentence: progress.sentence,
     notes
   })
+  const outcome = renderCheckResult(result, { history })
   if (settings.record) {
-    await ctx.store.appendRecord(settings.name, record)
+    // the verdict goes with the record, so the dashboard's last verdicts need no re-judging
+    await ctx.store.appendRecord(settings.name, { ...record, verdict: outcome.verdict })
     ctx.log(
       `joulegate: recorded this run in ${ctx.store.description} (series ${settings.name}, commit ${headCommit ?? 'unknown'})`
     )
   }
-  return renderCheckResult(result, { history })
+  return outcome
 }
 
 /** record: measure and append to history as a baseline; the report shows the run's own figures. */
