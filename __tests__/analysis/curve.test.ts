@@ -92,7 +92,7 @@ describe('describeCurve', () => {
     {
       price: 10,
       expected:
-        /^95% of the final psds1 was reached after 40% of the energy \(epoch 4\); at 10 kWh per \+1\.0 psds1, training stopped paying for itself after 20% of the energy \(epoch 2\): the last 8\.00 kWh/
+        /^95% of the final psds1 was reached after 40% of the energy \(epoch 4\); at 10 kWh per \+1\.0 psds1, training stopped paying for itself after 20% of the energy \(epoch 2\): the last 8 kWh/
     },
     {
       price: 1000,

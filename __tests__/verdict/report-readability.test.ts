@@ -136,13 +136,13 @@ function withComponents(components: Component[]): Measurement {
 
 describe('the no-baseline headline uses the same method words as the table', () => {
   it.each([
-    [[component('gpu0', 'gpu', 'counter', 0.2)], '0.2 kWh (counter)', '≈'],
+    [[component('gpu0', 'gpu', 'counter', 0.2)], '200 Wh (counter)', '≈'],
     [
       [component('gpu0', 'gpu', 'counter', 0.15), component('cpu', 'cpu', 'estimate', 0.05)],
-      '≈ 0.2 kWh (mixed, includes estimate)',
+      '≈ 200 Wh (mixed, includes estimate)',
       '(estimate)'
     ],
-    [[component('cpu', 'cpu', 'estimate', 0.2)], '≈ 0.2 kWh (estimate)', 'mixed']
+    [[component('cpu', 'cpu', 'estimate', 0.2)], '≈ 200 Wh (estimate)', 'mixed']
   ])('%#', (components, want, absent) => {
     const j = judged(0, null, {
       run: { measurement: withComponents(components), normalization: null }

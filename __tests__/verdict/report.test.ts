@@ -127,8 +127,8 @@ describe('renderReport', () => {
       run: { measurement: makeMeasurement({ kwh: 0.2, method: 'estimate' }), normalization: null }
     })
     const md = renderReport(j, { marker: null })
-    expect(md).toContain('≈ 0.2 kWh (estimate)')
-    expect(md).not.toContain('| 0.2 kWh (estimate)')
+    expect(md).toContain('≈ 200 Wh (estimate)')
+    expect(md).not.toContain('| 200 Wh (estimate)')
   })
 
   it('escapes every user-provided string', () => {

@@ -2,7 +2,7 @@
 // what did each later kWh buy, and where did training stop paying for itself.
 import { RESERVED_METRIC_KEYS, downsampleProgress } from './metrics-protocol.js'
 import type { ProgressPoint } from './types.js'
-import { JOULES_PER_KWH } from './format.js'
+import { formatEnergy, JOULES_PER_KWH } from './report/format.js'
 
 export type Direction = 'higher' | 'lower'
 
@@ -223,7 +223,6 @@ export function analyseCurve(
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`
-const kwh = (j: number): string => `${(j / JOULES_PER_KWH).toPrecision(3)} kWh`
 const where = (p: CurvePoint): string => (p.at ? ` (${p.at.key} ${p.at.value})` : '')
 
 /** One sentence for the pull request report. */
@@ -245,7 +244,7 @@ export function describeCurve(analysis: CurveAnalysis, fraction = 0.95): string 
   const rest = analysis.totalEnergyJ - stop.energyJ
   const tail =
     stop.method === 'price'
-      ? `at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric}, training stopped paying for itself after ${pct(stop.energyFraction)} of the energy${where(points[stop.index]!)}: the last ${kwh(rest)} bought less than the price`
+      ? `at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric}, training stopped paying for itself after ${pct(stop.energyFraction)} of the energy${where(points[stop.index]!)}: the last ${formatEnergy(rest)} bought less than the price`
       : `the knee of the curve is at ${pct(stop.energyFraction)} of the energy${where(points[stop.index]!)}`
   return `${head}; ${tail}.`
 }

@@ -4,7 +4,7 @@ import type { Budget } from '../core/budget/budget-schema.js'
 import { analyseCurve, describeCurve, pickDefaultMetric } from '../core/curve.js'
 import { projectFromProgress } from '../core/projection.js'
 import type { Measurement } from '../core/types.js'
-import { toKwh } from '../core/format.js'
+import { formatEnergy, toKwh } from '../core/report/format.js'
 
 /** Metric keys a training script may report to say how long the full training will be. */
 export const PLANNED_KEYS = { epoch: 'planned_epochs', step: 'planned_steps' } as const
@@ -39,7 +39,7 @@ export function analyseProgress(m: Measurement, budget: Budget): ProgressAnalysi
       projection = {
         kwh: toKwh(p.projectedJ),
         interval: [toKwh(p.interval[0]), toKwh(p.interval[1])],
-        detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${toKwh(p.linearJ).toPrecision(3)} kWh)`
+        detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${formatEnergy(p.linearJ)})`
       }
     } catch (error) {
       notes.push(`no projection: ${(error as Error).message}`)

@@ -13,6 +13,7 @@ import {
   formatKwh,
   formatPercent,
   formatSig,
+  formatShare,
   toKwh
 } from './format.js'
 
@@ -202,7 +203,7 @@ function componentRows(side: string, components: readonly Component[]): string[]
     esc(`${c.id}: ${c.name}`),
     esc(c.source),
     c.method === 'estimate' ? `estimate${c.model ? ` (${esc(c.model)})` : ''}` : c.method,
-    c.coverage === undefined ? '—' : formatPercent(c.coverage).replace('+', ''),
+    c.coverage === undefined ? '—' : formatShare(c.coverage),
     c.method === 'estimate' ? `≈ ${formatKwh(toKwh(c.energyJ))}` : formatKwh(toKwh(c.energyJ))
   ])
 }
