@@ -91,15 +91,15 @@ describe('a superseded rule did not decide the verdict', () => {
     supersededBy: 'price'
   }
   it.each([
-    ['fail', 'over its limit alone'],
-    ['pass', 'within its limit alone'],
-    ['inconclusive', 'inconclusive alone']
+    ['fail', 'alone it would fail'],
+    ['pass', 'alone it would pass'],
+    ['inconclusive', 'alone it would be inconclusive']
   ] as const)('alone %p', (status, words) => {
     const text = describeRuleStatus({ ...base, status })
-    expect(text).toMatch(/^➖ superseded by price/)
+    expect(text).toMatch(/^➖ not deciding: the price rule judges energy/)
     expect(text).toContain(words)
     expect(text).not.toMatch(/❌|✅|⚠️/)
-    expect(describeRuleStatus({ ...base, status }, false)).toMatch(/^superseded by price/)
+    expect(describeRuleStatus({ ...base, status }, false)).toMatch(/^not deciding: the price rule/)
   })
 
   it('the passing price verdict shows no red cross anywhere', () => {
@@ -107,7 +107,7 @@ describe('a superseded rule did not decide the verdict', () => {
     expect(j.verdict).toBe('pass')
     const md = renderReport(j, { marker: null })
     expect(md).not.toContain('❌')
-    expect(md).toMatch(/\| energy-increase \| ➖ superseded by price \(over its limit alone/)
+    expect(md).toMatch(/\| energy-increase \| ➖ not deciding: .*\(alone it would fail\)/)
     expect(formatTerminalSummary(j)).not.toMatch(/energy-increase: fail/)
   })
 })

@@ -88,26 +88,37 @@ describe('renderReport', () => {
     const md = renderReport(judged(), { marker: 'default' })
     const [marker, headline] = md.split('\n')
     expect(marker).toBe('<!-- joulegate:default -->')
-    expect(headline).toContain('pass')
-    expect(headline).toContain('price')
-    expect(headline).toContain('100')
+    // verdict, the change and the limit the price rule allowed for the psds1 gain, in words
+    expect(headline).toBe(
+      '✅ **Pass:** energy +100% over base (+100 Wh); budget allows +310% with psds1 +0.06.'
+    )
+    expect(headline.length).toBeLessThan(120)
+  })
+
+  it('names the base branch when the record has one', () => {
+    const rec = makeRecord({ kwh: 0.1, metrics: { psds1: 0.59 } })
+    rec.branch = 'main'
+    const md = renderReport(
+      judged({ baseline: { record: rec, reason: "the pull request's base commit" } }),
+      { marker: null }
+    )
+    expect(md.split('\n')[0]).toContain('energy +100% over main (+100 Wh)')
+    expect(md).toContain('| | main (a1b2c3d) | this run | change |')
   })
 
   it('without a marker the verdict is the first line', () => {
     const md = renderReport(judged(), { marker: null })
-    expect(md.split('\n')[0]).toMatch(/joulegate \(default\): pass/)
+    expect(md.split('\n')[0]).toMatch(/^✅ \*\*Pass:\*\* energy/)
   })
 
   it.each([
     ['energy, measured'],
     ['runtime'],
     ['psds1 (higher is better)'],
-    ['parameters'],
-    ['MACs'],
     ['CO2'],
     ['energy-weighted psds1'],
     ['| price | ✅ pass'],
-    ['superseded by price'],
+    ['not deciding: the price rule judges energy'],
     ['a1b2c3d4e5f6a7b8'],
     ["the pull request's base commit"],
     ['| this run | gpu0']
@@ -119,7 +130,20 @@ describe('renderReport', () => {
     const j = judged({
       run: { measurement: makeMeasurement({ kwh: 0.2 }), normalization: makeNormalization(0.1) }
     })
-    expect(renderReport(j, { marker: null })).toContain('80% interval 0.09 to 0.11')
+    expect(renderReport(j, { marker: null })).toContain('80% interval 90 Wh to 110 Wh')
+  })
+
+  it('shows parameters and MACs only when the change altered them', () => {
+    expect(renderReport(judged(), { marker: null })).not.toMatch(/parameters|MACs/)
+    const m = makeMeasurement({
+      kwh: 0.2,
+      metrics: { psds1: 0.65, params: 2224840, macs: 930902000 }
+    })
+    const md = renderReport(judged({ run: { measurement: m, normalization: null } }), {
+      marker: null
+    })
+    expect(md).toContain('| parameters | 1.11M | 2.22M | +100.0% |')
+    expect(md).not.toContain('MACs')
   })
 
   it('labels an estimate as one, never as a measurement', () => {
