@@ -105,6 +105,32 @@ describe('describeCurve', () => {
   })
 })
 
+describe('describeCurve advises a stop point only when it is sound', () => {
+  const stopWords = /stopped paying for itself after|knee of the curve/
+  it('not when the metric never rose (psds1 0 at every epoch)', () => {
+    const a = analyseCurve(progressOf([0, 0, 0, 0]), { metric: 'psds1', priceKwhPerUnit: 10 })!
+    const text = describeCurve(a)
+    expect(text).not.toMatch(stopWords)
+    expect(text).toMatch(
+      /^psds1 did not improve during training \(0 at the first report, 0 at the last\)/
+    )
+  })
+
+  it('not with fewer than three progress points', () => {
+    const a = analyseCurve(progressOf([0.3, 0.6]), { metric: 'psds1', priceKwhPerUnit: 10 })!
+    expect(describeCurve(a)).toMatch(/with only 2 progress points no stop point is advised\.$/)
+  })
+
+  it('not when the energy figures are estimates', () => {
+    const curve = progressOf([0.3, 0.5, 0.55, 0.58, 0.58, 0.585, 0.59, 0.59, 0.59, 0.6])
+    const a = analyseCurve(curve, { metric: 'psds1', priceKwhPerUnit: 10 })!
+    expect(describeCurve(a)).toMatch(stopWords)
+    const text = describeCurve(a, 0.95, { advise: false })
+    expect(text).not.toMatch(stopWords)
+    expect(text).toMatch(/the energy figures are estimates, so no stop point is advised\.$/)
+  })
+})
+
 describe('pickDefaultMetric', () => {
   it.each([
     { values: [{ epoch: 1, params: 5, psds1: 0.2, loss: 1 }], expected: 'psds1' },

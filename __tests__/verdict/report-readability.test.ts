@@ -212,6 +212,23 @@ describe('idle power and net energy (informative)', () => {
     expect(j.verdict).toBe(run(null, null).verdict)
   })
 
+  it('estimates on both sides: no idle rows, since a power model at rest is no measured idle', () => {
+    const estimated = (kwh: number, idle: number) => {
+      const m = makeMeasurement({ kwh, metrics: { psds1: 0.6 }, method: 'estimate' })
+      m.idlePowerW = idle
+      return m
+    }
+    const rec = makeRecord({ kwh: 0.1, metrics: { psds1: 0.59 } })
+    rec.measurement = estimated(0.1, 90)
+    const j = judged(0, 0, {
+      run: { measurement: estimated(0.2, 100), normalization: null },
+      baseline: { record: rec, reason: 'HEAD 0000000 has a record' }
+    })
+    const md = renderReport(j, { marker: null })
+    expect(md).not.toMatch(/idle power|net of idle/)
+    expect(md).not.toContain(NET_NOTE)
+  })
+
   it.each([
     [100, null],
     [null, 90],

@@ -133,6 +133,16 @@ describe('renderReport', () => {
     expect(renderReport(j, { marker: null })).toContain('80% interval 90 Wh to 110 Wh')
   })
 
+  it('never shows a reserved key as a metric, nor notes it has no direction', () => {
+    const reserved = { planned_epochs: 20, planned_steps: 4000, epoch: 3, step: 600, flops: 9e9 }
+    const m = makeMeasurement({ kwh: 0.2, metrics: { psds1: 0.65, ...reserved } })
+    const j = judged({ run: { measurement: m, normalization: null } })
+    const md = renderReport(j, { marker: null })
+    for (const key of Object.keys(reserved)) expect(md).not.toMatch(new RegExp(`\\| ${key}\\b`))
+    expect(md).not.toMatch(/planned|no direction/)
+    expect(j.notes.join(' ')).not.toMatch(/planned_|epoch|step/)
+  })
+
   it('shows parameters and MACs only when the change altered them', () => {
     expect(renderReport(judged(), { marker: null })).not.toMatch(/parameters|MACs/)
     const m = makeMeasurement({

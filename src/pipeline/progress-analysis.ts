@@ -29,7 +29,10 @@ export function analyseProgress(m: Measurement, budget: Budget): ProgressAnalysi
       direction: budget.metrics[metric],
       priceKwhPerUnit: budget.price?.metric === metric ? budget.price.kwhPerUnit : null
     })
-    if (analysis && analysis.points.length >= 2) sentence = describeCurve(analysis)
+    // a power model's energy follows its own formula, not this training's progress
+    const estimated = m.components.some((c) => c.method === 'estimate')
+    if (analysis && analysis.points.length >= 2)
+      sentence = describeCurve(analysis, 0.95, { advise: !estimated })
   }
   const planned = m.metrics[PLANNED_KEYS.epoch] ?? m.metrics[PLANNED_KEYS.step] ?? null
   let projection: ProgressAnalysis['projection'] = null
