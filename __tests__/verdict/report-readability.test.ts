@@ -2,7 +2,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { escapeProse } from '../../src/core/escape-markdown.js'
 import { formatKwh, toKwh } from '../../src/core/report/format.js'
-import { formatTerminalSummary, renderReport } from '../../src/core/report/render-report.js'
+import { renderReport } from '../../src/core/report/render-report.js'
+import { renderTerminal } from '../../src/core/report/terminal.js'
 import { describeRuleStatus, NET_NOTE } from '../../src/core/report/report-tables.js'
 import { judge, type JudgeInput, type RuleResult } from '../../src/core/verdict.js'
 import type { Component, Measurement } from '../../src/core/types.js'
@@ -108,7 +109,8 @@ describe('a superseded rule did not decide the verdict', () => {
     const md = renderReport(j, { marker: null })
     expect(md).not.toContain('❌')
     expect(md).toMatch(/\| energy-increase \| ➖ not deciding: .*\(alone it would fail\)/)
-    expect(formatTerminalSummary(j)).not.toMatch(/energy-increase: fail/)
+    expect(renderTerminal(j)).not.toMatch(/energy-increase: ❌/)
+    expect(renderTerminal(j)).toMatch(/energy-increase: ➖ not deciding/)
   })
 })
 

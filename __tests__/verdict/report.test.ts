@@ -1,11 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { escapeMarkdown, escapeProse, sanitizeChartLabel } from '../../src/core/escape-markdown.js'
-import {
-  fitToLimit,
-  formatTerminalSummary,
-  REPORT_MAX_CHARS,
-  renderReport
-} from '../../src/core/report/render-report.js'
+import { fitToLimit, REPORT_MAX_CHARS, renderReport } from '../../src/core/report/render-report.js'
+import { renderTerminal } from '../../src/core/report/terminal.js'
 import { judge, type JudgeInput } from '../../src/core/verdict.js'
 import {
   makeBudget,
@@ -240,14 +236,29 @@ describe('fitToLimit', () => {
   })
 })
 
-describe('formatTerminalSummary', () => {
-  it('gives the verdict then one line per rule', () => {
-    const lines = formatTerminalSummary(judged()).split('\n')
-    expect(lines[0]).toMatch(/^joulegate \(default\): PASS: price/)
-    expect(lines.slice(1).map((l) => l.trim().split(':')[0])).toEqual([
+describe('renderTerminal', () => {
+  const text = renderTerminal(judged())
+  it('gives the same first line as the comment, in plain text', () => {
+    const lines = text.split('\n')
+    expect(lines[0]).toBe(
+      '✅ Pass: energy +100% over base (+100 Wh); budget allows +310% with psds1 +0.06.'
+    )
+  })
+
+  it('lists one line per rule, with its status, figure and limit', () => {
+    const rules = text.split('\n').filter((l) => l.startsWith('  - '))
+    expect(rules.map((l) => l.slice(4).split(':')[0])).toEqual([
       'energy-increase',
       'price',
       'co2-grams'
     ])
+    expect(rules[1]).toMatch(/^ {2}- price: ✅ pass; \+100\.0% .*; limit ≤ \+310\.0%/)
+  })
+
+  it('has no HTML marker, folding, chart source or markdown table syntax', () => {
+    expect(text).not.toMatch(/<!--|<details>|mermaid|xychart|\*\*|\| - \|/)
+    expect(text).toMatch(
+      /^ {2}energy, measured +100 Wh \(counter\) +200 Wh \(counter\) +\+100\.0%/m
+    )
   })
 })

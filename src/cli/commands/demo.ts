@@ -73,8 +73,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'joulegate demo 2/2: checking a costlier variant (96 hidden units, 8 epochs) against the budget'
     )
     const variant = await runCheck(settings, { ...ctx, argv: trainer(96, 8) })
-    io.out(variant.report)
-    io.err(variant.summaryText)
+    io.out(variant.summaryText)
     io.err(
       `\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${variant.verdict === 'fail' ? 1 : 0}.`
     )

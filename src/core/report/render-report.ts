@@ -5,7 +5,6 @@ import type { HistoryRecord } from '../types.js'
 import type { Judgement } from '../verdict.js'
 import { renderCharts } from './report-charts.js'
 import {
-  describeRuleStatus,
   renderComparisonTable,
   renderNotes,
   renderMoreFigures,
@@ -97,17 +96,4 @@ export function renderReport(j: Judgement, options: ReportOptions): string {
   const safe = (options.marker !== null ? rest : sections).map(neutralizeHtmlComments)
   const body = options.marker !== null ? [`${first}\n${safe[0]}`, ...safe.slice(1)] : safe
   return fitToLimit(body, options.maxChars ?? REPORT_MAX_CHARS)
-}
-
-/** A few plain lines for the terminal: verdict, the deciding figure, then each rule. */
-export function formatTerminalSummary(j: Judgement): string {
-  const lines = [
-    `joulegate${j.input.series ? ` (${j.input.series})` : ''}: ${j.verdict.toUpperCase()}: ${j.headline}`
-  ]
-  for (const r of j.rules) {
-    const name = r.subject ? `${r.rule} (${r.subject})` : r.rule
-    lines.push(`  ${name}: ${describeRuleStatus(r, false)}; ${r.actual} (limit ${r.limit})`)
-  }
-  if (j.rules.length === 0) lines.push('  no budget rules set')
-  return lines.join('\n')
 }

@@ -25,13 +25,16 @@ export const prose = (s: string): string => escapeProse(s, { lineStart: false })
 
 const COUNTS = ['params', 'macs', 'flops']
 const RESERVED = new Set<string>(RESERVED_METRIC_KEYS)
+/** Markdown escaping for the comment; the terminal passes the identity. */
+export type Escape = (s: string) => string
+
 const table = (rows: string[][]): string => markdownTable(rows, { alignDelimiters: false })
 
 /** An energy figure with its method; an estimate never reads as a measurement. */
-export function formatEnergy(kwh: number, method: string): string {
+export function formatEnergy(kwh: number, method: string, e: Escape = esc): string {
   return method.includes('estimate')
-    ? `≈ ${formatKwh(kwh)} (${esc(method)})`
-    : `${formatKwh(kwh)} (${esc(method)})`
+    ? `≈ ${formatKwh(kwh)} (${e(method)})`
+    : `${formatKwh(kwh)} (${e(method)})`
 }
 
 /**
@@ -88,11 +91,11 @@ function metricDelta(base: number | undefined, run: number | undefined): string 
 const sideValue = (v: number | undefined): string => (v === undefined ? '—' : formatSig(v, 4))
 
 /** The column head of the compared side: the base branch and commit when the record has them. */
-function describeBaseHead(j: Judgement): string {
+function describeBaseHead(j: Judgement, e: Escape): string {
   if (!j.base) return 'base (none)'
   const rec = j.input.baseline?.record
-  const name = rec?.branch ? esc(rec.branch) : 'base'
-  return rec?.commit ? `${name} (${esc(rec.commit.slice(0, 7))})` : name
+  const name = rec?.branch ? e(rec.branch) : 'base'
+  return rec?.commit ? `${name} (${e(rec.commit.slice(0, 7))})` : name
 }
 
 function describeChangeCell(j: Judgement): string {
@@ -110,16 +113,16 @@ const metricNames = (j: Judgement): string[] =>
  * The one table a reviewer reads: the energy the verdict compared (normalised when both sides
  * have it, else measured), runtime, each declared metric, model size only when it changed, CO2.
  */
-export function renderComparisonTable(j: Judgement): string {
+export function buildComparisonRows(j: Judgement, e: Escape): string[][] {
   const { base, run } = j
-  const rows: string[][] = [['', describeBaseHead(j), 'this run', 'change']]
+  const rows: string[][] = [['', describeBaseHead(j, e), 'this run', 'change']]
   if (j.basis === 'normalized') {
     rows.push(['energy, normalised', normalized(base), normalized(run), describeChangeCell(j)])
   } else {
     rows.push([
       'energy, measured',
-      base ? formatEnergy(base.measuredKwh, base.energyMethod) : '—',
-      formatEnergy(run.measuredKwh, run.energyMethod),
+      base ? formatEnergy(base.measuredKwh, base.energyMethod, e) : '—',
+      formatEnergy(run.measuredKwh, run.energyMethod, e),
       describeChangeCell(j)
     ])
   }
@@ -134,7 +137,7 @@ export function renderComparisonTable(j: Judgement): string {
     if (!dir) continue
     const b = base?.metrics[name]
     const r = run.metrics[name]
-    rows.push([`${esc(name)} (${dir} is better)`, sideValue(b), sideValue(r), metricDelta(b, r)])
+    rows.push([`${e(name)} (${dir} is better)`, sideValue(b), sideValue(r), metricDelta(b, r)])
   }
   for (const name of COUNTS) {
     const b = base?.metrics[name]
@@ -155,8 +158,11 @@ export function renderComparisonTable(j: Judgement): string {
     `≈ ${formatGrams(run.carbon.grams)}`,
     relative(base?.carbon.grams, run.carbon.grams)
   ])
-  return table(rows)
+  return rows
 }
+
+export const renderComparisonTable = (j: Judgement): string =>
+  table(buildComparisonRows(j, esc))
 
 /**
  * The figures behind the table, for the folded part: measured energy when the table shows the
@@ -164,7 +170,7 @@ export function renderComparisonTable(j: Judgement): string {
  */
 export function renderMoreFigures(j: Judgement): string {
   const { base, run } = j
-  const rows: string[][] = [['', describeBaseHead(j), 'this run', 'change']]
+  const rows: string[][] = [['', describeBaseHead(j, esc), 'this run', 'change']]
   if (j.basis === 'normalized') {
     rows.push([
       'energy, measured',
