@@ -46,7 +46,8 @@ function describeIdle(m: Measurement): { watts: string; netKwh: number } | null 
   const net = netEnergy(m.energyJ, m.idlePowerW, m.durationS)
   if (m.idlePowerW === null || net === null) return null
   const method = describeTotalMethod(m.components)
-  if (method.includes('estimate')) return null
+  // idle above the run's mean power leaves nothing to net: the idle reading is off, not the run
+  if (method.includes('estimate') || net <= 0) return null
   return {
     watts: `${formatSig(m.idlePowerW)} W (${esc(method)}, at rest before the run)`,
     netKwh: toKwh(net)
@@ -161,8 +162,7 @@ export function buildComparisonRows(j: Judgement, e: Escape): string[][] {
   return rows
 }
 
-export const renderComparisonTable = (j: Judgement): string =>
-  table(buildComparisonRows(j, esc))
+export const renderComparisonTable = (j: Judgement): string => table(buildComparisonRows(j, esc))
 
 /**
  * The figures behind the table, for the folded part: measured energy when the table shows the

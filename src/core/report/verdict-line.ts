@@ -49,15 +49,18 @@ function describeEnergyRule(j: Judgement, r: RuleResult, esc: (s: string) => str
   const c = j.change!
   const base = describeBaseName(j, esc)
   const delta = j.base ? ` (${signedKwh(j.run.comparedKwh - j.base.comparedKwh)})` : ''
+  const what = j.basis === 'normalized' ? 'normalised energy' : 'energy'
   const energy =
     c.change >= 0
-      ? `energy ${roughPercent(c.change)} over ${base}${delta}`
-      : `energy ${roughPercent(-c.change).slice(1)} below ${base}${delta}`
+      ? `${what} ${roughPercent(c.change)} over ${base}${delta}`
+      : `${what} ${roughPercent(-c.change).slice(1)} below ${base}${delta}`
   const allowed = r.allowedChange === undefined ? esc(r.limit) : roughPercent(r.allowedChange)
   let out = `${energy}; budget allows ${allowed}`
   if (r.rule === 'price' && r.gain !== undefined) {
     const metric = esc(j.input.budget.price!.metric)
-    out += r.gain > 0 ? ` with ${metric} +${formatSig(r.gain)}` : ` — ${metric} did not improve`
+    // on a fail, a metric that did not improve is why nothing paid for the extra energy
+    if (r.gain > 0) out += ` with ${metric} +${formatSig(r.gain)}`
+    else if (r.status !== 'pass') out += ` — ${metric} did not improve`
   }
   return out
 }
