@@ -198,7 +198,9 @@ describe('renderReport', () => {
     expect(md).toContain('<details><summary>Chart: measured energy over recent history')
     expect(md).toContain('xychart-beta')
     expect(md).toContain('x-axis ["aaaaaaa", "bbbbbbb", "this run"]')
-    expect(md).toContain('line [0.1, 0.12, 0.2]')
+    // 0.1 to 0.2 kWh: the axis reads in Wh, the unit the tables use
+    expect(md).toContain('y-axis "Wh"')
+    expect(md).toContain('line [100, 120, 200]')
     expect((md.match(/<details>/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length)
   })
 

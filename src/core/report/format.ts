@@ -24,11 +24,17 @@ const ENERGY_UNITS = [
  * joules, a cluster job in kWh or MWh. Every view (terminal, comment, summary, dashboard) uses it.
  */
 export function formatEnergy(joules: number, digits = 3): string {
+  const { unit, joulesPerUnit } = chooseEnergyUnit(joules)
+  return `${formatSig(joules / joulesPerUnit, digits)} ${unit}`
+}
+
+/** The unit formatEnergy writes `joules` in; a chart takes its largest value's for its axis. */
+export function chooseEnergyUnit(joules: number): { unit: string; joulesPerUnit: number } {
   const abs = Math.abs(joules)
   for (const [scale, unit] of ENERGY_UNITS) {
-    if (abs >= scale) return `${formatSig(joules / scale, digits)} ${unit}`
+    if (abs >= scale) return { unit, joulesPerUnit: scale }
   }
-  return `${formatSig(joules, digits)} J`
+  return { unit: 'J', joulesPerUnit: 1 }
 }
 
 /** The same scaling for figures the verdict keeps in kWh (budgets are written in kWh). */
