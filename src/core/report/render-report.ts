@@ -29,7 +29,7 @@ export interface ReportOptions {
  * The first visible line (and a second only when it changes the reading): the verdict, the
  * figure that decided it and its limit, in words a reviewer reads in seconds.
  */
-export function renderHeadline(j: Judgement): string {
+function renderHeadline(j: Judgement): string {
   const line = describeVerdictLine(j, esc)
   const series = j.input.series && j.input.series !== 'default' ? ` (${esc(j.input.series)})` : ''
   const first = `${line.icon} **${line.word}${series}:** ${line.sentence}`

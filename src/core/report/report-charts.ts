@@ -53,6 +53,7 @@ export function renderCharts(history: readonly HistoryRecord[], j: Judgement): s
   const { unit, joulesPerUnit } = chooseEnergyUnit(
     Math.max(...kwhPoints.map((p) => Math.abs(p.kwh))) * JOULES_PER_KWH
   )
+  // from here on `kwh` holds the figure in the axis unit
   const points = kwhPoints.map((p) => ({ ...p, kwh: (p.kwh * JOULES_PER_KWH) / joulesPerUnit }))
   const parts: string[] = []
   const kind = normalized ? 'Normalised energy' : 'Measured energy'

@@ -21,7 +21,7 @@ import {
 // Every user-provided value goes through esc (a single value) or prose (a sentence of ours that
 // embeds user values); text we write is plain markdown. None of them starts a line here.
 const esc = (s: string): string => escapeMarkdown(s, 500, { lineStart: false })
-export const prose = (s: string): string => escapeProse(s, { lineStart: false })
+const prose = (s: string): string => escapeProse(s, { lineStart: false })
 
 const COUNTS = ['params', 'macs', 'flops']
 const RESERVED = new Set<string>(RESERVED_METRIC_KEYS)
@@ -31,7 +31,7 @@ export type Escape = (s: string) => string
 const table = (rows: string[][]): string => markdownTable(rows, { alignDelimiters: false })
 
 /** An energy figure with its method; an estimate never reads as a measurement. */
-export function formatEnergy(kwh: number, method: string, e: Escape = esc): string {
+function describeEnergyCell(kwh: number, method: string, e: Escape = esc): string {
   return method.includes('estimate')
     ? `≈ ${formatKwh(kwh)} (${e(method)})`
     : `${formatKwh(kwh)} (${e(method)})`
@@ -68,8 +68,8 @@ function idleRows(j: Judgement): string[][] {
     ['idle power', base.watts, run.watts, relative(baseM!.idlePowerW!, runM.idlePowerW!)],
     [
       'energy net of idle (for information only)',
-      formatEnergy(base.netKwh, `${j.base!.energyMethod}, net of idle`),
-      formatEnergy(run.netKwh, `${j.run.energyMethod}, net of idle`),
+      describeEnergyCell(base.netKwh, `${j.base!.energyMethod}, net of idle`),
+      describeEnergyCell(run.netKwh, `${j.run.energyMethod}, net of idle`),
       relative(base.netKwh, run.netKwh)
     ]
   ]
@@ -122,8 +122,8 @@ export function buildComparisonRows(j: Judgement, e: Escape): string[][] {
   } else {
     rows.push([
       'energy, measured',
-      base ? formatEnergy(base.measuredKwh, base.energyMethod, e) : '—',
-      formatEnergy(run.measuredKwh, run.energyMethod, e),
+      base ? describeEnergyCell(base.measuredKwh, base.energyMethod, e) : '—',
+      describeEnergyCell(run.measuredKwh, run.energyMethod, e),
       describeChangeCell(j)
     ])
   }
@@ -174,8 +174,8 @@ export function renderMoreFigures(j: Judgement): string {
   if (j.basis === 'normalized') {
     rows.push([
       'energy, measured',
-      base ? formatEnergy(base.measuredKwh, base.energyMethod) : '—',
-      formatEnergy(run.measuredKwh, run.energyMethod),
+      base ? describeEnergyCell(base.measuredKwh, base.energyMethod) : '—',
+      describeEnergyCell(run.measuredKwh, run.energyMethod),
       relative(base?.measuredKwh, run.measuredKwh)
     ])
   } else if (run.normalizedKwh !== null || base?.normalizedKwh != null) {

@@ -5,7 +5,7 @@ import type { Verdict } from '../types.js'
 import type { Judgement, RuleResult } from '../verdict.js'
 import { formatKwh, formatSig } from './format.js'
 
-export const VERDICT_ICON: Record<Verdict, string> = {
+const VERDICT_ICON: Record<Verdict, string> = {
   pass: '✅',
   fail: '❌',
   inconclusive: '⚠️',
@@ -40,7 +40,7 @@ function roughPercent(fraction: number): string {
 const signedKwh = (kwh: number): string => `${kwh >= 0 ? '+' : '−'}${formatKwh(Math.abs(kwh))}`
 
 /** The name of the side compared with: the base branch when the record names one. */
-export function describeBaseName(j: Judgement, esc: (s: string) => string): string {
+function describeBaseName(j: Judgement, esc: (s: string) => string): string {
   const branch = j.input.baseline?.record.branch
   return branch ? esc(branch) : 'base'
 }
