@@ -92,7 +92,7 @@ describe('describeCurve', () => {
     {
       price: 10,
       expected:
-        /^95% of the final psds1 was reached after 40% of the energy \(epoch 4\); at 10 kWh per \+1\.0 psds1, training stopped paying for itself after 20% of the energy \(epoch 2\): the last 8\.00 kWh/
+        /^95% of the final psds1 was reached after 40% of the energy \(epoch 4\); at 10 kWh per \+1\.0 psds1, training stopped paying for itself after 20% of the energy \(epoch 2\): the last 8 kWh/
     },
     {
       price: 1000,
@@ -102,6 +102,32 @@ describe('describeCurve', () => {
     expect(
       describeCurve(analyseCurve(curve, { metric: 'psds1', priceKwhPerUnit: price })!)
     ).toMatch(expected)
+  })
+})
+
+describe('describeCurve advises a stop point only when it is sound', () => {
+  const stopWords = /stopped paying for itself after|knee of the curve/
+  it('not when the metric never rose (psds1 0 at every epoch)', () => {
+    const a = analyseCurve(progressOf([0, 0, 0, 0]), { metric: 'psds1', priceKwhPerUnit: 10 })!
+    const text = describeCurve(a)
+    expect(text).not.toMatch(stopWords)
+    expect(text).toMatch(
+      /^psds1 did not improve during training \(0 at the first report, 0 at the last\)/
+    )
+  })
+
+  it('not with fewer than three progress points', () => {
+    const a = analyseCurve(progressOf([0.3, 0.6]), { metric: 'psds1', priceKwhPerUnit: 10 })!
+    expect(describeCurve(a)).toMatch(/with only 2 progress points no stop point is advised\.$/)
+  })
+
+  it('not when the energy figures are estimates', () => {
+    const curve = progressOf([0.3, 0.5, 0.55, 0.58, 0.58, 0.585, 0.59, 0.59, 0.59, 0.6])
+    const a = analyseCurve(curve, { metric: 'psds1', priceKwhPerUnit: 10 })!
+    expect(describeCurve(a)).toMatch(stopWords)
+    const text = describeCurve(a, 0.95, { advise: false })
+    expect(text).not.toMatch(stopWords)
+    expect(text).toMatch(/the energy figures are estimates, so no stop point is advised\.$/)
   })
 })
 

@@ -44,14 +44,13 @@ const PRICED = [
 const check = (args: string[], command: string[], cwd = repo): Promise<CliResult> =>
   runCli(['check', '--idle-s', '0', ...args, '--', ...command], { cwd, env: host.env })
 
-/** The rules table row of `rule`: its status cell. */
+/** The terminal report's line for `rule`: its status, before the figures. */
 function ruleStatus(report: string, rule: string): string {
-  const row = report.split('\n').find((l) => l.startsWith(`| ${rule} |`))
-  if (!row) throw new Error(`no "${rule}" row in the report:\n${report}`)
-  return row.split('|')[2]!.trim()
+  const row = report.split('\n').find((l) => l.startsWith(`  - ${rule}: `))
+  if (!row) throw new Error(`no "${rule}" line in the report:\n${report}`)
+  return row.slice(`  - ${rule}: `.length).split('; ')[0]!
 }
-const headline = (report: string): string =>
-  report.split('\n').find((l) => l.includes('**joulegate'))!
+const headline = (report: string): string => report.split('\n')[0]!
 
 beforeAll(async () => {
   host = emulateHost(300)
@@ -85,8 +84,11 @@ describe('joulegate check against a recorded baseline (issue 4)', () => {
     const r = await check([], trainer(2.0, 0.5))
     expect(r.code).toBe(1)
     expect(ruleStatus(r.stdout, 'energy-increase')).toBe('❌ fail')
-    // the first line gives the verdict and the rule that decided it (markdown-escaped)
-    expect(headline(r.stdout)).toMatch(/fail\*\*: energy\\?-increase/)
+    // the first line gives the verdict, the change and the limit that decided it
+    expect(headline(r.stdout)).toMatch(
+      /^❌ Fail: energy \+\d+% over base \(\+[\d.]+ (J|Wh)\); budget allows \+10%\.$/
+    )
+    expect(r.stdout).not.toMatch(/<!--|<details>|mermaid/)
     expect(r.stdout).toContain(head.slice(0, 7))
   })
 
@@ -96,7 +98,7 @@ describe('joulegate check against a recorded baseline (issue 4)', () => {
     expect(r.code).toBe(0)
     expect(ruleStatus(r.stdout, 'price')).toBe('✅ pass')
     expect(ruleStatus(r.stdout, 'energy-increase')).toBe(
-      '➖ superseded by price (over its limit alone; did not decide the verdict)'
+      '➖ not deciding: the price rule judges energy, since the metric gain can pay for it (alone it would fail)'
     )
     expect(r.stdout).toMatch(/gain psds1 \+0\.1 \(higher is better\)/)
   })

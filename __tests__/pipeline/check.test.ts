@@ -43,7 +43,8 @@ describe('runCheck on a recorded measurement', () => {
       name: 'a cheaper run that finished passes',
       exit: {},
       verdict: 'pass',
-      headline: /energy-increase/
+      // the deciding figure and its limit, in words: 30% of the base's energy, 10% allowed
+      headline: /Pass:\*\* energy 70% below base \(−[\d.]+ (J|Wh)\); budget allows \+10%/
     }
   ])('$name', async ({ exit, verdict, headline }) => {
     const dir = project(`p-${verdict}`, 'budget:\n  energy-increase: 10%\n')

@@ -91,7 +91,8 @@ describe('runReport judges on the trusted side', () => {
     const out = await report(forged, bare)
     expect(out.verdict).toBe('inconclusive')
     expect(out.budgetProblem).toMatch(/no budget file/)
-    const headline = out.report.split('\n')[1]
-    expect(headline).toMatch(/inconclusive\*\*: no trusted budget: no budget file/)
+    const [, headline, why] = out.report.split('\n')
+    expect(headline).toMatch(/Inconclusive:\*\* no trusted budget\.$/)
+    expect(why).toMatch(/^No budget file/)
   })
 })

@@ -4,7 +4,7 @@ import {
   findMeasurementDoubts,
   MIN_ENERGY_COVERAGE
 } from '../../src/core/measurement-doubt.js'
-import { formatTerminalSummary } from '../../src/core/report/render-report.js'
+import { renderTerminal } from '../../src/core/report/terminal.js'
 import type { Component, Measurement } from '../../src/core/types.js'
 import { judge } from '../../src/core/verdict.js'
 import { KWH, makeBudget, makeInput, makeMeasurement, makeRecord } from './fixtures.js'
@@ -99,7 +99,10 @@ describe('judge: a sensor fault is never a confident verdict', () => {
     expect(j.decidingRule).toBeNull()
     expect(j.headline).toMatch(/^measurement incomplete, not judged: /)
     expect(j.headline).toMatch(reason)
-    expect(formatTerminalSummary(j).split('\n')[0]).toMatch(reason)
+    const [first, second] = renderTerminal(j).split('\n')
+    expect(first).toMatch(/^⚠️ Inconclusive: measurement incomplete, not judged/)
+    // the reason opens the second line, as a sentence of its own
+    expect(`${first}\n${second}`).toMatch(new RegExp(reason.source, 'i'))
   })
 
   it.each([

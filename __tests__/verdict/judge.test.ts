@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { renderReport } from '../../src/core/report/render-report.js'
 import { exitCodeForVerdict, judge } from '../../src/core/verdict.js'
 import {
   makeBudget,
@@ -119,7 +120,9 @@ describe('judge: statistics', () => {
     )
     expect(j.verdict).toBe('inconclusive')
     expect(j.change?.floor.source).toBe('default')
-    expect(j.notes.join(' ')).toContain('default cv of 5%')
+    // said once, by the statistics line of the report, not again among the notes
+    expect(j.change?.noiseNote).toContain('default noise floor cv 5.0%')
+    expect(renderReport(j, { marker: null }).split('default noise floor cv 5.0%').length).toBe(2)
   })
 
   it('prefers normalised energy when both sides have it', () => {

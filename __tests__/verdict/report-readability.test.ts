@@ -2,7 +2,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { escapeProse } from '../../src/core/escape-markdown.js'
 import { formatKwh, toKwh } from '../../src/core/report/format.js'
-import { formatTerminalSummary, renderReport } from '../../src/core/report/render-report.js'
+import { renderReport } from '../../src/core/report/render-report.js'
+import { renderTerminal } from '../../src/core/report/terminal.js'
 import { describeRuleStatus, NET_NOTE } from '../../src/core/report/report-tables.js'
 import { judge, type JudgeInput, type RuleResult } from '../../src/core/verdict.js'
 import type { Component, Measurement } from '../../src/core/types.js'
@@ -91,15 +92,15 @@ describe('a superseded rule did not decide the verdict', () => {
     supersededBy: 'price'
   }
   it.each([
-    ['fail', 'over its limit alone'],
-    ['pass', 'within its limit alone'],
-    ['inconclusive', 'inconclusive alone']
+    ['fail', 'alone it would fail'],
+    ['pass', 'alone it would pass'],
+    ['inconclusive', 'alone it would be inconclusive']
   ] as const)('alone %p', (status, words) => {
     const text = describeRuleStatus({ ...base, status })
-    expect(text).toMatch(/^➖ superseded by price/)
+    expect(text).toMatch(/^➖ not deciding: the price rule judges energy/)
     expect(text).toContain(words)
     expect(text).not.toMatch(/❌|✅|⚠️/)
-    expect(describeRuleStatus({ ...base, status }, false)).toMatch(/^superseded by price/)
+    expect(describeRuleStatus({ ...base, status }, false)).toMatch(/^not deciding: the price rule/)
   })
 
   it('the passing price verdict shows no red cross anywhere', () => {
@@ -107,8 +108,9 @@ describe('a superseded rule did not decide the verdict', () => {
     expect(j.verdict).toBe('pass')
     const md = renderReport(j, { marker: null })
     expect(md).not.toContain('❌')
-    expect(md).toMatch(/\| energy-increase \| ➖ superseded by price \(over its limit alone/)
-    expect(formatTerminalSummary(j)).not.toMatch(/energy-increase: fail/)
+    expect(md).toMatch(/\| energy-increase \| ➖ not deciding: .*\(alone it would fail\)/)
+    expect(renderTerminal(j)).not.toMatch(/energy-increase: ❌/)
+    expect(renderTerminal(j)).toMatch(/energy-increase: ➖ not deciding/)
   })
 })
 
@@ -136,13 +138,13 @@ function withComponents(components: Component[]): Measurement {
 
 describe('the no-baseline headline uses the same method words as the table', () => {
   it.each([
-    [[component('gpu0', 'gpu', 'counter', 0.2)], '0.2 kWh (counter)', '≈'],
+    [[component('gpu0', 'gpu', 'counter', 0.2)], '200 Wh (counter)', '≈'],
     [
       [component('gpu0', 'gpu', 'counter', 0.15), component('cpu', 'cpu', 'estimate', 0.05)],
-      '≈ 0.2 kWh (mixed, includes estimate)',
+      '≈ 200 Wh (mixed, includes estimate)',
       '(estimate)'
     ],
-    [[component('cpu', 'cpu', 'estimate', 0.2)], '≈ 0.2 kWh (estimate)', 'mixed']
+    [[component('cpu', 'cpu', 'estimate', 0.2)], '≈ 200 Wh (estimate)', 'mixed']
   ])('%#', (components, want, absent) => {
     const j = judged(0, null, {
       run: { measurement: withComponents(components), normalization: null }
@@ -210,6 +212,23 @@ describe('idle power and net energy (informative)', () => {
     expect(md.split(NET_NOTE).length - 1).toBe(1)
     // informative only: the verdict is the one gross energy gives
     expect(j.verdict).toBe(run(null, null).verdict)
+  })
+
+  it('estimates on both sides: no idle rows, since a power model at rest is no measured idle', () => {
+    const estimated = (kwh: number, idle: number) => {
+      const m = makeMeasurement({ kwh, metrics: { psds1: 0.6 }, method: 'estimate' })
+      m.idlePowerW = idle
+      return m
+    }
+    const rec = makeRecord({ kwh: 0.1, metrics: { psds1: 0.59 } })
+    rec.measurement = estimated(0.1, 90)
+    const j = judged(0, 0, {
+      run: { measurement: estimated(0.2, 100), normalization: null },
+      baseline: { record: rec, reason: 'HEAD 0000000 has a record' }
+    })
+    const md = renderReport(j, { marker: null })
+    expect(md).not.toMatch(/idle power|net of idle/)
+    expect(md).not.toContain(NET_NOTE)
   })
 
   it.each([

@@ -1,11 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { escapeMarkdown, escapeProse, sanitizeChartLabel } from '../../src/core/escape-markdown.js'
-import {
-  fitToLimit,
-  formatTerminalSummary,
-  REPORT_MAX_CHARS,
-  renderReport
-} from '../../src/core/report/render-report.js'
+import { fitToLimit, REPORT_MAX_CHARS, renderReport } from '../../src/core/report/render-report.js'
+import { renderTerminal } from '../../src/core/report/terminal.js'
 import { judge, type JudgeInput } from '../../src/core/verdict.js'
 import {
   makeBudget,
@@ -88,26 +84,37 @@ describe('renderReport', () => {
     const md = renderReport(judged(), { marker: 'default' })
     const [marker, headline] = md.split('\n')
     expect(marker).toBe('<!-- joulegate:default -->')
-    expect(headline).toContain('pass')
-    expect(headline).toContain('price')
-    expect(headline).toContain('100')
+    // verdict, the change and the limit the price rule allowed for the psds1 gain, in words
+    expect(headline).toBe(
+      '✅ **Pass:** energy +100% over base (+100 Wh); budget allows +310% with psds1 +0.06.'
+    )
+    expect(headline.length).toBeLessThan(120)
+  })
+
+  it('names the base branch when the record has one', () => {
+    const rec = makeRecord({ kwh: 0.1, metrics: { psds1: 0.59 } })
+    rec.branch = 'main'
+    const md = renderReport(
+      judged({ baseline: { record: rec, reason: "the pull request's base commit" } }),
+      { marker: null }
+    )
+    expect(md.split('\n')[0]).toContain('energy +100% over main (+100 Wh)')
+    expect(md).toContain('| | main (a1b2c3d) | this run | change |')
   })
 
   it('without a marker the verdict is the first line', () => {
     const md = renderReport(judged(), { marker: null })
-    expect(md.split('\n')[0]).toMatch(/joulegate \(default\): pass/)
+    expect(md.split('\n')[0]).toMatch(/^✅ \*\*Pass:\*\* energy/)
   })
 
   it.each([
     ['energy, measured'],
     ['runtime'],
     ['psds1 (higher is better)'],
-    ['parameters'],
-    ['MACs'],
     ['CO2'],
     ['energy-weighted psds1'],
     ['| price | ✅ pass'],
-    ['superseded by price'],
+    ['not deciding: the price rule judges energy'],
     ['a1b2c3d4e5f6a7b8'],
     ["the pull request's base commit"],
     ['| this run | gpu0']
@@ -119,7 +126,30 @@ describe('renderReport', () => {
     const j = judged({
       run: { measurement: makeMeasurement({ kwh: 0.2 }), normalization: makeNormalization(0.1) }
     })
-    expect(renderReport(j, { marker: null })).toContain('80% interval 0.09 to 0.11')
+    expect(renderReport(j, { marker: null })).toContain('80% interval 90 Wh to 110 Wh')
+  })
+
+  it('never shows a reserved key as a metric, nor notes it has no direction', () => {
+    const reserved = { planned_epochs: 20, planned_steps: 4000, epoch: 3, step: 600, flops: 9e9 }
+    const m = makeMeasurement({ kwh: 0.2, metrics: { psds1: 0.65, ...reserved } })
+    const j = judged({ run: { measurement: m, normalization: null } })
+    const md = renderReport(j, { marker: null })
+    for (const key of Object.keys(reserved)) expect(md).not.toMatch(new RegExp(`\\| ${key}\\b`))
+    expect(md).not.toMatch(/planned|no direction/)
+    expect(j.notes.join(' ')).not.toMatch(/planned_|epoch|step/)
+  })
+
+  it('shows parameters and MACs only when the change altered them', () => {
+    expect(renderReport(judged(), { marker: null })).not.toMatch(/parameters|MACs/)
+    const m = makeMeasurement({
+      kwh: 0.2,
+      metrics: { psds1: 0.65, params: 2224840, macs: 930902000 }
+    })
+    const md = renderReport(judged({ run: { measurement: m, normalization: null } }), {
+      marker: null
+    })
+    expect(md).toContain('| parameters | 1.11M | 2.22M | +100.0% |')
+    expect(md).not.toContain('MACs')
   })
 
   it('labels an estimate as one, never as a measurement', () => {
@@ -127,8 +157,8 @@ describe('renderReport', () => {
       run: { measurement: makeMeasurement({ kwh: 0.2, method: 'estimate' }), normalization: null }
     })
     const md = renderReport(j, { marker: null })
-    expect(md).toContain('≈ 0.2 kWh (estimate)')
-    expect(md).not.toContain('| 0.2 kWh (estimate)')
+    expect(md).toContain('≈ 200 Wh (estimate)')
+    expect(md).not.toContain('| 200 Wh (estimate)')
   })
 
   it('escapes every user-provided string', () => {
@@ -168,7 +198,9 @@ describe('renderReport', () => {
     expect(md).toContain('<details><summary>Chart: measured energy over recent history')
     expect(md).toContain('xychart-beta')
     expect(md).toContain('x-axis ["aaaaaaa", "bbbbbbb", "this run"]')
-    expect(md).toContain('line [0.1, 0.12, 0.2]')
+    // 0.1 to 0.2 kWh: the axis reads in Wh, the unit the tables use
+    expect(md).toContain('y-axis "Wh"')
+    expect(md).toContain('line [100, 120, 200]')
     expect((md.match(/<details>/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length)
   })
 
@@ -206,14 +238,29 @@ describe('fitToLimit', () => {
   })
 })
 
-describe('formatTerminalSummary', () => {
-  it('gives the verdict then one line per rule', () => {
-    const lines = formatTerminalSummary(judged()).split('\n')
-    expect(lines[0]).toMatch(/^joulegate \(default\): PASS: price/)
-    expect(lines.slice(1).map((l) => l.trim().split(':')[0])).toEqual([
+describe('renderTerminal', () => {
+  const text = renderTerminal(judged())
+  it('gives the same first line as the comment, in plain text', () => {
+    const lines = text.split('\n')
+    expect(lines[0]).toBe(
+      '✅ Pass: energy +100% over base (+100 Wh); budget allows +310% with psds1 +0.06.'
+    )
+  })
+
+  it('lists one line per rule, with its status, figure and limit', () => {
+    const rules = text.split('\n').filter((l) => l.startsWith('  - '))
+    expect(rules.map((l) => l.slice(4).split(':')[0])).toEqual([
       'energy-increase',
       'price',
       'co2-grams'
     ])
+    expect(rules[1]).toMatch(/^ {2}- price: ✅ pass; \+100\.0% .*; limit ≤ \+310\.0%/)
+  })
+
+  it('has no HTML marker, folding, chart source or markdown table syntax', () => {
+    expect(text).not.toMatch(/<!--|<details>|mermaid|xychart|\*\*|\| - \|/)
+    expect(text).toMatch(
+      /^ {2}energy, measured +100 Wh \(counter\) +200 Wh \(counter\) +\+100\.0%/m
+    )
   })
 })

@@ -3,7 +3,7 @@
 import { constants } from 'node:os'
 import type { CommandSpec } from '../adapters/run-command.js'
 import type { Settings } from '../core/settings.js'
-import { formatProgressLine } from '../core/summary.js'
+import { formatProgressLine } from '../core/report/measurement-summary.js'
 import type { Measurement } from '../core/types.js'
 import type { Tick } from '../pipeline/measure.js'
 import { runMeasurement } from '../pipeline/run-measurement.js'

@@ -2,7 +2,7 @@
 // what did each later kWh buy, and where did training stop paying for itself.
 import { RESERVED_METRIC_KEYS, downsampleProgress } from './metrics-protocol.js'
 import type { ProgressPoint } from './types.js'
-import { JOULES_PER_KWH } from './format.js'
+import { formatEnergy, JOULES_PER_KWH } from './report/format.js'
 
 export type Direction = 'higher' | 'lower'
 
@@ -223,29 +223,57 @@ export function analyseCurve(
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`
-const kwh = (j: number): string => `${(j / JOULES_PER_KWH).toPrecision(3)} kWh`
 const where = (p: CurvePoint): string => (p.at ? ` (${p.at.key} ${p.at.value})` : '')
 
-/** One sentence for the pull request report. */
-export function describeCurve(analysis: CurveAnalysis, fraction = 0.95): string {
+export interface DescribeOptions {
+  /**
+   * false when the energy figures are estimates (no sensor; on a shared host a power model cannot
+   * tell this training's energy from its neighbours'): the curve is described, no stop advised
+   */
+  advise?: boolean
+}
+
+/** The metric improved from the first progress point to the one at `index`. */
+function improvedBy(analysis: CurveAnalysis, index: number): boolean {
+  const gain = analysis.points[index]!.value - analysis.firstValue
+  return analysis.direction === 'higher' ? gain > 0 : gain < 0
+}
+
+/**
+ * One sentence for the pull request report. A stop point is advised only when it is sound: at
+ * least three progress points, a metric that rose before the stop point (a curve that stays at 0
+ * has no point where it "stopped paying"), and measured, not estimated, energy.
+ */
+export function describeCurve(
+  analysis: CurveAnalysis,
+  fraction = 0.95,
+  options: DescribeOptions = {}
+): string {
   const { metric, points, stop } = analysis
   if (points.length < 2)
     return `Only one ${metric} value was reported, so there is no curve to read.`
   const reach = analysis.reach.find((r) => r?.fraction === fraction) ?? null
   const goal =
     analysis.direction === 'higher' ? `of the final ${metric}` : `of the ${metric} improvement`
+  if (!improvedBy(analysis, points.length - 1))
+    return `${metric} did not improve during training (${analysis.firstValue} at the first report, ${analysis.finalValue} at the last), so there is no point where training stopped paying for itself.`
   const head = reach
     ? `${pct(fraction)} ${goal} was reached after ${pct(reach.energyFraction)} of the energy${where(points[reach.index]!)}`
     : `${pct(fraction)} ${goal} was never reached`
+  if (options.advise === false)
+    return `${head}; the energy figures are estimates, so no stop point is advised.`
+  if (points.length < 3)
+    return `${head}; with only ${points.length} progress points no stop point is advised.`
   if (stop === null) {
     return analysis.priceKwhPerUnit !== null
       ? `${head}, and training still paid for itself at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric} up to the end.`
       : `${head}.`
   }
+  if (!improvedBy(analysis, stop.index)) return `${head}.`
   const rest = analysis.totalEnergyJ - stop.energyJ
   const tail =
     stop.method === 'price'
-      ? `at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric}, training stopped paying for itself after ${pct(stop.energyFraction)} of the energy${where(points[stop.index]!)}: the last ${kwh(rest)} bought less than the price`
+      ? `at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric}, training stopped paying for itself after ${pct(stop.energyFraction)} of the energy${where(points[stop.index]!)}: the last ${formatEnergy(rest)} bought less than the price`
       : `the knee of the curve is at ${pct(stop.energyFraction)} of the energy${where(points[stop.index]!)}`
   return `${head}; ${tail}.`
 }

@@ -2,7 +2,17 @@
 // JOULEGATE_METRICS_FILE. Lines are stamped with elapsed time and energy when they are read.
 import type { ProgressPoint } from './types.js'
 
-export const RESERVED_METRIC_KEYS = ['params', 'macs', 'flops', 'epoch', 'step'] as const
+// planned_epochs / planned_steps say how long the full training will be (for the projection):
+// bookkeeping like epoch and step, never a metric a reviewer judges
+export const RESERVED_METRIC_KEYS = [
+  'params',
+  'macs',
+  'flops',
+  'epoch',
+  'step',
+  'planned_epochs',
+  'planned_steps'
+] as const
 
 export type MetricValue = number | string | boolean | null
 

@@ -7,7 +7,7 @@ import { UsageError, describeBadValue } from './errors.js'
 import type { ProgressPoint } from './types.js'
 import tQuantile from '@stdlib/stats-base-dists-t-quantile'
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile'
-import { JOULES_PER_KWH } from './format.js'
+import { JOULES_PER_KWH } from './report/format.js'
 
 export interface UnitEnergy {
   /** the epoch (or step) number reported by the metric line that closed it */

@@ -15,6 +15,7 @@ import {
 } from './carbon.js'
 import { describeTotalMethod } from './measurement.js'
 import { findMeasurementDoubts } from './measurement-doubt.js'
+import { RESERVED_METRIC_KEYS } from './metrics-protocol.js'
 import { formatKwh, JOULES_PER_KWH, toKwh } from './report/format.js'
 import {
   compareEnergy,
@@ -26,6 +27,8 @@ import {
 import type { HistoryRecord, Measurement, Normalization, Verdict } from './types.js'
 
 export type { Projection, RuleResult } from './budget/evaluate-rules.js'
+
+const RESERVED = new Set<string>(RESERVED_METRIC_KEYS)
 
 export interface RunInput {
   measurement: Measurement
@@ -217,15 +220,9 @@ export function judge(input: JudgeInput): Judgement {
   }
   if (run.isEstimate || base?.isEstimate)
     notes.push('Some energy figures are estimates (no sensor): judge them as such.')
-  if (change?.floor.source === 'default' && change.method !== 'welch-t')
-    notes.push(
-      `No calibrated noise floor: the default cv of ${(change.floor.cv * 100).toFixed(0)}% was assumed.`
-    )
+  // an assumed noise floor is said once, by the change's own noise note (change.noiseNote)
   for (const name of Object.keys(runM.metrics)) {
-    if (
-      !['params', 'macs', 'flops', 'epoch', 'step'].includes(name) &&
-      !(name in input.budget.metrics)
-    ) {
+    if (!RESERVED.has(name) && !(name in input.budget.metrics)) {
       notes.push(
         `Metric ${name} has no direction under metrics: in the budget file; it is shown but not judged.`
       )

@@ -1,5 +1,6 @@
 // The action's `calibrate` mode: the built-in suite for this runner, kept on the data branch.
 import { markdownTable } from 'markdown-table'
+import { formatEnergy } from '../core/report/format.js'
 import type { Settings } from '../core/settings.js'
 import type { Calibration } from '../core/types.js'
 import { runCalibration } from './calibrate.js'
@@ -14,7 +15,7 @@ export function renderCalibrationReport(
 ): string {
   const rows = cal.points.map((p) => [
     p.workload,
-    `${(p.energyJ / 1000).toPrecision(4)} kJ`,
+    formatEnergy(p.energyJ),
     `${p.durationS.toFixed(1)} s`,
     `${p.meanPowerW.toFixed(1)} W`,
     p.cv === undefined ? '—' : `${(p.cv * 100).toFixed(1)}%`,

@@ -4,7 +4,7 @@ import type { Budget } from '../core/budget/budget-schema.js'
 import { analyseCurve, describeCurve, pickDefaultMetric } from '../core/curve.js'
 import { projectFromProgress } from '../core/projection.js'
 import type { Measurement } from '../core/types.js'
-import { toKwh } from '../core/format.js'
+import { formatEnergy, toKwh } from '../core/report/format.js'
 
 /** Metric keys a training script may report to say how long the full training will be. */
 export const PLANNED_KEYS = { epoch: 'planned_epochs', step: 'planned_steps' } as const
@@ -29,7 +29,10 @@ export function analyseProgress(m: Measurement, budget: Budget): ProgressAnalysi
       direction: budget.metrics[metric],
       priceKwhPerUnit: budget.price?.metric === metric ? budget.price.kwhPerUnit : null
     })
-    if (analysis && analysis.points.length >= 2) sentence = describeCurve(analysis)
+    // a power model's energy follows its own formula, not this training's progress
+    const estimated = m.components.some((c) => c.method === 'estimate')
+    if (analysis && analysis.points.length >= 2)
+      sentence = describeCurve(analysis, 0.95, { advise: !estimated })
   }
   const planned = m.metrics[PLANNED_KEYS.epoch] ?? m.metrics[PLANNED_KEYS.step] ?? null
   let projection: ProgressAnalysis['projection'] = null
@@ -39,7 +42,7 @@ export function analyseProgress(m: Measurement, budget: Budget): ProgressAnalysi
       projection = {
         kwh: toKwh(p.projectedJ),
         interval: [toKwh(p.interval[0]), toKwh(p.interval[1])],
-        detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${toKwh(p.linearJ).toPrecision(3)} kWh)`
+        detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${formatEnergy(p.linearJ)})`
       }
     } catch (error) {
       notes.push(`no projection: ${(error as Error).message}`)

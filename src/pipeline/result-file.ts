@@ -1,7 +1,8 @@
 // The result JSON of a check: everything the verdict was computed from, so that mode `report`
 // (fork-safe workflow_run) re-judges and re-renders it instead of posting markdown it was handed.
 import type { Budget } from '../core/budget/budget-schema.js'
-import { renderReport, formatTerminalSummary } from '../core/report/render-report.js'
+import { renderReport } from '../core/report/render-report.js'
+import { renderTerminal } from '../core/report/terminal.js'
 import type { Settings } from '../core/settings.js'
 import type { NoiseFloor } from '../core/stats.js'
 import { CHECK_RESULT_SCHEMA, type HistoryRecord } from '../core/types.js'
@@ -124,7 +125,7 @@ export function renderCheckResult(
   return {
     verdict: j.verdict,
     report,
-    summaryText: formatTerminalSummary(j),
+    summaryText: renderTerminal(j),
     result: { ...result, verdict: j.verdict },
     energyKwh: j.run.measuredKwh,
     normalizedEnergyKwh: j.run.normalizedKwh,

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises'
 import { DEFAULT_STORE_DIR, FolderStore } from '../../adapters/folder-store.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
+import { formatEnergy } from '../../core/report/format.js'
 import { parseIntegerSetting, parseNumberSetting } from '../../core/settings.js'
 import { runCalibration } from '../../pipeline/calibrate.js'
 import { chooseSuite, parseCustomWorkload } from '../../pipeline/reference-suite.js'
@@ -137,7 +138,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     for (const p of result.calibration.points)
       io.err(
-        `  ${p.workload}: ${p.energyJ.toPrecision(4)} J in ${p.durationS.toFixed(1)} s, ${p.meanPowerW.toFixed(1)} W, cv ${((p.cv ?? 0) * 100).toFixed(1)}%`
+        `  ${p.workload}: ${formatEnergy(p.energyJ)} in ${p.durationS.toFixed(1)} s, ${p.meanPowerW.toFixed(1)} W, cv ${((p.cv ?? 0) * 100).toFixed(1)}%`
       )
     return 0
   } finally {

@@ -10,6 +10,7 @@ import {
   type CapsTable
 } from '../../core/caps.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
+import { formatSig } from '../../core/report/format.js'
 import { parseFlags, stringFlag, stringFlags } from '../flags.js'
 import { readTextFile } from '../../adapters/read-json-file.js'
 import type { CliIo } from '../io.js'
@@ -163,11 +164,8 @@ const LEVEL_NAMES: Record<CapLevel, string> = {
   p25: '25th percentile'
 }
 
-function formatNumber(x: number): string {
-  if (x === 0) return '0'
-  const abs = Math.abs(x)
-  return abs >= 1e5 || abs < 1e-3 ? x.toExponential(3) : Number(x.toPrecision(4)).toString()
-}
+// written out in full (never e-notation), like every figure joulegate prints
+const formatNumber = (x: number): string => formatSig(x, 4)
 
 /** The talk's table (levels × costs, best score and system), then the caps and the Pareto fronts. */
 export function formatCapsMarkdown(result: CapsResult): string {

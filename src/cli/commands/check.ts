@@ -80,8 +80,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       env: process.env,
       onTick: runner.onTick
     })
-    io.out(outcome.report)
-    io.err(outcome.summaryText)
+    // the terminal reading; the markdown comment goes to --report FILE
+    io.out(outcome.summaryText)
     if (settings.reportFile) await writeFile(settings.reportFile, outcome.report)
     if (settings.resultFile)
       await writeFile(settings.resultFile, `${JSON.stringify(outcome.result, null, 2)}\n`)

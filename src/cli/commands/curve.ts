@@ -14,7 +14,7 @@ import {
   type Direction
 } from '../../core/curve.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
-import { formatJoules, toKwh } from '../../core/format.js'
+import { formatEnergy as formatJoules, toKwh } from '../../core/report/format.js'
 import { projectFromProgress, type Projection } from '../../core/projection.js'
 import type { Measurement } from '../../core/types.js'
 import { parseFlags, stringFlag } from '../flags.js'

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FolderStore } from '../../adapters/folder-store.js'
+import { formatKwh } from '../../core/report/format.js'
 import { parseSettings } from '../../core/settings.js'
 import { runCheck } from '../../pipeline/check.js'
 import { locateAssets } from '../../pipeline/reference-suite.js'
@@ -67,13 +68,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     io.err('joulegate demo 1/2: recording the baseline (tiny trainer, 32 hidden units, 8 epochs)')
     const base = await runCheck({ ...settings, record: true }, { ...ctx, argv: trainer(32, 8) })
-    io.err(`  baseline: ${base.energyKwh.toExponential(3)} kWh`)
+    io.err(`  baseline: ${formatKwh(base.energyKwh)}`)
     io.err(
       'joulegate demo 2/2: checking a costlier variant (96 hidden units, 8 epochs) against the budget'
     )
     const variant = await runCheck(settings, { ...ctx, argv: trainer(96, 8) })
-    io.out(variant.report)
-    io.err(variant.summaryText)
+    io.out(variant.summaryText)
     io.err(
       `\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${variant.verdict === 'fail' ? 1 : 0}.`
     )

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises'
 import { UsageError } from '../../core/errors.js'
 import { INPUTS, parseSettings } from '../../core/settings.js'
-import { summarizeMeasurement } from '../../core/summary.js'
+import { summarizeMeasurement } from '../../core/report/measurement-summary.js'
 import type { CliIo } from '../io.js'
 import { parseFlags, stringFlag } from '../flags.js'
 import { createMeasureRunner, exitStatusOf } from '../measure-runner.js'

@@ -1,6 +1,6 @@
 // joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]
 import { markdownTable } from 'markdown-table'
-import { toKwh } from '../../core/format.js'
+import { toKwh } from '../../core/report/format.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import {
   AUTOMATIC_MODEL,

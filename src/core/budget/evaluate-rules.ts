@@ -25,6 +25,10 @@ export interface RuleResult {
   explanation: string
   /** a rule whose judgement this one defers to (energy-increase defers to price) */
   supersededBy?: RuleName
+  /** energy-increase and price: the relative change the budget allowed, for the headline */
+  allowedChange?: number
+  /** price: the metric's gain in its improving direction */
+  gain?: number
 }
 
 export interface Projection {
@@ -124,7 +128,8 @@ export function checkEnergyIncrease(ctx: RuleContext, allowed: number): RuleResu
     status,
     limit,
     actual: describeChange(ctx.change),
-    explanation: explainDecision(status, ctx.change, allowed, 'allowed increase')
+    explanation: explainDecision(status, ctx.change, allowed, 'allowed increase'),
+    allowedChange: allowed
   }
 }
 
@@ -163,7 +168,9 @@ export function checkPrice(ctx: RuleContext, metric: string, kwhPerUnit: number)
     status,
     limit: `≤ ${formatPercent(allowed)} (${limit})`,
     actual: `${describeChange(ctx.change)}, ${extraKwh >= 0 ? '+' : '−'}${formatKwh(Math.abs(extraKwh))}; gain ${gainText}`,
-    explanation: `the gain ${paid} on top of the ${formatPercent(increase)} allowance: ${explainDecision(status, ctx.change, allowed, 'allowed increase')}`
+    explanation: `the gain ${paid} on top of the ${formatPercent(increase)} allowance: ${explainDecision(status, ctx.change, allowed, 'allowed increase')}`,
+    allowedChange: allowed,
+    gain
   }
 }
 

@@ -1,17 +1,17 @@
 // The markdown report: a pure function of the judgement (and the recent history for charts).
 import { commentMarker } from '../comment-selection.js'
 import { escapeMarkdown, neutralizeHtmlComments } from '../escape-markdown.js'
-import type { HistoryRecord, Verdict } from '../types.js'
+import type { HistoryRecord } from '../types.js'
 import type { Judgement } from '../verdict.js'
 import { renderCharts } from './report-charts.js'
 import {
-  describeRuleStatus,
-  prose,
   renderComparisonTable,
   renderNotes,
+  renderMoreFigures,
   renderProvenance,
   renderRulesTable
 } from './report-tables.js'
+import { describeVerdictLine } from './verdict-line.js'
 
 const esc = (s: string): string => escapeMarkdown(s, 500, { lineStart: false })
 
@@ -25,16 +25,15 @@ export interface ReportOptions {
   maxChars?: number
 }
 
-const ICON: Record<Verdict, string> = {
-  pass: '✅',
-  fail: '❌',
-  inconclusive: '⚠️',
-  'no-baseline': 'ℹ️'
-}
-
-export function renderHeadline(j: Judgement): string {
-  const series = j.input.series ? ` (${esc(j.input.series)})` : ''
-  return `${ICON[j.verdict]} **joulegate${series}: ${j.verdict}**: ${prose(j.headline)}`
+/**
+ * The first visible line (and a second only when it changes the reading): the verdict, the
+ * figure that decided it and its limit, in words a reviewer reads in seconds.
+ */
+function renderHeadline(j: Judgement): string {
+  const line = describeVerdictLine(j, esc)
+  const series = j.input.series && j.input.series !== 'default' ? ` (${esc(j.input.series)})` : ''
+  const first = `${line.icon} **${line.word}${series}:** ${line.sentence}`
+  return line.second ? `${first}\n${line.second}` : first
 }
 
 /** The marker is HTML-comment text: keep it to the characters a series name may have. */
@@ -70,17 +69,24 @@ export function fitToLimit(sections: readonly string[], max: number): string {
   return out + TRUNCATION_NOTE(full.length - out.length)
 }
 
+/** Everything behind the table, folded: the rules, other figures, provenance, sensors, notes. */
+function renderDetails(j: Judgement): string {
+  const parts = [`**Rules checked** (budget ${esc(j.input.budget.source)})`, renderRulesTable(j)]
+  const more = renderMoreFigures(j)
+  if (more) parts.push('**More figures**', more)
+  parts.push('**Where the numbers come from**', renderProvenance(j))
+  const notes = renderNotes(j)
+  if (notes) parts.push('**Notes**', notes)
+  const rules = j.rules.length === 1 ? '1 rule' : `${j.rules.length} rules`
+  return `<details><summary>How this was judged: ${rules}, baseline, sensors and notes</summary>\n\n${parts.join('\n\n')}\n\n</details>`
+}
+
 export function renderReport(j: Judgement, options: ReportOptions): string {
   const sections: string[] = []
   if (options.marker !== null) sections.push(commentMarker(options.marker))
   sections.push(renderHeadline(j))
   sections.push(renderComparisonTable(j))
-  sections.push(
-    `**Rules checked** (budget ${esc(j.input.budget.source)})\n\n${renderRulesTable(j)}`
-  )
-  sections.push(`**Provenance**\n\n${renderProvenance(j)}`)
-  const notes = renderNotes(j)
-  if (notes) sections.push(`**Notes**\n\n${notes}`)
+  sections.push(renderDetails(j))
   const charts = renderCharts(options.history ?? [], j)
   if (charts) sections.push(charts)
   // the marker and headline share the top lines: the marker must be the very first line
@@ -90,17 +96,4 @@ export function renderReport(j: Judgement, options: ReportOptions): string {
   const safe = (options.marker !== null ? rest : sections).map(neutralizeHtmlComments)
   const body = options.marker !== null ? [`${first}\n${safe[0]}`, ...safe.slice(1)] : safe
   return fitToLimit(body, options.maxChars ?? REPORT_MAX_CHARS)
-}
-
-/** A few plain lines for the terminal: verdict, the deciding figure, then each rule. */
-export function formatTerminalSummary(j: Judgement): string {
-  const lines = [
-    `joulegate${j.input.series ? ` (${j.input.series})` : ''}: ${j.verdict.toUpperCase()}: ${j.headline}`
-  ]
-  for (const r of j.rules) {
-    const name = r.subject ? `${r.rule} (${r.subject})` : r.rule
-    lines.push(`  ${name}: ${describeRuleStatus(r, false)}; ${r.actual} (limit ${r.limit})`)
-  }
-  if (j.rules.length === 0) lines.push('  no budget rules set')
-  return lines.join('\n')
 }

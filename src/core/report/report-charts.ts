@@ -2,7 +2,7 @@
 import { sanitizeChartLabel } from '../escape-markdown.js'
 import type { HistoryRecord } from '../types.js'
 import type { Judgement } from '../verdict.js'
-import { formatSig, toKwh } from './format.js'
+import { chooseEnergyUnit, formatSig, JOULES_PER_KWH, toKwh } from './format.js'
 
 interface Point {
   label: string
@@ -48,15 +48,21 @@ function chart(title: string, xLabels: string[], yTitle: string, ys: number[]): 
 
 export function renderCharts(history: readonly HistoryRecord[], j: Judgement): string {
   const metric = j.mainMetric
-  const { points, normalized } = collectPoints(history, j, metric)
+  const { points: kwhPoints, normalized } = collectPoints(history, j, metric)
+  // the axis in the unit the tables use for these figures (a short run's energy is not 0.0000x kWh)
+  const { unit, joulesPerUnit } = chooseEnergyUnit(
+    Math.max(...kwhPoints.map((p) => Math.abs(p.kwh))) * JOULES_PER_KWH
+  )
+  // from here on `kwh` holds the figure in the axis unit
+  const points = kwhPoints.map((p) => ({ ...p, kwh: (p.kwh * JOULES_PER_KWH) / joulesPerUnit }))
   const parts: string[] = []
   const kind = normalized ? 'Normalised energy' : 'Measured energy'
   if (points.length >= 2) {
     parts.push(
       `<details><summary>Chart: ${kind.toLowerCase()} over recent history</summary>\n\n${chart(
-        `${kind} per run (kWh)`,
+        `${kind} per run (${unit})`,
         points.map((p) => p.label),
-        'kWh',
+        unit,
         points.map((p) => p.kwh)
       )}\n\n</details>`
     )
@@ -68,9 +74,9 @@ export function renderCharts(history: readonly HistoryRecord[], j: Judgement): s
     const m = sanitizeChartLabel(metric)
     parts.push(
       `<details><summary>Chart: ${kind.toLowerCase()} against ${m}</summary>\n\n${chart(
-        `${kind} (kWh) by ${m}, runs sorted by ${m}`,
+        `${kind} (${unit}) by ${m}, runs sorted by ${m}`,
         withMetric.map((p) => `${formatSig(p.metric, 4)} ${p.label}`),
-        'kWh',
+        unit,
         withMetric.map((p) => p.kwh)
       )}\n\n</details>`
     )

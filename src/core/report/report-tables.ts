@@ -3,6 +3,7 @@ import { markdownTable } from 'markdown-table'
 import { describeIntensity } from '../carbon.js'
 import { escapeMarkdown, escapeProse } from '../escape-markdown.js'
 import { describeTotalMethod, netEnergy } from '../measurement.js'
+import { RESERVED_METRIC_KEYS } from '../metrics-protocol.js'
 import type { Component, Measurement } from '../types.js'
 import type { Judgement, RuleResult, SideFigures } from '../verdict.js'
 import {
@@ -13,39 +14,49 @@ import {
   formatKwh,
   formatPercent,
   formatSig,
+  formatShare,
   toKwh
 } from './format.js'
 
 // Every user-provided value goes through esc (a single value) or prose (a sentence of ours that
 // embeds user values); text we write is plain markdown. None of them starts a line here.
 const esc = (s: string): string => escapeMarkdown(s, 500, { lineStart: false })
-export const prose = (s: string): string => escapeProse(s, { lineStart: false })
+const prose = (s: string): string => escapeProse(s, { lineStart: false })
 
-const RESERVED = ['params', 'macs', 'flops']
-const BOOKKEEPING = ['epoch', 'step']
+const COUNTS = ['params', 'macs', 'flops']
+const RESERVED = new Set<string>(RESERVED_METRIC_KEYS)
+/** Markdown escaping for the comment; the terminal passes the identity. */
+export type Escape = (s: string) => string
+
 const table = (rows: string[][]): string => markdownTable(rows, { alignDelimiters: false })
 
 /** An energy figure with its method; an estimate never reads as a measurement. */
-export function formatEnergy(kwh: number, method: string): string {
+function describeEnergyCell(kwh: number, method: string, e: Escape = esc): string {
   return method.includes('estimate')
-    ? `≈ ${formatKwh(kwh)} (${esc(method)})`
-    : `${formatKwh(kwh)} (${esc(method)})`
+    ? `≈ ${formatKwh(kwh)} (${e(method)})`
+    : `${formatKwh(kwh)} (${e(method)})`
 }
 
+/**
+ * Idle power, only where a real sensor measured it: an estimate's idle power is its own power
+ * model at rest, so "net of idle" on estimates would subtract a guess from a guess (and could
+ * read −48% beside a gross +35%).
+ */
 function describeIdle(m: Measurement): { watts: string; netKwh: number } | null {
   const net = netEnergy(m.energyJ, m.idlePowerW, m.durationS)
   if (m.idlePowerW === null || net === null) return null
   const method = describeTotalMethod(m.components)
-  const approx = method.includes('estimate') ? '≈ ' : ''
+  // idle above the run's mean power leaves nothing to net: the idle reading is off, not the run
+  if (method.includes('estimate') || net <= 0) return null
   return {
-    watts: `${approx}${formatSig(m.idlePowerW)} W (${esc(method)}, at rest before the run)`,
+    watts: `${formatSig(m.idlePowerW)} W (${esc(method)}, at rest before the run)`,
     netKwh: toKwh(net)
   }
 }
 
 /**
- * Idle power and energy net of idle, when both sides measured idle power: informative only, since
- * the rules judge the energy rows above (gross energy, or its normalisation).
+ * Idle power and energy net of idle, when both sides measured idle power on a sensor:
+ * informative only, since the rules judge gross energy (or its normalisation).
  */
 function idleRows(j: Judgement): string[][] {
   const runM = j.input.run.measurement
@@ -57,8 +68,8 @@ function idleRows(j: Judgement): string[][] {
     ['idle power', base.watts, run.watts, relative(baseM!.idlePowerW!, runM.idlePowerW!)],
     [
       'energy net of idle (for information only)',
-      formatEnergy(base.netKwh, `${j.base!.energyMethod}, net of idle`),
-      formatEnergy(run.netKwh, `${j.run.energyMethod}, net of idle`),
+      describeEnergyCell(base.netKwh, `${j.base!.energyMethod}, net of idle`),
+      describeEnergyCell(run.netKwh, `${j.run.energyMethod}, net of idle`),
       relative(base.netKwh, run.netKwh)
     ]
   ]
@@ -66,7 +77,7 @@ function idleRows(j: Judgement): string[][] {
 
 function normalized(side: SideFigures | null): string {
   if (!side || side.normalizedKwh === null || side.normalizedIntervalKwh === null) return '—'
-  return `${formatKwh(side.normalizedKwh)} (80% interval ${formatInterval(side.normalizedIntervalKwh, formatSig)}; normalised, ${esc(side.normalizationModel ?? 'model')})`
+  return `${formatKwh(side.normalizedKwh)} (80% interval ${formatInterval(side.normalizedIntervalKwh, formatKwh)})`
 }
 
 const relative = (base: number | undefined, run: number | undefined): string =>
@@ -78,55 +89,62 @@ function metricDelta(base: number | undefined, run: number | undefined): string 
   return `${d >= 0 ? '+' : '−'}${formatSig(Math.abs(d), 3)}`
 }
 
-export function renderComparisonTable(j: Judgement): string {
-  const { base, run, change } = j
-  const commit = j.input.baseline?.record.commit
-  const baseHead = base ? `base${commit ? ` (${esc(commit.slice(0, 12))})` : ''}` : 'base (none)'
-  const rows: string[][] = [['', baseHead, 'this run', 'change']]
-  const changeText = change
-    ? `${formatPercent(change.change)} (${Math.round(change.confidence * 100)}% interval ${formatInterval(change.interval, formatPercent)})`
-    : '—'
-  rows.push([
-    'energy, measured',
-    base ? formatEnergy(base.measuredKwh, base.energyMethod) : '—',
-    formatEnergy(run.measuredKwh, run.energyMethod),
-    j.basis === 'measured' ? changeText : relative(base?.measuredKwh, run.measuredKwh)
-  ])
-  if (run.normalizedKwh !== null || base?.normalizedKwh != null) {
+const sideValue = (v: number | undefined): string => (v === undefined ? '—' : formatSig(v, 4))
+
+/** The column head of the compared side: the base branch and commit when the record has them. */
+function describeBaseHead(j: Judgement, e: Escape): string {
+  if (!j.base) return 'base (none)'
+  const rec = j.input.baseline?.record
+  const name = rec?.branch ? e(rec.branch) : 'base'
+  return rec?.commit ? `${name} (${e(rec.commit.slice(0, 7))})` : name
+}
+
+function describeChangeCell(j: Judgement): string {
+  const c = j.change
+  if (!c) return '—'
+  return `${formatPercent(c.change)} (${Math.round(c.confidence * 100)}% interval ${formatInterval(c.interval, formatPercent)})`
+}
+
+const metricNames = (j: Judgement): string[] =>
+  [...new Set([...Object.keys(j.base?.metrics ?? {}), ...Object.keys(j.run.metrics)])].filter(
+    (n) => !RESERVED.has(n)
+  )
+
+/**
+ * The one table a reviewer reads: the energy the verdict compared (normalised when both sides
+ * have it, else measured), runtime, each declared metric, model size only when it changed, CO2.
+ */
+export function buildComparisonRows(j: Judgement, e: Escape): string[][] {
+  const { base, run } = j
+  const rows: string[][] = [['', describeBaseHead(j, e), 'this run', 'change']]
+  if (j.basis === 'normalized') {
+    rows.push(['energy, normalised', normalized(base), normalized(run), describeChangeCell(j)])
+  } else {
     rows.push([
-      'energy, normalised',
-      normalized(base),
-      normalized(run),
-      j.basis === 'normalized' ? changeText : '—'
+      'energy, measured',
+      base ? describeEnergyCell(base.measuredKwh, base.energyMethod, e) : '—',
+      describeEnergyCell(run.measuredKwh, run.energyMethod, e),
+      describeChangeCell(j)
     ])
   }
-  rows.push(...idleRows(j))
-  rows.push(['runs averaged', base ? String(base.repeats) : '—', String(run.repeats), ''])
   rows.push([
-    'runtime (per run)',
+    'runtime',
     base ? formatDuration(base.durationS) : '—',
     formatDuration(run.durationS),
     relative(base?.durationS, run.durationS)
   ])
-  const names = [
-    ...new Set([...Object.keys(base?.metrics ?? {}), ...Object.keys(run.metrics)])
-  ].filter((n) => !RESERVED.includes(n) && !BOOKKEEPING.includes(n))
-  for (const name of names) {
+  for (const name of metricNames(j)) {
     const dir = j.input.budget.metrics[name]
-    const label = `${esc(name)} (${dir ? `${dir} is better` : 'direction not declared'})`
+    if (!dir) continue
     const b = base?.metrics[name]
     const r = run.metrics[name]
-    rows.push([
-      label,
-      b === undefined ? '—' : formatSig(b, 4),
-      r === undefined ? '—' : formatSig(r, 4),
-      metricDelta(b, r)
-    ])
+    rows.push([`${e(name)} (${dir} is better)`, sideValue(b), sideValue(r), metricDelta(b, r)])
   }
-  for (const name of RESERVED) {
+  for (const name of COUNTS) {
     const b = base?.metrics[name]
     const r = run.metrics[name]
-    if (b === undefined && r === undefined) continue
+    // the model's size matters to a reviewer when the change altered it; unchanged, it is noise
+    if (!base || b === r) continue
     const label = name === 'macs' ? 'MACs' : name === 'flops' ? 'FLOPs' : 'parameters'
     rows.push([
       label,
@@ -136,11 +154,37 @@ export function renderComparisonTable(j: Judgement): string {
     ])
   }
   rows.push([
-    'CO2',
-    base ? `≈ ${formatGrams(base.carbon.grams)} (estimate)` : '—',
-    `≈ ${formatGrams(run.carbon.grams)} (estimate)`,
+    'CO2 (estimate)',
+    base ? `≈ ${formatGrams(base.carbon.grams)}` : '—',
+    `≈ ${formatGrams(run.carbon.grams)}`,
     relative(base?.carbon.grams, run.carbon.grams)
   ])
+  return rows
+}
+
+export const renderComparisonTable = (j: Judgement): string => table(buildComparisonRows(j, esc))
+
+/**
+ * The figures behind the table, for the folded part: measured energy when the table shows the
+ * normalised one, idle, repeats, the energy-weighted score and metrics the budget does not judge.
+ */
+export function renderMoreFigures(j: Judgement): string {
+  const { base, run } = j
+  const rows: string[][] = [['', describeBaseHead(j, esc), 'this run', 'change']]
+  if (j.basis === 'normalized') {
+    rows.push([
+      'energy, measured',
+      base ? describeEnergyCell(base.measuredKwh, base.energyMethod) : '—',
+      describeEnergyCell(run.measuredKwh, run.energyMethod),
+      relative(base?.measuredKwh, run.measuredKwh)
+    ])
+  } else if (run.normalizedKwh !== null || base?.normalizedKwh != null) {
+    rows.push(['energy, normalised (not compared)', normalized(base), normalized(run), '—'])
+  }
+  const idle = idleRows(j)
+  rows.push(...idle)
+  if (run.repeats > 1 || (base?.repeats ?? 1) > 1)
+    rows.push(['runs averaged', base ? String(base.repeats) : '—', String(run.repeats), ''])
   if (j.energyWeighted) {
     const e = j.energyWeighted
     rows.push([
@@ -150,8 +194,14 @@ export function renderComparisonTable(j: Judgement): string {
       metricDelta(e.base, e.run)
     ])
   }
-  const idleNote = rows.some((r) => r[0] === 'idle power') ? `\n\n_${NET_NOTE}_` : ''
-  return table(rows) + idleNote
+  for (const name of metricNames(j)) {
+    if (j.input.budget.metrics[name]) continue
+    const b = base?.metrics[name]
+    const r = run.metrics[name]
+    rows.push([`${esc(name)} (not judged)`, sideValue(b), sideValue(r), metricDelta(b, r)])
+  }
+  if (rows.length === 1) return ''
+  return table(rows) + (idle.length > 0 ? `\n\n_${NET_NOTE}_` : '')
 }
 
 export const NET_NOTE =
@@ -165,19 +215,21 @@ const STATUS: Record<RuleResult['status'], string> = {
 }
 
 const ALONE: Record<RuleResult['status'], string> = {
-  pass: 'within its limit alone',
-  fail: 'over its limit alone',
-  inconclusive: 'inconclusive alone',
-  'not-applicable': 'not applicable alone'
+  pass: 'alone it would pass',
+  fail: 'alone it would fail',
+  inconclusive: 'alone it would be inconclusive',
+  'not-applicable': 'alone it would not apply'
 }
 
 /**
- * A superseded rule did not decide the verdict, so its row carries no pass/fail mark; what it
- * would have said alone stays visible in words.
+ * A rule replaced by another did not decide the verdict, so its row carries no pass/fail mark;
+ * what it would have said alone stays visible in words. Energy-increase gives way to price
+ * because the metric gain may pay for extra energy: judging the increase alone would fail every
+ * improvement that costs energy.
  */
 export function describeRuleStatus(r: RuleResult, icons = true): string {
   if (r.supersededBy)
-    return `${icons ? '➖ ' : ''}superseded by ${r.supersededBy} (${ALONE[r.status]}; did not decide the verdict)`
+    return `${icons ? '➖ ' : ''}not deciding: the ${r.supersededBy} rule judges energy, since the metric gain can pay for it (${ALONE[r.status]})`
   return icons ? STATUS[r.status] : r.status
 }
 
@@ -201,10 +253,24 @@ function componentRows(side: string, components: readonly Component[]): string[]
     side,
     esc(`${c.id}: ${c.name}`),
     esc(c.source),
-    c.method === 'estimate' ? `estimate${c.model ? ` (${esc(c.model)})` : ''}` : c.method,
-    c.coverage === undefined ? '—' : formatPercent(c.coverage).replace('+', ''),
+    c.method,
+    c.coverage === undefined ? '—' : formatShare(c.coverage),
     c.method === 'estimate' ? `≈ ${formatKwh(toKwh(c.energyJ))}` : formatKwh(toKwh(c.energyJ))
   ])
+}
+
+/** Each estimate model once, however many components and sides used it. */
+function describeModels(components: readonly Component[]): string[] {
+  const models = new Map<string, string[]>()
+  for (const c of components) {
+    if (c.method !== 'estimate' || !c.model) continue
+    const ids = models.get(c.model) ?? []
+    if (!ids.includes(c.id)) ids.push(c.id)
+    models.set(c.model, ids)
+  }
+  return [...models].map(
+    ([model, ids]) => `- **Estimate model** (${esc(ids.join(', '))}): ${esc(model)}`
+  )
 }
 
 function describeAge(createdAt: string | null | undefined, now: string | null | undefined): string {
@@ -235,21 +301,26 @@ export function renderProvenance(j: Judgement): string {
   lines.push(
     `- **Carbon:** kWh measured × PUE ${j.run.carbon.pue} × ${describeIntensity(j.intensity)}; an estimate from an annual grid average`
   )
-  lines.push(`- **Budget:** ${esc(j.input.budget.source)}`)
+  const baseComponents = b ? b.record.measurement.components : []
+  lines.push(...describeModels([...runM.components, ...baseComponents]))
   const rows = [
     ['side', 'component', 'sensor', 'method', 'coverage', 'energy'],
-    ...componentRows('this run', runM.components)
+    ...componentRows('this run', runM.components),
+    ...componentRows('base', baseComponents)
   ]
-  if (b) rows.push(...componentRows('base', b.record.measurement.components))
   return `${lines.join('\n')}\n\n${table(rows)}`
 }
+
+/** Said by the second line already, when the figures are estimates. */
+export const ESTIMATE_NOTE = 'Some energy figures are estimates (no sensor): judge them as such.'
 
 export function renderNotes(j: Judgement): string {
   const notices = [
     ...(j.input.run.measurement.notices ?? []),
     ...(j.input.run.measurement.metricErrors ?? [])
   ]
-  const all = [...j.notes, ...notices]
+  // each fact once: a notice repeated by several sensors or sides is listed a single time
+  const all = [...new Set([...j.notes, ...notices])].filter((n) => n !== ESTIMATE_NOTE)
   // a list item's text may start a block ("- # x" is a heading), so lineStart stays on
   return all.length === 0 ? '' : all.map((n) => `- ${escapeProse(n)}`).join('\n')
 }

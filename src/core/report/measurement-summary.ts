@@ -1,23 +1,17 @@
 // The human summary printed by `measure`: every figure carries the method that produced it.
 import { markdownTable } from 'markdown-table'
-import {
-  describeMethod,
-  formatDuration,
-  formatJoules,
-  formatPercent,
-  formatWatts
-} from './format.js'
-import { describeTotalMethod } from './measurement.js'
-import type { Measurement } from './types.js'
+import { describeTotalMethod } from '../measurement.js'
+import type { Measurement } from '../types.js'
+import { describeMethod, formatDuration, formatEnergy, formatShare, formatWatts } from './format.js'
 
 export function summarizeMeasurement(m: Measurement): string {
   const rows = m.components.map((c) => [
     c.id,
     c.name,
     `${describeMethod(c.method)} (${c.source})`,
-    c.method === 'estimate' ? `≈ ${formatJoules(c.energyJ)}` : formatJoules(c.energyJ),
+    c.method === 'estimate' ? `≈ ${formatEnergy(c.energyJ)}` : formatEnergy(c.energyJ),
     c.method === 'estimate' ? `≈ ${formatWatts(c.meanPowerW)}` : formatWatts(c.meanPowerW),
-    c.coverage === undefined ? '—' : formatPercent(c.coverage)
+    c.coverage === undefined ? '—' : formatShare(c.coverage)
   ])
   const totalMethod = describeTotalMethod(m.components)
   const estimated = m.components.some((c) => c.method === 'estimate')
@@ -25,7 +19,7 @@ export function summarizeMeasurement(m: Measurement): string {
     'total',
     '',
     totalMethod,
-    `${estimated ? '≈ ' : ''}${formatJoules(m.energyJ)}`,
+    `${estimated ? '≈ ' : ''}${formatEnergy(m.energyJ)}`,
     `${estimated ? '≈ ' : ''}${formatWatts(m.durationS > 0 ? m.energyJ / m.durationS : null)}`,
     ''
   ])
@@ -41,12 +35,12 @@ export function summarizeMeasurement(m: Measurement): string {
   ]
   if (m.idlePowerW !== null) {
     lines.push(
-      `idle power: ${estimated ? '≈ ' : ''}${formatWatts(m.idlePowerW)} (${totalMethod}); net of idle: ${estimated ? '≈ ' : ''}${formatJoules(m.netEnergyJ ?? 0)}`
+      `idle power: ${estimated ? '≈ ' : ''}${formatWatts(m.idlePowerW)} (${totalMethod}); net of idle: ${estimated ? '≈ ' : ''}${formatEnergy(m.netEnergyJ ?? 0)}`
     )
   } else lines.push(`idle power: not measured${m.interrupted ? '' : ' (--idle-s 0)'}`)
   if (m.repeat) {
     lines.push(
-      `repeats: ${m.repeat.n} runs, mean ${formatJoules(m.repeat.meanJ)}, sd ${formatJoules(m.repeat.sdJ)}, cv ${formatPercent(m.repeat.cv)}`
+      `repeats: ${m.repeat.n} runs, mean ${formatEnergy(m.repeat.meanJ)}, sd ${formatEnergy(m.repeat.sdJ)}, cv ${formatShare(m.repeat.cv)}`
     )
   }
   const metrics = Object.entries(m.metrics)
@@ -64,7 +58,7 @@ export function summarizeMeasurement(m: Measurement): string {
 /** One line for a terminal while the command runs. */
 export function formatProgressLine(elapsedS: number, energyJ: number, estimated: boolean): string {
   const mean = elapsedS > 0 ? energyJ / elapsedS : 0
-  return `joulegate: ${formatDuration(elapsedS)} elapsed · ${estimated ? '≈ ' : ''}${formatJoules(energyJ)} so far · mean ${formatWatts(mean)}`
+  return `joulegate: ${formatDuration(elapsedS)} elapsed · ${estimated ? '≈ ' : ''}${formatEnergy(energyJ)} so far · mean ${formatWatts(mean)}`
 }
 
 function describeExit(m: Measurement): string {
