@@ -8,8 +8,7 @@ import { FolderStore } from '../../adapters/folder-store.js'
 import { parseSettings } from '../../core/settings.js'
 import { runCheck } from '../../pipeline/check.js'
 import { locateAssets } from '../../pipeline/reference-suite.js'
-import type { CliIo } from '../io.js'
-import { parseFlags } from '../flags.js'
+import type { CommandDef } from '../settings.js'
 import { createMeasureRunner } from '../measure-runner.js'
 
 const BUDGET = `# the demo's budget: what an improvement is worth
@@ -25,14 +24,19 @@ budget:
     accuracy: 0.01
 `
 
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags('demo', argv, { keep: { type: 'boolean' } })
-  if (flags.values['help']) {
-    io.out(
-      'usage: joulegate demo [--keep]\n\nRecords a baseline of a tiny trainer, checks a costlier variant against a budget and prints the report.'
-    )
-    return 0
-  }
+export const demo: CommandDef = {
+  name: 'demo',
+  summary: 'record a tiny trainer, check a costlier variant against a budget, print the report',
+  usage: 'joulegate demo [--keep]',
+  description:
+    'Records a baseline of a tiny trainer, checks a costlier variant against a budget and prints the report.',
+  flags: [
+    { name: 'keep', type: 'boolean', field: 'keep', help: "keep the demo's files and say where" }
+  ],
+  run: runDemo
+}
+
+async function runDemo(...[cli, io]: Parameters<CommandDef['run']>): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'joulegate-demo-'))
   const store = new FolderStore(join(dir, 'store'))
   const runner = createMeasureRunner(io)
@@ -77,11 +81,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.err(
       `\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${variant.verdict === 'fail' ? 1 : 0}.`
     )
-    if (flags.values['keep']) io.err(`files kept in ${dir}`)
+    if (cli.keep) io.err(`files kept in ${dir}`)
     return 0
   } finally {
     runner.dispose()
     await store.close()
-    if (!flags.values['keep']) await rm(dir, { recursive: true, force: true })
+    if (!cli.keep) await rm(dir, { recursive: true, force: true })
   }
 }
