@@ -97,7 +97,7 @@ async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): P
   const out = settings.out
   const serialize = (cal: unknown): string => `${JSON.stringify(cal, null, 2)}\n`
   try {
-    io.err(
+    runner.log(
       `joulegate: calibrating with ${workloads.map((w) => w.name).join(', ')} (${runs} runs each)`
     )
     const result = await runCalibration({
@@ -109,10 +109,13 @@ async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): P
       intervalMs,
       env: process.env,
       signal: runner.signal,
-      log: (l) => io.err(l),
+      log: runner.log,
+      onStep: runner.onStep,
+      onTick: runner.onTick,
       store,
       onProgress: out ? (partial) => writeFile(out, serialize(partial)) : undefined
     })
+    runner.clear()
     if (result.interrupted) {
       if (out) await writeFile(out, serialize(result.calibration))
       io.err(

@@ -103,12 +103,14 @@ failed); 2 bad flags, budget or input.`,
         baseSha: settings.base,
         headSha: null,
         store,
-        log: (line) => io.err(line),
+        log: runner.log,
         signal: runner.signal,
         argv: settings.argv,
         env: process.env,
-        onTick: runner.onTick
+        onTick: runner.onTick,
+        onStep: runner.onStep
       })
+      runner.clear()
       io.out(outcome.report)
       io.err(outcome.summaryText)
       if (settings.reportFile) await writeFile(settings.reportFile, outcome.report)

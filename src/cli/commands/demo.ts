@@ -64,18 +64,22 @@ async function runDemo(...[cli, io]: Parameters<CommandDef['run']>): Promise<num
       baseSha: null,
       headSha: null,
       store,
-      log: (l: string) => io.err(l),
+      log: runner.log,
       signal: runner.signal,
       env: process.env,
-      onTick: runner.onTick
+      onTick: runner.onTick,
+      onStep: runner.onStep
     }
-    io.err('joulegate demo 1/2: recording the baseline (tiny trainer, 32 hidden units, 8 epochs)')
+    runner.log(
+      'joulegate demo 1/2: recording the baseline (tiny trainer, 32 hidden units, 8 epochs)'
+    )
     const base = await runCheck({ ...settings, record: true }, { ...ctx, argv: trainer(32, 8) })
-    io.err(`  baseline: ${base.energyKwh.toExponential(3)} kWh`)
-    io.err(
+    runner.log(`  baseline: ${base.energyKwh.toExponential(3)} kWh`)
+    runner.log(
       'joulegate demo 2/2: checking a costlier variant (96 hidden units, 8 epochs) against the budget'
     )
     const variant = await runCheck(settings, { ...ctx, argv: trainer(96, 8) })
+    runner.clear()
     io.out(variant.report)
     io.err(variant.summaryText)
     io.err(
