@@ -1,5 +1,6 @@
 /** The command table: one CommandDef per command; main reads argv once and hands out settings. */
 import pkg from '../../package.json' with { type: 'json' }
+import { DEFAULT_STORE_DIR } from '../adapters/folder-store.js'
 import { UsageError } from '../core/errors.js'
 import { caps } from './commands/caps.js'
 import { check } from './commands/check.js'
@@ -10,6 +11,7 @@ import { normalize } from './commands/normalize.js'
 import { calibrate } from './commands/calibrate.js'
 import { workload } from './commands/workload.js'
 import { suggestName } from './flags.js'
+import { watchNewFolder } from './gitignore-hint.js'
 import { formatCommandHelp, formatTopHelp } from './help.js'
 import type { CliIo } from './io.js'
 import { createProcessIo } from './io.js'
@@ -53,7 +55,13 @@ export async function runCommand(name: string, argv: string[], io: CliIo): Promi
     io.out(formatCommandHelp(command))
     return 0
   }
-  return command.run(settings, io)
+  // the folder every command that writes history or a default file creates (see --store)
+  const noteFolder = watchNewFolder(settings.store ?? DEFAULT_STORE_DIR, process.cwd(), io.err)
+  try {
+    return await command.run(settings, io)
+  } finally {
+    await noteFolder()
+  }
 }
 
 export async function main(argv: string[], io: CliIo = createProcessIo()): Promise<number> {

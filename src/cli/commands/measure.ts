@@ -1,10 +1,15 @@
 // joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
 import { UsageError } from '../../core/errors.js'
 import { summarizeMeasurement } from '../../core/summary.js'
 import { COMMON, withHelp } from '../flags.js'
 import { createMeasureRunner, exitStatusOf } from '../measure-runner.js'
 import type { CommandDef } from '../settings.js'
+
+/** Where a measurement goes without --out: beside the history, overwritten by the next one. */
+export const DEFAULT_MEASUREMENT_FILE = path.join(DEFAULT_STORE_DIR, 'last-measurement.json')
 
 export const measure: CommandDef = {
   name: 'measure',
@@ -13,7 +18,10 @@ export const measure: CommandDef = {
     'joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]',
   measures: true,
   flags: [
-    withHelp(COMMON.out, 'write the measurement (joulegate.measurement/v1) to FILE'),
+    withHelp(
+      COMMON.out,
+      `write the measurement (joulegate.measurement/v1) to FILE\n(default ${DEFAULT_MEASUREMENT_FILE}, replaced by the next run)`
+    ),
     COMMON.intervalMs,
     COMMON.idleS,
     withHelp(
@@ -31,9 +39,27 @@ line to it (e.g. {"epoch": 3, "psds1": 0.52}). Exit status: the command's when i
     const runner = createMeasureRunner(io)
     try {
       const measurement = await runner.measure({ argv: settings.argv }, settings)
-      if (settings.out) await writeFile(settings.out, `${JSON.stringify(measurement, null, 2)}\n`)
+      const file = settings.out ?? DEFAULT_MEASUREMENT_FILE
+      const text = `${JSON.stringify(measurement, null, 2)}\n`
+      let written = true
+      if (settings.out) await writeFile(file, text)
+      else {
+        // the default: a failure to keep it costs the file, not the command's exit status
+        written = await mkdir(path.dirname(file), { recursive: true })
+          .then(() => writeFile(file, text))
+          .then(
+            () => true,
+            (error: unknown) => {
+              io.err(`joulegate: could not write ${file}: ${(error as Error).message}`)
+              return false
+            }
+          )
+      }
       io.out(summarizeMeasurement(measurement))
-      if (settings.out) io.err(`measurement written to ${settings.out}`)
+      if (written)
+        io.err(
+          `measurement written to ${file}${settings.out ? '' : ' (the default; --out FILE writes it elsewhere)'}`
+        )
       return exitStatusOf(measurement, runner.signal.reason)
     } finally {
       runner.dispose()
