@@ -30,19 +30,28 @@ export function createMeasureRunner(io: CliIo) {
     )
     if (!controller.signal.aborted) controller.abort(signal)
   }
+  // a notice is printed once: a later probe (each repeat, each calibration run) finds it again
+  const printed = new Set<string>()
+  const log = (line: string): void => {
+    if (printed.has(line)) return
+    printed.add(line)
+    progress.log(line)
+  }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   return {
     signal: controller.signal,
     onTick: (tick: Tick, estimated: boolean): void => progress.tick(tick, estimated),
     onStep: (step: ProgressStep): void => progress.step(step),
-    /** messages of the pipeline, printed above the progress line */
-    log: (line: string): void => progress.log(line),
+    /** messages of the pipeline, printed once each, above the progress line */
+    log,
+    /** whether this message was printed already (a summary need not repeat it) */
+    printed: (line: string): boolean => printed.has(line),
     async measure(command: CommandSpec, settings: Settings): Promise<Measurement> {
       const measurement = await runMeasurement(command, settings, {
         env: process.env,
         cwd: settings.workingDirectory ?? undefined,
-        log: (line) => progress.log(line),
+        log,
         signal: controller.signal,
         onTick: (tick, estimated) => progress.tick(tick, estimated),
         onStep: (step) => progress.step(step)

@@ -55,7 +55,9 @@ line to it (e.g. {"epoch": 3, "psds1": 0.52}). Exit status: the command's when i
             }
           )
       }
-      io.out(summarizeMeasurement(measurement))
+      // the notices printed while it ran are in the file, not repeated under the summary
+      const unseen = measurement.notices?.filter((n) => !runner.printed(`joulegate: ${n}`))
+      io.out(summarizeMeasurement({ ...measurement, notices: unseen }))
       if (written)
         io.err(
           `measurement written to ${file}${settings.out ? '' : ' (the default; --out FILE writes it elsewhere)'}`
