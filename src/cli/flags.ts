@@ -1,6 +1,9 @@
 // One flag table for every command: each flag says what it takes, its help line, and where its
 // value lands in CliSettings (an input of the shared settings, validated there, or a CLI field
 // with its own parser). Help, "did you mean" and the errors below are all drawn from it.
+// A new flag is one FlagDef in its command's `flags` (or in COMMON when several commands take it):
+// `input` for a value the shared settings already validate, else `field` (added to CliFields with
+// its default) and a `parse` that throws a UsageError naming the flag, the value and what it expects.
 import { parseArgs } from 'node:util'
 import { closest, distance } from 'fastest-levenshtein'
 import { UsageError, describeBadValue } from '../core/errors.js'
@@ -108,7 +111,7 @@ export const COMMON = {
 
 export const HELP_FLAG: FlagDef = { name: 'help', type: 'boolean', help: 'show this help' }
 
-export interface ParsedArgv {
+interface ParsedArgv {
   values: Record<string, string | boolean | string[] | boolean[] | undefined>
   positionals: string[]
   /** everything after the first `--`, verbatim */

@@ -32,7 +32,7 @@ const COMMANDS: readonly CommandDef[] = [
 ]
 
 /** package.json's version, inlined into the bundle by the JSON plugin. */
-export const VERSION: string = pkg.version
+const VERSION: string = pkg.version
 
 const findCommand = (name: string): CommandDef | undefined => COMMANDS.find((c) => c.name === name)
 

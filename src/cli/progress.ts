@@ -8,7 +8,7 @@ import {
 } from '../core/report/format-progress.js'
 import type { Tick } from '../pipeline/measure.js'
 
-export interface ProgressWriter {
+interface ProgressWriter {
   step(step: ProgressStep): void
   tick(tick: Tick, estimated: boolean): void
   /** a message: printed whole, above the live line */
@@ -18,7 +18,7 @@ export interface ProgressWriter {
   dispose(): void
 }
 
-export interface ProgressTarget {
+interface ProgressTarget {
   /** true: redraw one line (stderr is a terminal and not CI); false: a line per step */
   live: boolean
   /** writes text as it is (live) or one whole line (log) */

@@ -48,7 +48,7 @@ export interface CliFields {
   seed: number | null
 }
 
-export const CLI_DEFAULTS: CliFields = {
+const CLI_DEFAULTS: CliFields = {
   base: null,
   runs: 3,
   cooldownS: null,
