@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { expandMultiValues, run as runCaps } from '../../src/cli/commands/caps.js'
-import { run as runCurve } from '../../src/cli/commands/curve.js'
+import { expandMultiValues } from '../../src/cli/commands/caps.js'
+import { runCommand } from '../../src/cli/main.js'
 import { UsageError } from '../../src/core/errors.js'
 import type { CliIo } from '../../src/cli/io.js'
+
+const runCaps = (argv: string[], io: CliIo) => runCommand('caps', argv, io)
+const runCurve = (argv: string[], io: CliIo) => runCommand('curve', argv, io)
 
 const capture = (): CliIo & { text: () => string } => {
   const chunks: string[] = []

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { UsageError } from '../../src/core/errors.js'
-import { run } from '../../src/cli/commands/normalize.js'
+import { runCommand } from '../../src/cli/main.js'
 import type { CliIo } from '../../src/cli/io.js'
 import { makePair, measurementJson, powerLaw } from './fixtures.js'
+
+const run = (argv: string[], io: CliIo) => runCommand('normalize', argv, io)
 
 function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = []

@@ -1,50 +1,94 @@
-/** Commands the CLI knows; each module exports `run(argv, io)` and returns the exit status. */
+/** The command table: one CommandDef per command; main reads argv once and hands out settings. */
+import pkg from '../../package.json' with { type: 'json' }
+import { DEFAULT_STORE_DIR } from '../adapters/folder-store.js'
 import { UsageError } from '../core/errors.js'
+import { caps } from './commands/caps.js'
+import { check } from './commands/check.js'
+import { curve } from './commands/curve.js'
+import { dashboard } from './commands/dashboard.js'
+import { demo } from './commands/demo.js'
+import { measure } from './commands/measure.js'
+import { normalize } from './commands/normalize.js'
+import { calibrate } from './commands/calibrate.js'
+import { workload } from './commands/workload.js'
+import { suggestName } from './flags.js'
+import { watchNewFolder } from './gitignore-hint.js'
+import { formatCommandHelp, formatTopHelp } from './help.js'
 import type { CliIo } from './io.js'
 import { createProcessIo } from './io.js'
-import { run as runCaps } from './commands/caps.js'
-import { run as runCheck } from './commands/check.js'
-import { run as runCurve } from './commands/curve.js'
-import { run as runDashboard } from './commands/dashboard.js'
-import { run as runDemo } from './commands/demo.js'
-import { run as runMeasure } from './commands/measure.js'
-import { run as runNormalize } from './commands/normalize.js'
-import { run as runCalibrate } from './commands/calibrate.js'
-import { run as runWorkload } from './commands/workload.js'
-
-type Command = (argv: string[], io: CliIo) => Promise<number>
+import { buildCliSettings, type CommandDef } from './settings.js'
 
 // Static imports: in one bundled file a lazily imported module would run after the entry's
-// top-level await, so every command is loaded up front.
-const commands: Record<string, Command> = {
-  measure: runMeasure,
-  calibrate: runCalibrate,
-  normalize: runNormalize,
-  check: runCheck,
-  caps: runCaps,
-  curve: runCurve,
-  dashboard: runDashboard,
-  demo: runDemo,
-  workload: runWorkload
+// top-level await, so every command is loaded up front. Top-level help lists them in this order.
+// A new command is one CommandDef module and one line here.
+const COMMANDS: readonly CommandDef[] = [
+  measure,
+  check,
+  calibrate,
+  normalize,
+  curve,
+  caps,
+  dashboard,
+  demo,
+  workload
+]
+
+/** package.json's version, inlined into the bundle by the JSON plugin. */
+const VERSION: string = pkg.version
+
+const findCommand = (name: string): CommandDef | undefined => COMMANDS.find((c) => c.name === name)
+
+function describeUnknownCommand(name: string, rest: readonly string[] = []): string {
+  const shown = COMMANDS.filter((c) => !c.internal).map((c) => c.name)
+  if (name.startsWith('-'))
+    return `unknown option ${name}; expected a command first: joulegate <command> [options] (one of ${shown.join(', ')})`
+  const near = suggestName(name, shown)
+  if (near)
+    return `unknown command "${name}"; did you mean "${near}"? (expected one of ${shown.join(', ')})`
+  return `unknown command "${name}"; expected one of ${shown.join(', ')}. To measure a program, put \`--\` before it: joulegate measure -- ${[name, ...rest].join(' ')}`
+}
+
+/** Runs one command with its argv (what follows the command's name); bad input throws UsageError. */
+export async function runCommand(name: string, argv: string[], io: CliIo): Promise<number> {
+  const command = findCommand(name)
+  if (!command) throw new UsageError(describeUnknownCommand(name, argv))
+  const settings = buildCliSettings(command, argv)
+  if (settings === 'help') {
+    io.out(formatCommandHelp(command))
+    return 0
+  }
+  // the folder every command that writes history or a default file creates (see --store)
+  const noteFolder = watchNewFolder(settings.store ?? DEFAULT_STORE_DIR, process.cwd(), io.err)
+  try {
+    return await command.run(settings, io)
+  } finally {
+    await noteFolder()
+  }
 }
 
 export async function main(argv: string[], io: CliIo = createProcessIo()): Promise<number> {
   const [name, ...rest] = argv
   try {
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.out(usage())
+    if (name === undefined || name === '--help' || name === '-h') {
+      io.out(formatTopHelp(COMMANDS, VERSION))
       return name === undefined ? 2 : 0
     }
-    if (name === '--version') {
-      io.out('joulegate 0.1.0')
+    if (name === '--version' || name === '-V' || name === 'version') {
+      io.out(`joulegate ${VERSION}`)
       return 0
     }
-    const load = commands[name]
-    if (!load)
-      throw new UsageError(
-        `unknown command "${name}"; expected one of: ${Object.keys(commands).join(', ')}`
-      )
-    return await load(rest, io)
+    if (name === 'help') {
+      const [topic] = rest
+      if (topic === undefined) {
+        io.out(formatTopHelp(COMMANDS, VERSION))
+        return 0
+      }
+      const command = findCommand(topic)
+      if (!command) throw new UsageError(describeUnknownCommand(topic))
+      io.out(formatCommandHelp(command))
+      return 0
+    }
+    return await runCommand(name, rest, io)
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`joulegate: ${error.message}`)
@@ -53,8 +97,4 @@ export async function main(argv: string[], io: CliIo = createProcessIo()): Promi
     io.err(`joulegate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
     return 2
   }
-}
-
-function usage(): string {
-  return `usage: joulegate <command> [options]\n\ncommands: ${Object.keys(commands).join(', ')}\nrun "joulegate <command> --help" for its options`
 }

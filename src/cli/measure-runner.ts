@@ -1,13 +1,14 @@
 // The CLI side of a measurement: SIGINT/SIGTERM become an abort that the pipeline forwards to the
-// command's process group, and a terminal gets a live progress line.
+// command's process group, and progress goes to a live line on a terminal, a line per step in a log.
 import { constants } from 'node:os'
 import type { CommandSpec } from '../adapters/run-command.js'
 import type { Settings } from '../core/settings.js'
-import { formatProgressLine } from '../core/report/measurement-summary.js'
+import type { ProgressStep } from '../core/report/format-progress.js'
 import type { Measurement } from '../core/types.js'
 import type { Tick } from '../pipeline/measure.js'
 import { runMeasurement } from '../pipeline/run-measurement.js'
 import type { CliIo } from './io.js'
+import { createProgressWriter } from './progress.js'
 
 /** The command's status when it fails (128 + signal number when a signal ended it), else 0. */
 export function exitStatusOf(m: Measurement, received?: unknown): number {
@@ -19,43 +20,49 @@ export function exitStatusOf(m: Measurement, received?: unknown): number {
 
 export function createMeasureRunner(io: CliIo) {
   const controller = new AbortController()
+  const progress = createProgressWriter({
+    live: io.isTty,
+    write: io.isTty ? (text) => void process.stderr.write(text) : (text) => io.err(text)
+  })
   const onSignal = (signal: NodeJS.Signals): void => {
-    io.err(
+    progress.log(
       `joulegate: ${signal} received; stopping the command and keeping the partial measurement`
     )
     if (!controller.signal.aborted) controller.abort(signal)
   }
+  // a notice is printed once: a later probe (each repeat, each calibration run) finds it again
+  const printed = new Set<string>()
+  const log = (line: string): void => {
+    if (printed.has(line)) return
+    printed.add(line)
+    progress.log(line)
+  }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  let drawn = false
-  const onTick = io.isTty
-    ? (tick: Tick, estimated: boolean): void => {
-        drawn = true
-        process.stderr.write(
-          `\r\x1b[2K${formatProgressLine(tick.elapsedS, tick.energyJ, estimated)}`
-        )
-      }
-    : undefined
-  const clearLine = (): void => {
-    if (drawn) process.stderr.write('\r\x1b[2K')
-    drawn = false
-  }
   return {
     signal: controller.signal,
-    onTick,
+    onTick: (tick: Tick, estimated: boolean): void => progress.tick(tick, estimated),
+    onStep: (step: ProgressStep): void => progress.step(step),
+    /** messages of the pipeline, printed once each, above the progress line */
+    log,
+    /** whether this message was printed already (a summary need not repeat it) */
+    printed: (line: string): boolean => printed.has(line),
     async measure(command: CommandSpec, settings: Settings): Promise<Measurement> {
       const measurement = await runMeasurement(command, settings, {
         env: process.env,
         cwd: settings.workingDirectory ?? undefined,
-        log: (line) => io.err(line),
+        log,
         signal: controller.signal,
-        onTick
+        onTick: (tick, estimated) => progress.tick(tick, estimated),
+        onStep: (step) => progress.step(step)
       })
-      clearLine()
+      progress.clear()
       return measurement
     },
+    /** removes the progress line before a result is printed */
+    clear: (): void => progress.clear(),
     dispose(): void {
-      clearLine()
+      progress.dispose()
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     }

@@ -15,7 +15,8 @@ import {
   type Measurement
 } from '../core/types.js'
 import { readGpuInventory, probeSensors } from '../sensors/probe-sensors.js'
-import { measureCommand, measureIdlePower, type MeasureOptions } from './measure.js'
+import { formatStepLine, type ProgressStep } from '../core/report/format-progress.js'
+import { measureCommand, measureIdlePower, type MeasureOptions, type Tick } from './measure.js'
 import type { SuiteWorkload } from './reference-suite.js'
 import { readHostInventory } from '../adapters/host-inventory.js'
 import { readSensorEnv } from './sensor-env.js'
@@ -31,6 +32,10 @@ export interface CalibrateOptions {
   cwd?: string
   signal?: AbortSignal
   log: (line: string) => void
+  /** a step starts (warm-up, idle window, each workload run); without it the step is logged */
+  onStep?: MeasureOptions['onStep']
+  /** the energy of the running step so far, about once a second */
+  onTick?: (tick: Tick, estimated: boolean) => void
   store: HistoryStore | null
   /** called with the calibration so far after each workload */
   onProgress?: (partial: Calibration) => Promise<void>
@@ -90,6 +95,16 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
   // the CPU suite describes the CPU even where a GPU is visible (it idles through it)
   const cpuSuite = o.workloads.length > 0 && o.workloads.every((w) => w.device === 'cpu')
   const powerOf: 'gpu' | 'cpu' = inventory.length > 0 && !cpuSuite ? 'gpu' : 'cpu'
+  const estimated = probe.sensors.every((sensor) => sensor.source === 'estimate')
+  const warm = o.workloads[0]?.quick && !o.quick ? o.workloads[0].quick : null
+  // every step of the job is numbered: warm-up, idle window, each run of each workload
+  const total = (warm ? 1 : 0) + (o.idleS > 0 ? 1 : 0) + o.workloads.length * o.runs
+  let index = 0
+  const announce = (step: ProgressStep): void => {
+    const numbered = { ...step, index: ++index, total }
+    if (o.onStep) o.onStep(numbered)
+    else o.log(formatStepLine(numbered))
+  }
   const base: Omit<MeasureOptions, 'command'> = {
     cwd: o.cwd,
     env: o.env,
@@ -99,22 +114,22 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
     repeat: 1,
     intervalMs: o.intervalMs,
     signal: o.signal,
-    log: o.log
+    log: o.log,
+    onTick: o.onTick ? (tick) => o.onTick!(tick, estimated) : undefined
   }
-  const warm = o.workloads[0]?.quick
-  if (warm && !o.quick) {
-    o.log('joulegate: warm-up run (not recorded)')
+  if (warm) {
+    announce({ label: 'warm-up run (not recorded)' })
     await measureCommand({ ...base, command: warm })
   }
   const createdAt = new Date().toISOString()
   const idlePowerW = await measureIdlePower({
     ...base,
     command: { argv: ['true'] },
-    idleS: o.idleS
+    idleS: o.idleS,
+    onStep: announce
   })
   const points: CalibrationPoint[] = []
   const notices = [...probe.notices]
-  const estimated = probe.sensors.every((sensor) => sensor.source === 'estimate')
   // a smoke run's energies are a small scale's, not comparable with a full run's: marked so that
   // nothing stores it as the runner's calibration, compares drift with it or normalises with it
   const kind: CalibrationKind = o.quick ? 'quick' : estimated ? 'estimate' : 'full'
@@ -155,7 +170,7 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
   for (const w of o.workloads) {
     const runs: WorkloadRun[] = []
     for (let i = 1; i <= o.runs && !o.signal?.aborted; i++) {
-      o.log(`joulegate: ${w.name} run ${i} of ${o.runs}`)
+      announce({ label: `${w.name} run ${i} of ${o.runs}` })
       const m = await measureCommand({ ...base, command: o.quick && w.quick ? w.quick : w.command })
       if (m.interrupted) {
         interrupted = true

@@ -97,6 +97,7 @@ export interface CheckContext extends PipelineContext {
   argv?: string[] | null
   env?: NodeJS.ProcessEnv
   onTick?: Parameters<typeof runMeasurement>[2]['onTick']
+  onStep?: Parameters<typeof runMeasurement>[2]['onStep']
   /** a measurement made elsewhere (tests, `report`); skips running the command */
   measurement?: Measurement
 }
@@ -121,7 +122,8 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
       cwd,
       log: ctx.log,
       signal: ctx.signal,
-      onTick: ctx.onTick
+      onTick: ctx.onTick,
+      onStep: ctx.onStep
     }))
   const ancestry = await readAncestryForBaseline(
     cwd,

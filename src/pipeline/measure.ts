@@ -8,6 +8,7 @@ import { describeCommand, forwardAbort, startCommand } from '../adapters/run-com
 import { MetricsFileTail } from '../adapters/metrics-file.js'
 import { assembleMeasurement, sumEnergy, type RunResult } from '../core/measurement.js'
 import { ProgressRecorder, parseMetricLine } from '../core/metrics-protocol.js'
+import { formatStepLine, type ProgressStep } from '../core/report/format-progress.js'
 import type { HostInfo, Measurement } from '../core/types.js'
 import type { EnergySensor } from '../sensors/sensor.js'
 
@@ -37,10 +38,17 @@ export interface MeasureOptions {
   intervalMs: number
   signal?: AbortSignal
   onTick?: (tick: Tick) => void
+  /** a step of long work starts (idle window, each repeat); without it the step is logged */
+  onStep?: (step: ProgressStep) => void
   log: (line: string) => void
   notices?: string[]
   /** SIGKILL follows the forwarded signal after this long (the runner allows 7.5 s in all) */
   killGraceMs?: number
+}
+
+function announce(options: Pick<MeasureOptions, 'onStep' | 'log'>, step: ProgressStep): void {
+  if (options.onStep) options.onStep(step)
+  else options.log(formatStepLine(step))
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -70,7 +78,11 @@ function snapshotEnergy(sensors: EnergySensor[]): number {
 /** Mean power of the machine at rest, so that reports can separate the work from the idle floor. */
 export async function measureIdlePower(options: MeasureOptions): Promise<number | null> {
   if (options.idleS <= 0 || options.signal?.aborted) return null
-  options.log(`joulegate: measuring idle power for ${options.idleS} s`)
+  const total = options.repeat > 1 ? options.repeat + 1 : undefined
+  announce(options, {
+    label: `measuring idle power for ${options.idleS} s`,
+    ...(total ? { index: 1, total } : {})
+  })
   const opened = await options.openSensors()
   await startAll(opened)
   // the window opens when every sensor has its first reading
@@ -258,7 +270,14 @@ export async function measureCommand(options: MeasureOptions): Promise<Measureme
     const runs: RunResult[] = []
     for (let run = 1; run <= options.repeat; run++) {
       if (options.signal?.aborted) break
-      if (options.repeat > 1) options.log(`joulegate: run ${run} of ${options.repeat}`)
+      if (options.repeat > 1) {
+        const idle = options.idleS > 0 ? 1 : 0
+        announce(options, {
+          label: `run ${run} of ${options.repeat}`,
+          index: run + idle,
+          total: options.repeat + idle
+        })
+      }
       const result = await runOnce(options, run, metricsPath)
       runs.push(result)
       if (result.interrupted || result.exitCode !== 0) break

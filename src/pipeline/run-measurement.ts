@@ -5,7 +5,7 @@ import type { CommandSpec } from '../adapters/run-command.js'
 import type { Settings } from '../core/settings.js'
 import type { Measurement } from '../core/types.js'
 import { probeSensors, readGpuInventory } from '../sensors/probe-sensors.js'
-import { measureCommand, type Tick } from './measure.js'
+import { measureCommand, type MeasureOptions, type Tick } from './measure.js'
 import { readSensorEnv } from './sensor-env.js'
 
 export interface MeasurementContext {
@@ -14,6 +14,7 @@ export interface MeasurementContext {
   log: (line: string) => void
   signal?: AbortSignal
   onTick?: (tick: Tick, estimated: boolean) => void
+  onStep?: MeasureOptions['onStep']
 }
 
 export async function runMeasurement(
@@ -60,6 +61,7 @@ export async function runMeasurement(
     intervalMs: settings.intervalMs,
     signal: context.signal,
     onTick: context.onTick ? (tick) => context.onTick!(tick, estimated) : undefined,
+    onStep: context.onStep,
     log: context.log,
     notices: first.notices
   })

@@ -3,82 +3,81 @@ import { writeFile } from 'node:fs/promises'
 import { DEFAULT_STORE_DIR, FolderStore } from '../../adapters/folder-store.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { formatEnergy } from '../../core/report/format.js'
-import { parseIntegerSetting, parseNumberSetting } from '../../core/settings.js'
 import { runCalibration } from '../../pipeline/calibrate.js'
 import { chooseSuite, parseCustomWorkload } from '../../pipeline/reference-suite.js'
 import { readSensorEnv } from '../../pipeline/sensor-env.js'
-import type { CliIo } from '../io.js'
-import { parseFlags, stringFlag, stringFlags } from '../flags.js'
+import { COMMON, choiceOf, integerIn, numberIn, withHelp } from '../flags.js'
 import { createMeasureRunner } from '../measure-runner.js'
+import type { CommandDef } from '../settings.js'
 
-export const CALIBRATE_USAGE = `usage: joulegate calibrate [options]
+export const calibrate: CommandDef = {
+  name: 'calibrate',
+  summary: 'run the reference suite (or your workloads) and write a calibration of this runner',
+  usage: 'joulegate calibrate [options]',
+  description:
+    'Runs the reference suite (or your workloads) and writes a joulegate.calibration/v1 file.',
+  flags: [
+    withHelp(COMMON.out, 'write the calibration to FILE'),
+    {
+      name: 'workload',
+      type: 'string',
+      value: 'NAME=CMD',
+      multiple: true,
+      field: 'workloads',
+      help: 'a workload of your own (repeatable); replaces the built-in suite,\nunless --suite is given too (then both run, the suite first)'
+    },
+    {
+      name: 'suite',
+      type: 'string',
+      value: 'auto|gpu|cpu',
+      field: 'suite',
+      parse: choiceOf(['auto', 'gpu', 'cpu'] as const, 'auto, gpu or cpu'),
+      help: 'built-in suite (default auto: gpu when an NVIDIA or AMD GPU is visible)'
+    },
+    {
+      name: 'runs',
+      type: 'string',
+      value: 'N',
+      field: 'runs',
+      parse: integerIn(1, 50),
+      help: 'runs per workload (default 3)'
+    },
+    {
+      name: 'cooldown-s',
+      type: 'string',
+      value: 'S',
+      field: 'cooldownS',
+      parse: numberIn(0, 600),
+      help: 'pause between runs (default 5)'
+    },
+    withHelp(COMMON.idleS, 'idle power measured first (default 10)'),
+    withHelp(COMMON.intervalMs, 'sampling interval (default 100)'),
+    {
+      name: 'quick',
+      type: 'boolean',
+      field: 'quick',
+      help: 'the suite\'s small scale (tests, smoke checks): marked kind "quick",\nnever stored as the runner\'s calibration'
+    },
+    withHelp(
+      COMMON.family,
+      "the workload family of --workload points (default: the workload's name);\nname it like the series whose pull-request runs it anchors"
+    ),
+    withHelp(
+      COMMON.store,
+      `also keep it in this history folder, by host fingerprint (default ${DEFAULT_STORE_DIR})`
+    ),
+    { name: 'no-store', type: 'boolean', field: 'noStore', help: 'do not keep it in the store' }
+  ],
+  run: runCalibrate
+}
 
-Runs the reference suite (or your workloads) and writes a joulegate.calibration/v1 file.
-
-  --out FILE            write the calibration to FILE
-  --workload NAME=CMD   a workload of your own (repeatable); replaces the built-in suite,
-                        unless --suite is given too (then both run, the suite first)
-  --suite auto|gpu|cpu  built-in suite (default auto: gpu when an NVIDIA or AMD GPU is visible)
-  --runs N              runs per workload (default 3)
-  --cooldown-s S        pause between runs (default 5)
-  --idle-s S            idle power measured first (default 10)
-  --interval-ms N       sampling interval (default 100)
-  --quick               the suite's small scale (tests, smoke checks): marked kind "quick",
-                        never stored as the runner's calibration
-  --family NAME         the workload family of --workload points (default: the workload's name);
-                        name it like the series whose pull-request runs it anchors
-  --store DIR           also keep it in this history folder, by host fingerprint (default ${DEFAULT_STORE_DIR})
-  --no-store            do not keep it in the store`
-
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags('calibrate', argv, {
-    out: { type: 'string' },
-    workload: { type: 'string', multiple: true },
-    suite: { type: 'string' },
-    runs: { type: 'string' },
-    'cooldown-s': { type: 'string' },
-    'idle-s': { type: 'string' },
-    'interval-ms': { type: 'string' },
-    quick: { type: 'boolean' },
-    family: { type: 'string' },
-    store: { type: 'string' },
-    'no-store': { type: 'boolean' }
-  })
-  if (flags.values['help']) {
-    io.out(CALIBRATE_USAGE)
-    return 0
-  }
-  const quick = Boolean(flags.values['quick'])
-  const runs = parseIntegerSetting('--runs', stringFlag(flags.values, 'runs') ?? null, 3, 1, 50)
-  const cooldownS = parseNumberSetting(
-    '--cooldown-s',
-    stringFlag(flags.values, 'cooldown-s') ?? null,
-    quick ? 0 : 5,
-    0,
-    600
-  )
-  const idleS = parseNumberSetting(
-    '--idle-s',
-    stringFlag(flags.values, 'idle-s') ?? null,
-    quick ? 1 : 10,
-    0,
-    600
-  )
-  const intervalMs = parseIntegerSetting(
-    '--interval-ms',
-    stringFlag(flags.values, 'interval-ms') ?? null,
-    100,
-    10,
-    60000
-  )
-  const suite = stringFlag(flags.values, 'suite') ?? 'auto'
-  if (!['auto', 'gpu', 'cpu'].includes(suite))
-    throw new UsageError(describeBadValue('--suite', suite, 'auto, gpu or cpu'))
-  const family = stringFlag(flags.values, 'family')
-  if (family !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(family))
-    throw new UsageError(describeBadValue('--family', family, 'a name like a series name'))
-  const custom = stringFlags(flags.values, 'workload').map((w) => parseCustomWorkload(w, family))
-  if (family !== undefined && custom.length === 0)
+async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): Promise<number> {
+  const { quick, runs, family } = settings
+  const cooldownS = settings.cooldownS ?? (quick ? 0 : 5)
+  const idleS = settings.given.has('idle-s') ? settings.idleSeconds : quick ? 1 : 10
+  const intervalMs = settings.intervalMs
+  const custom = settings.workloads.map((w) => parseCustomWorkload(w, family ?? undefined))
+  if (family !== null && custom.length === 0)
     throw new UsageError(
       describeBadValue(
         '--family',
@@ -88,20 +87,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     )
   // --workload alone replaces the suite; with --suite named too, the suite runs first and the
   // team's own training is added to it (one file holds the suite points and the anchor)
-  const withSuite = custom.length === 0 || stringFlag(flags.values, 'suite') !== undefined
+  const withSuite = custom.length === 0 || settings.given.has('suite')
   const chosen = withSuite
-    ? await chooseSuite(suite, readSensorEnv(process.env, intervalMs))
+    ? await chooseSuite(settings.suite, readSensorEnv(process.env, intervalMs))
     : { workloads: [], notices: [] }
   const workloads = [...chosen.workloads, ...custom]
   for (const notice of chosen.notices) io.err(`joulegate: ${notice}`)
-  const store = flags.values['no-store']
-    ? null
-    : new FolderStore(stringFlag(flags.values, 'store') ?? DEFAULT_STORE_DIR)
+  const store = settings.noStore ? null : new FolderStore(settings.store ?? DEFAULT_STORE_DIR)
   const runner = createMeasureRunner(io)
-  const out = stringFlag(flags.values, 'out') ?? null
+  const out = settings.out
   const serialize = (cal: unknown): string => `${JSON.stringify(cal, null, 2)}\n`
   try {
-    io.err(
+    runner.log(
       `joulegate: calibrating with ${workloads.map((w) => w.name).join(', ')} (${runs} runs each)`
     )
     const result = await runCalibration({
@@ -113,10 +110,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       intervalMs,
       env: process.env,
       signal: runner.signal,
-      log: (l) => io.err(l),
+      log: runner.log,
+      onStep: runner.onStep,
+      onTick: runner.onTick,
       store,
       onProgress: out ? (partial) => writeFile(out, serialize(partial)) : undefined
     })
+    runner.clear()
     if (result.interrupted) {
       if (out) await writeFile(out, serialize(result.calibration))
       io.err(

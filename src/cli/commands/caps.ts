@@ -11,22 +11,9 @@ import {
 } from '../../core/caps.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { formatSig } from '../../core/report/format.js'
-import { parseFlags, stringFlag, stringFlags } from '../flags.js'
+import { COMMON, withHelp } from '../flags.js'
+import type { CommandDef } from '../settings.js'
 import { readTextFile } from '../../adapters/read-json-file.js'
-import type { CliIo } from '../io.js'
-
-export const CAPS_USAGE = `usage: joulegate caps FILE.csv --score COL --cost COL [COL ...] [--where COL=VALUE ...]
-                     [--label COL] [--ew-energy COL --ew-reference KWH|LABEL] [--json]
-
-For each cost column: caps at its maximum, median and 25th percentile (linear interpolation over
-the rows that have both score and cost as numbers), and the best score with cost <= cap.
-  --score COL          the score column (higher is better), e.g. psds1_eval_full
-  --cost COL ...       cost columns; repeat the flag, list several after it, or separate with commas
-  --where COL=VALUE    keep rows whose COL equals VALUE; repeated: all must hold
-  --label COL          the column naming each system (default: label, system_code, system, name, code)
-  --ew-energy COL      energy column (kWh) for the energy-weighted score score × E_ref / E
-  --ew-reference R     E_ref: a number of kWh, or the label of the row whose --ew-energy is the reference
-  --json               print { "rows": [...], "pareto": {...}, "energyWeighted": ... } instead of markdown`
 
 const MULTI = new Set(['--cost', '--where'])
 
@@ -57,22 +44,70 @@ export function expandMultiValues(argv: readonly string[]): string[] {
   return out
 }
 
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags('caps', expandMultiValues(argv), {
-    score: { type: 'string' },
-    cost: { type: 'string', multiple: true },
-    where: { type: 'string', multiple: true },
-    label: { type: 'string' },
-    'ew-energy': { type: 'string' },
-    'ew-reference': { type: 'string' },
-    json: { type: 'boolean' }
-  })
-  if (flags.values['help']) {
-    io.out(CAPS_USAGE)
-    return 0
-  }
-  let costs = stringFlags(flags.values, 'cost')
-  let file = flags.positionals[0]
+export const caps: CommandDef = {
+  name: 'caps',
+  summary: "the best score under each energy cap, from a CSV of systems (the talk's cap table)",
+  usage: `joulegate caps FILE.csv --score COL --cost COL [COL ...] [--where COL=VALUE ...]
+                     [--label COL] [--ew-energy COL --ew-reference KWH|LABEL] [--json]`,
+  description: `For each cost column: caps at its maximum, median and 25th percentile (linear interpolation over
+the rows that have both score and cost as numbers), and the best score with cost <= cap.`,
+  prepare: expandMultiValues,
+  flags: [
+    {
+      name: 'score',
+      type: 'string',
+      value: 'COL',
+      field: 'score',
+      help: 'the score column (higher is better), e.g. psds1_eval_full'
+    },
+    {
+      name: 'cost',
+      type: 'string',
+      value: 'COL',
+      multiple: true,
+      field: 'costs',
+      help: 'cost columns; repeat the flag, list several after it, or separate with commas'
+    },
+    {
+      name: 'where',
+      type: 'string',
+      value: 'COL=VALUE',
+      multiple: true,
+      field: 'where',
+      help: 'keep rows whose COL equals VALUE; repeated: all must hold'
+    },
+    {
+      name: 'label',
+      type: 'string',
+      value: 'COL',
+      field: 'label',
+      help: 'the column naming each system (default: label, system_code, system, name, code)'
+    },
+    {
+      name: 'ew-energy',
+      type: 'string',
+      value: 'COL',
+      field: 'ewEnergy',
+      help: 'energy column (kWh) for the energy-weighted score score × E_ref / E'
+    },
+    {
+      name: 'ew-reference',
+      type: 'string',
+      value: 'R',
+      field: 'ewReference',
+      help: 'E_ref: a number of kWh, or the label of the row whose --ew-energy is the reference'
+    },
+    withHelp(
+      COMMON.json,
+      'print { "rows": [...], "pareto": {...}, "energyWeighted": ... } instead of markdown'
+    )
+  ],
+  run: runCaps
+}
+
+async function runCaps(...[settings, io]: Parameters<CommandDef['run']>): Promise<number> {
+  let costs = settings.costs
+  let file = settings.positionals[0]
   // `caps --cost a b FILE.csv`: the file was read as one more cost
   if (file === undefined && costs.length > 1 && /\.csv$/i.test(costs[costs.length - 1]!)) {
     file = costs[costs.length - 1]
@@ -82,25 +117,25 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(
       'caps: no CSV file given; expected "joulegate caps FILE.csv --score COL --cost COL"'
     )
-  if (flags.positionals.length > 1) {
+  if (settings.positionals.length > 1) {
     throw new UsageError(
       describeBadValue(
         'caps',
-        flags.positionals.slice(1),
+        settings.positionals.slice(1),
         'one CSV file (put extra cost columns after --cost)'
       )
     )
   }
-  const score = stringFlag(flags.values, 'score')
+  const score = settings.score
   if (!score)
-    throw new UsageError(describeBadValue('--score', score ?? null, 'the name of the score column'))
+    throw new UsageError(describeBadValue('--score', score, 'the name of the score column'))
   if (costs.length === 0)
     throw new UsageError(describeBadValue('--cost', null, 'one or more cost column names'))
   const table = await readCsv(file)
-  const label = stringFlag(flags.values, 'label') ?? null
-  const ewEnergy = stringFlag(flags.values, 'ew-energy')
-  const ewReference = stringFlag(flags.values, 'ew-reference')
-  if ((ewEnergy === undefined) !== (ewReference === undefined)) {
+  const label = settings.label
+  const ewEnergy = settings.ewEnergy
+  const ewReference = settings.ewReference
+  if ((ewEnergy === null) !== (ewReference === null)) {
     throw new UsageError(
       describeBadValue(
         ewEnergy ? '--ew-reference' : '--ew-energy',
@@ -112,7 +147,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const result = computeCaps(table, {
     score,
     costs,
-    where: stringFlags(flags.values, 'where').map(parseWhereClause),
+    where: settings.where.map(parseWhereClause),
     label,
     energyWeighted:
       ewEnergy && ewReference
@@ -123,7 +158,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
           }
         : null
   })
-  io.out(flags.values['json'] ? JSON.stringify(result, null, 2) : formatCapsMarkdown(result))
+  io.out(settings.json ? JSON.stringify(result, null, 2) : formatCapsMarkdown(result))
   return 0
 }
 

@@ -2,98 +2,130 @@
 import { writeFile } from 'node:fs/promises'
 import { FolderStore, DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
 import { UsageError } from '../../core/errors.js'
-import { INPUTS, parseSettings } from '../../core/settings.js'
+import { INPUTS } from '../../core/settings.js'
 import { runCheck } from '../../pipeline/check.js'
-import type { CliIo } from '../io.js'
-import { parseFlags, stringFlag } from '../flags.js'
+import { COMMON, withHelp } from '../flags.js'
 import { createMeasureRunner } from '../measure-runner.js'
+import type { CommandDef } from '../settings.js'
 
-export const CHECK_USAGE = `usage: joulegate check [options] -- CMD [ARGS...]
-
-Measures CMD, compares it with the series' baseline in the store, judges it against the budget
+export const check: CommandDef = {
+  name: 'check',
+  summary:
+    "measure a command, compare it with the series' baseline and judge it against the budget",
+  usage: 'joulegate check [options] -- CMD [ARGS...]',
+  measures: true,
+  description: `Measures CMD, compares it with the series' baseline in the store, judges it against the budget
 and prints the report. Exit status: 0 pass, inconclusive or no-baseline; 1 fail (or the command
-failed); 2 bad flags, budget or input.
-
-  --config FILE              budget file (default .github/joulegate.yml; absent: no rules)
-  --store DIR                history folder (default ${DEFAULT_STORE_DIR})
-  --name SERIES              series name (default "default")
-  --record                   also store this run as the series' newest record
-  --report FILE              write the markdown report to FILE
-  --result FILE              write the result JSON (for joulegate's action mode "report")
-  --base REF                 judge as a pull request onto REF: its record is the baseline and ITS
-                             budget file (read from git) sets the rules (default: the checkout's)
-  --repeat N                 run the command N times (default 1)
-  --idle-s S                 idle power measured first (default 10; 0 skips)
-  --interval-ms N            sampling interval (default 100)
-  --calibration FILE         this runner's calibration (default: the store's, by host fingerprint)
-  --reference-calibration FILE   reference scale for normalised energy
-  --carbon-intensity X       gCO2e/kWh or an ISO country code (default: world average)
-  --pue X                    power usage effectiveness (default 1.0)`
-
-const FLAG_TO_INPUT = {
-  config: INPUTS.budgetFile,
-  store: INPUTS.store,
-  name: INPUTS.name,
-  report: INPUTS.reportFile,
-  result: INPUTS.resultFile,
-  repeat: INPUTS.repeat,
-  'idle-s': INPUTS.idleSeconds,
-  'interval-ms': INPUTS.intervalMs,
-  calibration: INPUTS.calibration,
-  'reference-calibration': INPUTS.referenceCalibration,
-  'carbon-intensity': INPUTS.carbonIntensity,
-  pue: INPUTS.pue
-} as const
-
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const specs = Object.fromEntries(
-    [...Object.keys(FLAG_TO_INPUT), 'base'].map((f) => [f, { type: 'string' as const }])
-  )
-  const flags = parseFlags('check', argv, { ...specs, record: { type: 'boolean' } })
-  if (flags.values['help']) {
-    io.out(CHECK_USAGE)
-    return 0
-  }
-  if (flags.command.length === 0)
-    throw new UsageError('check: no command given; expected "-- CMD [ARGS...]" after the options')
-  const raw = Object.fromEntries(
-    Object.entries(FLAG_TO_INPUT).map(([flag, input]) => [input, stringFlag(flags.values, flag)])
-  )
-  const labels = Object.fromEntries(
-    Object.entries(FLAG_TO_INPUT).map(([flag, input]) => [input, `--${flag}`])
-  )
-  const settings = parseSettings(
-    { ...raw, [INPUTS.record]: flags.values['record'] ? 'true' : 'false' },
-    labels
-  )
-  const store = new FolderStore(settings.store ?? DEFAULT_STORE_DIR)
-  const runner = createMeasureRunner(io)
-  try {
-    const outcome = await runCheck(settings, {
-      cwd: process.cwd(),
-      baseSha: stringFlag(flags.values, 'base') ?? null,
-      headSha: null,
-      store,
-      log: (line) => io.err(line),
-      signal: runner.signal,
-      argv: flags.command,
-      env: process.env,
-      onTick: runner.onTick
-    })
-    // the terminal reading; the markdown comment goes to --report FILE
-    io.out(outcome.summaryText)
-    if (settings.reportFile) await writeFile(settings.reportFile, outcome.report)
-    if (settings.resultFile)
-      await writeFile(settings.resultFile, `${JSON.stringify(outcome.result, null, 2)}\n`)
-    if (outcome.commandExitCode !== 0) {
-      io.err(
-        `joulegate: the command ${outcome.interrupted ? 'was interrupted' : `exited with ${outcome.commandExitCode ?? 'a signal'}`}; the check fails`
-      )
-      return 1
+failed); 2 bad flags, budget or input.`,
+  flags: [
+    {
+      name: 'config',
+      type: 'string',
+      value: 'FILE',
+      input: INPUTS.budgetFile,
+      help: 'budget file (default .github/joulegate.yml; absent: no rules)'
+    },
+    withHelp(COMMON.store, `history folder (default ${DEFAULT_STORE_DIR})`),
+    {
+      name: 'name',
+      type: 'string',
+      value: 'SERIES',
+      input: INPUTS.name,
+      help: 'series name (default "default")'
+    },
+    {
+      name: 'record',
+      type: 'boolean',
+      input: INPUTS.record,
+      help: "also store this run as the series' newest record"
+    },
+    {
+      name: 'report',
+      type: 'string',
+      value: 'FILE',
+      input: INPUTS.reportFile,
+      help: 'write the markdown report to FILE'
+    },
+    {
+      name: 'result',
+      type: 'string',
+      value: 'FILE',
+      input: INPUTS.resultFile,
+      help: 'write the result JSON (for joulegate\'s action mode "report")'
+    },
+    {
+      name: 'base',
+      type: 'string',
+      value: 'REF',
+      field: 'base',
+      help: "judge as a pull request onto REF: its record is the baseline and ITS\nbudget file (read from git) sets the rules (default: the checkout's)"
+    },
+    COMMON.repeat,
+    withHelp(COMMON.idleS, 'idle power measured first (default 10; 0 skips)'),
+    withHelp(COMMON.intervalMs, 'sampling interval (default 100)'),
+    {
+      name: 'calibration',
+      type: 'string',
+      value: 'FILE',
+      input: INPUTS.calibration,
+      help: "this runner's calibration (default: the store's, by host fingerprint)"
+    },
+    {
+      name: 'reference-calibration',
+      type: 'string',
+      value: 'FILE',
+      input: INPUTS.referenceCalibration,
+      help: 'reference scale for normalised energy'
+    },
+    {
+      name: 'carbon-intensity',
+      type: 'string',
+      value: 'X',
+      input: INPUTS.carbonIntensity,
+      help: 'gCO2e/kWh or an ISO country code (default: world average)'
+    },
+    {
+      name: 'pue',
+      type: 'string',
+      value: 'X',
+      input: INPUTS.pue,
+      help: 'power usage effectiveness (default 1.0)'
     }
-    return outcome.verdict === 'fail' ? 1 : 0
-  } finally {
-    runner.dispose()
-    await store.close()
+  ],
+  async run(settings, io) {
+    if (settings.argv.length === 0)
+      throw new UsageError('check: no command given; expected "-- CMD [ARGS...]" after the options')
+    const store = new FolderStore(settings.store ?? DEFAULT_STORE_DIR)
+    const runner = createMeasureRunner(io)
+    try {
+      const outcome = await runCheck(settings, {
+        cwd: process.cwd(),
+        baseSha: settings.base,
+        headSha: null,
+        store,
+        log: runner.log,
+        signal: runner.signal,
+        argv: settings.argv,
+        env: process.env,
+        onTick: runner.onTick,
+        onStep: runner.onStep
+      })
+      runner.clear()
+      // the terminal reading; the markdown comment goes to --report FILE
+      io.out(outcome.summaryText)
+      if (settings.reportFile) await writeFile(settings.reportFile, outcome.report)
+      if (settings.resultFile)
+        await writeFile(settings.resultFile, `${JSON.stringify(outcome.result, null, 2)}\n`)
+      if (outcome.commandExitCode !== 0) {
+        io.err(
+          `joulegate: the command ${outcome.interrupted ? 'was interrupted' : `exited with ${outcome.commandExitCode ?? 'a signal'}`}; the check fails`
+        )
+        return 1
+      }
+      return outcome.verdict === 'fail' ? 1 : 0
+    } finally {
+      runner.dispose()
+      await store.close()
+    }
   }
 }

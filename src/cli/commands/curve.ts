@@ -17,32 +17,10 @@ import { UsageError, describeBadValue } from '../../core/errors.js'
 import { formatEnergy as formatJoules, toKwh } from '../../core/report/format.js'
 import { projectFromProgress, type Projection } from '../../core/projection.js'
 import type { Measurement } from '../../core/types.js'
-import { parseFlags, stringFlag } from '../flags.js'
+import { INPUTS } from '../../core/settings.js'
+import { COMMON, choiceOf, positiveNumber, withHelp } from '../flags.js'
+import type { CommandDef } from '../settings.js'
 import { readTextFile } from '../../adapters/read-json-file.js'
-import type { CliIo } from '../io.js'
-
-export const CURVE_USAGE = `usage: joulegate curve FILE [--metric NAME] [--config BUDGET.yml] [--price KWH_PER_UNIT]
-                      [--direction higher|lower] [--planned N] [--projected-kwh KWH] [--json]
-
-Energy versus performance from a measurement's progress (the metric lines stamped with energy).
-  --metric NAME        the metric (default: the budget's price metric, else the first numeric key
-                       that is not epoch/step/params/macs/flops)
-  --config FILE        budget file for metrics: directions, price and projected-kwh
-                       (default: .github/joulegate.yml when it exists; flags win over it)
-  --price KWH          extra kWh you accept per +1.0 of the metric (the budget's price.kwh-per-unit);
-                       without it, the knee of the curve is reported instead
-  --direction D        higher or lower is better (default: lower for names like loss/error/wer, else higher)
-  --planned N          project the energy of a full training of N epochs (or steps) from this run
-  --projected-kwh KWH  the budget's projected-kwh cap to compare the projection with
-  --json               print the analysis as JSON`
-
-function positiveNumber(flag: string, text: string | undefined): number | null {
-  if (text === undefined) return null
-  const value = Number(text)
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
-    throw new UsageError(describeBadValue(flag, text, 'a positive number'))
-  return value
-}
 
 /** --config FILE must exist; without it, .github/joulegate.yml is used when present. */
 async function readBudget(file: string | undefined): Promise<Budget | null> {
@@ -80,45 +58,86 @@ async function readMeasurement(file: string): Promise<Measurement> {
   return m as Measurement
 }
 
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags('curve', argv, {
-    metric: { type: 'string' },
-    price: { type: 'string' },
-    direction: { type: 'string' },
-    planned: { type: 'string' },
-    'projected-kwh': { type: 'string' },
-    config: { type: 'string' },
-    json: { type: 'boolean' }
-  })
-  if (flags.values['help']) {
-    io.out(CURVE_USAGE)
-    return 0
-  }
-  const [file, ...extra] = flags.positionals
+export const curve: CommandDef = {
+  name: 'curve',
+  summary: "energy against a metric over a measurement's progress: where training stopped paying",
+  usage: `joulegate curve FILE [--metric NAME] [--config BUDGET.yml] [--price KWH_PER_UNIT]
+                      [--direction higher|lower] [--planned N] [--projected-kwh KWH] [--json]`,
+  description:
+    "Energy versus performance from a measurement's progress (the metric lines stamped with energy).",
+  flags: [
+    {
+      name: 'metric',
+      type: 'string',
+      value: 'NAME',
+      field: 'metric',
+      help: "the metric (default: the budget's price metric, else the first numeric key\nthat is not epoch/step/params/macs/flops)"
+    },
+    {
+      name: 'config',
+      type: 'string',
+      value: 'FILE',
+      input: INPUTS.budgetFile,
+      help: 'budget file for metrics: directions, price and projected-kwh\n(default: .github/joulegate.yml when it exists; flags win over it)'
+    },
+    {
+      name: 'price',
+      type: 'string',
+      value: 'KWH',
+      field: 'price',
+      parse: positiveNumber,
+      help: "extra kWh you accept per +1.0 of the metric (the budget's price.kwh-per-unit);\nwithout it, the knee of the curve is reported instead"
+    },
+    {
+      name: 'direction',
+      type: 'string',
+      value: 'D',
+      field: 'direction',
+      parse: choiceOf(['higher', 'lower'] as const, 'higher or lower'),
+      help: 'higher or lower is better (default: lower for names like loss/error/wer, else higher)'
+    },
+    {
+      name: 'planned',
+      type: 'string',
+      value: 'N',
+      field: 'planned',
+      parse: (value, flag) => {
+        const n = positiveNumber(value, flag)
+        if (!Number.isInteger(n))
+          throw new UsageError(describeBadValue(flag, value, 'a whole number of epochs or steps'))
+        return n
+      },
+      help: 'project the energy of a full training of N epochs (or steps) from this run'
+    },
+    {
+      name: 'projected-kwh',
+      type: 'string',
+      value: 'KWH',
+      field: 'projectedKwh',
+      parse: positiveNumber,
+      help: "the budget's projected-kwh cap to compare the projection with"
+    },
+    withHelp(COMMON.json, 'print the analysis as JSON')
+  ],
+  run: runCurve
+}
+
+async function runCurve(...[settings, io]: Parameters<CommandDef['run']>): Promise<number> {
+  const [file, ...extra] = settings.positionals
   if (file === undefined)
     throw new UsageError('curve: no measurement file given; expected "joulegate curve FILE"')
   if (extra.length > 0)
     throw new UsageError(describeBadValue('curve', extra, 'one measurement file'))
-  const directionFlag = stringFlag(flags.values, 'direction')
-  if (directionFlag !== undefined && directionFlag !== 'higher' && directionFlag !== 'lower') {
-    throw new UsageError(describeBadValue('--direction', directionFlag, 'higher or lower'))
-  }
-  const priceFlag = positiveNumber('--price', stringFlag(flags.values, 'price'))
-  const plannedText = stringFlag(flags.values, 'planned')
-  const planned = positiveNumber('--planned', plannedText)
-  if (planned !== null && !Number.isInteger(planned)) {
-    throw new UsageError(
-      describeBadValue('--planned', plannedText, 'a whole number of epochs or steps')
-    )
-  }
-  const budget = await readBudget(stringFlag(flags.values, 'config'))
+  const directionFlag = settings.direction ?? undefined
+  const priceFlag = settings.price
+  const planned = settings.planned
+  const budget = await readBudget(settings.given.has('config') ? settings.budgetFile : undefined)
 
   const measurement = await readMeasurement(file)
   const available = listNumericMetrics(measurement.progress)
   const budgetMetric =
     budget?.price && available.includes(budget.price.metric) ? budget.price.metric : null
-  const metric =
-    stringFlag(flags.values, 'metric') ?? budgetMetric ?? pickDefaultMetric(measurement.progress)
+  const metric = settings.metric ?? budgetMetric ?? pickDefaultMetric(measurement.progress)
   if (metric === null) {
     throw new UsageError(
       describeBadValue(
@@ -137,10 +156,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const direction =
     (directionFlag as Direction | undefined) ?? budget?.metrics[metric] ?? guessDirection(metric)
   const price = priceFlag ?? (budget?.price?.metric === metric ? budget.price.kwhPerUnit : null)
-  const projectedKwh =
-    positiveNumber('--projected-kwh', stringFlag(flags.values, 'projected-kwh')) ??
-    budget?.projectedKwh ??
-    null
+  const projectedKwh = settings.projectedKwh ?? budget?.projectedKwh ?? null
   const analysis = analyseCurve(measurement.progress, {
     metric,
     direction,
@@ -149,7 +165,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const projection =
     planned === null ? null : projectFromProgress(measurement.progress, planned, { projectedKwh })
   const sentence = describeCurve(analysis)
-  if (flags.values['json']) {
+  if (settings.json) {
     io.out(JSON.stringify({ metric, sentence, analysis, projection }, null, 2))
   } else {
     io.out(formatCurveMarkdown(analysis, sentence, projection))

@@ -8,23 +8,8 @@ import type { HistoryStore } from '../../adapters/store.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { toRepositoryUrl } from '../../core/report/dashboard/repository-url.js'
 import { buildDashboardSite } from '../../pipeline/dashboard.js'
-import { parseFlags, stringFlag, stringFlags } from '../flags.js'
-import type { CliIo } from '../io.js'
-
-export const DASHBOARD_USAGE = `usage: joulegate dashboard [--out DIR] [--series NAME ...] [--store DIR | --data-branch BRANCH [--remote NAME]]
-                          [--repo-url URL]
-
-Writes the history dashboard, one self-contained index.html (no network needed to view it): per
-series and runner the energy per commit (measured, and normalised with its 80% interval), the
-declared metrics, energy against each metric with the Pareto front, each runner's calibration
-drift, and the last verdicts linking to their commits.
-  --out DIR             folder for index.html (default: STORE/dashboard, or joulegate-dashboard
-                        with --data-branch)
-  --series NAME         only this series; repeat for several (default: every series)
-  --store DIR           history folder to read (default ${DEFAULT_STORE_DIR})
-  --data-branch BRANCH  read the data branch of the repository's remote instead (e.g. joulegate-data)
-  --remote NAME         the remote holding the data branch (default origin)
-  --repo-url URL        repository web address for commit links (default: from the remote "origin")`
+import { COMMON, withHelp } from '../flags.js'
+import type { CommandDef } from '../settings.js'
 
 async function guessRepoUrl(remote: string): Promise<string | null> {
   try {
@@ -34,31 +19,70 @@ async function guessRepoUrl(remote: string): Promise<string | null> {
   }
 }
 
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags('dashboard', argv, {
-    out: { type: 'string' },
-    series: { type: 'string', multiple: true },
-    store: { type: 'string' },
-    'data-branch': { type: 'string' },
-    remote: { type: 'string' },
-    'repo-url': { type: 'string' }
-  })
-  if (flags.values.help) {
-    io.out(DASHBOARD_USAGE)
-    return 0
-  }
-  if (flags.positionals.length > 0)
+export const dashboard: CommandDef = {
+  name: 'dashboard',
+  summary: 'write the history dashboard (one offline HTML page) from the store',
+  usage: `joulegate dashboard [--out DIR] [--series NAME ...] [--store DIR | --data-branch BRANCH [--remote NAME]]
+                          [--repo-url URL]`,
+  description: `Writes the history dashboard, one self-contained index.html (no network needed to view it): per
+series and runner the energy per commit (measured, and normalised with its 80% interval), the
+declared metrics, energy against each metric with the Pareto front, each runner's calibration
+drift, and the last verdicts linking to their commits.`,
+  flags: [
+    {
+      name: 'out',
+      type: 'string',
+      value: 'DIR',
+      field: 'outDir',
+      help: 'folder for index.html (default: STORE/dashboard, or joulegate-dashboard\nwith --data-branch)'
+    },
+    {
+      name: 'series',
+      type: 'string',
+      value: 'NAME',
+      multiple: true,
+      field: 'series',
+      help: 'only this series; repeat for several (default: every series)'
+    },
+    withHelp(COMMON.store, `history folder to read (default ${DEFAULT_STORE_DIR})`),
+    {
+      name: 'data-branch',
+      type: 'string',
+      value: 'BRANCH',
+      field: 'dashboardBranch',
+      help: "read the data branch of the repository's remote instead (e.g. joulegate-data)"
+    },
+    {
+      name: 'remote',
+      type: 'string',
+      value: 'NAME',
+      field: 'remote',
+      help: 'the remote holding the data branch (default origin)'
+    },
+    {
+      name: 'repo-url',
+      type: 'string',
+      value: 'URL',
+      field: 'repoUrl',
+      help: 'repository web address for commit links (default: from the remote "origin")'
+    }
+  ],
+  run: runDashboard
+}
+
+async function runDashboard(...[settings, io]: Parameters<CommandDef['run']>): Promise<number> {
+  if (settings.positionals.length > 0)
     throw new UsageError(
-      describeBadValue('dashboard', flags.positionals[0], 'no positional argument (see --help)')
+      describeBadValue('dashboard', settings.positionals[0], 'no positional argument (see --help)')
     )
-  const storeDir = stringFlag(flags.values, 'store')
-  const branch = stringFlag(flags.values, 'data-branch')
+  const storeDir = settings.store
+  const branch = settings.dashboardBranch
   if (storeDir && branch)
     throw new UsageError('dashboard: --store and --data-branch name two stores; give one')
-  const remote = stringFlag(flags.values, 'remote') ?? 'origin'
-  const repoFlag = stringFlag(flags.values, 'repo-url')
-  const repoUrl = repoFlag === undefined ? await guessRepoUrl('origin') : toRepositoryUrl(repoFlag)
-  if (repoFlag !== undefined && repoUrl === null)
+  const remote = settings.remote ?? 'origin'
+  const repoFlag = settings.repoUrl
+  const repoUrl = repoFlag === null ? await guessRepoUrl('origin') : toRepositoryUrl(repoFlag)
+  if (repoFlag !== null && repoUrl === null)
     throw new UsageError(
       describeBadValue(
         '--repo-url',
@@ -70,13 +94,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     ? new GitDataBranchStore({ cwd: process.cwd(), remote, branch })
     : new FolderStore(storeDir ?? DEFAULT_STORE_DIR)
   const out =
-    stringFlag(flags.values, 'out') ??
+    settings.outDir ??
     (branch ? 'joulegate-dashboard' : path.join(storeDir ?? DEFAULT_STORE_DIR, 'dashboard'))
   try {
-    const site = await buildDashboardSite(store, {
-      repoUrl,
-      series: stringFlags(flags.values, 'series')
-    })
+    const site = await buildDashboardSite(store, { repoUrl, series: settings.series })
     await mkdir(out, { recursive: true })
     for (const [name, text] of Object.entries(site.files)) {
       // written aside and renamed: a browser reloading the page never reads half a file

@@ -9,8 +9,7 @@ import { formatKwh } from '../../core/report/format.js'
 import { parseSettings } from '../../core/settings.js'
 import { runCheck } from '../../pipeline/check.js'
 import { locateAssets } from '../../pipeline/reference-suite.js'
-import type { CliIo } from '../io.js'
-import { parseFlags } from '../flags.js'
+import type { CommandDef } from '../settings.js'
 import { createMeasureRunner } from '../measure-runner.js'
 
 const BUDGET = `# the demo's budget: what an improvement is worth
@@ -26,14 +25,19 @@ budget:
     accuracy: 0.01
 `
 
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags('demo', argv, { keep: { type: 'boolean' } })
-  if (flags.values['help']) {
-    io.out(
-      'usage: joulegate demo [--keep]\n\nRecords a baseline of a tiny trainer, checks a costlier variant against a budget and prints the report.'
-    )
-    return 0
-  }
+export const demo: CommandDef = {
+  name: 'demo',
+  summary: 'record a tiny trainer, check a costlier variant against a budget, print the report',
+  usage: 'joulegate demo [--keep]',
+  description:
+    'Records a baseline of a tiny trainer, checks a costlier variant against a budget and prints the report.',
+  flags: [
+    { name: 'keep', type: 'boolean', field: 'keep', help: "keep the demo's files and say where" }
+  ],
+  run: runDemo
+}
+
+async function runDemo(...[cli, io]: Parameters<CommandDef['run']>): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'joulegate-demo-'))
   const store = new FolderStore(join(dir, 'store'))
   const runner = createMeasureRunner(io)
@@ -61,27 +65,31 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       baseSha: null,
       headSha: null,
       store,
-      log: (l: string) => io.err(l),
+      log: runner.log,
       signal: runner.signal,
       env: process.env,
-      onTick: runner.onTick
+      onTick: runner.onTick,
+      onStep: runner.onStep
     }
-    io.err('joulegate demo 1/2: recording the baseline (tiny trainer, 32 hidden units, 8 epochs)')
+    runner.log(
+      'joulegate demo 1/2: recording the baseline (tiny trainer, 32 hidden units, 8 epochs)'
+    )
     const base = await runCheck({ ...settings, record: true }, { ...ctx, argv: trainer(32, 8) })
-    io.err(`  baseline: ${formatKwh(base.energyKwh)}`)
-    io.err(
+    runner.log(`  baseline: ${formatKwh(base.energyKwh)}`)
+    runner.log(
       'joulegate demo 2/2: checking a costlier variant (96 hidden units, 8 epochs) against the budget'
     )
     const variant = await runCheck(settings, { ...ctx, argv: trainer(96, 8) })
+    runner.clear()
     io.out(variant.summaryText)
     io.err(
       `\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${variant.verdict === 'fail' ? 1 : 0}.`
     )
-    if (flags.values['keep']) io.err(`files kept in ${dir}`)
+    if (cli.keep) io.err(`files kept in ${dir}`)
     return 0
   } finally {
     runner.dispose()
     await store.close()
-    if (!flags.values['keep']) await rm(dir, { recursive: true, force: true })
+    if (!cli.keep) await rm(dir, { recursive: true, force: true })
   }
 }

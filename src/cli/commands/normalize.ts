@@ -12,23 +12,8 @@ import {
 } from '../../core/normalize/index.js'
 import type { ModelName, NormalizationResult } from '../../core/normalize/index.js'
 import { readJsonFile } from '../../adapters/read-json-file.js'
-import type { CliIo } from '../io.js'
-import { parseFlags, stringFlag, stringFlags } from '../flags.js'
-
-export const NORMALIZE_USAGE = `usage: joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]
-
-  --local CAL          calibration (joulegate.calibration/v1) of the host the measurements ran on
-  --reference CAL      calibration of the reference host whose scale the energy is expressed on
-  --measurement FILE   a measurement (joulegate.measurement/v1); repeat for several
-  --model NAME         force one model (${MODEL_NAMES.join(', ')}); default: ${AUTOMATIC_MODEL}
-  --baseline WORKLOAD  the single-ratio model's baseline workload (default: the first shared one)
-  --family NAME        the measurements' workload family (default: each measurement's "family"):
-                       a calibration point of that family on both hosts anchors the estimate
-  --allow-quick        use a quick (smoke-run) calibration anyway (alias --force)
-  --json               print a JSON array, one object per measurement
-
-Normalised energy is an estimate (a model fitted on the workloads both calibrations share), shown
-with its 80% interval from leave-one-out residuals.`
+import { COMMON, choiceOf, nameLike, withHelp } from '../flags.js'
+import type { CommandDef } from '../settings.js'
 
 const kwh = (j: number): string => toKwh(j).toPrecision(3)
 
@@ -61,42 +46,93 @@ function formatTable(files: string[], results: NormalizationResult[]): string {
   return [head, '', table, ...(notes.length ? ['', ...notes] : [])].join('\n')
 }
 
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags('normalize', argv, {
-    local: { type: 'string' },
-    reference: { type: 'string' },
-    measurement: { type: 'string', multiple: true },
-    model: { type: 'string' },
-    baseline: { type: 'string' },
-    family: { type: 'string' },
-    'allow-quick': { type: 'boolean' },
-    force: { type: 'boolean' },
-    json: { type: 'boolean' }
-  })
-  if (flags.values['help']) {
-    io.out(NORMALIZE_USAGE)
-    return 0
-  }
-  const localFile = stringFlag(flags.values, 'local')
-  const referenceFile = stringFlag(flags.values, 'reference')
-  const measurementFiles = stringFlags(flags.values, 'measurement')
+export const normalize: CommandDef = {
+  name: 'normalize',
+  summary: "express a measurement on a reference host's scale (an estimate with its interval)",
+  usage:
+    'joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]',
+  flags: [
+    {
+      name: 'local',
+      type: 'string',
+      value: 'CAL',
+      field: 'local',
+      help: 'calibration (joulegate.calibration/v1) of the host the measurements ran on'
+    },
+    {
+      name: 'reference',
+      type: 'string',
+      value: 'CAL',
+      field: 'reference',
+      help: 'calibration of the reference host whose scale the energy is expressed on'
+    },
+    {
+      name: 'measurement',
+      type: 'string',
+      value: 'FILE',
+      multiple: true,
+      field: 'measurements',
+      help: 'a measurement (joulegate.measurement/v1); repeat for several'
+    },
+    {
+      name: 'model',
+      type: 'string',
+      value: 'NAME',
+      field: 'model',
+      parse: choiceOf(MODEL_NAMES, `one of ${MODEL_NAMES.join(', ')}`),
+      help: `force one model (${MODEL_NAMES.join(', ')}); default: ${AUTOMATIC_MODEL}`
+    },
+    {
+      name: 'baseline',
+      type: 'string',
+      value: 'WORKLOAD',
+      field: 'baseline',
+      help: "the single-ratio model's baseline workload (default: the first shared one)"
+    },
+    {
+      ...COMMON.family,
+      parse: nameLike('a workload family name', /\S/),
+      help: 'the measurements\' workload family (default: each measurement\'s "family"):\na calibration point of that family on both hosts anchors the estimate'
+    },
+    {
+      name: 'allow-quick',
+      type: 'boolean',
+      field: 'allowQuick',
+      help: 'use a quick (smoke-run) calibration anyway (alias --force)'
+    },
+    {
+      name: 'force',
+      type: 'boolean',
+      field: 'allowQuick',
+      hidden: true,
+      help: 'alias of --allow-quick'
+    },
+    withHelp(COMMON.json, 'print a JSON array, one object per measurement')
+  ],
+  notes: `Normalised energy is an estimate (a model fitted on the workloads both calibrations share), shown
+with its 80% interval from leave-one-out residuals.`,
+  run: runNormalize
+}
+
+async function runNormalize(...[settings, io]: Parameters<CommandDef['run']>): Promise<number> {
+  const {
+    local: localFile,
+    reference: referenceFile,
+    model,
+    baseline,
+    family,
+    allowQuick
+  } = settings
+  const measurementFiles = settings.measurements
   if (!localFile) throw new UsageError(describeBadValue('--local', null, 'a calibration file'))
   if (!referenceFile)
     throw new UsageError(describeBadValue('--reference', null, 'a calibration file'))
   if (measurementFiles.length === 0)
     throw new UsageError(describeBadValue('--measurement', null, 'at least one measurement file'))
-  if (flags.positionals.length > 0)
+  if (settings.positionals.length > 0)
     throw new UsageError(
-      describeBadValue('normalize argument', flags.positionals[0], 'only --flags')
+      describeBadValue('normalize argument', settings.positionals[0], 'only --flags')
     )
-  const model = stringFlag(flags.values, 'model')
-  if (model !== undefined && !(MODEL_NAMES as readonly string[]).includes(model))
-    throw new UsageError(describeBadValue('--model', model, `one of ${MODEL_NAMES.join(', ')}`))
-  const baseline = stringFlag(flags.values, 'baseline')
-  const family = stringFlag(flags.values, 'family')
-  if (family !== undefined && !/\S/.test(family))
-    throw new UsageError(describeBadValue('--family', family, 'a workload family name'))
-  const allowQuick = Boolean(flags.values['allow-quick'] || flags.values['force'])
 
   const local = validateCalibration(await readJsonFile(localFile, 'calibration'), localFile)
   const reference = validateCalibration(
@@ -109,9 +145,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     try {
       results.push(
         normalizeMeasurement(local, reference, measurement, {
-          ...(model === undefined ? {} : { model: model as ModelName }),
-          ...(baseline === undefined ? {} : { baseline }),
-          ...(family === undefined ? {} : { family }),
+          ...(model === null ? {} : { model: model as ModelName }),
+          ...(baseline === null ? {} : { baseline }),
+          ...(family === null ? {} : { family }),
           allowQuick
         })
       )
@@ -122,7 +158,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       throw error
     }
   }
-  if (flags.values['json']) {
+  if (settings.json) {
     const out = results.map((r, i) => ({ measurement: measurementFiles[i], ...r }))
     io.out(JSON.stringify(out, null, 2))
   } else {

@@ -1,55 +1,50 @@
 // joulegate workload NAME [options]: the built-in jobs (the demo's tiny trainer, the CPU
 // calibration suite) run as child processes of `measure`, like any user command.
 import { UsageError, describeBadValue } from '../../core/errors.js'
-import { parseIntegerSetting } from '../../core/settings.js'
 import { CPU_WORKLOAD_NAMES, QUICK_SCALE, runCpuWorkload } from '../../pipeline/cpu-workload.js'
 import { runTinyTrainer } from '../../pipeline/tiny-trainer.js'
-import type { CliIo } from '../io.js'
-import { parseFlags, stringFlag } from '../flags.js'
+import { integerIn } from '../flags.js'
+import { formatCommandHelp } from '../help.js'
+import type { CommandDef } from '../settings.js'
 
-const WORKLOAD_USAGE = `usage: joulegate workload tiny-trainer [--hidden N] [--epochs N] [--samples N] [--seed N]
-       joulegate workload cpu-1t|cpu-half|cpu-all|cpu-memory [--quick]
+const count = (
+  name: 'hidden' | 'epochs' | 'samples' | 'seed',
+  min: number,
+  max: number,
+  help: string
+) => ({ name, type: 'string', value: 'N', field: name, parse: integerIn(min, max), help }) as const
 
-The built-in jobs: the demo's tiny trainer and the CPU calibration suite.`
+export const workload: CommandDef = {
+  name: 'workload',
+  summary: "the built-in jobs (the demo's trainer, the CPU calibration suite)",
+  usage: `joulegate workload tiny-trainer [--hidden N] [--epochs N] [--samples N] [--seed N]
+       joulegate workload cpu-1t|cpu-half|cpu-all|cpu-memory [--quick]`,
+  description: "The built-in jobs: the demo's tiny trainer and the CPU calibration suite.",
+  // measured as the child of measure, calibrate or demo, not run by hand
+  internal: true,
+  flags: [
+    count('hidden', 1, 4096, 'hidden units (default 32)'),
+    count('epochs', 1, 1000, 'epochs (default 6)'),
+    count('samples', 10, 10_000_000, 'training samples (default 4000)'),
+    count('seed', 0, 2 ** 31, 'random seed (default 7)'),
+    { name: 'quick', type: 'boolean', field: 'quick', help: 'the small scale of a CPU workload' }
+  ],
+  run: runWorkload
+}
 
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags('workload', argv, {
-    hidden: { type: 'string' },
-    epochs: { type: 'string' },
-    samples: { type: 'string' },
-    seed: { type: 'string' },
-    quick: { type: 'boolean' }
-  })
-  const [name] = flags.positionals
-  if (flags.values['help'] || name === undefined) {
-    io.out(WORKLOAD_USAGE)
-    return name === undefined && !flags.values['help'] ? 2 : 0
+async function runWorkload(...[settings, io]: Parameters<CommandDef['run']>): Promise<number> {
+  const [name] = settings.positionals
+  if (name === undefined) {
+    io.out(formatCommandHelp(workload))
+    return 2
   }
   if (name === 'tiny-trainer') {
     const result = runTinyTrainer({
-      hidden: parseIntegerSetting(
-        '--hidden',
-        stringFlag(flags.values, 'hidden') ?? null,
-        32,
-        1,
-        4096
-      ),
-      epochs: parseIntegerSetting(
-        '--epochs',
-        stringFlag(flags.values, 'epochs') ?? null,
-        6,
-        1,
-        1000
-      ),
-      samples: parseIntegerSetting(
-        '--samples',
-        stringFlag(flags.values, 'samples') ?? null,
-        4000,
-        10,
-        10_000_000
-      ),
+      hidden: settings.hidden ?? 32,
+      epochs: settings.epochs ?? 6,
+      samples: settings.samples ?? 4000,
       features: 16,
-      seed: parseIntegerSetting('--seed', stringFlag(flags.values, 'seed') ?? null, 7, 0, 2 ** 31),
+      seed: settings.seed ?? 7,
       metricsFile: process.env['JOULEGATE_METRICS_FILE'] || null
     })
     io.out(`tiny-trainer: accuracy ${result.accuracy.toFixed(4)} with ${result.params} parameters`)
@@ -58,7 +53,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (CPU_WORKLOAD_NAMES.includes(name)) {
     await runCpuWorkload(
       name,
-      flags.values['quick'] ? QUICK_SCALE : 1,
+      settings.quick ? QUICK_SCALE : 1,
       process.env['JOULEGATE_METRICS_FILE'] || null
     )
     return 0

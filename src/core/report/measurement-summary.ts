@@ -55,12 +55,6 @@ export function summarizeMeasurement(m: Measurement): string {
   return lines.join('\n')
 }
 
-/** One line for a terminal while the command runs. */
-export function formatProgressLine(elapsedS: number, energyJ: number, estimated: boolean): string {
-  const mean = elapsedS > 0 ? energyJ / elapsedS : 0
-  return `joulegate: ${formatDuration(elapsedS)} elapsed · ${estimated ? '≈ ' : ''}${formatEnergy(energyJ)} so far · mean ${formatWatts(mean)}`
-}
-
 function describeExit(m: Measurement): string {
   if (m.exitCode !== null) return String(m.exitCode)
   if (m.signal) return `signal ${m.signal}`
