@@ -5,6 +5,7 @@ import type { CommandSpec } from '../adapters/run-command.js'
 import type { Settings } from '../core/settings.js'
 import type { Measurement } from '../core/types.js'
 import { probeSensors, readGpuInventory } from '../sensors/probe-sensors.js'
+import { openClusterSource } from './cluster-source.js'
 import { measureCommand, type Tick } from './measure.js'
 import { readSensorEnv } from './sensor-env.js'
 
@@ -18,15 +19,28 @@ export interface MeasurementContext {
 
 export async function runMeasurement(
   command: CommandSpec,
-  settings: Pick<Settings, 'intervalMs' | 'idleSeconds' | 'repeat'>,
+  settings: Pick<Settings, 'intervalMs' | 'idleSeconds' | 'repeat'> &
+    Partial<Pick<Settings, 'prometheusUrl' | 'prometheusSelector'>>,
   context: MeasurementContext
 ): Promise<Measurement> {
   const sensorEnv = readSensorEnv(context.env, settings.intervalMs)
   const crossCheck = context.env['JOULEGATE_CROSS_CHECK'] === '1'
+  // the cluster's preflight comes first: a selector that matches nothing fails before anything runs
+  const cluster = await openClusterSource(settings, context.env)
+  const localUuids = cluster
+    ? (await readGpuInventory(sensorEnv).catch(() => [])).flatMap((g) => (g.uuid ? [g.uuid] : []))
+    : []
   const probe = async () => {
     const p = await probeSensors(sensorEnv, { crossCheck })
     for (const s of p.crossChecks) s.crossCheck = true
-    return { ...p, sensors: [...p.sensors, ...p.crossChecks] }
+    const local = [...p.sensors, ...p.crossChecks]
+    if (!cluster) return { ...p, sensors: local }
+    const kept = cluster.filterLocal(local, localUuids)
+    return {
+      ...p,
+      notices: [...cluster.notices, ...p.notices, ...kept.notices],
+      sensors: [...kept.sensors, cluster.open()]
+    }
   }
   const first = await probe()
   for (const notice of first.notices) context.log(`joulegate: ${notice}`)
@@ -50,6 +64,8 @@ export async function runMeasurement(
     env: context.env,
     openSensors,
     readHost: async (seen) => {
+      // a cluster job's hardware is every GPU it ran on, models and counts (the fingerprint)
+      if (cluster) return readHostInventory(seen, null)
       // The inventory names every visible GPU with its driver; the sensors' names are the fallback.
       const inventory = await readGpuInventory(sensorEnv).catch(() => [])
       const names = inventory.length > 0 ? inventory.map((g) => g.name) : seen

@@ -28,7 +28,10 @@ failed); 2 bad flags, budget or input.
   --calibration FILE         this runner's calibration (default: the store's, by host fingerprint)
   --reference-calibration FILE   reference scale for normalised energy
   --carbon-intensity X       gCO2e/kWh or an ISO country code (default: world average)
-  --pue X                    power usage effectiveness (default 1.0)`
+  --pue X                    power usage effectiveness (default 1.0)
+  --prometheus URL           also read the job's energy from the cluster's Prometheus (DCGM
+                             exporter, node exporter RAPL, Kepler); token: JOULEGATE_PROMETHEUS_TOKEN
+  --prometheus-selector M    PromQL label matchers for every cluster query, e.g. hpc_job="4242"`
 
 const FLAG_TO_INPUT = {
   config: INPUTS.budgetFile,
@@ -42,7 +45,9 @@ const FLAG_TO_INPUT = {
   calibration: INPUTS.calibration,
   'reference-calibration': INPUTS.referenceCalibration,
   'carbon-intensity': INPUTS.carbonIntensity,
-  pue: INPUTS.pue
+  pue: INPUTS.pue,
+  prometheus: INPUTS.prometheusUrl,
+  'prometheus-selector': INPUTS.prometheusSelector
 } as const
 
 export async function run(argv: string[], io: CliIo): Promise<number> {

@@ -1,4 +1,4 @@
-// joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]
+// joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] [--prometheus URL] -- CMD [ARGS...]
 import { writeFile } from 'node:fs/promises'
 import { UsageError } from '../../core/errors.js'
 import { INPUTS, parseSettings } from '../../core/settings.js'
@@ -13,6 +13,9 @@ export const MEASURE_USAGE = `usage: joulegate measure [--out FILE] [--interval-
   --interval-ms N    sampling interval in milliseconds (default 100)
   --idle-s S         seconds of idle power measured before the command (default 10; 0 skips)
   --repeat N         run the command N times; the file holds the mean, sd and cv (default 1)
+  --prometheus URL   also read the job's energy from the cluster's Prometheus (DCGM exporter,
+                     node exporter RAPL, Kepler); bearer token from JOULEGATE_PROMETHEUS_TOKEN
+  --prometheus-selector M   PromQL label matchers for every cluster query, e.g. hpc_job="4242"
 
 The command finds JOULEGATE_METRICS_FILE in its environment and may append one JSON object per
 line to it (e.g. {"epoch": 3, "psds1": 0.52}). Exit status: the command's when it fails, else 0.`
@@ -22,7 +25,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     out: { type: 'string' },
     'interval-ms': { type: 'string' },
     'idle-s': { type: 'string' },
-    repeat: { type: 'string' }
+    repeat: { type: 'string' },
+    prometheus: { type: 'string' },
+    'prometheus-selector': { type: 'string' }
   })
   if (flags.values['help']) {
     io.out(MEASURE_USAGE)
@@ -35,13 +40,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       [INPUTS.out]: stringFlag(flags.values, 'out'),
       [INPUTS.intervalMs]: stringFlag(flags.values, 'interval-ms'),
       [INPUTS.idleSeconds]: stringFlag(flags.values, 'idle-s'),
-      [INPUTS.repeat]: stringFlag(flags.values, 'repeat')
+      [INPUTS.repeat]: stringFlag(flags.values, 'repeat'),
+      [INPUTS.prometheusUrl]: stringFlag(flags.values, 'prometheus'),
+      [INPUTS.prometheusSelector]: stringFlag(flags.values, 'prometheus-selector')
     },
     {
       [INPUTS.intervalMs]: '--interval-ms',
       [INPUTS.idleSeconds]: '--idle-s',
       [INPUTS.repeat]: '--repeat',
-      [INPUTS.out]: '--out'
+      [INPUTS.out]: '--out',
+      [INPUTS.prometheusUrl]: '--prometheus',
+      [INPUTS.prometheusSelector]: '--prometheus-selector'
     }
   )
   const runner = createMeasureRunner(io)
