@@ -8,6 +8,7 @@ import {
   formatWatts
 } from './format.js'
 import { describeTotalMethod } from './measurement.js'
+import { summariseNodes } from './report/node-breakdown.js'
 import type { Measurement } from './types.js'
 
 export function summarizeMeasurement(m: Measurement): string {
@@ -53,6 +54,10 @@ export function summarizeMeasurement(m: Measurement): string {
   if (metrics.length > 0)
     lines.push(
       `metrics: ${metrics.map(([k, v]) => `${k}=${v}`).join(', ')} (${m.progress.length} progress lines)`
+    )
+  for (const n of summariseNodes(m.components))
+    lines.push(
+      `node ${n.host}: ${formatJoules(n.energyJ)} (${n.models || 'no GPU'})${n.minCoverage !== null && n.minCoverage < 0.95 ? `, coverage ${formatPercent(n.minCoverage)}` : ''}`
     )
   for (const error of m.metricErrors ?? []) lines.push(`warning: ${error}`)
   if (estimated)

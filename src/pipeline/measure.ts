@@ -213,6 +213,8 @@ async function runOnce(
     crossChecks: windowComponents(crossChecks, offsets, durationS).counted,
     notices: [
       ...unmeasured,
+      // a cluster device's caveats (a counter reset, a node that left) belong in the report
+      ...counted.flatMap((c) => (c.host !== undefined ? (c.notes ?? []) : [])),
       ...(exit.leftoverNotice ? [exit.leftoverNotice] : []),
       ...tail.notes(),
       ...progress.notes()
