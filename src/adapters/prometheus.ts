@@ -76,6 +76,7 @@ export class PrometheusClient {
   private readonly attempts: number
   private readonly baseDelayMs: number
   private readonly maxWaitMs: number
+  private readonly basic: string | null = null
   /** HTTP requests made, retries included (the bench and the report count them) */
   requests = 0
 
@@ -97,6 +98,13 @@ export class PrometheusClient {
         null
       )
     if (!base.pathname.endsWith('/')) base.pathname += '/'
+    // user info in the URL is sent as Basic auth and kept out of every URL fetch or an error sees
+    if (base.username || base.password) {
+      const pair = `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`
+      this.basic = Buffer.from(pair).toString('base64')
+      base.username = ''
+      base.password = ''
+    }
     this.base = base
     this.timeoutMs = options.timeoutMs ?? 15_000
     this.attempts = options.attempts ?? 4
@@ -154,6 +162,7 @@ export class PrometheusClient {
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
     const headers: Record<string, string> = { accept: 'application/json' }
     if (this.options.token) headers['authorization'] = `Bearer ${this.options.token}`
+    else if (this.basic) headers['authorization'] = `Basic ${this.basic}`
     const shown = `${describeUrl(url.toString())} (${what})`
     let last = ''
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
@@ -213,7 +222,12 @@ function excerpt(text: string): string {
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string } }
+  const e = error as {
+    name?: string
+    message?: string
+    cause?: { code?: string; message?: string }
+  }
   if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`
-  return e.cause?.code ? `connection failed (${e.cause.code})` : (e.message ?? String(error))
+  if (e.cause?.code) return `connection failed (${e.cause.code})`
+  return e.cause?.message ? `connection failed (${e.cause.message})` : (e.message ?? String(error))
 }
