@@ -43,6 +43,8 @@ export async function runMeasurement(
     }
   }
   const first = await probe()
+  const launcher = describeLauncher(command)
+  if (launcher) first.notices.push(launcher)
   for (const notice of first.notices) context.log(`joulegate: ${notice}`)
   context.log(
     `joulegate: sensors: ${first.sensors.map((s) => (s.crossCheck ? `${s.source} (cross-check)` : s.source)).join(', ') || 'none'}`
@@ -79,4 +81,18 @@ export async function runMeasurement(
     log: context.log,
     notices: first.notices
   })
+}
+
+// Launchers start one process per GPU (rank); joulegate stays outside them and reads each device once.
+const LAUNCHERS = ['torchrun', 'deepspeed', 'accelerate', 'mpirun', 'mpiexec', 'srun', 'horovodrun']
+
+function describeLauncher(command: CommandSpec): string | null {
+  const words: string[] = 'argv' in command ? command.argv : command.shell.split(/\s+/)
+  const base = (w: string): string => w.split('/').pop() ?? w
+  const found =
+    words.map(base).find((w) => LAUNCHERS.includes(w)) ??
+    (words.includes('torch.distributed.run') ? 'torch.distributed.run' : null)
+  return found
+    ? `${found} starts several ranks: each GPU of this host is measured once by joulegate, whatever the number of ranks; metrics lines with "rank" count for rank 0 only`
+    : null
 }

@@ -215,6 +215,10 @@ export function createPrometheusSensor(
           { dcgm, rapl, kepler },
           { windowS, intervalS: inventory.intervalS }
         )
+        if (parsed.components.length === 0)
+          throw new Error(
+            `Prometheus at ${client.shownUrl} had no sample of the job's energy series in the window (its exporters stopped answering, or the selector's series ended before it)`
+          )
         if (parsed.notes.length > 0 && parsed.components[0])
           parsed.components[0].notes = [...(parsed.components[0].notes ?? []), ...parsed.notes]
         return parsed.components
