@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { summariseNodes } from '../../src/core/report/node-breakdown.js'
+import { renderNodeBreakdown } from '../../src/core/report/report-tables.js'
 import { coverageOf, hostOf, parseWindowAnswers } from '../../src/sensors/prometheus/parse.js'
 import {
   buildInventoryQuery,
@@ -212,5 +213,27 @@ describe('parseWindowAnswers', () => {
     expect(summariseNodes(components)).toEqual([
       { host: 'n1', gpus: 2, models: '2 × NVIDIA H100 80GB HBM3', energyJ: 2000, minCoverage: 1 }
     ])
+  })
+
+  it("renders one report row per node, with a vanished node's coverage", () => {
+    const { components } = parseWindowAnswers(
+      {
+        dcgm: [
+          ...[0, 1].flatMap((g) => [
+            sample(gpuLabels('n1', g), 'increase', 3_600_000_000),
+            sample(gpuLabels('n1', g), 'samples', 20)
+          ]),
+          sample(gpuLabels('n2', 0), 'increase', 1_800_000_000),
+          sample(gpuLabels('n2', 0), 'samples', 10)
+        ],
+        rapl: [],
+        kepler: []
+      },
+      ctx
+    )
+    const table = renderNodeBreakdown(components)
+    expect(table).toContain('| n1 | 2 × NVIDIA H100 80GB HBM3 | 2 kWh | 100.0% |')
+    expect(table).toContain('| n2 | 1 × NVIDIA H100 80GB HBM3 | 0.5 kWh | 50.0% |')
+    expect(renderNodeBreakdown([])).toBe('')
   })
 })
