@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { summariseNodes } from '../../src/core/report/node-breakdown.js'
 import { renderNodeBreakdown } from '../../src/core/report/report-tables.js'
+import { summarizeMeasurement } from '../../src/core/summary.js'
+import { MEASUREMENT_SCHEMA } from '../../src/core/types.js'
 import { coverageOf, hostOf, parseWindowAnswers } from '../../src/sensors/prometheus/parse.js'
 import {
   buildInventoryQuery,
@@ -235,5 +237,32 @@ describe('parseWindowAnswers', () => {
     expect(table).toContain('| n1 | 2 × NVIDIA H100 80GB HBM3 | 2 kWh | 100.0% |')
     expect(table).toContain('| n2 | 1 × NVIDIA H100 80GB HBM3 | 0.5 kWh | 50.0% |')
     expect(renderNodeBreakdown([])).toBe('')
+  })
+
+  it('sums a 64-node job per node in the measure summary instead of 512 rows', () => {
+    const dcgm = Array.from({ length: 64 }, (_, n) =>
+      Array.from({ length: 8 }, (_, g) => [
+        sample(gpuLabels(`node-${n}`, g), 'increase', 1_000_000),
+        sample(gpuLabels(`node-${n}`, g), 'samples', 20)
+      ]).flat()
+    ).flat()
+    const { components } = parseWindowAnswers({ dcgm, rapl: [], kepler: [] }, ctx)
+    const text = summarizeMeasurement({
+      schema: MEASUREMENT_SCHEMA,
+      command: 'sbatch --wait train.sbatch',
+      exitCode: 0,
+      startedAt: '2026-12-02T00:00:00.000Z',
+      durationS: 20,
+      energyJ: 512_000,
+      idlePowerW: null,
+      netEnergyJ: null,
+      components,
+      metrics: {},
+      progress: [],
+      host: { fingerprint: 'f', cpu: 'c', gpus: [] }
+    })
+    expect(text).toMatch(/512 cluster devices/)
+    expect(text).toMatch(/node node-63: 8.000 kJ \(8 × NVIDIA H100 80GB HBM3\)/)
+    expect(text.split('\n').length).toBeLessThan(100)
   })
 })

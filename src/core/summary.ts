@@ -11,8 +11,15 @@ import { describeTotalMethod } from './measurement.js'
 import { summariseNodes } from './report/node-breakdown.js'
 import type { Measurement } from './types.js'
 
+// a cluster job's hundreds of GPUs are summed per node below instead of one row each
+const MAX_COMPONENT_ROWS = 24
+
 export function summarizeMeasurement(m: Measurement): string {
-  const rows = m.components.map((c) => [
+  const shown =
+    m.components.length > MAX_COMPONENT_ROWS
+      ? m.components.filter((c) => c.host === undefined)
+      : m.components
+  const rows = shown.map((c) => [
     c.id,
     c.name,
     `${describeMethod(c.method)} (${c.source})`,
@@ -20,6 +27,17 @@ export function summarizeMeasurement(m: Measurement): string {
     c.method === 'estimate' ? `≈ ${formatWatts(c.meanPowerW)}` : formatWatts(c.meanPowerW),
     c.coverage === undefined ? '—' : formatPercent(c.coverage)
   ])
+  if (shown.length < m.components.length) {
+    const folded = m.components.filter((c) => c.host !== undefined)
+    rows.push([
+      `${folded.length} cluster devices`,
+      'per node below',
+      'counter (prometheus)',
+      formatJoules(folded.reduce((a, c) => a + c.energyJ, 0)),
+      '',
+      ''
+    ])
+  }
   const totalMethod = describeTotalMethod(m.components)
   const estimated = m.components.some((c) => c.method === 'estimate')
   rows.push([
