@@ -157,7 +157,7 @@ describe('flag errors name the flag, the value and what was expected', () => {
   it.each([
     [
       ['measure', '--idl-s', '3', '--', 'true'],
-      /unknown option --idl-s; expected one of --out, --interval-ms, --idle-s, --repeat; did you mean --idle-s\?/
+      /unknown option --idl-s; expected one of --out, --interval-ms, --idle-s, --repeat, --prometheus, --prometheus-selector; did you mean --idle-s\?/
     ],
     [
       ['measure', '--repeat', 'x', '--', 'true'],

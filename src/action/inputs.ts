@@ -32,7 +32,9 @@ export const ACTION_INPUTS: readonly InputName[] = [
   INPUTS.trustedCode,
   INPUTS.commentAuthor,
   INPUTS.intervalMs,
-  INPUTS.referenceCalibration
+  INPUTS.referenceCalibration,
+  INPUTS.prometheusUrl,
+  INPUTS.prometheusSelector
 ]
 
 /** Reads INPUT_<NAME> (hyphens kept, as the runner sets them) for every declared input. */
@@ -74,6 +76,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const settings = parseSettings(readRawInputs())
   // Defence in depth: the runner masks `${{ github.token }}`, but a PAT passed some other way may not be.
   if (settings.githubToken) core.setSecret(settings.githubToken)
+  // the cluster's bearer token arrives through the environment; it must never reach the log
+  const prometheusToken = env['JOULEGATE_PROMETHEUS_TOKEN']
+  if (prometheusToken) core.setSecret(prometheusToken)
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd()
   return {
     ...settings,

@@ -98,6 +98,20 @@ export const COMMON = {
     input: INPUTS.store,
     help: 'history folder'
   },
+  prometheus: {
+    name: 'prometheus',
+    type: 'string',
+    value: 'URL',
+    input: INPUTS.prometheusUrl,
+    help: "also read the job's energy from the cluster's Prometheus (DCGM exporter, node exporter\nRAPL, Kepler); bearer token from JOULEGATE_PROMETHEUS_TOKEN"
+  },
+  prometheusSelector: {
+    name: 'prometheus-selector',
+    type: 'string',
+    value: 'M',
+    input: INPUTS.prometheusSelector,
+    help: 'PromQL label matchers for every cluster query, e.g. hpc_job="4242"'
+  },
   json: { name: 'json', type: 'boolean', field: 'json', help: 'print JSON instead of markdown' },
   family: {
     name: 'family',

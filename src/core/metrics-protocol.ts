@@ -49,6 +49,22 @@ export function parseMetricLine(line: string, lineNumber: number): ParsedMetricL
   return { ok: true, values }
 }
 
+/**
+ * Several ranks of a launcher (torchrun, deepspeed, srun) may share one metrics file. A line that
+ * says `"rank": N` counts only when N is the counted rank (rank 0 unless the user chose another):
+ * other ranks repeat rank 0's epochs with their own shard's numbers, and mixing them would make
+ * the curve jump between shards. Lines without `rank` always count. The key itself is dropped.
+ */
+export function takeCountedRank(
+  values: Record<string, MetricValue>,
+  countedRank: number | 'all' = 0
+): boolean {
+  if (!('rank' in values)) return true
+  const rank = values['rank']
+  delete values['rank']
+  return countedRank === 'all' || rank === countedRank || rank === String(countedRank)
+}
+
 function preview(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text)
 }

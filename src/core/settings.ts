@@ -25,7 +25,9 @@ export const INPUTS = {
   trustedCode: 'trusted-code',
   commentAuthor: 'comment-author',
   calibration: 'calibration',
-  referenceCalibration: 'reference-calibration'
+  referenceCalibration: 'reference-calibration',
+  prometheusUrl: 'prometheus-url',
+  prometheusSelector: 'prometheus-selector'
 } as const
 
 export type InputName = (typeof INPUTS)[keyof typeof INPUTS]
@@ -60,6 +62,10 @@ export interface Settings {
   commentAuthor: string | null
   calibration: string | null
   referenceCalibration: string | null
+  /** the cluster's Prometheus (cluster contract); the shells fall back to JOULEGATE_PROMETHEUS_URL */
+  prometheusUrl: string | null
+  /** PromQL label matchers applied to every cluster query */
+  prometheusSelector: string | null
 }
 
 export const DEFAULTS = {
@@ -198,6 +204,29 @@ export function parseDataBranch(name: string, value: string | null): string {
   return value
 }
 
+function parsePrometheusUrl(name: string, value: string | null): string | null {
+  if (value === null) return null
+  let ok: boolean
+  try {
+    const u = new URL(value)
+    ok =
+      (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === ''
+  } catch {
+    ok = false
+  }
+  // credentials in the URL would be printed with it: the token goes in JOULEGATE_PROMETHEUS_TOKEN
+  const shown = value.replace(/\/\/[^/@]*@/, '//…@').slice(0, 200)
+  if (!ok)
+    throw new UsageError(
+      describeBadValue(
+        name,
+        shown,
+        'an http(s) URL of a Prometheus server such as http://prometheus:9090, without credentials (the token goes in JOULEGATE_PROMETHEUS_TOKEN)'
+      )
+    )
+  return value
+}
+
 /** Validates every raw value; the first bad one throws a UsageError naming input, value and expectation. */
 export function parseSettings(
   raw: RawSettings,
@@ -251,6 +280,8 @@ export function parseSettings(
     trustedCode: parseBooleanSetting(n(INPUTS.trustedCode), get(raw, INPUTS.trustedCode), false),
     commentAuthor: get(raw, INPUTS.commentAuthor),
     calibration: get(raw, INPUTS.calibration),
-    referenceCalibration: get(raw, INPUTS.referenceCalibration)
+    referenceCalibration: get(raw, INPUTS.referenceCalibration),
+    prometheusUrl: parsePrometheusUrl(n(INPUTS.prometheusUrl), get(raw, INPUTS.prometheusUrl)),
+    prometheusSelector: get(raw, INPUTS.prometheusSelector)
   }
 }

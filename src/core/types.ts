@@ -27,6 +27,8 @@ export interface Component {
   model?: string
   uuid?: string
   busId?: string
+  /** the node the device is in, for energy read from a cluster's telemetry (Prometheus) */
+  host?: string
 }
 
 export interface ProgressPoint {

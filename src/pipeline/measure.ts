@@ -7,7 +7,7 @@ import type { CommandSpec } from '../adapters/run-command.js'
 import { describeCommand, forwardAbort, startCommand } from '../adapters/run-command.js'
 import { MetricsFileTail } from '../adapters/metrics-file.js'
 import { assembleMeasurement, sumEnergy, type RunResult } from '../core/measurement.js'
-import { ProgressRecorder, parseMetricLine } from '../core/metrics-protocol.js'
+import { ProgressRecorder, parseMetricLine, takeCountedRank } from '../core/metrics-protocol.js'
 import { formatStepLine, type ProgressStep } from '../core/report/format-progress.js'
 import type { HostInfo, Measurement } from '../core/types.js'
 import type { EnergySensor } from '../sensors/sensor.js'
@@ -127,6 +127,7 @@ async function runOnce(
   const progress = new ProgressRecorder()
   const metricErrors: string[] = []
   let moreErrors = 0
+  let otherRanks = 0
   // Sensors opened a moment ago, some waiting for others' first reading: what each component
   // counted until now is taken off its own total, so the window is the command's life.
   await refreshAll(opened)
@@ -158,7 +159,8 @@ async function runOnce(
     lineNumber: number
   ): void => {
     const parsed = parseMetricLine(line, lineNumber)
-    if (parsed.ok) progress.add(stamp, parsed.values, lineNumber)
+    if (parsed.ok && !takeCountedRank(parsed.values)) otherRanks++
+    else if (parsed.ok) progress.add(stamp, parsed.values, lineNumber)
     else if (metricErrors.length < MAX_METRIC_ERRORS) {
       metricErrors.push(parsed.error)
       options.log(`joulegate: ${parsed.error} (ignored)`)
@@ -206,6 +208,12 @@ async function runOnce(
   await forwarding.settle()
   forwarding.dispose()
   tail.close()
+  const rankNote =
+    otherRanks > 0
+      ? [
+          `${otherRanks} metrics line(s) from ranks other than 0 were not counted (rank 0's metrics are the run's)`
+        ]
+      : []
   if (moreErrors > 0)
     metricErrors.push(`${moreErrors} more metrics line(s) were not valid and are not listed`)
   if (exit.spawnError) options.log(`joulegate: ${exit.spawnError}`)
@@ -225,9 +233,12 @@ async function runOnce(
     crossChecks: windowComponents(crossChecks, offsets, durationS).counted,
     notices: [
       ...unmeasured,
+      // a cluster device's caveats (a counter reset, a node that left) belong in the report
+      ...counted.flatMap((c) => (c.host !== undefined ? (c.notes ?? []) : [])),
       ...(exit.leftoverNotice ? [exit.leftoverNotice] : []),
       ...tail.notes(),
-      ...progress.notes()
+      ...progress.notes(),
+      ...rankNote
     ]
   }
 }

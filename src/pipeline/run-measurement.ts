@@ -5,6 +5,7 @@ import type { CommandSpec } from '../adapters/run-command.js'
 import type { Settings } from '../core/settings.js'
 import type { Measurement } from '../core/types.js'
 import { probeSensors, readGpuInventory } from '../sensors/probe-sensors.js'
+import { openClusterSource } from './cluster-source.js'
 import { measureCommand, type MeasureOptions, type Tick } from './measure.js'
 import { readSensorEnv } from './sensor-env.js'
 
@@ -19,17 +20,32 @@ export interface MeasurementContext {
 
 export async function runMeasurement(
   command: CommandSpec,
-  settings: Pick<Settings, 'intervalMs' | 'idleSeconds' | 'repeat'>,
+  settings: Pick<Settings, 'intervalMs' | 'idleSeconds' | 'repeat'> &
+    Partial<Pick<Settings, 'prometheusUrl' | 'prometheusSelector'>>,
   context: MeasurementContext
 ): Promise<Measurement> {
   const sensorEnv = readSensorEnv(context.env, settings.intervalMs)
   const crossCheck = context.env['JOULEGATE_CROSS_CHECK'] === '1'
+  // the cluster's preflight comes first: a selector that matches nothing fails before anything runs
+  const cluster = await openClusterSource(settings, context.env)
+  const localUuids = cluster
+    ? (await readGpuInventory(sensorEnv).catch(() => [])).flatMap((g) => (g.uuid ? [g.uuid] : []))
+    : []
   const probe = async () => {
     const p = await probeSensors(sensorEnv, { crossCheck })
     for (const s of p.crossChecks) s.crossCheck = true
-    return { ...p, sensors: [...p.sensors, ...p.crossChecks] }
+    const local = [...p.sensors, ...p.crossChecks]
+    if (!cluster) return { ...p, sensors: local }
+    const kept = cluster.filterLocal(local, localUuids)
+    return {
+      ...p,
+      notices: [...cluster.notices, ...p.notices, ...kept.notices],
+      sensors: [...kept.sensors, cluster.open()]
+    }
   }
   const first = await probe()
+  const launcher = describeLauncher(command)
+  if (launcher) first.notices.push(launcher)
   for (const notice of first.notices) context.log(`joulegate: ${notice}`)
   context.log(
     `joulegate: sensors: ${first.sensors.map((s) => (s.crossCheck ? `${s.source} (cross-check)` : s.source)).join(', ') || 'none'}`
@@ -51,6 +67,8 @@ export async function runMeasurement(
     env: context.env,
     openSensors,
     readHost: async (seen) => {
+      // a cluster job's hardware is every GPU it ran on, models and counts (the fingerprint)
+      if (cluster) return readHostInventory(seen, null)
       // The inventory names every visible GPU with its driver; the sensors' names are the fallback.
       const inventory = await readGpuInventory(sensorEnv).catch(() => [])
       const names = inventory.length > 0 ? inventory.map((g) => g.name) : seen
@@ -65,4 +83,18 @@ export async function runMeasurement(
     log: context.log,
     notices: first.notices
   })
+}
+
+// Launchers start one process per GPU (rank); joulegate stays outside them and reads each device once.
+const LAUNCHERS = ['torchrun', 'deepspeed', 'accelerate', 'mpirun', 'mpiexec', 'srun', 'horovodrun']
+
+function describeLauncher(command: CommandSpec): string | null {
+  const words: string[] = 'argv' in command ? command.argv : command.shell.split(/\s+/)
+  const base = (w: string): string => w.split('/').pop() ?? w
+  const found =
+    words.map(base).find((w) => LAUNCHERS.includes(w)) ??
+    (words.includes('torch.distributed.run') ? 'torch.distributed.run' : null)
+  return found
+    ? `${found} starts several ranks: each GPU of this host is measured once by joulegate, whatever the number of ranks; metrics lines with "rank" count for rank 0 only`
+    : null
 }

@@ -90,7 +90,9 @@ failed); 2 bad flags, budget or input.`,
       value: 'X',
       input: INPUTS.pue,
       help: 'power usage effectiveness (default 1.0)'
-    }
+    },
+    COMMON.prometheus,
+    COMMON.prometheusSelector
   ],
   async run(settings, io) {
     if (settings.argv.length === 0)

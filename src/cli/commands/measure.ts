@@ -1,4 +1,4 @@
-// joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]
+// joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] [--prometheus URL] -- CMD [ARGS...]
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
@@ -27,7 +27,9 @@ export const measure: CommandDef = {
     withHelp(
       COMMON.repeat,
       'run the command N times; the file holds the mean, sd and cv (default 1)'
-    )
+    ),
+    COMMON.prometheus,
+    COMMON.prometheusSelector
   ],
   notes: `The command finds JOULEGATE_METRICS_FILE in its environment and may append one JSON object per
 line to it (e.g. {"epoch": 3, "psds1": 0.52}). Exit status: the command's when it fails, else 0.`,

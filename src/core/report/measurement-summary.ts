@@ -3,9 +3,17 @@ import { markdownTable } from 'markdown-table'
 import { describeTotalMethod } from '../measurement.js'
 import type { Measurement } from '../types.js'
 import { describeMethod, formatDuration, formatEnergy, formatShare, formatWatts } from './format.js'
+import { summariseNodes } from './node-breakdown.js'
+
+// a cluster job's hundreds of GPUs are summed per node below instead of one row each
+const MAX_COMPONENT_ROWS = 24
 
 export function summarizeMeasurement(m: Measurement): string {
-  const rows = m.components.map((c) => [
+  const shown =
+    m.components.length > MAX_COMPONENT_ROWS
+      ? m.components.filter((c) => c.host === undefined)
+      : m.components
+  const rows = shown.map((c) => [
     c.id,
     c.name,
     `${describeMethod(c.method)} (${c.source})`,
@@ -13,6 +21,17 @@ export function summarizeMeasurement(m: Measurement): string {
     c.method === 'estimate' ? `≈ ${formatWatts(c.meanPowerW)}` : formatWatts(c.meanPowerW),
     c.coverage === undefined ? '—' : formatShare(c.coverage)
   ])
+  if (shown.length < m.components.length) {
+    const folded = m.components.filter((c) => c.host !== undefined)
+    rows.push([
+      `${folded.length} cluster devices`,
+      'per node below',
+      'counter (prometheus)',
+      formatEnergy(folded.reduce((a, c) => a + c.energyJ, 0)),
+      '',
+      ''
+    ])
+  }
   const totalMethod = describeTotalMethod(m.components)
   const estimated = m.components.some((c) => c.method === 'estimate')
   rows.push([
@@ -47,6 +66,10 @@ export function summarizeMeasurement(m: Measurement): string {
   if (metrics.length > 0)
     lines.push(
       `metrics: ${metrics.map(([k, v]) => `${k}=${v}`).join(', ')} (${m.progress.length} progress lines)`
+    )
+  for (const n of summariseNodes(m.components))
+    lines.push(
+      `node ${n.host}: ${formatEnergy(n.energyJ)} (${n.models || 'no GPU'})${n.minCoverage !== null && n.minCoverage < 0.95 ? `, coverage ${formatShare(n.minCoverage)}` : ''}`
     )
   for (const error of m.metricErrors ?? []) lines.push(`warning: ${error}`)
   if (estimated)

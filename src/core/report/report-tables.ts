@@ -6,6 +6,7 @@ import { describeTotalMethod, netEnergy } from '../measurement.js'
 import { RESERVED_METRIC_KEYS } from '../metrics-protocol.js'
 import type { Component, Measurement } from '../types.js'
 import type { Judgement, RuleResult, SideFigures } from '../verdict.js'
+import { summariseNodes } from './node-breakdown.js'
 import {
   formatCount,
   formatDuration,
@@ -248,8 +249,13 @@ export function renderRulesTable(j: Judgement): string {
   return table(rows)
 }
 
-function componentRows(side: string, components: readonly Component[]): string[][] {
-  return components.map((c) => [
+// past this many components (a cluster job), the node table stands in for one row per GPU
+const MAX_COMPONENT_ROWS = 24
+
+function componentRows(side: string, all: readonly Component[]): string[][] {
+  const components = all.length > MAX_COMPONENT_ROWS ? all.filter((c) => c.host === undefined) : all
+  const folded = all.length - components.length
+  const rows = components.map((c) => [
     side,
     esc(`${c.id}: ${c.name}`),
     esc(c.source),
@@ -257,6 +263,34 @@ function componentRows(side: string, components: readonly Component[]): string[]
     c.coverage === undefined ? '—' : formatShare(c.coverage),
     c.method === 'estimate' ? `≈ ${formatKwh(toKwh(c.energyJ))}` : formatKwh(toKwh(c.energyJ))
   ])
+  if (folded > 0) {
+    const sum = all.filter((c) => c.host !== undefined).reduce((a, c) => a + c.energyJ, 0)
+    rows.push([
+      side,
+      `${folded} cluster devices (per node below)`,
+      'prometheus',
+      'counter',
+      '—',
+      formatKwh(toKwh(sum))
+    ])
+  }
+  return rows
+}
+
+/** One row per node of a cluster measurement; empty when no component names its node. */
+export function renderNodeBreakdown(components: readonly Component[]): string {
+  const nodes = summariseNodes(components)
+  if (nodes.length === 0) return ''
+  const rows = [
+    ['node', 'GPUs', 'energy', 'coverage'],
+    ...nodes.map((n) => [
+      esc(n.host),
+      n.models ? esc(n.models) : '0',
+      formatKwh(toKwh(n.energyJ)),
+      n.minCoverage === null ? '—' : formatShare(n.minCoverage)
+    ])
+  ]
+  return `Per node (read from Prometheus, counter increase over the command's window):\n\n${table(rows)}`
 }
 
 /** Each estimate model once, however many components and sides used it. */
@@ -308,7 +342,8 @@ export function renderProvenance(j: Judgement): string {
     ...componentRows('this run', runM.components),
     ...componentRows('base', baseComponents)
   ]
-  return `${lines.join('\n')}\n\n${table(rows)}`
+  const nodes = renderNodeBreakdown(runM.components)
+  return `${lines.join('\n')}\n\n${table(rows)}${nodes ? `\n\n${nodes}` : ''}`
 }
 
 /** Said by the second line already, when the figures are estimates. */
