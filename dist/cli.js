@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { parseArgs } from 'node:util';
-import { readFile, open, unlink, stat, rename, link, mkdir, writeFile, rm, readdir, realpath, mkdtemp, appendFile } from 'node:fs/promises';
+import { open, unlink, stat, readFile, rename, link, mkdir, writeFile, rm, readdir, realpath, mkdtemp, appendFile } from 'node:fs/promises';
 import path, { resolve as resolve$1, join, basename, relative as relative$1, isAbsolute, sep, dirname } from 'node:path';
-import { hostname, tmpdir, constants, availableParallelism } from 'node:os';
+import os, { hostname, tmpdir, constants, availableParallelism } from 'node:os';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { spawn, execFile } from 'node:child_process';
 import require$$0$1 from 'tty';
 import require$$1 from 'util';
@@ -25,3163 +25,9 @@ import require$$0$4 from 'buffer';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** Bad flags, inputs, configuration or files: the CLI exits 2, the action fails the step. */
-class UsageError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'UsageError';
-    }
-}
-/** Formats "NAME: got VALUE, expected WHAT" so every input error reads the same way. */
-function describeBadValue(name, value, expected) {
-    const shown = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
-    return `${name}: got ${shown}, expected ${expected}`;
-}
-
-function createProcessIo() {
-    return {
-        out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-        err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-        isTty: Boolean(process.stderr.isTTY)
-    };
-}
-
-class CsvError extends Error {
-  constructor(code, message, options, ...contexts) {
-    if (Array.isArray(message)) message = message.join(" ").trim();
-    super(message);
-    if (Error.captureStackTrace !== undefined) {
-      Error.captureStackTrace(this, CsvError);
-    }
-    this.code = code;
-    for (const context of contexts) {
-      for (const key in context) {
-        const value = context[key];
-        this[key] = Buffer.isBuffer(value)
-          ? value.toString(options.encoding)
-          : value == null
-            ? value
-            : JSON.parse(JSON.stringify(value));
-      }
-    }
-  }
-}
-
-const is_object = function (obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-const normalize_columns_array = function (columns) {
-  const normalizedColumns = [];
-  for (let i = 0, l = columns.length; i < l; i++) {
-    const column = columns[i];
-    if (column === undefined || column === null || column === false) {
-      normalizedColumns[i] = { disabled: true };
-    } else if (typeof column === "string" || typeof column === "number") {
-      normalizedColumns[i] = { name: `${column}` };
-    } else if (is_object(column)) {
-      if (typeof column.name !== "string") {
-        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
-          "Option columns missing name:",
-          `property "name" is required at position ${i}`,
-          "when column is an object literal",
-        ]);
-      }
-      normalizedColumns[i] = column;
-    } else {
-      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
-        "Invalid column definition:",
-        "expect a string or a literal object,",
-        `got ${JSON.stringify(column)} at position ${i}`,
-      ]);
-    }
-  }
-  return normalizedColumns;
-};
-
-class ResizeableBuffer {
-  constructor(size = 100) {
-    this.size = size;
-    this.length = 0;
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  prepend(val) {
-    if (Buffer.isBuffer(val)) {
-      const length = this.length + val.length;
-      if (length >= this.size) {
-        this.resize();
-        if (length >= this.size) {
-          throw Error("INVALID_BUFFER_STATE");
-        }
-      }
-      const buf = this.buf;
-      this.buf = Buffer.allocUnsafe(this.size);
-      val.copy(this.buf, 0);
-      buf.copy(this.buf, val.length);
-      this.length += val.length;
-    } else {
-      const length = this.length++;
-      if (length === this.size) {
-        this.resize();
-      }
-      const buf = this.clone();
-      this.buf[0] = val;
-      buf.copy(this.buf, 1, 0, length);
-    }
-  }
-  append(val) {
-    const length = this.length++;
-    if (length === this.size) {
-      this.resize();
-    }
-    this.buf[length] = val;
-  }
-  clone() {
-    return Buffer.from(this.buf.slice(0, this.length));
-  }
-  resize() {
-    const length = this.length;
-    this.size = this.size * 2;
-    const buf = Buffer.allocUnsafe(this.size);
-    this.buf.copy(buf, 0, 0, length);
-    this.buf = buf;
-  }
-  toString(encoding) {
-    if (encoding) {
-      return this.buf.toString(encoding, 0, this.length);
-    } else {
-      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
-    }
-  }
-  toJSON() {
-    return this.toString("utf8");
-  }
-  reset() {
-    this.length = 0;
-  }
-}
-
-const init_state = function (options) {
-  // ECMAScript WhiteSpace + LineTerminator codepoints, encoded under
-  // `options.encoding`. Aligns trimming with `String.prototype.trim()`.
-  // https://tc39.es/ecma262/#sec-white-space
-  // https://tc39.es/ecma262/#sec-line-terminators
-  //
-  // Codepoints unrepresentable in the target encoding are dropped: Node's
-  // Buffer substitutes them with `?` (0x3F), and including those would cause
-  // literal `?` bytes in the input to be trimmed under `latin1`/`ascii`.
-  const timchars = [
-    // Basic Latin
-    0x0020, // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
-    0x0009, // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
-    0x000a, // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
-    0x000d, // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
-    0x000c, // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
-    0x000b, // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
-    // Latin-1 Supplement
-    0x00a0, // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
-    // Ogham
-    0x1680, // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
-    // General Punctuation
-    0x2000, // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
-    0x2001, // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
-    0x2002, // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
-    0x2003, // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
-    0x2004, // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
-    0x2005, // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
-    0x2006, // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
-    0x2007, // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
-    0x2008, // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
-    0x2009, // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
-    0x200a, // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
-    0x2028, // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
-    0x2029, // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
-    0x202f, // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
-    0x205f, // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
-    0x3000, // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
-    0xfeff, // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
-  ].reduce((acc, codepoint) => {
-    const encoded = Buffer.from(
-      String.fromCharCode(codepoint),
-      options.encoding,
-    );
-    if (codepoint !== 0x3f && encoded.length === 1 && encoded[0] === 0x3f) {
-      return acc;
-    }
-    acc.push(encoded);
-    return acc;
-  }, []);
-  // First-byte lookup table for `__isCharTrimable`. Non-whitespace bytes
-  // (the common case) bail out in O(1) without scanning every timchar.
-  const timcharFirstBytes = new Uint8Array(256);
-  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
-  return {
-    bomSkipped: false,
-    bufBytesStart: 0,
-    castField: options.cast_function,
-    commenting: false,
-    delimiterBufPrevious: undefined,
-    delimiterDiscovered: false,
-    // Current error encountered by a record
-    error: undefined,
-    enabled: options.from_line === 1,
-    escaping: false,
-    escapeIsQuote:
-      Buffer.isBuffer(options.escape) &&
-      Buffer.isBuffer(options.quote) &&
-      Buffer.compare(options.escape, options.quote) === 0,
-    // columns can be `false`, `true`, `Array`
-    expectedRecordLength: Array.isArray(options.columns)
-      ? options.columns.length
-      : undefined,
-    field: new ResizeableBuffer(20),
-    firstLineToHeaders: options.cast_first_line_to_header,
-    needMoreDataSize: Math.max(
-      // Skip if the remaining buffer smaller than comment
-      options.comment !== null ? options.comment.length : 0,
-      // Skip if the remaining buffer can be delimiter
-      ...(options.delimiter
-        ? options.delimiter.map((delimiter) => delimiter.length)
-        : []),
-      // Auto discovery of delimiter is limited to 1 character
-      options.delimiter_auto ? 1 : 0,
-      // Skip if the remaining buffer can be escape sequence
-      options.quote !== null ? options.quote.length : 0,
-      // Skip if the remaining buffer can be a multi-byte trim character
-      ...timchars.map((t) => t.length),
-    ),
-    previousBuf: undefined,
-    quoting: false,
-    stop: false,
-    rawBuffer: new ResizeableBuffer(100),
-    record: [],
-    recordHasError: false,
-    record_length: 0,
-    recordDelimiterMaxLength:
-      options.record_delimiter.length === 0
-        ? 0
-        : Math.max(...options.record_delimiter.map((v) => v.length)),
-    trimChars: [
-      Buffer.from(" ", options.encoding)[0],
-      Buffer.from("\t", options.encoding)[0],
-    ],
-    wasQuoting: false,
-    wasRowDelimiter: false,
-    timchars: timchars,
-    timcharFirstBytes: timcharFirstBytes,
-  };
-};
-
-const underscore = function (str) {
-  return str.replace(/([A-Z])/g, function (_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-const normalize_options = function (opts) {
-  const options = {};
-  // Merge with user options
-  for (const opt in opts) {
-    options[underscore(opt)] = opts[opt];
-  }
-  // Normalize option `encoding`
-  // Note: defined first because other options depends on it
-  // to convert chars/strings into buffers.
-  if (options.encoding === undefined || options.encoding === true) {
-    options.encoding = "utf8";
-  } else if (options.encoding === null || options.encoding === false) {
-    options.encoding = null;
-  } else if (
-    typeof options.encoding !== "string" &&
-    options.encoding !== null
-  ) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ENCODING",
-      [
-        "Invalid option encoding:",
-        "encoding must be a string or null to return a buffer,",
-        `got ${JSON.stringify(options.encoding)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `bom`
-  if (
-    options.bom === undefined ||
-    options.bom === null ||
-    options.bom === false
-  ) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_BOM",
-      [
-        "Invalid option bom:",
-        "bom must be true,",
-        `got ${JSON.stringify(options.bom)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `cast`
-  options.cast_function = null;
-  if (
-    options.cast === undefined ||
-    options.cast === null ||
-    options.cast === false ||
-    options.cast === ""
-  ) {
-    options.cast = undefined;
-  } else if (typeof options.cast === "function") {
-    options.cast_function = options.cast;
-    options.cast = true;
-  } else if (options.cast !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST",
-      [
-        "Invalid option cast:",
-        "cast must be true or a function,",
-        `got ${JSON.stringify(options.cast)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `cast_date`
-  if (
-    options.cast_date === undefined ||
-    options.cast_date === null ||
-    options.cast_date === false ||
-    options.cast_date === ""
-  ) {
-    options.cast_date = false;
-  } else if (options.cast_date === true) {
-    options.cast_date = function (value) {
-      const date = Date.parse(value);
-      return !isNaN(date) ? new Date(date) : value;
-    };
-  } else if (typeof options.cast_date !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST_DATE",
-      [
-        "Invalid option cast_date:",
-        "cast_date must be true or a function,",
-        `got ${JSON.stringify(options.cast_date)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `columns`
-  options.cast_first_line_to_header = undefined;
-  if (options.columns === true) {
-    // Fields in the first line are converted as-is to columns
-    options.cast_first_line_to_header = undefined;
-  } else if (typeof options.columns === "function") {
-    options.cast_first_line_to_header = options.columns;
-    options.columns = true;
-  } else if (Array.isArray(options.columns)) {
-    options.columns = normalize_columns_array(options.columns);
-  } else if (
-    options.columns === undefined ||
-    options.columns === null ||
-    options.columns === false
-  ) {
-    options.columns = false;
-  } else {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COLUMNS",
-      [
-        "Invalid option columns:",
-        "expect an array, a function or true,",
-        `got ${JSON.stringify(options.columns)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `group_columns_by_name`
-  if (
-    options.group_columns_by_name === undefined ||
-    options.group_columns_by_name === null ||
-    options.group_columns_by_name === false
-  ) {
-    options.group_columns_by_name = false;
-  } else if (options.group_columns_by_name !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "expect an boolean,",
-        `got ${JSON.stringify(options.group_columns_by_name)}`,
-      ],
-      options,
-    );
-  } else if (options.columns === false) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "the `columns` mode must be activated.",
-      ],
-      options,
-    );
-  }
-  // Normalize option `comment`
-  if (
-    options.comment === undefined ||
-    options.comment === null ||
-    options.comment === false ||
-    options.comment === ""
-  ) {
-    options.comment = null;
-  } else {
-    if (typeof options.comment === "string") {
-      options.comment = Buffer.from(options.comment, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.comment)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_COMMENT",
-        [
-          "Invalid option comment:",
-          "comment must be a buffer or a string,",
-          `got ${JSON.stringify(options.comment)}`,
-        ],
-        options,
-      );
-    }
-  }
-  // Normalize option `comment_no_infix`
-  if (
-    options.comment_no_infix === undefined ||
-    options.comment_no_infix === null ||
-    options.comment_no_infix === false
-  ) {
-    options.comment_no_infix = false;
-  } else if (options.comment_no_infix !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COMMENT",
-      [
-        "Invalid option comment_no_infix:",
-        "value must be a boolean,",
-        `got ${JSON.stringify(options.comment_no_infix)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `delimiter_auto`
-  if (
-    options.delimiter_auto === undefined ||
-    options.delimiter_auto === null ||
-    options.delimiter_auto === false
-  ) {
-    options.delimiter_auto = false;
-  } else if (options.delimiter_auto === true) {
-    options.delimiter_auto = {};
-  } else if (!is_object(options.delimiter_auto)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_DELIMITER_AUTO",
-      [
-        "Invalid option delimiter_auto:",
-        "delimiter_auto must be a boolean or a configuration object,",
-        `got ${JSON.stringify(options.delimiter_auto)}`,
-      ],
-      options,
-    );
-  }
-  if (options.delimiter_auto) {
-    if (options.delimiter_auto.preferred === undefined)
-      options.delimiter_auto.preferred = {
-        [",".charCodeAt(0)]: 1.8,
-        ["\t".charCodeAt(0)]: 1.8,
-        [";".charCodeAt(0)]: 1.6,
-        [" ".charCodeAt(0)]: 1.6,
-        [":".charCodeAt(0)]: 1.5,
-        [".".charCodeAt(0)]: 1.4,
-        ["/".charCodeAt(0)]: 1.4,
-      };
-    else if (!is_object(options.delimiter_auto.preferred)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "preferred must be an object,",
-          `got ${JSON.stringify(options.delimiter_auto.preferred)}`,
-        ],
-        options,
-      );
-    }
-    if (options.delimiter_auto.score === undefined)
-      options.delimiter_auto.score = (info, options) => {
-        return (
-          (info.total - info.std) * (options.preferred[info.char_code] || 1)
-        );
-      };
-    else if (typeof options.delimiter_auto.score !== "function") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "score must be a function,",
-          `got ${JSON.stringify(options.delimiter_auto.score)}`,
-        ],
-        options,
-      );
-    }
-    if (options.delimiter_auto.size === undefined)
-      options.delimiter_auto.size = 2048;
-    else if (typeof options.delimiter_auto.size !== "number") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "size must be a number,",
-          `got ${JSON.stringify(options.delimiter_auto.size)}`,
-        ],
-        options,
-      );
-    }
-  }
-  // Normalize option `delimiter`
-  const delimiter_json = JSON.stringify(options.delimiter);
-  if (options.delimiter_auto !== false) {
-    options.delimiter = [];
-  }
-  if (!Array.isArray(options.delimiter)) {
-    if (
-      options.delimiter === undefined ||
-      options.delimiter === null ||
-      options.delimiter === false
-    ) {
-      options.delimiter = Buffer.from(",", options.encoding);
-    }
-    options.delimiter = [options.delimiter];
-  }
-  options.delimiter = options.delimiter.map(function (delimiter) {
-    if (typeof delimiter === "string") {
-      delimiter = Buffer.from(delimiter, options.encoding);
-    }
-    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER",
-        [
-          "Invalid option delimiter:",
-          "delimiter must be a non empty string or buffer or array of string|buffer,",
-          `got ${delimiter_json}`,
-        ],
-        options,
-      );
-    }
-    return delimiter;
-  });
-  // Normalize option `escape`
-  if (options.escape === undefined || options.escape === true) {
-    options.escape = Buffer.from('"', options.encoding);
-  } else if (typeof options.escape === "string") {
-    options.escape = Buffer.from(options.escape, options.encoding);
-  } else if (options.escape === null || options.escape === false) {
-    options.escape = null;
-  }
-  if (options.escape !== null) {
-    if (!Buffer.isBuffer(options.escape)) {
-      throw new Error(
-        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
-      );
-    }
-  }
-  // Normalize option `from`
-  if (options.from === undefined || options.from === null) {
-    options.from = 1;
-  } else {
-    if (typeof options.from === "string" && /\d+/.test(options.from)) {
-      options.from = parseInt(options.from);
-    }
-    if (Number.isInteger(options.from)) {
-      if (options.from < 0) {
-        throw new Error(
-          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
-      );
-    }
-  }
-  // Normalize option `from_line`
-  if (options.from_line === undefined || options.from_line === null) {
-    options.from_line = 1;
-  } else {
-    if (
-      typeof options.from_line === "string" &&
-      /\d+/.test(options.from_line)
-    ) {
-      options.from_line = parseInt(options.from_line);
-    }
-    if (Number.isInteger(options.from_line)) {
-      if (options.from_line <= 0) {
-        throw new Error(
-          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
-      );
-    }
-  }
-  // Normalize options `ignore_last_delimiters`
-  if (
-    options.ignore_last_delimiters === undefined ||
-    options.ignore_last_delimiters === null
-  ) {
-    options.ignore_last_delimiters = false;
-  } else if (typeof options.ignore_last_delimiters === "number") {
-    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
-    if (options.ignore_last_delimiters === 0) {
-      options.ignore_last_delimiters = false;
-    }
-  } else if (typeof options.ignore_last_delimiters !== "boolean") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
-      [
-        "Invalid option `ignore_last_delimiters`:",
-        "the value must be a boolean value or an integer,",
-        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
-      ],
-      options,
-    );
-  }
-  if (options.ignore_last_delimiters === true && options.columns === false) {
-    throw new CsvError(
-      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
-      [
-        "The option `ignore_last_delimiters`",
-        "requires the activation of the `columns` option",
-      ],
-      options,
-    );
-  }
-  // Normalize option `info`
-  if (
-    options.info === undefined ||
-    options.info === null ||
-    options.info === false
-  ) {
-    options.info = false;
-  } else if (options.info !== true) {
-    throw new Error(
-      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
-    );
-  }
-  // Normalize option `max_record_size`
-  if (
-    options.max_record_size === undefined ||
-    options.max_record_size === null ||
-    options.max_record_size === false
-  ) {
-    options.max_record_size = 0;
-  } else if (
-    Number.isInteger(options.max_record_size) &&
-    options.max_record_size >= 0
-  ) ; else if (
-    typeof options.max_record_size === "string" &&
-    /\d+/.test(options.max_record_size)
-  ) {
-    options.max_record_size = parseInt(options.max_record_size);
-  } else {
-    throw new Error(
-      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
-    );
-  }
-  // Normalize option `objname`
-  if (
-    options.objname === undefined ||
-    options.objname === null ||
-    options.objname === false
-  ) {
-    options.objname = undefined;
-  } else if (Buffer.isBuffer(options.objname)) {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty buffer`);
-    }
-    if (options.encoding === null) ; else {
-      options.objname = options.objname.toString(options.encoding);
-    }
-  } else if (typeof options.objname === "string") {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty string`);
-    }
-    // Great, nothing to do
-  } else if (typeof options.objname === "number") ; else {
-    throw new Error(
-      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
-    );
-  }
-  if (options.objname !== undefined) {
-    if (typeof options.objname === "number") {
-      if (options.columns !== false) {
-        throw Error(
-          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
-        );
-      }
-    } else {
-      // A string or a buffer
-      if (options.columns === false) {
-        throw Error(
-          "Invalid Option: objname field must be combined with columns or be defined as an index",
-        );
-      }
-    }
-  }
-  // Normalize option `on_record`
-  if (options.on_record === undefined || options.on_record === null) {
-    options.on_record = undefined;
-  } else if (typeof options.on_record !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ON_RECORD",
-      [
-        "Invalid option `on_record`:",
-        "expect a function,",
-        `got ${JSON.stringify(options.on_record)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `on_skip`
-  // options.on_skip ??= (err, chunk) => {
-  //   this.emit('skip', err, chunk);
-  // };
-  if (
-    options.on_skip !== undefined &&
-    options.on_skip !== null &&
-    typeof options.on_skip !== "function"
-  ) {
-    throw new Error(
-      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
-    );
-  }
-  // Normalize option `quote`
-  if (
-    options.quote === null ||
-    options.quote === false ||
-    options.quote === ""
-  ) {
-    options.quote = null;
-  } else {
-    if (options.quote === undefined || options.quote === true) {
-      options.quote = Buffer.from('"', options.encoding);
-    } else if (typeof options.quote === "string") {
-      options.quote = Buffer.from(options.quote, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.quote)) {
-      throw new Error(
-        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
-      );
-    }
-  }
-  // Normalize option `raw`
-  if (
-    options.raw === undefined ||
-    options.raw === null ||
-    options.raw === false
-  ) {
-    options.raw = false;
-  } else if (options.raw !== true) {
-    throw new Error(
-      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
-    );
-  }
-  // Normalize option `record_delimiter`
-  if (options.record_delimiter === undefined) {
-    options.record_delimiter = [];
-  } else if (
-    typeof options.record_delimiter === "string" ||
-    Buffer.isBuffer(options.record_delimiter)
-  ) {
-    if (options.record_delimiter.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer,",
-          `got ${JSON.stringify(options.record_delimiter)}`,
-        ],
-        options,
-      );
-    }
-    options.record_delimiter = [options.record_delimiter];
-  } else if (!Array.isArray(options.record_delimiter)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_RECORD_DELIMITER",
-      [
-        "Invalid option `record_delimiter`:",
-        "value must be a string, a buffer or array of string|buffer,",
-        `got ${JSON.stringify(options.record_delimiter)}`,
-      ],
-      options,
-    );
-  }
-  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
-    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a string, a buffer or array of string|buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`,
-        ],
-        options,
-      );
-    } else if (rd.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`,
-        ],
-        options,
-      );
-    }
-    if (typeof rd === "string") {
-      rd = Buffer.from(rd, options.encoding);
-    }
-    return rd;
-  });
-  // Normalize option `relax_column_count`
-  if (typeof options.relax_column_count === "boolean") ; else if (
-    options.relax_column_count === undefined ||
-    options.relax_column_count === null
-  ) {
-    options.relax_column_count = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
-    );
-  }
-  if (typeof options.relax_column_count_less === "boolean") ; else if (
-    options.relax_column_count_less === undefined ||
-    options.relax_column_count_less === null
-  ) {
-    options.relax_column_count_less = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
-    );
-  }
-  if (typeof options.relax_column_count_more === "boolean") ; else if (
-    options.relax_column_count_more === undefined ||
-    options.relax_column_count_more === null
-  ) {
-    options.relax_column_count_more = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
-    );
-  }
-  // Normalize option `relax_quotes`
-  if (typeof options.relax_quotes === "boolean") ; else if (
-    options.relax_quotes === undefined ||
-    options.relax_quotes === null
-  ) {
-    options.relax_quotes = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
-    );
-  }
-  // Normalize option `skip_empty_lines`
-  if (typeof options.skip_empty_lines === "boolean") ; else if (
-    options.skip_empty_lines === undefined ||
-    options.skip_empty_lines === null
-  ) {
-    options.skip_empty_lines = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
-    );
-  }
-  // Normalize option `skip_records_with_empty_values`
-  if (typeof options.skip_records_with_empty_values === "boolean") ; else if (
-    options.skip_records_with_empty_values === undefined ||
-    options.skip_records_with_empty_values === null
-  ) {
-    options.skip_records_with_empty_values = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
-    );
-  }
-  // Normalize option `skip_records_with_error`
-  if (typeof options.skip_records_with_error === "boolean") ; else if (
-    options.skip_records_with_error === undefined ||
-    options.skip_records_with_error === null
-  ) {
-    options.skip_records_with_error = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
-    );
-  }
-  // Normalize option `rtrim`
-  if (
-    options.rtrim === undefined ||
-    options.rtrim === null ||
-    options.rtrim === false
-  ) {
-    options.rtrim = false;
-  } else if (options.rtrim !== true) {
-    throw new Error(
-      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
-    );
-  }
-  // Normalize option `ltrim`
-  if (
-    options.ltrim === undefined ||
-    options.ltrim === null ||
-    options.ltrim === false
-  ) {
-    options.ltrim = false;
-  } else if (options.ltrim !== true) {
-    throw new Error(
-      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
-    );
-  }
-  // Normalize option `trim`
-  if (
-    options.trim === undefined ||
-    options.trim === null ||
-    options.trim === false
-  ) {
-    options.trim = false;
-  } else if (options.trim !== true) {
-    throw new Error(
-      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
-    );
-  }
-  // Normalize options `trim`, `ltrim` and `rtrim`
-  if (options.trim === true && opts.ltrim !== false) {
-    options.ltrim = true;
-  } else if (options.ltrim !== true) {
-    options.ltrim = false;
-  }
-  if (options.trim === true && opts.rtrim !== false) {
-    options.rtrim = true;
-  } else if (options.rtrim !== true) {
-    options.rtrim = false;
-  }
-  // Normalize option `to`
-  if (options.to === undefined || options.to === null) {
-    options.to = -1;
-  } else if (options.to !== -1) {
-    if (typeof options.to === "string" && /\d+/.test(options.to)) {
-      options.to = parseInt(options.to);
-    }
-    if (Number.isInteger(options.to)) {
-      if (options.to <= 0) {
-        throw new Error(
-          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
-      );
-    }
-  }
-  // Normalize option `to_line`
-  if (options.to_line === undefined || options.to_line === null) {
-    options.to_line = -1;
-  } else if (options.to_line !== -1) {
-    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
-      options.to_line = parseInt(options.to_line);
-    }
-    if (Number.isInteger(options.to_line)) {
-      if (options.to_line <= 0) {
-        throw new Error(
-          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
-      );
-    }
-  }
-  return options;
-};
-
-// Discussed in [issue #400](https://github.com/adaltas/node-csv/issues/400)
-// See https://github.com/python/cpython/blob/ea1b1c579f600cc85d145c60862b2e6b98701b24/Lib/csv.py#L349
-const delimiter_discover = function (records, options) {
-  // Normalize the configuration
-  if (!options) {
-    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
-  }
-  // Convert String to Buffer
-  if (typeof records === "string") {
-    records = Buffer.from(records);
-  }
-  // Convert Buffer to an array of records
-  if (Buffer.isBuffer(records)) {
-    records = ((data) => {
-      const records = [];
-      const parser = transform({ delimiter: [] });
-      const push = (record) => records.push(record);
-      const close = () => {};
-      const error = parser.parse(data, true, push, close);
-      if (error !== undefined) throw error;
-      return records;
-    })(records);
-  }
-  // Info array initialization, 127 entries, one per char code
-  const info = Array(127)
-    .fill()
-    .map(() => ({ lines: [] }));
-  // Traverse each records, count occurences per char code
-  records.map(([record], line) => {
-    for (let i = 0, l = record.length; i < l; i++) {
-      // Count the character frequency
-      const code = record.charCodeAt(i);
-      if (info[code].lines[line] === undefined) info[code].lines[line] = 0;
-      info[code].lines[line]++;
-    }
-  });
-  // Traverse each char code, compute the score
-  info.map((info, i) => {
-    info.char_code = i;
-    info.std = std(info.lines);
-    info.total = info.lines.reduce((acc, val) => acc + val, 0);
-    info.preferred = !!options.preferred[i];
-    info.score = options.score(info, options);
-  });
-  // Extract the dominant character
-  const result = info.reduce(
-    (acc, info) => (acc.score > info.score ? acc : info),
-    {},
-  );
-  return String.fromCharCode(result.char_code);
-};
-
-const std = function (array) {
-  const n = array.length;
-  if (n === 0) return 0;
-  const mean = array.reduce((a, b) => a + b) / n;
-  return Math.sqrt(
-    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n,
-  );
-};
-
-const isRecordEmpty = function (record) {
-  return record.every(
-    (field) =>
-      field == null || (field.toString && field.toString().trim() === ""),
-  );
-};
-
-const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
-const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
-
-const boms = {
-  // Note, the following are equals:
-  // Buffer.from("\ufeff")
-  // Buffer.from([239, 187, 191])
-  // Buffer.from('EFBBBF', 'hex')
-  utf8: Buffer.from([239, 187, 191]),
-  // Note, the following are equals:
-  // Buffer.from "\ufeff", 'utf16le
-  // Buffer.from([255, 254])
-  utf16le: Buffer.from([255, 254]),
-};
-
-const transform = function (original_options = {}) {
-  const info = {
-    bytes: 0,
-    bytes_records: 0,
-    comment_lines: 0,
-    empty_lines: 0,
-    invalid_field_length: 0,
-    lines: 1,
-    records: 0,
-  };
-  const options = normalize_options(original_options);
-  return {
-    info: info,
-    original_options: original_options,
-    options: options,
-    state: init_state(options),
-    __needMoreData: function (i, bufLen, end) {
-      if (end) return false;
-      const { encoding, escape, quote } = this.options;
-      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
-        this.state;
-      const numOfCharLeft = bufLen - i - 1;
-      const requiredLength = Math.max(
-        needMoreDataSize,
-        // Skip if the remaining buffer smaller than record delimiter
-        // If "record_delimiter" is yet to be discovered:
-        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
-        // 2. We set the length to windows line ending in the current encoding
-        // Note, that encoding is known from user or bom discovery at that point
-        // recordDelimiterMaxLength,
-        recordDelimiterMaxLength === 0
-          ? Buffer.from("\r\n", encoding).length
-          : recordDelimiterMaxLength,
-        // Skip if remaining buffer can be an escaped quote
-        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
-        // Skip if remaining buffer can be record delimiter following the closing quote
-        quoting ? quote.length + recordDelimiterMaxLength : 0,
-      );
-      return numOfCharLeft < requiredLength;
-    },
-    // Central parser implementation
-    parse: function (nextBuf, end, push, close) {
-      const {
-        bom,
-        comment_no_infix,
-        delimiter_auto,
-        encoding,
-        from_line,
-        ltrim,
-        max_record_size,
-        raw,
-        relax_quotes,
-        rtrim,
-        skip_empty_lines,
-        to,
-        to_line,
-      } = this.options;
-      let { comment, escape, quote, record_delimiter } = this.options;
-      const {
-        bomSkipped,
-        delimiterDiscovered,
-        delimiterBufPrevious,
-        rawBuffer,
-        escapeIsQuote,
-      } = this.state;
-      // Automatic delimiter discovery
-      if (!delimiterDiscovered && delimiter_auto) {
-        let delimiterBuf;
-        if (delimiterBufPrevious === undefined) {
-          delimiterBuf = nextBuf;
-        } else if (
-          delimiterBufPrevious !== undefined &&
-          nextBuf === undefined
-        ) {
-          delimiterBuf = delimiterBufPrevious;
-        } else {
-          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
-        }
-        // Ensure that nextBuf is not concatenated a second time during buffer reconciliation
-        nextBuf = undefined;
-        // this.delimiterBufPrevious = delimiterBuf;
-        if (end || delimiterBuf.length > delimiter_auto.size) {
-          this.options.delimiter = [
-            Buffer.from(
-              delimiter_discover(delimiterBuf, this.options.delimiter_auto),
-            ),
-          ];
-          this.state.previousBuf = delimiterBuf;
-          this.state.delimiterBufPrevious = undefined;
-          this.state.delimiterDiscovered = true;
-        } else {
-          this.state.delimiterBufPrevious = delimiterBuf;
-          return;
-        }
-      }
-      // Previous buffers reconciliation
-      const { previousBuf } = this.state;
-      let buf;
-      if (previousBuf === undefined) {
-        if (nextBuf === undefined) {
-          // Handle empty string
-          close();
-          return;
-        } else {
-          buf = nextBuf;
-        }
-      } else if (previousBuf !== undefined && nextBuf === undefined) {
-        buf = previousBuf;
-      } else {
-        buf = Buffer.concat([previousBuf, nextBuf]);
-      }
-      // Handle UTF BOM
-      if (bomSkipped === false) {
-        if (bom === false) {
-          this.state.bomSkipped = true;
-        } else if (buf.length < 3) {
-          // No enough data
-          if (end === false) {
-            // Wait for more data
-            this.state.previousBuf = buf;
-            return;
-          }
-        } else {
-          for (const encoding in boms) {
-            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
-              // Skip BOM
-              const bomLength = boms[encoding].length;
-              this.state.bufBytesStart += bomLength;
-              buf = buf.slice(bomLength);
-              // Renormalize original options with the new encoding
-              const options = normalize_options({
-                ...this.original_options,
-                encoding: encoding,
-              });
-              // Properties are merged with the existing options instance
-              for (const key in options) {
-                this.options[key] = options[key];
-              }
-              // Options will re-evaluate the Buffer with the new encoding
-              ({ comment, escape, quote } = this.options);
-              break;
-            }
-          }
-          this.state.bomSkipped = true;
-        }
-      }
-      const bufLen = buf.length;
-      let pos;
-      for (pos = 0; pos < bufLen; pos++) {
-        // Ensure we get enough space to look ahead
-        // There should be a way to move this out of the loop
-        if (this.__needMoreData(pos, bufLen, end)) {
-          break;
-        }
-        if (this.state.wasRowDelimiter === true) {
-          this.info.lines++;
-          this.state.wasRowDelimiter = false;
-        }
-        if (to_line !== -1 && this.info.lines > to_line) {
-          this.state.stop = true;
-          close();
-          return;
-        }
-        // Auto discovery of record_delimiter, unix, mac and windows supported
-        if (this.state.quoting === false && record_delimiter.length === 0) {
-          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
-            buf,
-            pos,
-          );
-          if (record_delimiterCount) {
-            record_delimiter = this.options.record_delimiter;
-          }
-        }
-        const chr = buf[pos];
-        if (raw === true) {
-          rawBuffer.append(chr);
-        }
-        if (
-          (chr === cr || chr === nl) &&
-          this.state.wasRowDelimiter === false
-        ) {
-          this.state.wasRowDelimiter = true;
-        }
-        // Previous char was a valid escape char
-        // treat the current char as a regular char
-        if (this.state.escaping === true) {
-          this.state.escaping = false;
-        } else {
-          // Escape is only active inside quoted fields
-          // We are quoting, the char is an escape chr and there is a chr to escape
-          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
-          if (
-            escape !== null &&
-            this.state.quoting === true &&
-            this.__isEscape(buf, pos, chr) &&
-            pos + escape.length < bufLen
-          ) {
-            if (escapeIsQuote) {
-              if (this.__isQuote(buf, pos + escape.length)) {
-                this.state.escaping = true;
-                pos += escape.length - 1;
-                continue;
-              }
-            } else {
-              this.state.escaping = true;
-              pos += escape.length - 1;
-              continue;
-            }
-          }
-          // Not currently escaping and chr is a quote
-          // TODO: need to compare bytes instead of single char
-          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
-            if (this.state.quoting === true) {
-              const nextChr = buf[pos + quote.length];
-              const isNextChrTrimable =
-                rtrim && this.__isCharTrimable(buf, pos + quote.length);
-              const isNextChrComment =
-                comment !== null &&
-                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
-              const isNextChrDelimiter = this.__isDelimiter(
-                buf,
-                pos + quote.length,
-                nextChr,
-              );
-              const isNextChrRecordDelimiter =
-                record_delimiter.length === 0
-                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
-                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
-              // Escape a quote
-              // Treat next char as a regular character
-              if (
-                escape !== null &&
-                this.__isEscape(buf, pos, chr) &&
-                this.__isQuote(buf, pos + escape.length)
-              ) {
-                pos += escape.length - 1;
-              } else if (
-                !nextChr ||
-                isNextChrDelimiter ||
-                isNextChrRecordDelimiter ||
-                isNextChrComment ||
-                isNextChrTrimable
-              ) {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                pos += quote.length - 1;
-                continue;
-              } else if (relax_quotes === false) {
-                const err = this.__error(
-                  new CsvError(
-                    "CSV_INVALID_CLOSING_QUOTE",
-                    [
-                      "Invalid Closing Quote:",
-                      `got "${String.fromCharCode(nextChr)}"`,
-                      `at line ${this.info.lines}`,
-                      "instead of delimiter, record delimiter, trimable character",
-                      "(if activated) or comment",
-                    ],
-                    this.options,
-                    this.__infoField(),
-                  ),
-                );
-                if (err !== undefined) return err;
-              } else {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                this.state.field.prepend(quote);
-                pos += quote.length - 1;
-              }
-            } else {
-              if (this.state.field.length !== 0) {
-                // In relax_quotes mode, treat opening quote preceded by chrs as regular
-                if (relax_quotes === false) {
-                  const info = this.__infoField();
-                  const bom = Object.keys(boms)
-                    .map((b) =>
-                      boms[b].equals(this.state.field.toString()) ? b : false,
-                    )
-                    .filter(Boolean)[0];
-                  const err = this.__error(
-                    new CsvError(
-                      "INVALID_OPENING_QUOTE",
-                      [
-                        "Invalid Opening Quote:",
-                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
-                        bom ? `(${bom} bom)` : undefined,
-                      ],
-                      this.options,
-                      info,
-                      {
-                        field: this.state.field,
-                      },
-                    ),
-                  );
-                  if (err !== undefined) return err;
-                }
-              } else {
-                this.state.quoting = true;
-                pos += quote.length - 1;
-                continue;
-              }
-            }
-          }
-          if (this.state.quoting === false) {
-            const recordDelimiterLength = this.__isRecordDelimiter(
-              chr,
-              buf,
-              pos,
-            );
-            if (recordDelimiterLength !== 0) {
-              // Do not emit comments which take a full line
-              const skipCommentLine =
-                this.state.commenting &&
-                this.state.wasQuoting === false &&
-                this.state.record.length === 0 &&
-                this.state.field.length === 0;
-              if (skipCommentLine) {
-                this.info.comment_lines++;
-                // Skip full comment line
-              } else {
-                // Activate records emission if above from_line
-                if (
-                  this.state.enabled === false &&
-                  this.info.lines +
-                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
-                    from_line
-                ) {
-                  this.state.enabled = true;
-                  this.__resetField();
-                  this.__resetRecord();
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                // Skip if line is empty and skip_empty_lines activated
-                if (
-                  skip_empty_lines === true &&
-                  this.state.wasQuoting === false &&
-                  this.state.record.length === 0 &&
-                  this.state.field.length === 0
-                ) {
-                  this.info.empty_lines++;
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                this.info.bytes = this.state.bufBytesStart + pos;
-                const errField = this.__onField();
-                if (errField !== undefined) return errField;
-                this.info.bytes =
-                  this.state.bufBytesStart + pos + recordDelimiterLength;
-                const errRecord = this.__onRecord(push);
-                if (errRecord !== undefined) return errRecord;
-                if (to !== -1 && this.info.records >= to) {
-                  this.state.stop = true;
-                  close();
-                  return;
-                }
-              }
-              this.state.commenting = false;
-              pos += recordDelimiterLength - 1;
-              continue;
-            }
-            if (this.state.commenting) {
-              continue;
-            }
-            if (
-              comment !== null &&
-              (comment_no_infix === false ||
-                (this.state.record.length === 0 &&
-                  this.state.field.length === 0))
-            ) {
-              const commentCount = this.__compareBytes(comment, buf, pos, chr);
-              if (commentCount !== 0) {
-                this.state.commenting = true;
-                continue;
-              }
-            }
-            const delimiterLength = this.__isDelimiter(buf, pos, chr);
-            if (delimiterLength !== 0) {
-              this.info.bytes = this.state.bufBytesStart + pos;
-              const errField = this.__onField();
-              if (errField !== undefined) return errField;
-              pos += delimiterLength - 1;
-              continue;
-            }
-          }
-        }
-        if (this.state.commenting === false) {
-          if (
-            max_record_size !== 0 &&
-            this.state.record_length + this.state.field.length > max_record_size
-          ) {
-            return this.__error(
-              new CsvError(
-                "CSV_MAX_RECORD_SIZE",
-                [
-                  "Max Record Size:",
-                  "record exceed the maximum number of tolerated bytes",
-                  `of ${max_record_size}`,
-                  `at line ${this.info.lines}`,
-                ],
-                this.options,
-                this.__infoField(),
-              ),
-            );
-          }
-        }
-        const lappend =
-          ltrim === false ||
-          this.state.quoting === true ||
-          this.state.field.length !== 0 ||
-          !this.__isCharTrimable(buf, pos);
-        // rtrim in non quoting is handle in __onField
-        const rappend = rtrim === false || this.state.wasQuoting === false;
-        if (lappend === true && rappend === true) {
-          this.state.field.append(chr);
-        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
-          return this.__error(
-            new CsvError(
-              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
-              [
-                "Invalid Closing Quote:",
-                "found non trimable byte after quote",
-                `at line ${this.info.lines}`,
-              ],
-              this.options,
-              this.__infoField(),
-            ),
-          );
-        } else {
-          if (lappend === false) {
-            pos += this.__isCharTrimable(buf, pos) - 1;
-          }
-          continue;
-        }
-      }
-      if (end === true) {
-        // Ensure we are not ending in a quoting state
-        if (this.state.quoting === true) {
-          const err = this.__error(
-            new CsvError(
-              "CSV_QUOTE_NOT_CLOSED",
-              [
-                "Quote Not Closed:",
-                `the parsing is finished with an opening quote at line ${this.info.lines}`,
-              ],
-              this.options,
-              this.__infoField(),
-            ),
-          );
-          if (err !== undefined) return err;
-        } else {
-          // Skip last line if it has no characters
-          if (
-            this.state.wasQuoting === true ||
-            this.state.record.length !== 0 ||
-            this.state.field.length !== 0
-          ) {
-            this.info.bytes = this.state.bufBytesStart + pos;
-            const errField = this.__onField();
-            if (errField !== undefined) return errField;
-            const errRecord = this.__onRecord(push);
-            if (errRecord !== undefined) return errRecord;
-          } else if (this.state.wasRowDelimiter === true) {
-            this.info.empty_lines++;
-          } else if (this.state.commenting === true) {
-            this.info.comment_lines++;
-          }
-        }
-      } else {
-        this.state.bufBytesStart += pos;
-        this.state.previousBuf = buf.slice(pos);
-      }
-      if (this.state.wasRowDelimiter === true) {
-        this.info.lines++;
-        this.state.wasRowDelimiter = false;
-      }
-    },
-    __onRecord: function (push) {
-      const {
-        columns,
-        group_columns_by_name,
-        encoding,
-        info,
-        from,
-        relax_column_count,
-        relax_column_count_less,
-        relax_column_count_more,
-        raw,
-        skip_records_with_empty_values,
-      } = this.options;
-      const { enabled, record } = this.state;
-      if (enabled === false) {
-        return this.__resetRecord();
-      }
-      // Convert the first line into column names
-      const recordLength = record.length;
-      if (columns === true) {
-        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
-          this.__resetRecord();
-          return;
-        }
-        return this.__firstLineToColumns(record);
-      }
-      if (columns === false && this.info.records === 0) {
-        this.state.expectedRecordLength = recordLength;
-      }
-      if (recordLength !== this.state.expectedRecordLength) {
-        const err =
-          columns === false
-            ? new CsvError(
-                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
-                [
-                  "Invalid Record Length:",
-                  `expect ${this.state.expectedRecordLength},`,
-                  `got ${recordLength} on line ${this.info.lines}`,
-                ],
-                this.options,
-                this.__infoField(),
-                {
-                  record: record,
-                },
-              )
-            : new CsvError(
-                "CSV_RECORD_INCONSISTENT_COLUMNS",
-                [
-                  "Invalid Record Length:",
-                  `columns length is ${columns.length},`, // rename columns
-                  `got ${recordLength} on line ${this.info.lines}`,
-                ],
-                this.options,
-                this.__infoField(),
-                {
-                  record: record,
-                },
-              );
-        if (
-          relax_column_count === true ||
-          (relax_column_count_less === true &&
-            recordLength < this.state.expectedRecordLength) ||
-          (relax_column_count_more === true &&
-            recordLength > this.state.expectedRecordLength)
-        ) {
-          this.info.invalid_field_length++;
-          this.state.error = err;
-          // Error is undefined with skip_records_with_error
-        } else {
-          const finalErr = this.__error(err);
-          if (finalErr) return finalErr;
-        }
-      }
-      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
-        this.__resetRecord();
-        return;
-      }
-      if (this.state.recordHasError === true) {
-        this.__resetRecord();
-        this.state.recordHasError = false;
-        return;
-      }
-      this.info.records++;
-      if (from === 1 || this.info.records >= from) {
-        const { objname } = this.options;
-        // With columns, records are object
-        if (columns !== false) {
-          const obj = {};
-          // Transform record array to an object
-          for (let i = 0, l = record.length; i < l; i++) {
-            if (columns[i] === undefined || columns[i].disabled) continue;
-            // Turn duplicate columns into an array
-            if (
-              group_columns_by_name === true &&
-              Object.hasOwn(obj, columns[i].name)
-            ) {
-              if (Array.isArray(obj[columns[i].name])) {
-                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
-              } else {
-                obj[columns[i].name] = [obj[columns[i].name], record[i]];
-              }
-            } else {
-              Object.defineProperty(obj, columns[i].name, {
-                value: record[i],
-                enumerable: true,
-                writable: true,
-                configurable: true,
-              });
-            }
-          }
-          // Without objname (default)
-          if (raw === true || info === true) {
-            const extRecord = Object.assign(
-              { record: obj },
-              raw === true
-                ? { raw: this.state.rawBuffer.toString(encoding) }
-                : {},
-              info === true ? { info: this.__infoRecord() } : {},
-            );
-            const err = this.__push(
-              objname === undefined ? extRecord : [obj[objname], extRecord],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === undefined ? obj : [obj[objname], obj],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          }
-          // Without columns, records are array
-        } else {
-          if (raw === true || info === true) {
-            const extRecord = Object.assign(
-              { record: record },
-              raw === true
-                ? { raw: this.state.rawBuffer.toString(encoding) }
-                : {},
-              info === true ? { info: this.__infoRecord() } : {},
-            );
-            const err = this.__push(
-              objname === undefined ? extRecord : [record[objname], extRecord],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === undefined ? record : [record[objname], record],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          }
-        }
-      }
-      this.__resetRecord();
-    },
-    __firstLineToColumns: function (record) {
-      const { firstLineToHeaders } = this.state;
-      try {
-        const headers =
-          firstLineToHeaders === undefined
-            ? record
-            : firstLineToHeaders.call(null, record);
-        if (!Array.isArray(headers)) {
-          return this.__error(
-            new CsvError(
-              "CSV_INVALID_COLUMN_MAPPING",
-              [
-                "Invalid Column Mapping:",
-                "expect an array from column function,",
-                `got ${JSON.stringify(headers)}`,
-              ],
-              this.options,
-              this.__infoField(),
-              {
-                headers: headers,
-              },
-            ),
-          );
-        }
-        const normalizedHeaders = normalize_columns_array(headers);
-        this.state.expectedRecordLength = normalizedHeaders.length;
-        this.options.columns = normalizedHeaders;
-        this.__resetRecord();
-        return;
-      } catch (err) {
-        return err;
-      }
-    },
-    __resetRecord: function () {
-      if (this.options.raw === true) {
-        this.state.rawBuffer.reset();
-      }
-      this.state.error = undefined;
-      this.state.record = [];
-      this.state.record_length = 0;
-    },
-    __onField: function () {
-      const { cast, encoding, rtrim, max_record_size } = this.options;
-      const { enabled, wasQuoting } = this.state;
-      // Short circuit for the from_line options
-      if (enabled === false) {
-        return this.__resetField();
-      }
-      let field = this.state.field.toString(encoding);
-      if (rtrim === true && wasQuoting === false) {
-        field = field.trimRight();
-      }
-      if (cast === true) {
-        const [err, f] = this.__cast(field);
-        if (err !== undefined) return err;
-        field = f;
-      }
-      this.state.record.push(field);
-      // Increment record length if record size must not exceed a limit
-      if (max_record_size !== 0 && typeof field === "string") {
-        this.state.record_length += field.length;
-      }
-      this.__resetField();
-    },
-    __resetField: function () {
-      this.state.field.reset();
-      this.state.wasQuoting = false;
-    },
-    __push: function (record, push) {
-      const { on_record } = this.options;
-      if (on_record !== undefined) {
-        const info = this.__infoRecord();
-        try {
-          record = on_record.call(null, record, info);
-        } catch (err) {
-          return err;
-        }
-        if (record === undefined || record === null) {
-          return;
-        }
-      }
-      this.info.bytes_records += this.info.bytes;
-      push(record);
-    },
-    // Return a tuple with the error and the casted value
-    __cast: function (field) {
-      const { columns, relax_column_count } = this.options;
-      const isColumns = Array.isArray(columns);
-      // Dont loose time calling cast
-      // because the final record is an object
-      // and this field can't be associated to a key present in columns
-      if (
-        isColumns === true &&
-        relax_column_count &&
-        this.options.columns.length <= this.state.record.length
-      ) {
-        return [undefined, undefined];
-      }
-      if (this.state.castField !== null) {
-        try {
-          const info = this.__infoField();
-          return [undefined, this.state.castField.call(null, field, info)];
-        } catch (err) {
-          return [err];
-        }
-      }
-      if (this.__isFloat(field)) {
-        return [undefined, parseFloat(field)];
-      } else if (this.options.cast_date !== false) {
-        const info = this.__infoField();
-        return [undefined, this.options.cast_date.call(null, field, info)];
-      }
-      return [undefined, field];
-    },
-    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
-      if (sourceBuf[0] !== firstByte) return 0;
-      const sourceLength = sourceBuf.length;
-      for (let i = 1; i < sourceLength; i++) {
-        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
-      }
-      return sourceLength;
-    },
-    // Helper to test if a character is trimable
-    __isCharTrimable: function (buf, pos) {
-      const { timchars, timcharFirstBytes } = this.state;
-      // Fast bail-out: non-whitespace bytes (the common case) are rejected
-      // without scanning the full timchar list.
-      const first = buf[pos];
-      if (first === undefined || timcharFirstBytes[first] === 0) return 0;
-      loop1: for (let i = 0; i < timchars.length; i++) {
-        const timchar = timchars[i];
-        for (let j = 0; j < timchar.length; j++) {
-          if (timchar[j] !== buf[pos + j]) continue loop1;
-        }
-        return timchar.length;
-      }
-      return 0;
-    },
-    __isDelimiter: function (buf, pos, chr) {
-      const { delimiter, ignore_last_delimiters } = this.options;
-      if (
-        ignore_last_delimiters === true &&
-        this.state.record.length === this.options.columns.length - 1
-      ) {
-        return 0;
-      } else if (
-        ignore_last_delimiters !== false &&
-        typeof ignore_last_delimiters === "number" &&
-        this.state.record.length === ignore_last_delimiters - 1
-      ) {
-        return 0;
-      }
-      loop1: for (let i = 0; i < delimiter.length; i++) {
-        const del = delimiter[i];
-        if (del[0] === chr) {
-          for (let j = 1; j < del.length; j++) {
-            if (del[j] !== buf[pos + j]) continue loop1;
-          }
-          return del.length;
-        }
-      }
-      return 0;
-    },
-    __isEscape: function (buf, pos, chr) {
-      const { escape } = this.options;
-      if (escape === null) return false;
-      const l = escape.length;
-      if (escape[0] === chr) {
-        for (let i = 0; i < l; i++) {
-          if (escape[i] !== buf[pos + i]) {
-            return false;
-          }
-        }
-        return true;
-      }
-      return false;
-    },
-    __isFloat: function (value) {
-      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
-    },
-    // Keep it in case we implement the `cast_int` option
-    // __isInt(value){
-    //   // return Number.isInteger(parseInt(value))
-    //   // return !isNaN( parseInt( obj ) );
-    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
-    // }
-    __isQuote: function (buf, pos) {
-      const { quote } = this.options;
-      if (quote === null) return false;
-      const l = quote.length;
-      for (let i = 0; i < l; i++) {
-        if (quote[i] !== buf[pos + i]) {
-          return false;
-        }
-      }
-      return true;
-    },
-    __isRecordDelimiter: function (chr, buf, pos) {
-      const { record_delimiter } = this.options;
-      const recordDelimiterLength = record_delimiter.length;
-      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
-        const rd = record_delimiter[i];
-        const rdLength = rd.length;
-        if (rd[0] !== chr) {
-          continue;
-        }
-        for (let j = 1; j < rdLength; j++) {
-          if (rd[j] !== buf[pos + j]) {
-            continue loop1;
-          }
-        }
-        return rd.length;
-      }
-      return 0;
-    },
-    __autoDiscoverRecordDelimiter: function (buf, pos) {
-      const { encoding } = this.options;
-      // Note, we don't need to cache this information in state,
-      // It is only called on the first line until we find out a suitable
-      // record delimiter.
-      const rds = [
-        // Important, the windows line ending must be before mac os 9
-        Buffer.from("\r\n", encoding),
-        Buffer.from("\n", encoding),
-        Buffer.from("\r", encoding),
-      ];
-      loop: for (let i = 0; i < rds.length; i++) {
-        const l = rds[i].length;
-        for (let j = 0; j < l; j++) {
-          if (rds[i][j] !== buf[pos + j]) {
-            continue loop;
-          }
-        }
-        this.options.record_delimiter.push(rds[i]);
-        this.state.recordDelimiterMaxLength = rds[i].length;
-        return rds[i].length;
-      }
-      return 0;
-    },
-    __error: function (msg) {
-      const { encoding, raw, skip_records_with_error } = this.options;
-      const err = typeof msg === "string" ? new Error(msg) : msg;
-      if (skip_records_with_error) {
-        this.state.recordHasError = true;
-        if (this.options.on_skip !== undefined) {
-          try {
-            this.options.on_skip(
-              err,
-              raw ? this.state.rawBuffer.toString(encoding) : undefined,
-            );
-          } catch (err) {
-            return err;
-          }
-        }
-        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
-        return undefined;
-      } else {
-        return err;
-      }
-    },
-    __infoDataSet: function () {
-      return {
-        ...this.info,
-        columns: this.options.columns,
-      };
-    },
-    __infoRecord: function () {
-      const { columns, raw, encoding } = this.options;
-      return {
-        ...this.__infoDataSet(),
-        bytes_records: this.info.bytes,
-        error: this.state.error,
-        header: columns === true,
-        index: this.state.record.length,
-        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
-      };
-    },
-    __infoField: function () {
-      const { columns } = this.options;
-      const isColumns = Array.isArray(columns);
-      // Bytes records are only incremented when all records'fields are parsed
-      const bytes_records = this.info.bytes_records;
-      return {
-        ...this.__infoRecord(),
-        bytes_records: bytes_records,
-        column:
-          isColumns === true
-            ? columns.length > this.state.record.length
-              ? columns[this.state.record.length].name
-              : null
-            : this.state.record.length,
-        quoting: this.state.wasQuoting,
-      };
-    },
-  };
-};
-
-const parse = function (data, opts = {}) {
-  if (typeof data === "string") {
-    data = Buffer.from(data);
-  }
-  const records = opts && opts.objname ? Object.create(null) : [];
-  const parser = transform(opts);
-  const push = (record) => {
-    if (parser.options.objname === undefined) records.push(record);
-    else {
-      records[record[0]] = record[1];
-    }
-  };
-  const close = () => {};
-  const error = parser.parse(data, true, push, close);
-  if (error !== undefined) throw error;
-  return records;
-};
-
-// To do: next major: remove.
-/**
- * @typedef {Options} MarkdownTableOptions
- *   Configuration.
- */
-
-/**
- * @typedef Options
- *   Configuration.
- * @property {boolean | null | undefined} [alignDelimiters=true]
- *   Whether to align the delimiters (default: `true`);
- *   they are aligned by default:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   Pass `false` to make them staggered:
- *
- *   ```markdown
- *   | Alpha | B |
- *   | - | - |
- *   | C | Delta |
- *   ```
- * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
- *   How to align columns (default: `''`);
- *   one style for all columns or styles for their respective columns;
- *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
- *   other values are treated as `''`, which doesn’t place the colon in the
- *   alignment row but does align left;
- *   *only the lowercased first character is used, so `Right` is fine.*
- * @property {boolean | null | undefined} [delimiterEnd=true]
- *   Whether to end each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B
- *   | ----- | -----
- *   | C     | Delta
- *   ```
- * @property {boolean | null | undefined} [fillRows=true]
- *   Whether to fill rows with empty cells up to the most cells in a row
- *   (default: `true`).
- *
- *   When `true`, all rows have as many cells as the longest row:
- *
- *   ```markdown
- *   | Alpha | B    |   |
- *   | ----- | ---- | - |
- *   | C     |      |   |
- *   | D     | Echo | F |
- *   ```
- *
- *   When `false`, rows keep their cells,
- *   and the delimiter row has as many cells as the header row:
- *
- *   ```markdown
- *   | Alpha | B    |
- *   | ----- | ---- |
- *   | C     |
- *   | D     | Echo | F |
- *   ```
- * @property {boolean | null | undefined} [delimiterStart=true]
- *   Whether to begin each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are starting delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no starting delimiters:
- *
- *   ```markdown
- *   Alpha | B     |
- *   ----- | ----- |
- *   C     | Delta |
- *   ```
- * @property {boolean | null | undefined} [padding=true]
- *   Whether to add a space of padding between delimiters and cells
- *   (default: `true`).
- *
- *   When `true`, there is padding:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there is no padding:
- *
- *   ```markdown
- *   |Alpha|B    |
- *   |-----|-----|
- *   |C    |Delta|
- *   ```
- * @property {((value: string) => number) | null | undefined} [stringLength]
- *   Function to detect the length of table cell content (optional);
- *   this is used when aligning the delimiters (`|`) between table cells;
- *   full-width characters and emoji mess up delimiter alignment when viewing
- *   the markdown source;
- *   to fix this, you can pass this function,
- *   which receives the cell content and returns its “visible” size;
- *   note that what is and isn’t visible depends on where the text is displayed.
- *
- *   Without such a function, the following:
- *
- *   ```js
- *   markdownTable([
- *     ['Alpha', 'Bravo'],
- *     ['中文', 'Charlie'],
- *     ['👩‍❤️‍👩', 'Delta']
- *   ])
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo |
- *   | - | - |
- *   | 中文 | Charlie |
- *   | 👩‍❤️‍👩 | Delta |
- *   ```
- *
- *   With [`string-width`](https://github.com/sindresorhus/string-width):
- *
- *   ```js
- *   import stringWidth from 'string-width'
- *
- *   markdownTable(
- *     [
- *       ['Alpha', 'Bravo'],
- *       ['中文', 'Charlie'],
- *       ['👩‍❤️‍👩', 'Delta']
- *     ],
- *     {stringLength: stringWidth}
- *   )
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo   |
- *   | ----- | ------- |
- *   | 中文  | Charlie |
- *   | 👩‍❤️‍👩    | Delta   |
- *   ```
- */
-
-/**
- * Get the length of a cell.
- *
- * @param {string} value
- *   Cell value.
- * @returns {number}
- *   Cell size.
- */
-function defaultStringLength(value) {
-  return value.length
-}
-
-/**
- * Generate a markdown
- * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
- * table.
- *
- * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
- *   Table data (matrix of strings).
- * @param {Readonly<Options> | null | undefined} [options]
- *   Configuration (optional).
- * @returns {string}
- *   Result.
- */
-function markdownTable(table, options) {
-  const settings = options || {};
-  // To do: next major: change to spread.
-  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  /** @type {Array<number>} Character codes as symbols for alignment per column. */
-  const alignments = [];
-  /** @type {Array<Array<string>>} Cells per row. */
-  const cellMatrix = [];
-  /** @type {Array<Array<number>>} Sizes of each cell per row. */
-  const sizeMatrix = [];
-  /** @type {Array<number>} */
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-
-  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
-  // do superfluous work when aligning, so optimize for aligning.
-  while (++rowIndex < table.length) {
-    /** @type {Array<string>} */
-    const row = [];
-    /** @type {Array<number>} */
-    const sizes = [];
-    let columnIndex = -1;
-
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-
-    while (++columnIndex < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex]);
-
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes[columnIndex] = size;
-
-        if (
-          longestCellByColumn[columnIndex] === undefined ||
-          size > longestCellByColumn[columnIndex]
-        ) {
-          longestCellByColumn[columnIndex] = size;
-        }
-      }
-
-      row.push(cell);
-    }
-
-    cellMatrix[rowIndex] = row;
-    sizeMatrix[rowIndex] = sizes;
-  }
-
-  // Figure out which alignments to use.
-  let columnIndex = -1;
-
-  if (typeof align === 'object' && 'length' in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-
-  // Inject the alignment row.
-  columnIndex = -1;
-  /** @type {Array<string>} */
-  const row = [];
-  /** @type {Array<number>} */
-  const sizes = [];
-
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = '';
-    let after = '';
-
-    if (code === 99 /* `c` */) {
-      before = ':';
-      after = ':';
-    } else if (code === 108 /* `l` */) {
-      before = ':';
-    } else if (code === 114 /* `r` */) {
-      after = ':';
-    }
-
-    // There *must* be at least one hyphen-minus in each alignment cell.
-    let size =
-      settings.alignDelimiters === false
-        ? 1
-        : Math.max(
-            1,
-            longestCellByColumn[columnIndex] - before.length - after.length
-          );
-
-    const cell = before + '-'.repeat(size) + after;
-
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-
-      sizes[columnIndex] = size;
-    }
-
-    row[columnIndex] = cell;
-  }
-
-  // Inject the alignment row.
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-
-  rowIndex = -1;
-  /** @type {Array<string>} */
-  const lines = [];
-
-  while (++rowIndex < cellMatrix.length) {
-    const row = cellMatrix[rowIndex];
-    const sizes = sizeMatrix[rowIndex];
-    const cellsInRow =
-      settings.fillRows === false
-        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
-        : mostCellsPerRow;
-    columnIndex = -1;
-    /** @type {Array<string>} */
-    const line = [];
-
-    while (++columnIndex < cellsInRow) {
-      const cell = row[columnIndex] || '';
-      let before = '';
-      let after = '';
-
-      if (settings.alignDelimiters !== false) {
-        const size =
-          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0);
-        const code = alignments[columnIndex];
-
-        if (code === 114 /* `r` */) {
-          before = ' '.repeat(size);
-        } else if (code === 99 /* `c` */) {
-          const half = size / 2;
-
-          if (size % 2) {
-            before = ' '.repeat(half + 0.5);
-            after = ' '.repeat(half - 0.5);
-          } else {
-            before = ' '.repeat(half);
-            after = before;
-          }
-        } else {
-          after = ' '.repeat(size);
-        }
-      }
-
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push('|');
-      }
-
-      if (
-        settings.padding !== false &&
-        // Don’t add the opening space if we’re not aligning and the cell is
-        // empty: there will be a closing space.
-        !(settings.alignDelimiters === false && cell === '') &&
-        (settings.delimiterStart !== false || columnIndex)
-      ) {
-        line.push(' ');
-      }
-
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-
-      line.push(cell);
-
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-
-      if (settings.padding !== false) {
-        line.push(' ');
-      }
-
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push('|');
-      }
-    }
-
-    lines.push(
-      settings.delimiterEnd === false
-        ? line.join('').replace(/ +$/, '')
-        : line.join('')
-    );
-  }
-
-  return lines.join('\n')
-}
-
-/**
- * Serialize a cell value.
- *
- * @param {string | null | undefined} [value]
- *   Value to serialize.
- * @returns {string}
- *   Result.
- */
-function serialize(value) {
-  return value === null || value === undefined ? '' : String(value)
-}
-
-/**
- * Get the alignment character code from a value.
- *
- * @param {string | null | undefined} value
- *   Value.
- * @returns {number}
- *   Alignment.
- */
-function toAlignment(value) {
-  const code = typeof value === 'string' ? value.codePointAt(0) : 0;
-
-  return code === 67 /* `C` */ || code === 99 /* `c` */
-    ? 99 /* `c` */
-    : code === 76 /* `L` */ || code === 108 /* `l` */
-      ? 108 /* `l` */
-      : code === 82 /* `R` */ || code === 114 /* `r` */
-        ? 114 /* `r` */
-        : 0
-}
-
-/**
- * When adding a new value to a list, one does not have to necessary
- * recompute the mean of the list in linear time. They can instead use
- * this function to compute the new mean by providing the current mean,
- * the number of elements in the list that produced it and the new
- * value to add.
- *
- * @since 2.5.0
- * @param {number} mean current mean
- * @param {number} n number of items in the list
- * @param {number} newValue the added value
- * @returns {number} the new mean
- *
- * @example
- * addToMean(14, 5, 53); // => 20.5
- */
-
-/**
- * This computes the maximum number in an array.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x sample of one or more data points
- * @returns {number} maximum value
- * @throws {Error} if the length of x is less than one
- * @example
- * max([1, 2, 3, 4]);
- * // => 4
- */
-function max(x) {
-    if (x.length === 0) {
-        throw new Error("max requires at least one data point");
-    }
-
-    var value = x[0];
-    for (var i = 1; i < x.length; i++) {
-        if (x[i] > value) {
-            value = x[i];
-        }
-    }
-    return value;
-}
-
-/**
- * This is the internal implementation of quantiles: when you know
- * that the order is sorted, you don't need to re-sort it, and the computations
- * are faster.
- *
- * This implements the linear interpolation method (type=7 in R/numpy),
- * which is the default in numpy.percentile and R's quantile.
- *
- * @param {Array<number>} x sample of one or more data points
- * @param {number} p desired quantile: a number between 0 to 1, inclusive
- * @returns {number} quantile value
- * @throws {Error} if p ix outside of the range from 0 to 1
- * @throws {Error} if x is empty
- * @example
- * quantileSorted([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
- */
-function quantileSorted(x, p) {
-    // Use (n-1) * p for index, matching numpy's linear method (type=7)
-    var idx = (x.length - 1) * p;
-    if (x.length === 0) {
-        throw new Error("quantile requires at least one data point.");
-    } else if (p < 0 || p > 1) {
-        throw new Error("quantiles must be between 0 and 1");
-    } else if (p === 1) {
-        // If p is 1, directly return the last element
-        return x[x.length - 1];
-    } else if (p === 0) {
-        // If p is 0, directly return the first element
-        return x[0];
-    } else if (idx % 1 !== 0) {
-        // If idx is not integer, interpolate linearly between floor and ceil
-        var lower = Math.floor(idx);
-        var upper = Math.ceil(idx);
-        var fraction = idx - lower;
-        return x[lower] + fraction * (x[upper] - x[lower]);
-    } else {
-        // If idx is integer, type=7 returns the value at that index
-        return x[idx];
-    }
-}
-
-/**
- * Rearrange items in `arr` so that all items in `[left, k]` range are the smallest.
- * The `k`-th element will have the `(k - left + 1)`-th smallest value in `[left, right]`.
- *
- * Implements Floyd-Rivest selection algorithm https://en.wikipedia.org/wiki/Floyd-Rivest_algorithm
- *
- * @param {Array<number>} arr input array
- * @param {number} k pivot index
- * @param {number} [left] left index
- * @param {number} [right] right index
- * @returns {void} mutates input array
- * @example
- * var arr = [65, 28, 59, 33, 21, 56, 22, 95, 50, 12, 90, 53, 28, 77, 39];
- * quickselect(arr, 8);
- * // = [39, 28, 28, 33, 21, 12, 22, 50, 53, 56, 59, 65, 90, 77, 95]
- */
-function quickselect(arr, k, left, right) {
-    left = left || 0;
-    right = right || arr.length - 1;
-
-    while (right > left) {
-        // 600 and 0.5 are arbitrary constants chosen in the original paper to minimize execution time
-        if (right - left > 600) {
-            var n = right - left + 1;
-            var m = k - left + 1;
-            var z = Math.log(n);
-            var s = 0.5 * Math.exp((2 * z) / 3);
-            var sd = 0.5 * Math.sqrt((z * s * (n - s)) / n);
-            if (m - n / 2 < 0) { sd *= -1; }
-            var newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
-            var newRight = Math.min(
-                right,
-                Math.floor(k + ((n - m) * s) / n + sd)
-            );
-            quickselect(arr, k, newLeft, newRight);
-        }
-
-        var t = arr[k];
-        var i = left;
-        var j = right;
-
-        swap(arr, left, k);
-        if (arr[right] > t) { swap(arr, left, right); }
-
-        while (i < j) {
-            swap(arr, i, j);
-            i++;
-            j--;
-            while (arr[i] < t) { i++; }
-            while (arr[j] > t) { j--; }
-        }
-
-        if (arr[left] === t) { swap(arr, left, j); }
-        else {
-            j++;
-            swap(arr, j, right);
-        }
-
-        if (j <= k) { left = j + 1; }
-        if (k <= j) { right = j - 1; }
-    }
-}
-
-function swap(arr, i, j) {
-    var tmp = arr[i];
-    arr[i] = arr[j];
-    arr[j] = tmp;
-}
-
-/**
- * The [quantile](https://en.wikipedia.org/wiki/Quantile):
- * this is a population quantile, since we assume to know the entire
- * dataset in this library. This implementation uses linear interpolation,
- * equivalent to R's type=7 and numpy's default percentile method.
- *
- * Sample is a one-dimensional array of numbers,
- * and p is either a decimal number from 0 to 1 or an array of decimal
- * numbers from 0 to 1.
- * In terms of a k/q quantile, p = k/q - it's just dealing with fractions or dealing
- * with decimal values.
- * When p is an array, the result of the function is also an array containing the appropriate
- * quantiles in input order
- *
- * @param {Array<number>} x sample of one or more numbers
- * @param {Array<number> | number} p the desired quantile, as a number between 0 and 1
- * @returns {number} quantile
- * @example
- * quantile([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
- */
-function quantile(x, p) {
-    var copy = x.slice();
-
-    if (Array.isArray(p)) {
-        // rearrange elements so that each element corresponding to a requested
-        // quantile is on a place it would be if the array was fully sorted
-        multiQuantileSelect(copy, p);
-        // Initialize the result array
-        var results = [];
-        // For each requested quantile
-        for (var i = 0; i < p.length; i++) {
-            results[i] = quantileSorted(copy, p[i]);
-        }
-        return results;
-    } else {
-        var idx = quantileIndex(copy.length, p);
-        quantileSelect(copy, idx, 0, copy.length - 1);
-        return quantileSorted(copy, p);
-    }
-}
-
-function quantileSelect(arr, k, left, right) {
-    if (k % 1 === 0) {
-        quickselect(arr, k, left, right);
-    } else {
-        k = Math.floor(k);
-        quickselect(arr, k, left, right);
-        quickselect(arr, k + 1, k + 1, right);
-    }
-}
-
-function multiQuantileSelect(arr, p) {
-    // Collect every integer order statistic that the requested quantiles need.
-    // Linear interpolation (type=7) reads x[floor(idx)] and x[ceil(idx)], so both
-    // surrounding positions must be placed. Deduplicate to integer positions
-    // so each is selected with an unambiguous index.
-    var positions = new Set();
-    for (var i = 0; i < p.length; i++) {
-        var idx = quantileIndex(arr.length, p[i]);
-        positions.add(Math.floor(idx));
-        positions.add(Math.ceil(idx));
-    }
-    var indices = Array.from(positions).sort(compare);
-
-    multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
-}
-
-// Place every order statistic in `indices` by partitioning around the median
-// requested position, then recursing into the two halves. The just-placed pivot
-// is excluded from the child ranges (indices[mid] ± 1) so that a later, narrower
-// quickselect cannot disturb an already-finalized position.
-function multiselect(arr, indices, lo, hi, left, right) {
-    if (lo > hi) { return; }
-    var mid = (lo + hi) >> 1;
-    quickselect(arr, indices[mid], left, right);
-    multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
-    multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
-}
-
-function compare(a, b) {
-    return a - b;
-}
-
-function quantileIndex(len, p) {
-    // Use (n-1) * p to match numpy's linear method (type=7)
-    var idx = (len - 1) * p;
-    if (p === 1) {
-        // If p is 1, directly return the last index
-        return len - 1;
-    } else if (p === 0) {
-        // If p is 0, directly return the first index
-        return 0;
-    } else if (idx % 1 !== 0) {
-        // If index is not integer, keep the fractional position so we can
-        // select both surrounding order statistics for interpolation.
-        return idx;
-    } else {
-        // If index is integer, return that exact position.
-        return idx;
-    }
-}
-
-/**
- * The [median](http://en.wikipedia.org/wiki/Median) is
- * the middle number of a list. This is often a good indicator of 'the middle'
- * when there are outliers that skew the `mean()` value.
- * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
- * a method of finding a typical or central value of a set of numbers.
- *
- * The median isn't necessarily one of the elements in the list: the value
- * can be the average of two elements if the list has an even length
- * and the two central values are different.
- *
- * @param {Array<number>} x input
- * @returns {number} median value
- * @example
- * median([10, 2, 5, 100, 2, 1]); // => 3.5
- */
-function median$1(x) {
-    return +quantile(x, 0.5);
-}
-
-/**
- * The [Median Absolute Deviation](http://en.wikipedia.org/wiki/Median_absolute_deviation) is
- * a robust measure of statistical
- * dispersion. It is more resilient to outliers than the standard deviation.
- *
- * @param {Array<number>} x input array
- * @returns {number} median absolute deviation
- * @example
- * medianAbsoluteDeviation([1, 1, 2, 2, 4, 6, 9]); // => 1
- */
-function medianAbsoluteDeviation(x) {
-    var medianValue = median$1(x);
-    var medianAbsoluteDeviations = [];
-
-    // Make a list of absolute deviations from the median
-    for (var i = 0; i < x.length; i++) {
-        medianAbsoluteDeviations.push(Math.abs(x[i] - medianValue));
-    }
-
-    // Find the median value of that list
-    return median$1(medianAbsoluteDeviations);
-}
-
-// The talk's "threshold on energy consumption" table: how much score a footprint cap costs.
-// Data in (a parsed CSV), data out; the CLI reads the file and prints.
-const LABEL_CANDIDATES = ['label', 'system_code', 'system', 'name', 'code'];
-const CAP_LEVELS = [
-    { level: 'all', p: 1 },
-    { level: 'median', p: 0.5 },
-    { level: 'p25', p: 0.25 }
-];
-/** A cell counts as a number only when it is a finite decimal; "", "None", "nan" do not. */
-function parseNumberCell(cell) {
-    if (cell === undefined)
-        return null;
-    const text = cell.trim();
-    if (text === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
-        return null;
-    const value = Number(text);
-    return Number.isFinite(value) ? value : null;
-}
-function parseWhereClause(text) {
-    const at = text.indexOf('=');
-    if (at <= 0)
-        throw new UsageError(describeBadValue('--where', text, 'COL=VALUE'));
-    return { column: text.slice(0, at).trim(), value: text.slice(at + 1).trim() };
-}
-function checkColumns(table, names) {
-    for (const { flag, column } of names) {
-        if (!table.columns.includes(column)) {
-            throw new UsageError(`${describeBadValue(flag, column, 'a column of the CSV')}; available columns: ${table.columns.join(', ')}`);
-        }
-    }
-}
-function resolveLabel(table, label) {
-    if (label)
-        return label;
-    return LABEL_CANDIDATES.find((c) => table.columns.includes(c)) ?? null;
-}
-/** Systems on the front: no other system has a cost as low and a score as high (one strictly). */
-function computeParetoFront(points) {
-    const sorted = [...points].sort((a, b) => a.cost - b.cost || b.score - a.score);
-    const front = [];
-    for (const p of sorted) {
-        const last = front[front.length - 1];
-        if (last === undefined || p.score > last.score) {
-            // an equal cost with a lower score was already sorted after its better twin
-            if (last !== undefined && last.cost === p.cost)
-                continue;
-            front.push(p);
-        }
-    }
-    return front;
-}
-/** The best score (higher is better) among candidates with cost <= cap; ties: the first in file order. */
-function bestUnderCap(candidates, cap) {
-    let best = null;
-    for (const c of candidates)
-        if (c.cost <= cap && (best === null || c.score > best.score))
-            best = c;
-    return best;
-}
-function computeCaps(table, options) {
-    const where = options.where ?? [];
-    if (options.costs.length === 0)
-        throw new UsageError(describeBadValue('--cost', [], 'at least one cost column'));
-    const label = resolveLabel(table, options.label);
-    checkColumns(table, [
-        { flag: '--score', column: options.score },
-        ...options.costs.map((column) => ({ flag: '--cost', column })),
-        ...where.map((w) => ({ flag: '--where', column: w.column })),
-        ...(options.label ? [{ flag: '--label', column: options.label }] : []),
-        ...(options.energyWeighted
-            ? [{ flag: '--ew-energy', column: options.energyWeighted.energyColumn }]
-            : [])
-    ]);
-    const matched = table.rows
-        .map((row, index) => ({
-        row,
-        name: label ? (row[label] ?? '').trim() || `row ${index + 1}` : `row ${index + 1}`
-    }))
-        .filter(({ row }) => where.every((w) => (row[w.column] ?? '').trim() === w.value));
-    const rows = [];
-    const pareto = {};
-    for (const cost of options.costs) {
-        const candidates = matched.flatMap(({ row, name }) => {
-            const s = parseNumberCell(row[options.score]);
-            const c = parseNumberCell(row[cost]);
-            return s === null || c === null ? [] : [{ label: name, cost: c, score: s }];
-        });
-        pareto[cost] = computeParetoFront(candidates);
-        if (candidates.length === 0)
-            continue;
-        const costs = candidates.map((c) => c.cost);
-        for (const { level, p } of CAP_LEVELS) {
-            const cap = level === 'all' ? max(costs) : quantile(costs, p);
-            const best = bestUnderCap(candidates, cap);
-            rows.push({
-                cost,
-                level,
-                cap,
-                best: best?.score ?? null,
-                label: best?.label ?? null,
-                rowsWithCost: candidates.length,
-                rowsUnderCap: candidates.filter((c) => c.cost <= cap).length,
-                bestCost: best?.cost ?? null
-            });
-        }
-    }
-    return {
-        score: options.score,
-        where,
-        rowsTotal: table.rows.length,
-        rowsMatched: matched.length,
-        rows,
-        pareto,
-        energyWeighted: options.energyWeighted
-            ? weightScores(matched, options.score, options.energyWeighted)
-            : null
-    };
-}
-function weightScores(matched, score, ew) {
-    const systems = matched.flatMap(({ row, name }) => {
-        const s = parseNumberCell(row[score]);
-        const e = parseNumberCell(row[ew.energyColumn]);
-        // a zero or negative energy cannot weight a score: leave the system out rather than divide by it
-        if (s === null || e === null || e <= 0)
-            return [];
-        return [{ label: name, score: s, energyKwh: e, energyWeighted: (s * ew.referenceKwh) / e }];
-    });
-    systems.sort((a, b) => b.energyWeighted - a.energyWeighted);
-    return { ...ew, systems };
-}
-/** The reference energy: a number of kWh, or the label of a row whose energy column gives it. */
-function resolveReferenceKwh(table, reference, energyColumn, label) {
-    const asNumber = parseNumberCell(reference);
-    if (asNumber !== null) {
-        if (asNumber <= 0)
-            throw new UsageError(describeBadValue('--ew-reference', reference, 'a positive kWh value'));
-        return asNumber;
-    }
-    const labelColumn = resolveLabel(table, label);
-    const row = labelColumn
-        ? table.rows.find((r) => (r[labelColumn] ?? '').trim() === reference)
-        : undefined;
-    const energy = row ? parseNumberCell(row[energyColumn]) : null;
-    if (energy === null || energy <= 0) {
-        throw new UsageError(describeBadValue('--ew-reference', reference, `a positive kWh value, or the ${labelColumn ?? 'label'} of a row with a positive ${energyColumn}`));
-    }
-    return energy;
-}
-
-// argv -> raw values, with the command after `--` kept verbatim. Flag names map onto the input
-// names of src/core/settings.ts so that the CLI and the action share one validation.
-function parseFlags(command, argv, options) {
-    const dash = argv.indexOf('--');
-    const own = dash === -1 ? argv : argv.slice(0, dash);
-    const rest = dash === -1 ? [] : argv.slice(dash + 1);
-    try {
-        const { values, positionals } = parseArgs({
-            args: own,
-            options: { ...options, help: { type: 'boolean', short: 'h' } },
-            allowPositionals: true,
-            strict: true
-        });
-        return { values: values, positionals, command: rest };
-    }
-    catch (error) {
-        throw new UsageError(describeFlagError(command, error, Object.keys(options)));
-    }
-}
-function describeFlagError(command, error, known) {
-    const e = error;
-    const flag = /'(-[^' ]*)/.exec(e.message ?? '')?.[1] ?? '';
-    const expected = `one of ${known.map((k) => `--${k}`).join(', ')}`;
-    const hint = `(run "joulegate ${command} --help" for the options)`;
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-        return `${command}: unknown option ${flag}; expected ${expected} ${hint}`;
-    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
-        return `${command}: option ${flag || 'value'} needs a value ${hint}`;
-    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
-        return `${command}: unexpected argument ${flag}; put the command after "--" ${hint}`;
-    return `${command}: ${(e.message ?? String(error)).replace(/^.*?: /, '')} ${hint}`;
-}
-const stringFlag = (values, name) => {
-    const v = values[name];
-    return typeof v === 'string' ? v : undefined;
-};
-const stringFlags = (values, name) => {
-    const v = values[name];
-    return Array.isArray(v)
-        ? v.filter((x) => typeof x === 'string')
-        : typeof v === 'string'
-            ? [v]
-            : [];
-};
-
-// Reads input files for the CLI; every failure names the input, the file and what was expected,
-// so a user with three --measurement flags knows which one is wrong.
-function describeReadError(error) {
-    const code = error.code;
-    if (code === 'ENOENT')
-        return 'no such file';
-    if (code === 'EISDIR')
-        return 'is a directory';
-    return code ?? String(error.message);
-}
-/** The file's text; `input` names the flag or argument, `expected` what it should be. */
-async function readTextFile(path, input, expected) {
-    try {
-        return await readFile(path, 'utf8');
-    }
-    catch (error) {
-        throw new UsageError(describeBadValue(input, path, `${expected} (${describeReadError(error)})`));
-    }
-}
-async function readJsonFile(path, what = 'file') {
-    let text;
-    try {
-        text = await readFile(path, 'utf8');
-    }
-    catch (error) {
-        throw new UsageError(`${what} ${path}: cannot read (${describeReadError(error)})`);
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw new UsageError(`${what} ${path}: not valid JSON (${error.message})`);
-    }
-}
-
-// joulegate caps FILE.csv --score COL [--cost COL ...] [--where COL=VALUE ...] [--label COL] [--json]
-const CAPS_USAGE = `usage: joulegate caps FILE.csv --score COL --cost COL [COL ...] [--where COL=VALUE ...]
-                     [--label COL] [--ew-energy COL --ew-reference KWH|LABEL] [--json]
-
-For each cost column: caps at its maximum, median and 25th percentile (linear interpolation over
-the rows that have both score and cost as numbers), and the best score with cost <= cap.
-  --score COL          the score column (higher is better), e.g. psds1_eval_full
-  --cost COL ...       cost columns; repeat the flag, list several after it, or separate with commas
-  --where COL=VALUE    keep rows whose COL equals VALUE; repeated: all must hold
-  --label COL          the column naming each system (default: label, system_code, system, name, code)
-  --ew-energy COL      energy column (kWh) for the energy-weighted score score × E_ref / E
-  --ew-reference R     E_ref: a number of kWh, or the label of the row whose --ew-energy is the reference
-  --json               print { "rows": [...], "pareto": {...}, "energyWeighted": ... } instead of markdown`;
-const MULTI = new Set(['--cost', '--where']);
-/** `--cost a b c` and `--cost a,b` both become repeated flags; parseArgs alone would take b, c as positionals. */
-function expandMultiValues(argv) {
-    const out = [];
-    let current = null;
-    for (const token of argv) {
-        if (token.startsWith('-')) {
-            current = MULTI.has(token) ? token : null;
-            if (current === null)
-                out.push(token);
-            continue;
-        }
-        if (current !== null) {
-            // only cost lists split on commas: a --where value may contain one ("AudioSet, ImageNet")
-            const parts = current === '--cost'
-                ? token
-                    .split(',')
-                    .map((s) => s.trim())
-                    .filter(Boolean)
-                : [token];
-            for (const part of parts)
-                out.push(current, part);
-            continue;
-        }
-        out.push(token);
-    }
-    return out;
-}
-async function run$7(argv, io) {
-    const flags = parseFlags('caps', expandMultiValues(argv), {
-        score: { type: 'string' },
-        cost: { type: 'string', multiple: true },
-        where: { type: 'string', multiple: true },
-        label: { type: 'string' },
-        'ew-energy': { type: 'string' },
-        'ew-reference': { type: 'string' },
-        json: { type: 'boolean' }
-    });
-    if (flags.values['help']) {
-        io.out(CAPS_USAGE);
-        return 0;
-    }
-    let costs = stringFlags(flags.values, 'cost');
-    let file = flags.positionals[0];
-    // `caps --cost a b FILE.csv`: the file was read as one more cost
-    if (file === undefined && costs.length > 1 && /\.csv$/i.test(costs[costs.length - 1])) {
-        file = costs[costs.length - 1];
-        costs = costs.slice(0, -1);
-    }
-    if (file === undefined)
-        throw new UsageError('caps: no CSV file given; expected "joulegate caps FILE.csv --score COL --cost COL"');
-    if (flags.positionals.length > 1) {
-        throw new UsageError(describeBadValue('caps', flags.positionals.slice(1), 'one CSV file (put extra cost columns after --cost)'));
-    }
-    const score = stringFlag(flags.values, 'score');
-    if (!score)
-        throw new UsageError(describeBadValue('--score', score ?? null, 'the name of the score column'));
-    if (costs.length === 0)
-        throw new UsageError(describeBadValue('--cost', null, 'one or more cost column names'));
-    const table = await readCsv(file);
-    const label = stringFlag(flags.values, 'label') ?? null;
-    const ewEnergy = stringFlag(flags.values, 'ew-energy');
-    const ewReference = stringFlag(flags.values, 'ew-reference');
-    if ((ewEnergy === undefined) !== (ewReference === undefined)) {
-        throw new UsageError(describeBadValue(ewEnergy ? '--ew-reference' : '--ew-energy', null, 'both --ew-energy and --ew-reference, or neither'));
-    }
-    const result = computeCaps(table, {
-        score,
-        costs,
-        where: stringFlags(flags.values, 'where').map(parseWhereClause),
-        label,
-        energyWeighted: ewEnergy && ewReference
-            ? {
-                energyColumn: ewEnergy,
-                reference: ewReference,
-                referenceKwh: referenceOf(table, ewReference, ewEnergy, label)
-            }
-            : null
-    });
-    io.out(flags.values['json'] ? JSON.stringify(result, null, 2) : formatCapsMarkdown(result));
-    return 0;
-}
-function referenceOf(table, reference, energyColumn, label) {
-    if (!table.columns.includes(energyColumn)) {
-        throw new UsageError(`${describeBadValue('--ew-energy', energyColumn, 'a column of the CSV')}; available columns: ${table.columns.join(', ')}`);
-    }
-    return resolveReferenceKwh(table, reference, energyColumn, label);
-}
-async function readCsv(file) {
-    const text = await readTextFile(file, 'FILE', 'a readable CSV file');
-    let columns = [];
-    try {
-        const rows = parse(text, {
-            columns: (header) => (columns = header.map((h) => h.trim())),
-            skip_empty_lines: true,
-            bom: true
-        });
-        return { columns, rows };
-    }
-    catch (error) {
-        throw new UsageError(describeBadValue('FILE', file, `a CSV file with one header row (${error.message})`));
-    }
-}
-const LEVEL_NAMES = {
-    all: 'all systems (max)',
-    median: 'median',
-    p25: '25th percentile'
-};
-function formatNumber(x) {
-    if (x === 0)
-        return '0';
-    const abs = Math.abs(x);
-    return abs >= 1e5 || abs < 1e-3 ? x.toExponential(3) : Number(x.toPrecision(4)).toString();
-}
-/** The talk's table (levels × costs, best score and system), then the caps and the Pareto fronts. */
-function formatCapsMarkdown(result) {
-    const costs = [...new Set(result.rows.map((r) => r.cost))];
-    const subset = result.where.length
-        ? result.where.map((w) => `${w.column}=${w.value}`).join(' and ')
-        : 'all rows';
-    const lines = [
-        `### Best ${result.score} under a footprint cap`,
-        '',
-        `Rows: ${result.rowsMatched} of ${result.rowsTotal} (${subset}). A cap keeps the systems whose cost is <= the cap; caps are computed over the rows that have both ${result.score} and that cost.`,
-        ''
-    ];
-    const cell = (cost, level) => {
-        const row = result.rows.find((r) => r.cost === cost && r.level === level);
-        if (!row)
-            return '—';
-        return row.best === null
-            ? `— (cap ${formatNumber(row.cap)})`
-            : `${formatNumber(row.best)} ${row.label ?? ''} (cap ${formatNumber(row.cap)})`;
-    };
-    lines.push(markdownTable([
-        ['cap at', ...costs],
-        ...['all', 'median', 'p25'].map((level) => [
-            LEVEL_NAMES[level],
-            ...costs.map((c) => cell(c, level))
-        ])
-    ]), '');
-    const missing = costs.length === 0 ? ' No row has both the score and a cost as numbers.' : '';
-    lines.push(`Systems with score and cost: ${costs.map((c) => `${c} ${result.rows.find((r) => r.cost === c)?.rowsWithCost ?? 0}`).join(', ')}.${missing}`, '');
-    for (const [cost, front] of Object.entries(result.pareto)) {
-        lines.push(`#### Pareto front: ${result.score} against ${cost}`, '');
-        lines.push(markdownTable([
-            ['system', cost, result.score],
-            ...front.map((p) => [p.label, formatNumber(p.cost), formatNumber(p.score)])
-        ]), '');
-    }
-    const ew = result.energyWeighted;
-    if (ew) {
-        lines.push(`#### Energy-weighted ${result.score} (× ${formatNumber(ew.referenceKwh)} kWh / ${ew.energyColumn}, reference ${ew.reference})`, '');
-        lines.push(markdownTable([
-            ['system', result.score, `${ew.energyColumn}`, 'energy-weighted'],
-            ...ew.systems.map((s) => [
-                s.label,
-                formatNumber(s.score),
-                formatNumber(s.energyKwh),
-                formatNumber(s.energyWeighted)
-            ])
-        ]), '');
-    }
-    return lines.join('\n');
-}
+var version$1 = "0.1.0";
+var pkg = {
+	version: version$1};
 
 function getDefaultExportFromCjs (x) {
 	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
@@ -11277,6 +8123,19 @@ function requireAjv () {
 
 var ajvExports = /*@__PURE__*/ requireAjv();
 
+/** Bad flags, inputs, configuration or files: the CLI exits 2, the action fails the step. */
+class UsageError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UsageError';
+    }
+}
+/** Formats "NAME: got VALUE, expected WHAT" so every input error reads the same way. */
+function describeBadValue(name, value, expected) {
+    const shown = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    return `${name}: got ${shown}, expected ${expected}`;
+}
+
 // The data that flows through the pipeline. Field names marked "contract" are read by external
 // tools (see DESIGN.md) and must not be renamed.
 const MEASUREMENT_SCHEMA = 'joulegate.measurement/v1'; // contract
@@ -11460,6 +8319,17 @@ function describeUnusableKind(kind, what) {
  */
 const HISTORY_DIR = 'history';
 const CALIBRATION_DIR = 'calibration';
+/** The data branch's README.md, written with the branch's first commit. */
+const DATA_BRANCH_README = `# joulegate data
+
+This branch is written by joulegate, the energy regression gate, and holds its measurements.
+
+- \`history/NAME.jsonl\`: one result per line (\`joulegate.result/v1\`) for series NAME, append-only.
+- \`calibration/FINGERPRINT.json\`: the newest calibration of one hardware configuration.
+- \`calibration/FINGERPRINT.jsonl\`: every calibration of it, append-only.
+
+Do not rewrite this branch: verdicts compare new runs against these records.
+`;
 /** A history or calibration file that cannot be read as written; the CLI exits 2 on it. */
 class CorruptHistoryError extends UsageError {
     file;
@@ -11546,14 +8416,14 @@ function describeSchemaError(errors, what) {
     const extra = e.keyword === 'const' ? ` (${JSON.stringify(e.params.allowedValue)})` : '';
     return `not a valid ${what}: ${where} ${e.message ?? 'is invalid'}${extra}`;
 }
-const excerpt = (text) => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+const excerpt$1 = (text) => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 function parseJsonLine(text, file, line) {
     try {
         return JSON.parse(text);
     }
     catch (err) {
         const detail = err instanceof Error ? err.message : String(err);
-        throw new CorruptHistoryError(file, line, `not valid JSON (${detail}): ${excerpt(text)}`);
+        throw new CorruptHistoryError(file, line, `not valid JSON (${detail}): ${excerpt$1(text)}`);
     }
 }
 /**
@@ -11577,7 +8447,7 @@ function parseJsonLines(text, file, decode) {
             catch (err) {
                 if (!(err instanceof CorruptHistoryError))
                     throw err;
-                throw new CorruptHistoryError(file, i + 1, `${err.detail}: ${excerpt(raw)}`);
+                throw new CorruptHistoryError(file, i + 1, `${err.detail}: ${excerpt$1(raw)}`);
             }
         }
         catch (err) {
@@ -11626,6 +8496,16 @@ function serializeLine(value) {
         throw new UsageError(describeSchemaError(validate.errors, String(value.schema ?? 'document')));
     }
     return `${JSON.stringify(value)}\n`;
+}
+/**
+ * The text of a JSON Lines file after appending `line`. A file that does not end with a newline
+ * (a crashed writer, a hand edit) gets one first, so the new line stays intact and the reader
+ * still reports the damaged line instead of a merged one.
+ */
+function appendLine(existing, line) {
+    if (existing === '' || existing.endsWith('\n'))
+        return existing + line;
+    return `${existing}\n${line}`;
 }
 const serializeCalibration = (cal) => {
     serializeLine(cal); // validates
@@ -11914,8 +8794,3130 @@ class FolderStore {
             .filter((s) => s !== null)
             .sort();
     }
+    async listCalibrations() {
+        let names;
+        try {
+            names = await readdir(path.join(this.dir, CALIBRATION_DIR));
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                return [];
+            throw err;
+        }
+        return names
+            .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
+            .filter((s) => s !== null)
+            .sort();
+    }
     async close() { }
 }
+
+class CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString(options.encoding)
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+}
+
+const is_object = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+const normalize_columns_array = function (columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === undefined || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal",
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`,
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+class ResizeableBuffer {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.toString(encoding, 0, this.length);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+}
+
+const init_state = function (options) {
+  // ECMAScript WhiteSpace + LineTerminator codepoints, encoded under
+  // `options.encoding`. Aligns trimming with `String.prototype.trim()`.
+  // https://tc39.es/ecma262/#sec-white-space
+  // https://tc39.es/ecma262/#sec-line-terminators
+  //
+  // Codepoints unrepresentable in the target encoding are dropped: Node's
+  // Buffer substitutes them with `?` (0x3F), and including those would cause
+  // literal `?` bytes in the input to be trimmed under `latin1`/`ascii`.
+  const timchars = [
+    // Basic Latin
+    0x0020, // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
+    0x0009, // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
+    0x000a, // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
+    0x000d, // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
+    0x000c, // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
+    0x000b, // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
+    // Latin-1 Supplement
+    0x00a0, // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
+    // Ogham
+    0x1680, // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
+    // General Punctuation
+    0x2000, // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
+    0x2001, // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
+    0x2002, // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
+    0x2003, // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
+    0x2004, // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
+    0x2005, // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
+    0x2006, // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
+    0x2007, // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
+    0x2008, // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
+    0x2009, // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
+    0x200a, // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
+    0x2028, // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
+    0x2029, // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
+    0x202f, // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
+    0x205f, // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
+    0x3000, // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
+    0xfeff, // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
+  ].reduce((acc, codepoint) => {
+    const encoded = Buffer.from(
+      String.fromCharCode(codepoint),
+      options.encoding,
+    );
+    if (codepoint !== 0x3f && encoded.length === 1 && encoded[0] === 0x3f) {
+      return acc;
+    }
+    acc.push(encoded);
+    return acc;
+  }, []);
+  // First-byte lookup table for `__isCharTrimable`. Non-whitespace bytes
+  // (the common case) bail out in O(1) without scanning every timchar.
+  const timcharFirstBytes = new Uint8Array(256);
+  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    delimiterBufPrevious: undefined,
+    delimiterDiscovered: false,
+    // Current error encountered by a record
+    error: undefined,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote:
+      Buffer.isBuffer(options.escape) &&
+      Buffer.isBuffer(options.quote) &&
+      Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns)
+      ? options.columns.length
+      : undefined,
+    field: new ResizeableBuffer(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      // Skip if the remaining buffer can be delimiter
+      ...(options.delimiter
+        ? options.delimiter.map((delimiter) => delimiter.length)
+        : []),
+      // Auto discovery of delimiter is limited to 1 character
+      options.delimiter_auto ? 1 : 0,
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+      // Skip if the remaining buffer can be a multi-byte trim character
+      ...timchars.map((t) => t.length),
+    ),
+    previousBuf: undefined,
+    quoting: false,
+    stop: false,
+    rawBuffer: new ResizeableBuffer(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength:
+      options.record_delimiter.length === 0
+        ? 0
+        : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("\t", options.encoding)[0],
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars: timchars,
+    timcharFirstBytes: timcharFirstBytes,
+  };
+};
+
+const underscore = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+const normalize_options = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  // Normalize option `encoding`
+  // Note: defined first because other options depends on it
+  // to convert chars/strings into buffers.
+  if (options.encoding === undefined || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (
+    typeof options.encoding !== "string" &&
+    options.encoding !== null
+  ) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast`
+  options.cast_function = null;
+  if (
+    options.cast === undefined ||
+    options.cast === null ||
+    options.cast === false ||
+    options.cast === ""
+  ) {
+    options.cast = undefined;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast_date`
+  if (
+    options.cast_date === undefined ||
+    options.cast_date === null ||
+    options.cast_date === false ||
+    options.cast_date === ""
+  ) {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function (value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `columns`
+  options.cast_first_line_to_header = undefined;
+  if (options.columns === true) {
+    // Fields in the first line are converted as-is to columns
+    options.cast_first_line_to_header = undefined;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (
+    options.columns === undefined ||
+    options.columns === null ||
+    options.columns === false
+  ) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `group_columns_by_name`
+  if (
+    options.group_columns_by_name === undefined ||
+    options.group_columns_by_name === null ||
+    options.group_columns_by_name === false
+  ) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`,
+      ],
+      options,
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated.",
+      ],
+      options,
+    );
+  }
+  // Normalize option `comment`
+  if (
+    options.comment === undefined ||
+    options.comment === null ||
+    options.comment === false ||
+    options.comment === ""
+  ) {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `comment_no_infix`
+  if (
+    options.comment_no_infix === undefined ||
+    options.comment_no_infix === null ||
+    options.comment_no_infix === false
+  ) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `delimiter_auto`
+  if (
+    options.delimiter_auto === undefined ||
+    options.delimiter_auto === null ||
+    options.delimiter_auto === false
+  ) {
+    options.delimiter_auto = false;
+  } else if (options.delimiter_auto === true) {
+    options.delimiter_auto = {};
+  } else if (!is_object(options.delimiter_auto)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER_AUTO",
+      [
+        "Invalid option delimiter_auto:",
+        "delimiter_auto must be a boolean or a configuration object,",
+        `got ${JSON.stringify(options.delimiter_auto)}`,
+      ],
+      options,
+    );
+  }
+  if (options.delimiter_auto) {
+    if (options.delimiter_auto.preferred === undefined)
+      options.delimiter_auto.preferred = {
+        [",".charCodeAt(0)]: 1.8,
+        ["\t".charCodeAt(0)]: 1.8,
+        [";".charCodeAt(0)]: 1.6,
+        [" ".charCodeAt(0)]: 1.6,
+        [":".charCodeAt(0)]: 1.5,
+        [".".charCodeAt(0)]: 1.4,
+        ["/".charCodeAt(0)]: 1.4,
+      };
+    else if (!is_object(options.delimiter_auto.preferred)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "preferred must be an object,",
+          `got ${JSON.stringify(options.delimiter_auto.preferred)}`,
+        ],
+        options,
+      );
+    }
+    if (options.delimiter_auto.score === undefined)
+      options.delimiter_auto.score = (info, options) => {
+        return (
+          (info.total - info.std) * (options.preferred[info.char_code] || 1)
+        );
+      };
+    else if (typeof options.delimiter_auto.score !== "function") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "score must be a function,",
+          `got ${JSON.stringify(options.delimiter_auto.score)}`,
+        ],
+        options,
+      );
+    }
+    if (options.delimiter_auto.size === undefined)
+      options.delimiter_auto.size = 2048;
+    else if (typeof options.delimiter_auto.size !== "number") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "size must be a number,",
+          `got ${JSON.stringify(options.delimiter_auto.size)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `delimiter`
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (options.delimiter_auto !== false) {
+    options.delimiter = [];
+  }
+  if (!Array.isArray(options.delimiter)) {
+    if (
+      options.delimiter === undefined ||
+      options.delimiter === null ||
+      options.delimiter === false
+    ) {
+      options.delimiter = Buffer.from(",", options.encoding);
+    }
+    options.delimiter = [options.delimiter];
+  }
+  options.delimiter = options.delimiter.map(function (delimiter) {
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`,
+        ],
+        options,
+      );
+    }
+    return delimiter;
+  });
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
+      );
+    }
+  }
+  // Normalize option `from`
+  if (options.from === undefined || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
+      );
+    }
+  }
+  // Normalize option `from_line`
+  if (options.from_line === undefined || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (
+      typeof options.from_line === "string" &&
+      /\d+/.test(options.from_line)
+    ) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
+      );
+    }
+  }
+  // Normalize options `ignore_last_delimiters`
+  if (
+    options.ignore_last_delimiters === undefined ||
+    options.ignore_last_delimiters === null
+  ) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
+      ],
+      options,
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option",
+      ],
+      options,
+    );
+  }
+  // Normalize option `info`
+  if (
+    options.info === undefined ||
+    options.info === null ||
+    options.info === false
+  ) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
+    );
+  }
+  // Normalize option `max_record_size`
+  if (
+    options.max_record_size === undefined ||
+    options.max_record_size === null ||
+    options.max_record_size === false
+  ) {
+    options.max_record_size = 0;
+  } else if (
+    Number.isInteger(options.max_record_size) &&
+    options.max_record_size >= 0
+  ) ; else if (
+    typeof options.max_record_size === "string" &&
+    /\d+/.test(options.max_record_size)
+  ) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
+    );
+  }
+  // Normalize option `objname`
+  if (
+    options.objname === undefined ||
+    options.objname === null ||
+    options.objname === false
+  ) {
+    options.objname = undefined;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) ; else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+    // Great, nothing to do
+  } else if (typeof options.objname === "number") ; else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
+    );
+  }
+  if (options.objname !== undefined) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
+        );
+      }
+    } else {
+      // A string or a buffer
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index",
+        );
+      }
+    }
+  }
+  // Normalize option `on_record`
+  if (options.on_record === undefined || options.on_record === null) {
+    options.on_record = undefined;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `on_skip`
+  // options.on_skip ??= (err, chunk) => {
+  //   this.emit('skip', err, chunk);
+  // };
+  if (
+    options.on_skip !== undefined &&
+    options.on_skip !== null &&
+    typeof options.on_skip !== "function"
+  ) {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
+    );
+  }
+  // Normalize option `quote`
+  if (
+    options.quote === null ||
+    options.quote === false ||
+    options.quote === ""
+  ) {
+    options.quote = null;
+  } else {
+    if (options.quote === undefined || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
+      );
+    }
+  }
+  // Normalize option `raw`
+  if (
+    options.raw === undefined ||
+    options.raw === null ||
+    options.raw === false
+  ) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
+    );
+  }
+  // Normalize option `record_delimiter`
+  if (options.record_delimiter === undefined) {
+    options.record_delimiter = [];
+  } else if (
+    typeof options.record_delimiter === "string" ||
+    Buffer.isBuffer(options.record_delimiter)
+  ) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`,
+        ],
+        options,
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`,
+      ],
+      options,
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  // Normalize option `relax_column_count`
+  if (typeof options.relax_column_count === "boolean") ; else if (
+    options.relax_column_count === undefined ||
+    options.relax_column_count === null
+  ) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") ; else if (
+    options.relax_column_count_less === undefined ||
+    options.relax_column_count_less === null
+  ) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") ; else if (
+    options.relax_column_count_more === undefined ||
+    options.relax_column_count_more === null
+  ) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
+    );
+  }
+  // Normalize option `relax_quotes`
+  if (typeof options.relax_quotes === "boolean") ; else if (
+    options.relax_quotes === undefined ||
+    options.relax_quotes === null
+  ) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
+    );
+  }
+  // Normalize option `skip_empty_lines`
+  if (typeof options.skip_empty_lines === "boolean") ; else if (
+    options.skip_empty_lines === undefined ||
+    options.skip_empty_lines === null
+  ) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
+    );
+  }
+  // Normalize option `skip_records_with_empty_values`
+  if (typeof options.skip_records_with_empty_values === "boolean") ; else if (
+    options.skip_records_with_empty_values === undefined ||
+    options.skip_records_with_empty_values === null
+  ) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
+    );
+  }
+  // Normalize option `skip_records_with_error`
+  if (typeof options.skip_records_with_error === "boolean") ; else if (
+    options.skip_records_with_error === undefined ||
+    options.skip_records_with_error === null
+  ) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
+    );
+  }
+  // Normalize option `rtrim`
+  if (
+    options.rtrim === undefined ||
+    options.rtrim === null ||
+    options.rtrim === false
+  ) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
+    );
+  }
+  // Normalize option `ltrim`
+  if (
+    options.ltrim === undefined ||
+    options.ltrim === null ||
+    options.ltrim === false
+  ) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
+    );
+  }
+  // Normalize option `trim`
+  if (
+    options.trim === undefined ||
+    options.trim === null ||
+    options.trim === false
+  ) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
+    );
+  }
+  // Normalize options `trim`, `ltrim` and `rtrim`
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  // Normalize option `to`
+  if (options.to === undefined || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
+      );
+    }
+  }
+  // Normalize option `to_line`
+  if (options.to_line === undefined || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
+      );
+    }
+  }
+  return options;
+};
+
+// Discussed in [issue #400](https://github.com/adaltas/node-csv/issues/400)
+// See https://github.com/python/cpython/blob/ea1b1c579f600cc85d145c60862b2e6b98701b24/Lib/csv.py#L349
+const delimiter_discover = function (records, options) {
+  // Normalize the configuration
+  if (!options) {
+    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
+  }
+  // Convert String to Buffer
+  if (typeof records === "string") {
+    records = Buffer.from(records);
+  }
+  // Convert Buffer to an array of records
+  if (Buffer.isBuffer(records)) {
+    records = ((data) => {
+      const records = [];
+      const parser = transform({ delimiter: [] });
+      const push = (record) => records.push(record);
+      const close = () => {};
+      const error = parser.parse(data, true, push, close);
+      if (error !== undefined) throw error;
+      return records;
+    })(records);
+  }
+  // Info array initialization, 127 entries, one per char code
+  const info = Array(127)
+    .fill()
+    .map(() => ({ lines: [] }));
+  // Traverse each records, count occurences per char code
+  records.map(([record], line) => {
+    for (let i = 0, l = record.length; i < l; i++) {
+      // Count the character frequency
+      const code = record.charCodeAt(i);
+      if (info[code].lines[line] === undefined) info[code].lines[line] = 0;
+      info[code].lines[line]++;
+    }
+  });
+  // Traverse each char code, compute the score
+  info.map((info, i) => {
+    info.char_code = i;
+    info.std = std(info.lines);
+    info.total = info.lines.reduce((acc, val) => acc + val, 0);
+    info.preferred = !!options.preferred[i];
+    info.score = options.score(info, options);
+  });
+  // Extract the dominant character
+  const result = info.reduce(
+    (acc, info) => (acc.score > info.score ? acc : info),
+    {},
+  );
+  return String.fromCharCode(result.char_code);
+};
+
+const std = function (array) {
+  const n = array.length;
+  if (n === 0) return 0;
+  const mean = array.reduce((a, b) => a + b) / n;
+  return Math.sqrt(
+    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n,
+  );
+};
+
+const isRecordEmpty = function (record) {
+  return record.every(
+    (field) =>
+      field == null || (field.toString && field.toString().trim() === ""),
+  );
+};
+
+const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+
+const boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254]),
+};
+
+const transform = function (original_options = {}) {
+  const info = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0,
+  };
+  const options = normalize_options(original_options);
+  return {
+    info: info,
+    original_options: original_options,
+    options: options,
+    state: init_state(options),
+    __needMoreData: function (i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
+        this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0
+          ? Buffer.from("\r\n", encoding).length
+          : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0,
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function (nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        delimiter_auto,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line,
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const {
+        bomSkipped,
+        delimiterDiscovered,
+        delimiterBufPrevious,
+        rawBuffer,
+        escapeIsQuote,
+      } = this.state;
+      // Automatic delimiter discovery
+      if (!delimiterDiscovered && delimiter_auto) {
+        let delimiterBuf;
+        if (delimiterBufPrevious === undefined) {
+          delimiterBuf = nextBuf;
+        } else if (
+          delimiterBufPrevious !== undefined &&
+          nextBuf === undefined
+        ) {
+          delimiterBuf = delimiterBufPrevious;
+        } else {
+          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
+        }
+        // Ensure that nextBuf is not concatenated a second time during buffer reconciliation
+        nextBuf = undefined;
+        // this.delimiterBufPrevious = delimiterBuf;
+        if (end || delimiterBuf.length > delimiter_auto.size) {
+          this.options.delimiter = [
+            Buffer.from(
+              delimiter_discover(delimiterBuf, this.options.delimiter_auto),
+            ),
+          ];
+          this.state.previousBuf = delimiterBuf;
+          this.state.delimiterBufPrevious = undefined;
+          this.state.delimiterDiscovered = true;
+        } else {
+          this.state.delimiterBufPrevious = delimiterBuf;
+          return;
+        }
+      }
+      // Previous buffers reconciliation
+      const { previousBuf } = this.state;
+      let buf;
+      if (previousBuf === undefined) {
+        if (nextBuf === undefined) {
+          // Handle empty string
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== undefined && nextBuf === undefined) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      // Handle UTF BOM
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          // No enough data
+          if (end === false) {
+            // Wait for more data
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding in boms) {
+            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
+              // Skip BOM
+              const bomLength = boms[encoding].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              // Renormalize original options with the new encoding
+              const options = normalize_options({
+                ...this.original_options,
+                encoding: encoding,
+              });
+              // Properties are merged with the existing options instance
+              for (const key in options) {
+                this.options[key] = options[key];
+              }
+              // Options will re-evaluate the Buffer with the new encoding
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        // Ensure we get enough space to look ahead
+        // There should be a way to move this out of the loop
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        // Auto discovery of record_delimiter, unix, mac and windows supported
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos,
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if (
+          (chr === cr || chr === nl) &&
+          this.state.wasRowDelimiter === false
+        ) {
+          this.state.wasRowDelimiter = true;
+        }
+        // Previous char was a valid escape char
+        // treat the current char as a regular char
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          // Escape is only active inside quoted fields
+          // We are quoting, the char is an escape chr and there is a chr to escape
+          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
+          if (
+            escape !== null &&
+            this.state.quoting === true &&
+            this.__isEscape(buf, pos, chr) &&
+            pos + escape.length < bufLen
+          ) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          // Not currently escaping and chr is a quote
+          // TODO: need to compare bytes instead of single char
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable =
+                rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment =
+                comment !== null &&
+                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr,
+              );
+              const isNextChrRecordDelimiter =
+                record_delimiter.length === 0
+                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
+                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              // Escape a quote
+              // Treat next char as a regular character
+              if (
+                escape !== null &&
+                this.__isEscape(buf, pos, chr) &&
+                this.__isQuote(buf, pos + escape.length)
+              ) {
+                pos += escape.length - 1;
+              } else if (
+                !nextChr ||
+                isNextChrDelimiter ||
+                isNextChrRecordDelimiter ||
+                isNextChrComment ||
+                isNextChrTrimable
+              ) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment",
+                    ],
+                    this.options,
+                    this.__infoField(),
+                  ),
+                );
+                if (err !== undefined) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                // In relax_quotes mode, treat opening quote preceded by chrs as regular
+                if (relax_quotes === false) {
+                  const info = this.__infoField();
+                  const bom = Object.keys(boms)
+                    .map((b) =>
+                      boms[b].equals(this.state.field.toString()) ? b : false,
+                    )
+                    .filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom ? `(${bom} bom)` : undefined,
+                      ],
+                      this.options,
+                      info,
+                      {
+                        field: this.state.field,
+                      },
+                    ),
+                  );
+                  if (err !== undefined) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos,
+            );
+            if (recordDelimiterLength !== 0) {
+              // Do not emit comments which take a full line
+              const skipCommentLine =
+                this.state.commenting &&
+                this.state.wasQuoting === false &&
+                this.state.record.length === 0 &&
+                this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+                // Skip full comment line
+              } else {
+                // Activate records emission if above from_line
+                if (
+                  this.state.enabled === false &&
+                  this.info.lines +
+                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
+                    from_line
+                ) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                // Skip if line is empty and skip_empty_lines activated
+                if (
+                  skip_empty_lines === true &&
+                  this.state.wasQuoting === false &&
+                  this.state.record.length === 0 &&
+                  this.state.field.length === 0
+                ) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== undefined) return errField;
+                this.info.bytes =
+                  this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== undefined) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (
+              comment !== null &&
+              (comment_no_infix === false ||
+                (this.state.record.length === 0 &&
+                  this.state.field.length === 0))
+            ) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== undefined) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (
+            max_record_size !== 0 &&
+            this.state.record_length + this.state.field.length > max_record_size
+          ) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+              ),
+            );
+          }
+        }
+        const lappend =
+          ltrim === false ||
+          this.state.quoting === true ||
+          this.state.field.length !== 0 ||
+          !this.__isCharTrimable(buf, pos);
+        // rtrim in non quoting is handle in __onField
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        // Ensure we are not ending in a quoting state
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+          if (err !== undefined) return err;
+        } else {
+          // Skip last line if it has no characters
+          if (
+            this.state.wasQuoting === true ||
+            this.state.record.length !== 0 ||
+            this.state.field.length !== 0
+          ) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== undefined) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== undefined) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function (push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values,
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      // Convert the first line into column names
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err =
+          columns === false
+            ? new CsvError(
+                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+                [
+                  "Invalid Record Length:",
+                  `expect ${this.state.expectedRecordLength},`,
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              )
+            : new CsvError(
+                "CSV_RECORD_INCONSISTENT_COLUMNS",
+                [
+                  "Invalid Record Length:",
+                  `columns length is ${columns.length},`, // rename columns
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              );
+        if (
+          relax_column_count === true ||
+          (relax_column_count_less === true &&
+            recordLength < this.state.expectedRecordLength) ||
+          (relax_column_count_more === true &&
+            recordLength > this.state.expectedRecordLength)
+        ) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+          // Error is undefined with skip_records_with_error
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        // With columns, records are object
+        if (columns !== false) {
+          const obj = {};
+          // Transform record array to an object
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === undefined || columns[i].disabled) continue;
+            // Turn duplicate columns into an array
+            if (
+              group_columns_by_name === true &&
+              Object.hasOwn(obj, columns[i].name)
+            ) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              Object.defineProperty(obj, columns[i].name, {
+                value: record[i],
+                enumerable: true,
+                writable: true,
+                configurable: true,
+              });
+            }
+          }
+          // Without objname (default)
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [obj[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? obj : [obj[objname], obj],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+          // Without columns, records are array
+        } else {
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: record },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [record[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? record : [record[objname], record],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function (record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers =
+          firstLineToHeaders === undefined
+            ? record
+            : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`,
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers: headers,
+              },
+            ),
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function () {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = undefined;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function () {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      // Short circuit for the from_line options
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== undefined) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      // Increment record length if record size must not exceed a limit
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function () {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function (record, push) {
+      const { on_record } = this.options;
+      if (on_record !== undefined) {
+        const info = this.__infoRecord();
+        try {
+          record = on_record.call(null, record, info);
+        } catch (err) {
+          return err;
+        }
+        if (record === undefined || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function (field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Dont loose time calling cast
+      // because the final record is an object
+      // and this field can't be associated to a key present in columns
+      if (
+        isColumns === true &&
+        relax_column_count &&
+        this.options.columns.length <= this.state.record.length
+      ) {
+        return [undefined, undefined];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info = this.__infoField();
+          return [undefined, this.state.castField.call(null, field, info)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [undefined, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info = this.__infoField();
+        return [undefined, this.options.cast_date.call(null, field, info)];
+      }
+      return [undefined, field];
+    },
+    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    // Helper to test if a character is trimable
+    __isCharTrimable: function (buf, pos) {
+      const { timchars, timcharFirstBytes } = this.state;
+      // Fast bail-out: non-whitespace bytes (the common case) are rejected
+      // without scanning the full timchar list.
+      const first = buf[pos];
+      if (first === undefined || timcharFirstBytes[first] === 0) return 0;
+      loop1: for (let i = 0; i < timchars.length; i++) {
+        const timchar = timchars[i];
+        for (let j = 0; j < timchar.length; j++) {
+          if (timchar[j] !== buf[pos + j]) continue loop1;
+        }
+        return timchar.length;
+      }
+      return 0;
+    },
+    __isDelimiter: function (buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (
+        ignore_last_delimiters === true &&
+        this.state.record.length === this.options.columns.length - 1
+      ) {
+        return 0;
+      } else if (
+        ignore_last_delimiters !== false &&
+        typeof ignore_last_delimiters === "number" &&
+        this.state.record.length === ignore_last_delimiters - 1
+      ) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isEscape: function (buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isFloat: function (value) {
+      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isQuote: function (buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __isRecordDelimiter: function (chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __autoDiscoverRecordDelimiter: function (buf, pos) {
+      const { encoding } = this.options;
+      // Note, we don't need to cache this information in state,
+      // It is only called on the first line until we find out a suitable
+      // record delimiter.
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding),
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function (msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== undefined) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : undefined,
+            );
+          } catch (err) {
+            return err;
+          }
+        }
+        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
+        return undefined;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function () {
+      return {
+        ...this.info,
+        columns: this.options.columns,
+      };
+    },
+    __infoRecord: function () {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
+      };
+    },
+    __infoField: function () {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Bytes records are only incremented when all records'fields are parsed
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records: bytes_records,
+        column:
+          isColumns === true
+            ? columns.length > this.state.record.length
+              ? columns[this.state.record.length].name
+              : null
+            : this.state.record.length,
+        quoting: this.state.wasQuoting,
+      };
+    },
+  };
+};
+
+const parse = function (data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? Object.create(null) : [];
+  const parser = transform(opts);
+  const push = (record) => {
+    if (parser.options.objname === undefined) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {};
+  const error = parser.parse(data, true, push, close);
+  if (error !== undefined) throw error;
+  return records;
+};
+
+// To do: next major: remove.
+/**
+ * @typedef {Options} MarkdownTableOptions
+ *   Configuration.
+ */
+
+/**
+ * @typedef Options
+ *   Configuration.
+ * @property {boolean | null | undefined} [alignDelimiters=true]
+ *   Whether to align the delimiters (default: `true`);
+ *   they are aligned by default:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   Pass `false` to make them staggered:
+ *
+ *   ```markdown
+ *   | Alpha | B |
+ *   | - | - |
+ *   | C | Delta |
+ *   ```
+ * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
+ *   How to align columns (default: `''`);
+ *   one style for all columns or styles for their respective columns;
+ *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
+ *   other values are treated as `''`, which doesn’t place the colon in the
+ *   alignment row but does align left;
+ *   *only the lowercased first character is used, so `Right` is fine.*
+ * @property {boolean | null | undefined} [delimiterEnd=true]
+ *   Whether to end each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B
+ *   | ----- | -----
+ *   | C     | Delta
+ *   ```
+ * @property {boolean | null | undefined} [fillRows=true]
+ *   Whether to fill rows with empty cells up to the most cells in a row
+ *   (default: `true`).
+ *
+ *   When `true`, all rows have as many cells as the longest row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |   |
+ *   | ----- | ---- | - |
+ *   | C     |      |   |
+ *   | D     | Echo | F |
+ *   ```
+ *
+ *   When `false`, rows keep their cells,
+ *   and the delimiter row has as many cells as the header row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |
+ *   | ----- | ---- |
+ *   | C     |
+ *   | D     | Echo | F |
+ *   ```
+ * @property {boolean | null | undefined} [delimiterStart=true]
+ *   Whether to begin each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are starting delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no starting delimiters:
+ *
+ *   ```markdown
+ *   Alpha | B     |
+ *   ----- | ----- |
+ *   C     | Delta |
+ *   ```
+ * @property {boolean | null | undefined} [padding=true]
+ *   Whether to add a space of padding between delimiters and cells
+ *   (default: `true`).
+ *
+ *   When `true`, there is padding:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there is no padding:
+ *
+ *   ```markdown
+ *   |Alpha|B    |
+ *   |-----|-----|
+ *   |C    |Delta|
+ *   ```
+ * @property {((value: string) => number) | null | undefined} [stringLength]
+ *   Function to detect the length of table cell content (optional);
+ *   this is used when aligning the delimiters (`|`) between table cells;
+ *   full-width characters and emoji mess up delimiter alignment when viewing
+ *   the markdown source;
+ *   to fix this, you can pass this function,
+ *   which receives the cell content and returns its “visible” size;
+ *   note that what is and isn’t visible depends on where the text is displayed.
+ *
+ *   Without such a function, the following:
+ *
+ *   ```js
+ *   markdownTable([
+ *     ['Alpha', 'Bravo'],
+ *     ['中文', 'Charlie'],
+ *     ['👩‍❤️‍👩', 'Delta']
+ *   ])
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo |
+ *   | - | - |
+ *   | 中文 | Charlie |
+ *   | 👩‍❤️‍👩 | Delta |
+ *   ```
+ *
+ *   With [`string-width`](https://github.com/sindresorhus/string-width):
+ *
+ *   ```js
+ *   import stringWidth from 'string-width'
+ *
+ *   markdownTable(
+ *     [
+ *       ['Alpha', 'Bravo'],
+ *       ['中文', 'Charlie'],
+ *       ['👩‍❤️‍👩', 'Delta']
+ *     ],
+ *     {stringLength: stringWidth}
+ *   )
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo   |
+ *   | ----- | ------- |
+ *   | 中文  | Charlie |
+ *   | 👩‍❤️‍👩    | Delta   |
+ *   ```
+ */
+
+/**
+ * Get the length of a cell.
+ *
+ * @param {string} value
+ *   Cell value.
+ * @returns {number}
+ *   Cell size.
+ */
+function defaultStringLength(value) {
+  return value.length
+}
+
+/**
+ * Generate a markdown
+ * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
+ * table.
+ *
+ * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
+ *   Table data (matrix of strings).
+ * @param {Readonly<Options> | null | undefined} [options]
+ *   Configuration (optional).
+ * @returns {string}
+ *   Result.
+ */
+function markdownTable(table, options) {
+  const settings = options || {};
+  // To do: next major: change to spread.
+  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  /** @type {Array<number>} Character codes as symbols for alignment per column. */
+  const alignments = [];
+  /** @type {Array<Array<string>>} Cells per row. */
+  const cellMatrix = [];
+  /** @type {Array<Array<number>>} Sizes of each cell per row. */
+  const sizeMatrix = [];
+  /** @type {Array<number>} */
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+
+  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
+  // do superfluous work when aligning, so optimize for aligning.
+  while (++rowIndex < table.length) {
+    /** @type {Array<string>} */
+    const row = [];
+    /** @type {Array<number>} */
+    const sizes = [];
+    let columnIndex = -1;
+
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+
+    while (++columnIndex < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex]);
+
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes[columnIndex] = size;
+
+        if (
+          longestCellByColumn[columnIndex] === undefined ||
+          size > longestCellByColumn[columnIndex]
+        ) {
+          longestCellByColumn[columnIndex] = size;
+        }
+      }
+
+      row.push(cell);
+    }
+
+    cellMatrix[rowIndex] = row;
+    sizeMatrix[rowIndex] = sizes;
+  }
+
+  // Figure out which alignments to use.
+  let columnIndex = -1;
+
+  if (typeof align === 'object' && 'length' in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+
+  // Inject the alignment row.
+  columnIndex = -1;
+  /** @type {Array<string>} */
+  const row = [];
+  /** @type {Array<number>} */
+  const sizes = [];
+
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = '';
+    let after = '';
+
+    if (code === 99 /* `c` */) {
+      before = ':';
+      after = ':';
+    } else if (code === 108 /* `l` */) {
+      before = ':';
+    } else if (code === 114 /* `r` */) {
+      after = ':';
+    }
+
+    // There *must* be at least one hyphen-minus in each alignment cell.
+    let size =
+      settings.alignDelimiters === false
+        ? 1
+        : Math.max(
+            1,
+            longestCellByColumn[columnIndex] - before.length - after.length
+          );
+
+    const cell = before + '-'.repeat(size) + after;
+
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+
+      sizes[columnIndex] = size;
+    }
+
+    row[columnIndex] = cell;
+  }
+
+  // Inject the alignment row.
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+
+  rowIndex = -1;
+  /** @type {Array<string>} */
+  const lines = [];
+
+  while (++rowIndex < cellMatrix.length) {
+    const row = cellMatrix[rowIndex];
+    const sizes = sizeMatrix[rowIndex];
+    const cellsInRow =
+      settings.fillRows === false
+        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
+        : mostCellsPerRow;
+    columnIndex = -1;
+    /** @type {Array<string>} */
+    const line = [];
+
+    while (++columnIndex < cellsInRow) {
+      const cell = row[columnIndex] || '';
+      let before = '';
+      let after = '';
+
+      if (settings.alignDelimiters !== false) {
+        const size =
+          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0);
+        const code = alignments[columnIndex];
+
+        if (code === 114 /* `r` */) {
+          before = ' '.repeat(size);
+        } else if (code === 99 /* `c` */) {
+          const half = size / 2;
+
+          if (size % 2) {
+            before = ' '.repeat(half + 0.5);
+            after = ' '.repeat(half - 0.5);
+          } else {
+            before = ' '.repeat(half);
+            after = before;
+          }
+        } else {
+          after = ' '.repeat(size);
+        }
+      }
+
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push('|');
+      }
+
+      if (
+        settings.padding !== false &&
+        // Don’t add the opening space if we’re not aligning and the cell is
+        // empty: there will be a closing space.
+        !(settings.alignDelimiters === false && cell === '') &&
+        (settings.delimiterStart !== false || columnIndex)
+      ) {
+        line.push(' ');
+      }
+
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+
+      line.push(cell);
+
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+
+      if (settings.padding !== false) {
+        line.push(' ');
+      }
+
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push('|');
+      }
+    }
+
+    lines.push(
+      settings.delimiterEnd === false
+        ? line.join('').replace(/ +$/, '')
+        : line.join('')
+    );
+  }
+
+  return lines.join('\n')
+}
+
+/**
+ * Serialize a cell value.
+ *
+ * @param {string | null | undefined} [value]
+ *   Value to serialize.
+ * @returns {string}
+ *   Result.
+ */
+function serialize(value) {
+  return value === null || value === undefined ? '' : String(value)
+}
+
+/**
+ * Get the alignment character code from a value.
+ *
+ * @param {string | null | undefined} value
+ *   Value.
+ * @returns {number}
+ *   Alignment.
+ */
+function toAlignment(value) {
+  const code = typeof value === 'string' ? value.codePointAt(0) : 0;
+
+  return code === 67 /* `C` */ || code === 99 /* `c` */
+    ? 99 /* `c` */
+    : code === 76 /* `L` */ || code === 108 /* `l` */
+      ? 108 /* `l` */
+      : code === 82 /* `R` */ || code === 114 /* `r` */
+        ? 114 /* `r` */
+        : 0
+}
+
+/**
+ * When adding a new value to a list, one does not have to necessary
+ * recompute the mean of the list in linear time. They can instead use
+ * this function to compute the new mean by providing the current mean,
+ * the number of elements in the list that produced it and the new
+ * value to add.
+ *
+ * @since 2.5.0
+ * @param {number} mean current mean
+ * @param {number} n number of items in the list
+ * @param {number} newValue the added value
+ * @returns {number} the new mean
+ *
+ * @example
+ * addToMean(14, 5, 53); // => 20.5
+ */
+
+/**
+ * This computes the maximum number in an array.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {number} maximum value
+ * @throws {Error} if the length of x is less than one
+ * @example
+ * max([1, 2, 3, 4]);
+ * // => 4
+ */
+function max(x) {
+    if (x.length === 0) {
+        throw new Error("max requires at least one data point");
+    }
+
+    var value = x[0];
+    for (var i = 1; i < x.length; i++) {
+        if (x[i] > value) {
+            value = x[i];
+        }
+    }
+    return value;
+}
+
+/**
+ * This is the internal implementation of quantiles: when you know
+ * that the order is sorted, you don't need to re-sort it, and the computations
+ * are faster.
+ *
+ * This implements the linear interpolation method (type=7 in R/numpy),
+ * which is the default in numpy.percentile and R's quantile.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @param {number} p desired quantile: a number between 0 to 1, inclusive
+ * @returns {number} quantile value
+ * @throws {Error} if p ix outside of the range from 0 to 1
+ * @throws {Error} if x is empty
+ * @example
+ * quantileSorted([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
+ */
+function quantileSorted(x, p) {
+    // Use (n-1) * p for index, matching numpy's linear method (type=7)
+    var idx = (x.length - 1) * p;
+    if (x.length === 0) {
+        throw new Error("quantile requires at least one data point.");
+    } else if (p < 0 || p > 1) {
+        throw new Error("quantiles must be between 0 and 1");
+    } else if (p === 1) {
+        // If p is 1, directly return the last element
+        return x[x.length - 1];
+    } else if (p === 0) {
+        // If p is 0, directly return the first element
+        return x[0];
+    } else if (idx % 1 !== 0) {
+        // If idx is not integer, interpolate linearly between floor and ceil
+        var lower = Math.floor(idx);
+        var upper = Math.ceil(idx);
+        var fraction = idx - lower;
+        return x[lower] + fraction * (x[upper] - x[lower]);
+    } else {
+        // If idx is integer, type=7 returns the value at that index
+        return x[idx];
+    }
+}
+
+/**
+ * Rearrange items in `arr` so that all items in `[left, k]` range are the smallest.
+ * The `k`-th element will have the `(k - left + 1)`-th smallest value in `[left, right]`.
+ *
+ * Implements Floyd-Rivest selection algorithm https://en.wikipedia.org/wiki/Floyd-Rivest_algorithm
+ *
+ * @param {Array<number>} arr input array
+ * @param {number} k pivot index
+ * @param {number} [left] left index
+ * @param {number} [right] right index
+ * @returns {void} mutates input array
+ * @example
+ * var arr = [65, 28, 59, 33, 21, 56, 22, 95, 50, 12, 90, 53, 28, 77, 39];
+ * quickselect(arr, 8);
+ * // = [39, 28, 28, 33, 21, 12, 22, 50, 53, 56, 59, 65, 90, 77, 95]
+ */
+function quickselect(arr, k, left, right) {
+    left = left || 0;
+    right = right || arr.length - 1;
+
+    while (right > left) {
+        // 600 and 0.5 are arbitrary constants chosen in the original paper to minimize execution time
+        if (right - left > 600) {
+            var n = right - left + 1;
+            var m = k - left + 1;
+            var z = Math.log(n);
+            var s = 0.5 * Math.exp((2 * z) / 3);
+            var sd = 0.5 * Math.sqrt((z * s * (n - s)) / n);
+            if (m - n / 2 < 0) { sd *= -1; }
+            var newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
+            var newRight = Math.min(
+                right,
+                Math.floor(k + ((n - m) * s) / n + sd)
+            );
+            quickselect(arr, k, newLeft, newRight);
+        }
+
+        var t = arr[k];
+        var i = left;
+        var j = right;
+
+        swap(arr, left, k);
+        if (arr[right] > t) { swap(arr, left, right); }
+
+        while (i < j) {
+            swap(arr, i, j);
+            i++;
+            j--;
+            while (arr[i] < t) { i++; }
+            while (arr[j] > t) { j--; }
+        }
+
+        if (arr[left] === t) { swap(arr, left, j); }
+        else {
+            j++;
+            swap(arr, j, right);
+        }
+
+        if (j <= k) { left = j + 1; }
+        if (k <= j) { right = j - 1; }
+    }
+}
+
+function swap(arr, i, j) {
+    var tmp = arr[i];
+    arr[i] = arr[j];
+    arr[j] = tmp;
+}
+
+/**
+ * The [quantile](https://en.wikipedia.org/wiki/Quantile):
+ * this is a population quantile, since we assume to know the entire
+ * dataset in this library. This implementation uses linear interpolation,
+ * equivalent to R's type=7 and numpy's default percentile method.
+ *
+ * Sample is a one-dimensional array of numbers,
+ * and p is either a decimal number from 0 to 1 or an array of decimal
+ * numbers from 0 to 1.
+ * In terms of a k/q quantile, p = k/q - it's just dealing with fractions or dealing
+ * with decimal values.
+ * When p is an array, the result of the function is also an array containing the appropriate
+ * quantiles in input order
+ *
+ * @param {Array<number>} x sample of one or more numbers
+ * @param {Array<number> | number} p the desired quantile, as a number between 0 and 1
+ * @returns {number} quantile
+ * @example
+ * quantile([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
+ */
+function quantile(x, p) {
+    var copy = x.slice();
+
+    if (Array.isArray(p)) {
+        // rearrange elements so that each element corresponding to a requested
+        // quantile is on a place it would be if the array was fully sorted
+        multiQuantileSelect(copy, p);
+        // Initialize the result array
+        var results = [];
+        // For each requested quantile
+        for (var i = 0; i < p.length; i++) {
+            results[i] = quantileSorted(copy, p[i]);
+        }
+        return results;
+    } else {
+        var idx = quantileIndex(copy.length, p);
+        quantileSelect(copy, idx, 0, copy.length - 1);
+        return quantileSorted(copy, p);
+    }
+}
+
+function quantileSelect(arr, k, left, right) {
+    if (k % 1 === 0) {
+        quickselect(arr, k, left, right);
+    } else {
+        k = Math.floor(k);
+        quickselect(arr, k, left, right);
+        quickselect(arr, k + 1, k + 1, right);
+    }
+}
+
+function multiQuantileSelect(arr, p) {
+    // Collect every integer order statistic that the requested quantiles need.
+    // Linear interpolation (type=7) reads x[floor(idx)] and x[ceil(idx)], so both
+    // surrounding positions must be placed. Deduplicate to integer positions
+    // so each is selected with an unambiguous index.
+    var positions = new Set();
+    for (var i = 0; i < p.length; i++) {
+        var idx = quantileIndex(arr.length, p[i]);
+        positions.add(Math.floor(idx));
+        positions.add(Math.ceil(idx));
+    }
+    var indices = Array.from(positions).sort(compare);
+
+    multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
+}
+
+// Place every order statistic in `indices` by partitioning around the median
+// requested position, then recursing into the two halves. The just-placed pivot
+// is excluded from the child ranges (indices[mid] ± 1) so that a later, narrower
+// quickselect cannot disturb an already-finalized position.
+function multiselect(arr, indices, lo, hi, left, right) {
+    if (lo > hi) { return; }
+    var mid = (lo + hi) >> 1;
+    quickselect(arr, indices[mid], left, right);
+    multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
+    multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
+}
+
+function compare(a, b) {
+    return a - b;
+}
+
+function quantileIndex(len, p) {
+    // Use (n-1) * p to match numpy's linear method (type=7)
+    var idx = (len - 1) * p;
+    if (p === 1) {
+        // If p is 1, directly return the last index
+        return len - 1;
+    } else if (p === 0) {
+        // If p is 0, directly return the first index
+        return 0;
+    } else if (idx % 1 !== 0) {
+        // If index is not integer, keep the fractional position so we can
+        // select both surrounding order statistics for interpolation.
+        return idx;
+    } else {
+        // If index is integer, return that exact position.
+        return idx;
+    }
+}
+
+/**
+ * The [median](http://en.wikipedia.org/wiki/Median) is
+ * the middle number of a list. This is often a good indicator of 'the middle'
+ * when there are outliers that skew the `mean()` value.
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * The median isn't necessarily one of the elements in the list: the value
+ * can be the average of two elements if the list has an even length
+ * and the two central values are different.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} median value
+ * @example
+ * median([10, 2, 5, 100, 2, 1]); // => 3.5
+ */
+function median$1(x) {
+    return +quantile(x, 0.5);
+}
+
+/**
+ * The [Median Absolute Deviation](http://en.wikipedia.org/wiki/Median_absolute_deviation) is
+ * a robust measure of statistical
+ * dispersion. It is more resilient to outliers than the standard deviation.
+ *
+ * @param {Array<number>} x input array
+ * @returns {number} median absolute deviation
+ * @example
+ * medianAbsoluteDeviation([1, 1, 2, 2, 4, 6, 9]); // => 1
+ */
+function medianAbsoluteDeviation(x) {
+    var medianValue = median$1(x);
+    var medianAbsoluteDeviations = [];
+
+    // Make a list of absolute deviations from the median
+    for (var i = 0; i < x.length; i++) {
+        medianAbsoluteDeviations.push(Math.abs(x[i] - medianValue));
+    }
+
+    // Find the median value of that list
+    return median$1(medianAbsoluteDeviations);
+}
+
+// The talk's "threshold on energy consumption" table: how much score a footprint cap costs.
+// Data in (a parsed CSV), data out; the CLI reads the file and prints.
+const LABEL_CANDIDATES = ['label', 'system_code', 'system', 'name', 'code'];
+const CAP_LEVELS = [
+    { level: 'all', p: 1 },
+    { level: 'median', p: 0.5 },
+    { level: 'p25', p: 0.25 }
+];
+/** A cell counts as a number only when it is a finite decimal; "", "None", "nan" do not. */
+function parseNumberCell(cell) {
+    if (cell === undefined)
+        return null;
+    const text = cell.trim();
+    if (text === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
+        return null;
+    const value = Number(text);
+    return Number.isFinite(value) ? value : null;
+}
+function parseWhereClause(text) {
+    const at = text.indexOf('=');
+    if (at <= 0)
+        throw new UsageError(describeBadValue('--where', text, 'COL=VALUE'));
+    return { column: text.slice(0, at).trim(), value: text.slice(at + 1).trim() };
+}
+function checkColumns(table, names) {
+    for (const { flag, column } of names) {
+        if (!table.columns.includes(column)) {
+            throw new UsageError(`${describeBadValue(flag, column, 'a column of the CSV')}; available columns: ${table.columns.join(', ')}`);
+        }
+    }
+}
+function resolveLabel(table, label) {
+    if (label)
+        return label;
+    return LABEL_CANDIDATES.find((c) => table.columns.includes(c)) ?? null;
+}
+/** Systems on the front: no other system has a cost as low and a score as high (one strictly). */
+function computeParetoFront(points) {
+    const sorted = [...points].sort((a, b) => a.cost - b.cost || b.score - a.score);
+    const front = [];
+    for (const p of sorted) {
+        const last = front[front.length - 1];
+        if (last === undefined || p.score > last.score) {
+            // an equal cost with a lower score was already sorted after its better twin
+            if (last !== undefined && last.cost === p.cost)
+                continue;
+            front.push(p);
+        }
+    }
+    return front;
+}
+/** The best score (higher is better) among candidates with cost <= cap; ties: the first in file order. */
+function bestUnderCap(candidates, cap) {
+    let best = null;
+    for (const c of candidates)
+        if (c.cost <= cap && (best === null || c.score > best.score))
+            best = c;
+    return best;
+}
+function computeCaps(table, options) {
+    const where = options.where ?? [];
+    if (options.costs.length === 0)
+        throw new UsageError(describeBadValue('--cost', [], 'at least one cost column'));
+    const label = resolveLabel(table, options.label);
+    checkColumns(table, [
+        { flag: '--score', column: options.score },
+        ...options.costs.map((column) => ({ flag: '--cost', column })),
+        ...where.map((w) => ({ flag: '--where', column: w.column })),
+        ...(options.label ? [{ flag: '--label', column: options.label }] : []),
+        ...(options.energyWeighted
+            ? [{ flag: '--ew-energy', column: options.energyWeighted.energyColumn }]
+            : [])
+    ]);
+    const matched = table.rows
+        .map((row, index) => ({
+        row,
+        name: label ? (row[label] ?? '').trim() || `row ${index + 1}` : `row ${index + 1}`
+    }))
+        .filter(({ row }) => where.every((w) => (row[w.column] ?? '').trim() === w.value));
+    const rows = [];
+    const pareto = {};
+    for (const cost of options.costs) {
+        const candidates = matched.flatMap(({ row, name }) => {
+            const s = parseNumberCell(row[options.score]);
+            const c = parseNumberCell(row[cost]);
+            return s === null || c === null ? [] : [{ label: name, cost: c, score: s }];
+        });
+        pareto[cost] = computeParetoFront(candidates);
+        if (candidates.length === 0)
+            continue;
+        const costs = candidates.map((c) => c.cost);
+        for (const { level, p } of CAP_LEVELS) {
+            const cap = level === 'all' ? max(costs) : quantile(costs, p);
+            const best = bestUnderCap(candidates, cap);
+            rows.push({
+                cost,
+                level,
+                cap,
+                best: best?.score ?? null,
+                label: best?.label ?? null,
+                rowsWithCost: candidates.length,
+                rowsUnderCap: candidates.filter((c) => c.cost <= cap).length,
+                bestCost: best?.cost ?? null
+            });
+        }
+    }
+    return {
+        score: options.score,
+        where,
+        rowsTotal: table.rows.length,
+        rowsMatched: matched.length,
+        rows,
+        pareto,
+        energyWeighted: options.energyWeighted
+            ? weightScores(matched, options.score, options.energyWeighted)
+            : null
+    };
+}
+function weightScores(matched, score, ew) {
+    const systems = matched.flatMap(({ row, name }) => {
+        const s = parseNumberCell(row[score]);
+        const e = parseNumberCell(row[ew.energyColumn]);
+        // a zero or negative energy cannot weight a score: leave the system out rather than divide by it
+        if (s === null || e === null || e <= 0)
+            return [];
+        return [{ label: name, score: s, energyKwh: e, energyWeighted: (s * ew.referenceKwh) / e }];
+    });
+    systems.sort((a, b) => b.energyWeighted - a.energyWeighted);
+    return { ...ew, systems };
+}
+/** The reference energy: a number of kWh, or the label of a row whose energy column gives it. */
+function resolveReferenceKwh(table, reference, energyColumn, label) {
+    const asNumber = parseNumberCell(reference);
+    if (asNumber !== null) {
+        if (asNumber <= 0)
+            throw new UsageError(describeBadValue('--ew-reference', reference, 'a positive kWh value'));
+        return asNumber;
+    }
+    const labelColumn = resolveLabel(table, label);
+    const row = labelColumn
+        ? table.rows.find((r) => (r[labelColumn] ?? '').trim() === reference)
+        : undefined;
+    const energy = row ? parseNumberCell(row[energyColumn]) : null;
+    if (energy === null || energy <= 0) {
+        throw new UsageError(describeBadValue('--ew-reference', reference, `a positive kWh value, or the ${labelColumn ?? 'label'} of a row with a positive ${energyColumn}`));
+    }
+    return energy;
+}
+
+const JOULES_PER_KWH = 3_600_000;
+const toKwh = (joules) => joules / JOULES_PER_KWH;
+/** Significant figures written out in full: a reviewer never has to decode `6.24e-5`. */
+function formatSig(x, digits = 3) {
+    if (!Number.isFinite(x))
+        return String(x);
+    if (x === 0)
+        return '0';
+    return x.toLocaleString('en-US', { maximumSignificantDigits: digits, useGrouping: false });
+}
+const ENERGY_UNITS = [
+    [3.6e9, 'MWh'],
+    [3.6e6, 'kWh'],
+    [3.6e3, 'Wh']
+];
+/**
+ * Energy scaled for people (J, Wh, kWh, MWh, 3 significant figures): a laptop test run reads in
+ * joules, a cluster job in kWh or MWh. Every view (terminal, comment, summary, dashboard) uses it.
+ */
+function formatEnergy(joules, digits = 3) {
+    const { unit, joulesPerUnit } = chooseEnergyUnit(joules);
+    return `${formatSig(joules / joulesPerUnit, digits)} ${unit}`;
+}
+/** The unit formatEnergy writes `joules` in; a chart takes its largest value's for its axis. */
+function chooseEnergyUnit(joules) {
+    const abs = Math.abs(joules);
+    for (const [scale, unit] of ENERGY_UNITS) {
+        if (abs >= scale)
+            return { unit, joulesPerUnit: scale };
+    }
+    return { unit: 'J', joulesPerUnit: 1 };
+}
+/** The same scaling for figures the verdict keeps in kWh (budgets are written in kWh). */
+const formatKwh = (kwh) => formatEnergy(kwh * JOULES_PER_KWH);
+/** A change, always signed: "+35.0%", "−4.2%", "0.0%". */
+function formatPercent(fraction, digits = 1) {
+    const v = fraction * 100;
+    const s = Math.abs(v).toFixed(digits);
+    if (Number(s) === 0)
+        return `${(0).toFixed(digits)}%`;
+    return `${v > 0 ? '+' : '−'}${s}%`;
+}
+/** A share of a whole (coverage, a coefficient of variation), never signed: "98.5%". */
+function formatShare(fraction, digits = 1) {
+    return `${(fraction * 100).toFixed(digits)}%`;
+}
+function formatInterval(iv, fmt) {
+    return `${fmt(iv[0])} to ${fmt(iv[1])}`;
+}
+/** "12.3 s", "4 min 12 s", "2 h 5 min": how long a person would say a run took. */
+function formatDuration(seconds) {
+    if (seconds < 60)
+        return `${formatSig(seconds)} s`;
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = Math.round(seconds % 60);
+    return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
+}
+function formatWatts(watts) {
+    return watts === null || watts === undefined ? '—' : `${formatSig(watts)} W`;
+}
+const formatGrams = (g) => `${formatSig(g)} gCO2e`;
+/** Large counts (params, MACs, FLOPs) with an SI suffix. */
+function formatCount(x) {
+    const abs = Math.abs(x);
+    for (const [f, s] of [
+        [1e15, 'P'],
+        [1e12, 'T'],
+        [1e9, 'G'],
+        [1e6, 'M'],
+        [1e3, 'k']
+    ]) {
+        if (abs >= f)
+            return `${formatSig(x / f)}${s}`;
+    }
+    return formatSig(x);
+}
+/** How a figure was obtained, in words a reader understands at a glance. */
+function describeMethod(method) {
+    switch (method) {
+        case 'counter':
+            return 'hardware counter';
+        case 'power-integration':
+            return 'integrated power';
+        case 'estimate':
+            return 'estimate (no sensor)';
+        default:
+            return method;
+    }
+}
+
+const peq = new Uint32Array(0x10000);
+const myers_32 = (a, b) => {
+    const n = a.length;
+    const m = b.length;
+    const lst = 1 << (n - 1);
+    let pv = -1;
+    let mv = 0;
+    let sc = n;
+    let i = n;
+    while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+    }
+    for (i = 0; i < m; i++) {
+        let eq = peq[b.charCodeAt(i)];
+        const xv = eq | mv;
+        eq |= ((eq & pv) + pv) ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+            sc++;
+        }
+        if (pv & lst) {
+            sc--;
+        }
+        mv = (mv << 1) | 1;
+        pv = (pv << 1) | ~(xv | mv);
+        mv &= xv;
+    }
+    i = n;
+    while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+    }
+    return sc;
+};
+const myers_x = (b, a) => {
+    const n = a.length;
+    const m = b.length;
+    const mhc = [];
+    const phc = [];
+    const hsize = Math.ceil(n / 32);
+    const vsize = Math.ceil(m / 32);
+    for (let i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+    }
+    let j = 0;
+    for (; j < vsize - 1; j++) {
+        let mv = 0;
+        let pv = -1;
+        const start = j * 32;
+        const vlen = Math.min(32, m) + start;
+        for (let k = start; k < vlen; k++) {
+            peq[b.charCodeAt(k)] |= 1 << k;
+        }
+        for (let i = 0; i < n; i++) {
+            const eq = peq[a.charCodeAt(i)];
+            const pb = (phc[(i / 32) | 0] >>> i) & 1;
+            const mb = (mhc[(i / 32) | 0] >>> i) & 1;
+            const xv = eq | mv;
+            const xh = ((((eq | mb) & pv) + pv) ^ pv) | eq | mb;
+            let ph = mv | ~(xh | pv);
+            let mh = pv & xh;
+            if ((ph >>> 31) ^ pb) {
+                phc[(i / 32) | 0] ^= 1 << i;
+            }
+            if ((mh >>> 31) ^ mb) {
+                mhc[(i / 32) | 0] ^= 1 << i;
+            }
+            ph = (ph << 1) | pb;
+            mh = (mh << 1) | mb;
+            pv = mh | ~(xv | ph);
+            mv = ph & xv;
+        }
+        for (let k = start; k < vlen; k++) {
+            peq[b.charCodeAt(k)] = 0;
+        }
+    }
+    let mv = 0;
+    let pv = -1;
+    const start = j * 32;
+    const vlen = Math.min(32, m - start) + start;
+    for (let k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] |= 1 << k;
+    }
+    let score = m;
+    for (let i = 0; i < n; i++) {
+        const eq = peq[a.charCodeAt(i)];
+        const pb = (phc[(i / 32) | 0] >>> i) & 1;
+        const mb = (mhc[(i / 32) | 0] >>> i) & 1;
+        const xv = eq | mv;
+        const xh = ((((eq | mb) & pv) + pv) ^ pv) | eq | mb;
+        let ph = mv | ~(xh | pv);
+        let mh = pv & xh;
+        score += (ph >>> (m - 1)) & 1;
+        score -= (mh >>> (m - 1)) & 1;
+        if ((ph >>> 31) ^ pb) {
+            phc[(i / 32) | 0] ^= 1 << i;
+        }
+        if ((mh >>> 31) ^ mb) {
+            mhc[(i / 32) | 0] ^= 1 << i;
+        }
+        ph = (ph << 1) | pb;
+        mh = (mh << 1) | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+    }
+    for (let k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] = 0;
+    }
+    return score;
+};
+const distance = (a, b) => {
+    if (a.length < b.length) {
+        const tmp = b;
+        b = a;
+        a = tmp;
+    }
+    if (b.length === 0) {
+        return a.length;
+    }
+    if (a.length <= 32) {
+        return myers_32(a, b);
+    }
+    return myers_x(a, b);
+};
+const closest = (str, arr) => {
+    let min_distance = Infinity;
+    let min_index = 0;
+    for (let i = 0; i < arr.length; i++) {
+        const dist = distance(str, arr[i]);
+        if (dist < min_distance) {
+            min_distance = dist;
+            min_index = i;
+        }
+    }
+    return arr[min_index];
+};
 
 // The one place where flags (CLI) and inputs (action) become a typed, validated Settings object.
 // Names are the action's input names (contract); the CLI maps its flags onto the same names.
@@ -11942,7 +11944,9 @@ const INPUTS = {
     trustedCode: 'trusted-code',
     commentAuthor: 'comment-author',
     calibration: 'calibration',
-    referenceCalibration: 'reference-calibration'
+    referenceCalibration: 'reference-calibration',
+    prometheusUrl: 'prometheus-url',
+    prometheusSelector: 'prometheus-selector'
 };
 const MODES = ['check', 'record', 'calibrate', 'report'];
 const DEFAULTS = {
@@ -12041,6 +12045,24 @@ function parseDataBranch(name, value) {
     }
     return value;
 }
+function parsePrometheusUrl(name, value) {
+    if (value === null)
+        return null;
+    let ok;
+    try {
+        const u = new URL(value);
+        ok =
+            (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
+    }
+    catch {
+        ok = false;
+    }
+    // credentials in the URL would be printed with it: the token goes in JOULEGATE_PROMETHEUS_TOKEN
+    const shown = value.replace(/\/\/[^/@]*@/, '//…@').slice(0, 200);
+    if (!ok)
+        throw new UsageError(describeBadValue(name, shown, 'an http(s) URL of a Prometheus server such as http://prometheus:9090, without credentials (the token goes in JOULEGATE_PROMETHEUS_TOKEN)'));
+    return value;
+}
 /** Validates every raw value; the first bad one throws a UsageError naming input, value and expectation. */
 function parseSettings(raw, labels = {}) {
     const n = (name) => labels[name] ?? name;
@@ -12067,11 +12089,415 @@ function parseSettings(raw, labels = {}) {
         trustedCode: parseBooleanSetting(n(INPUTS.trustedCode), get(raw, INPUTS.trustedCode), false),
         commentAuthor: get(raw, INPUTS.commentAuthor),
         calibration: get(raw, INPUTS.calibration),
-        referenceCalibration: get(raw, INPUTS.referenceCalibration)
+        referenceCalibration: get(raw, INPUTS.referenceCalibration),
+        prometheusUrl: parsePrometheusUrl(n(INPUTS.prometheusUrl), get(raw, INPUTS.prometheusUrl)),
+        prometheusSelector: get(raw, INPUTS.prometheusSelector)
     };
 }
 
-const RESERVED_METRIC_KEYS = ['params', 'macs', 'flops', 'epoch', 'step'];
+// One flag table for every command: each flag says what it takes, its help line, and where its
+// value lands in CliSettings (an input of the shared settings, validated there, or a CLI field
+// with its own parser). Help, "did you mean" and the errors below are all drawn from it.
+// A new flag is one FlagDef in its command's `flags` (or in COMMON when several commands take it):
+// `input` for a value the shared settings already validate, else `field` (added to CliFields with
+// its default) and a `parse` that throws a UsageError naming the flag, the value and what it expects.
+/** A flag with this command's own help line. */
+const withHelp = (flag, help) => ({ ...flag, help });
+const integerIn = (min, max) => (value, flag) => parseIntegerSetting(flag, value, min, min, max);
+const numberIn = (min, max) => (value, flag) => parseNumberSetting(flag, value, min, min, max);
+const positiveNumber$1 = (value, flag) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+        throw new UsageError(describeBadValue(flag, value, 'a positive number'));
+    return n;
+};
+const choiceOf = (choices, expected = choices.join(', ')) => (value, flag) => {
+    if (!choices.includes(value))
+        throw new UsageError(describeBadValue(flag, value, expected));
+    return value;
+};
+const nameLike = (expected, pattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/) => (value, flag) => {
+    if (!pattern.test(value))
+        throw new UsageError(describeBadValue(flag, value, expected));
+    return value;
+};
+/** Flags several commands share; a command may give one its own help line with withHelp. */
+const COMMON = {
+    out: { name: 'out', type: 'string', value: 'FILE', input: INPUTS.out, help: 'write to FILE' },
+    intervalMs: {
+        name: 'interval-ms',
+        type: 'string',
+        value: 'N',
+        input: INPUTS.intervalMs,
+        help: 'sampling interval in milliseconds (default 100)'
+    },
+    idleS: {
+        name: 'idle-s',
+        type: 'string',
+        value: 'S',
+        input: INPUTS.idleSeconds,
+        help: 'seconds of idle power measured before the command (default 10; 0 skips)'
+    },
+    repeat: {
+        name: 'repeat',
+        type: 'string',
+        value: 'N',
+        input: INPUTS.repeat,
+        help: 'run the command N times (default 1)'
+    },
+    store: {
+        name: 'store',
+        type: 'string',
+        value: 'DIR',
+        input: INPUTS.store,
+        help: 'history folder'
+    },
+    prometheus: {
+        name: 'prometheus',
+        type: 'string',
+        value: 'URL',
+        input: INPUTS.prometheusUrl,
+        help: "also read the job's energy from the cluster's Prometheus (DCGM exporter, node exporter\nRAPL, Kepler); bearer token from JOULEGATE_PROMETHEUS_TOKEN"
+    },
+    prometheusSelector: {
+        name: 'prometheus-selector',
+        type: 'string',
+        value: 'M',
+        input: INPUTS.prometheusSelector,
+        help: 'PromQL label matchers for every cluster query, e.g. hpc_job="4242"'
+    },
+    json: { name: 'json', type: 'boolean', field: 'json', help: 'print JSON instead of markdown' },
+    family: {
+        name: 'family',
+        type: 'string',
+        value: 'NAME',
+        field: 'family',
+        parse: nameLike('a name like a series name (letters, digits, ".", "_", "-")'),
+        help: 'the workload family'
+    }
+};
+const HELP_FLAG = { name: 'help', type: 'boolean', help: 'show this help' };
+/** The flag among `flags` nearest to a mistyped name, when it is near enough to be a typo. */
+function suggestName(typed, names) {
+    if (names.length === 0 || typed === '')
+        return null;
+    const best = closest(typed, [...names]);
+    return distance(typed, best) <= Math.max(2, Math.floor(typed.length / 3)) ? best : null;
+}
+/**
+ * Where the options stop and an unmarked command begins (`joulegate measure python train.py`):
+ * the index of the first token that is neither a known flag nor a flag's value, or -1.
+ */
+function findUnmarkedCommand(argv, flags) {
+    for (let i = 0; i < argv.length; i++) {
+        const token = argv[i];
+        if (!token.startsWith('-') || token === '-')
+            return i;
+        if (!token.startsWith('--'))
+            continue;
+        const [name, inline] = token.slice(2).split('=', 2);
+        const def = flags.find((f) => f.name === name);
+        if (!def)
+            return -1; // an unknown flag: parseArgs names it
+        if (def.type === 'string' && inline === undefined)
+            i++;
+    }
+    return -1;
+}
+function parseArgv(command, argv, flags) {
+    const dash = argv.indexOf('--');
+    const own = dash === -1 ? argv : argv.slice(0, dash);
+    const rest = dash === -1 ? [] : argv.slice(dash + 1);
+    const options = Object.fromEntries(flags.map((f) => [f.name, { type: f.type, ...(f.multiple ? { multiple: true } : {}) }]));
+    try {
+        const { values, positionals } = parseArgs({
+            args: own,
+            options: { ...options, help: { type: 'boolean', short: 'h' } },
+            allowPositionals: true,
+            strict: true
+        });
+        return { values: values, positionals, rest, dashed: dash !== -1 };
+    }
+    catch (error) {
+        throw new UsageError(describeFlagError(command, error, own, flags));
+    }
+}
+function describeFlagError(command, error, argv, flags) {
+    const e = error;
+    const flag = /'(-[^' ]*)/.exec(e.message ?? '')?.[1] ?? '';
+    const visible = flags.filter((f) => !f.hidden);
+    const hint = `(run "joulegate ${command} --help" for the options)`;
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+        const expected = `one of ${visible.map((f) => `--${f.name}`).join(', ')}`;
+        const typed = flag.replace(/^-+/, '').split('=')[0] ?? '';
+        const near = suggestName(typed, flags.map((f) => f.name));
+        const mean = near ? `; did you mean --${near}?` : '';
+        return `${command}: unknown option ${flag}; expected ${expected}${mean} ${hint}`;
+    }
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+        const def = flags.find((f) => `--${f.name}` === flag);
+        if (def?.type === 'boolean') {
+            const given = argv.find((t) => t.startsWith(`${flag}=`))?.slice(flag.length + 1) ?? '';
+            return `${command}: ${describeBadValue(flag, given, `no value (write ${flag} alone)`)} ${hint}`;
+        }
+        return `${command}: option ${flag || 'value'} needs a value: expected ${flag} ${def?.value ?? 'VALUE'} ${hint}`;
+    }
+    return `${command}: ${(e.message ?? String(error)).replace(/^.*?: /, '')} ${hint}`;
+}
+
+// Reads input files for the CLI; every failure names the input, the file and what was expected,
+// so a user with three --measurement flags knows which one is wrong.
+function describeReadError(error) {
+    const code = error.code;
+    if (code === 'ENOENT')
+        return 'no such file';
+    if (code === 'EISDIR')
+        return 'is a directory';
+    return code ?? String(error.message);
+}
+/** The file's text; `input` names the flag or argument, `expected` what it should be. */
+async function readTextFile(path, input, expected) {
+    try {
+        return await readFile(path, 'utf8');
+    }
+    catch (error) {
+        throw new UsageError(describeBadValue(input, path, `${expected} (${describeReadError(error)})`));
+    }
+}
+async function readJsonFile(path, what = 'file') {
+    let text;
+    try {
+        text = await readFile(path, 'utf8');
+    }
+    catch (error) {
+        throw new UsageError(`${what} ${path}: cannot read (${describeReadError(error)})`);
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        throw new UsageError(`${what} ${path}: not valid JSON (${error.message})`);
+    }
+}
+
+// joulegate caps FILE.csv --score COL [--cost COL ...] [--where COL=VALUE ...] [--label COL] [--json]
+const MULTI = new Set(['--cost', '--where']);
+/** `--cost a b c` and `--cost a,b` both become repeated flags; parseArgs alone would take b, c as positionals. */
+function expandMultiValues(argv) {
+    const out = [];
+    let current = null;
+    for (const token of argv) {
+        if (token.startsWith('-')) {
+            current = MULTI.has(token) ? token : null;
+            if (current === null)
+                out.push(token);
+            continue;
+        }
+        if (current !== null) {
+            // only cost lists split on commas: a --where value may contain one ("AudioSet, ImageNet")
+            const parts = current === '--cost'
+                ? token
+                    .split(',')
+                    .map((s) => s.trim())
+                    .filter(Boolean)
+                : [token];
+            for (const part of parts)
+                out.push(current, part);
+            continue;
+        }
+        out.push(token);
+    }
+    return out;
+}
+const caps = {
+    name: 'caps',
+    summary: "the best score under each energy cap, from a CSV of systems (the talk's cap table)",
+    usage: `joulegate caps FILE.csv --score COL --cost COL [COL ...] [--where COL=VALUE ...]
+                     [--label COL] [--ew-energy COL --ew-reference KWH|LABEL] [--json]`,
+    description: `For each cost column: caps at its maximum, median and 25th percentile (linear interpolation over
+the rows that have both score and cost as numbers), and the best score with cost <= cap.`,
+    prepare: expandMultiValues,
+    flags: [
+        {
+            name: 'score',
+            type: 'string',
+            value: 'COL',
+            field: 'score',
+            help: 'the score column (higher is better), e.g. psds1_eval_full'
+        },
+        {
+            name: 'cost',
+            type: 'string',
+            value: 'COL',
+            multiple: true,
+            field: 'costs',
+            help: 'cost columns; repeat the flag, list several after it, or separate with commas'
+        },
+        {
+            name: 'where',
+            type: 'string',
+            value: 'COL=VALUE',
+            multiple: true,
+            field: 'where',
+            help: 'keep rows whose COL equals VALUE; repeated: all must hold'
+        },
+        {
+            name: 'label',
+            type: 'string',
+            value: 'COL',
+            field: 'label',
+            help: 'the column naming each system (default: label, system_code, system, name, code)'
+        },
+        {
+            name: 'ew-energy',
+            type: 'string',
+            value: 'COL',
+            field: 'ewEnergy',
+            help: 'energy column (kWh) for the energy-weighted score score × E_ref / E'
+        },
+        {
+            name: 'ew-reference',
+            type: 'string',
+            value: 'R',
+            field: 'ewReference',
+            help: 'E_ref: a number of kWh, or the label of the row whose --ew-energy is the reference'
+        },
+        withHelp(COMMON.json, 'print { "rows": [...], "pareto": {...}, "energyWeighted": ... } instead of markdown')
+    ],
+    run: runCaps
+};
+async function runCaps(...[settings, io]) {
+    let costs = settings.costs;
+    let file = settings.positionals[0];
+    // `caps --cost a b FILE.csv`: the file was read as one more cost
+    if (file === undefined && costs.length > 1 && /\.csv$/i.test(costs[costs.length - 1])) {
+        file = costs[costs.length - 1];
+        costs = costs.slice(0, -1);
+    }
+    if (file === undefined)
+        throw new UsageError('caps: no CSV file given; expected "joulegate caps FILE.csv --score COL --cost COL"');
+    if (settings.positionals.length > 1) {
+        throw new UsageError(describeBadValue('caps', settings.positionals.slice(1), 'one CSV file (put extra cost columns after --cost)'));
+    }
+    const score = settings.score;
+    if (!score)
+        throw new UsageError(describeBadValue('--score', score, 'the name of the score column'));
+    if (costs.length === 0)
+        throw new UsageError(describeBadValue('--cost', null, 'one or more cost column names'));
+    const table = await readCsv(file);
+    const label = settings.label;
+    const ewEnergy = settings.ewEnergy;
+    const ewReference = settings.ewReference;
+    if ((ewEnergy === null) !== (ewReference === null)) {
+        throw new UsageError(describeBadValue(ewEnergy ? '--ew-reference' : '--ew-energy', null, 'both --ew-energy and --ew-reference, or neither'));
+    }
+    const result = computeCaps(table, {
+        score,
+        costs,
+        where: settings.where.map(parseWhereClause),
+        label,
+        energyWeighted: ewEnergy && ewReference
+            ? {
+                energyColumn: ewEnergy,
+                reference: ewReference,
+                referenceKwh: referenceOf(table, ewReference, ewEnergy, label)
+            }
+            : null
+    });
+    io.out(settings.json ? JSON.stringify(result, null, 2) : formatCapsMarkdown(result));
+    return 0;
+}
+function referenceOf(table, reference, energyColumn, label) {
+    if (!table.columns.includes(energyColumn)) {
+        throw new UsageError(`${describeBadValue('--ew-energy', energyColumn, 'a column of the CSV')}; available columns: ${table.columns.join(', ')}`);
+    }
+    return resolveReferenceKwh(table, reference, energyColumn, label);
+}
+async function readCsv(file) {
+    const text = await readTextFile(file, 'FILE', 'a readable CSV file');
+    let columns = [];
+    try {
+        const rows = parse(text, {
+            columns: (header) => (columns = header.map((h) => h.trim())),
+            skip_empty_lines: true,
+            bom: true
+        });
+        return { columns, rows };
+    }
+    catch (error) {
+        throw new UsageError(describeBadValue('FILE', file, `a CSV file with one header row (${error.message})`));
+    }
+}
+const LEVEL_NAMES = {
+    all: 'all systems (max)',
+    median: 'median',
+    p25: '25th percentile'
+};
+// written out in full (never e-notation), like every figure joulegate prints
+const formatNumber = (x) => formatSig(x, 4);
+/** The talk's table (levels × costs, best score and system), then the caps and the Pareto fronts. */
+function formatCapsMarkdown(result) {
+    const costs = [...new Set(result.rows.map((r) => r.cost))];
+    const subset = result.where.length
+        ? result.where.map((w) => `${w.column}=${w.value}`).join(' and ')
+        : 'all rows';
+    const lines = [
+        `### Best ${result.score} under a footprint cap`,
+        '',
+        `Rows: ${result.rowsMatched} of ${result.rowsTotal} (${subset}). A cap keeps the systems whose cost is <= the cap; caps are computed over the rows that have both ${result.score} and that cost.`,
+        ''
+    ];
+    const cell = (cost, level) => {
+        const row = result.rows.find((r) => r.cost === cost && r.level === level);
+        if (!row)
+            return '—';
+        return row.best === null
+            ? `— (cap ${formatNumber(row.cap)})`
+            : `${formatNumber(row.best)} ${row.label ?? ''} (cap ${formatNumber(row.cap)})`;
+    };
+    lines.push(markdownTable([
+        ['cap at', ...costs],
+        ...['all', 'median', 'p25'].map((level) => [
+            LEVEL_NAMES[level],
+            ...costs.map((c) => cell(c, level))
+        ])
+    ]), '');
+    const missing = costs.length === 0 ? ' No row has both the score and a cost as numbers.' : '';
+    lines.push(`Systems with score and cost: ${costs.map((c) => `${c} ${result.rows.find((r) => r.cost === c)?.rowsWithCost ?? 0}`).join(', ')}.${missing}`, '');
+    for (const [cost, front] of Object.entries(result.pareto)) {
+        lines.push(`#### Pareto front: ${result.score} against ${cost}`, '');
+        lines.push(markdownTable([
+            ['system', cost, result.score],
+            ...front.map((p) => [p.label, formatNumber(p.cost), formatNumber(p.score)])
+        ]), '');
+    }
+    const ew = result.energyWeighted;
+    if (ew) {
+        lines.push(`#### Energy-weighted ${result.score} (× ${formatNumber(ew.referenceKwh)} kWh / ${ew.energyColumn}, reference ${ew.reference})`, '');
+        lines.push(markdownTable([
+            ['system', result.score, `${ew.energyColumn}`, 'energy-weighted'],
+            ...ew.systems.map((s) => [
+                s.label,
+                formatNumber(s.score),
+                formatNumber(s.energyKwh),
+                formatNumber(s.energyWeighted)
+            ])
+        ]), '');
+    }
+    return lines.join('\n');
+}
+
+// planned_epochs / planned_steps say how long the full training will be (for the projection):
+// bookkeeping like epoch and step, never a metric a reviewer judges
+const RESERVED_METRIC_KEYS = [
+    'params',
+    'macs',
+    'flops',
+    'epoch',
+    'step',
+    'planned_epochs',
+    'planned_steps'
+];
 /** Parses one line; `lineNumber` is 1-based and only used in the error text. */
 function parseMetricLine(line, lineNumber) {
     const text = line.trim();
@@ -12103,6 +12529,19 @@ function parseMetricLine(line, lineNumber) {
         // nested objects and arrays carry no metric; they are dropped rather than guessed at
     }
     return { ok: true, values };
+}
+/**
+ * Several ranks of a launcher (torchrun, deepspeed, srun) may share one metrics file. A line that
+ * says `"rank": N` counts only when N is the counted rank (rank 0 unless the user chose another):
+ * other ranks repeat rank 0's epochs with their own shard's numbers, and mixing them would make
+ * the curve jump between shards. Lines without `rank` always count. The key itself is dropped.
+ */
+function takeCountedRank(values, countedRank = 0) {
+    if (!('rank' in values))
+        return true;
+    const rank = values['rank'];
+    delete values['rank'];
+    return countedRank === 'all' || rank === countedRank || rank === String(countedRank);
 }
 function preview(text) {
     return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
@@ -12548,6 +12987,13 @@ class GitError extends Error {
         this.name = 'GitError';
     }
 }
+function redact(text, secrets = []) {
+    let out = text;
+    for (const s of secrets)
+        if (s)
+            out = out.split(s).join('***');
+    return out;
+}
 /**
  * GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n for `config`, after any entries the
  * environment already holds (a runner or a wrapper may pass its own settings the same way).
@@ -12608,6 +13054,34 @@ function runGitRaw(args, options) {
         child.stdin.end(options.input ?? '');
     });
 }
+/** Runs git and throws a GitError naming the command (secrets hidden) when it exits non-zero. */
+async function runGit(args, options) {
+    const result = await runGitRaw(args, options);
+    if (result.code !== 0) {
+        const secrets = [
+            ...(options.secrets ?? []),
+            ...Object.values(options.config ?? {}).filter((v) => /authorization/i.test(v))
+        ];
+        const shown = redact(`git ${args.join(' ')}`, secrets);
+        const detail = redact(result.stderr.trim() || result.stdout.trim(), secrets);
+        throw new GitError(`${shown} failed (exit ${result.code}): ${detail}`, args, redact(result.stderr, secrets), result.code);
+    }
+    return result.stdout;
+}
+/** The identity GitHub shows for commits made with the workflow's GITHUB_TOKEN. */
+const GITHUB_ACTIONS_IDENTITY = {
+    name: 'github-actions[bot]',
+    email: '41898282+github-actions[bot]@users.noreply.github.com'
+};
+/** Git refuses names and emails with angle brackets or newlines; say so before writing anything. */
+function validateIdentity(identity) {
+    for (const [key, value] of Object.entries(identity)) {
+        if (value.trim() === '' || /[<>\n]/.test(value)) {
+            throw new UsageError(describeBadValue(`commit identity ${key}`, value, 'a non-empty value without "<", ">" or newlines'));
+        }
+    }
+    return identity;
+}
 /** A file's text at a commit, or null when the commit has no such file. */
 async function readFileAt(repo, commit, file) {
     // --batch answers "<name> missing" instead of failing, so absence needs no error parsing.
@@ -12624,8 +13098,69 @@ async function readFileAt(repo, commit, file) {
         return null;
     throw new GitError(`git cat-file could not read ${file} at ${commit}: ${header || stderr.trim()}`, ['cat-file'], stderr, null);
 }
+/**
+ * Writes one commit into `repo` without a work tree or index, in one git process (fast-import),
+ * and returns its sha. It moves only the private scratch ref refs/joulegate/pending.
+ */
+async function writeCommit(repo, spec) {
+    const marks = path.join(repo, `joulegate-marks-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    const data = (text) => {
+        const bytes = Buffer.from(text, 'utf8');
+        return [Buffer.from(`data ${bytes.length}\n`), bytes, Buffer.from('\n')];
+    };
+    const { name, email } = spec.identity;
+    const stream = [
+        Buffer.from(`commit refs/joulegate/pending\nmark :1\ncommitter ${name} <${email}> ${Math.floor(Date.now() / 1000)} +0000\n`),
+        ...data(spec.message),
+        Buffer.from(spec.parent ? `from ${spec.parent}\n` : ''),
+        ...Object.entries(spec.files).flatMap(([file, content]) => [
+            Buffer.from(`M 100644 inline ${file}\n`),
+            ...data(content)
+        ]),
+        Buffer.from('done\n')
+    ];
+    try {
+        // --force concerns only the private scratch ref; pushes to a remote never force.
+        await runGit(['fast-import', '--quiet', '--force', '--done', `--export-marks=${marks}`], {
+            cwd: repo,
+            input: Buffer.concat(stream)
+        });
+        const mark = /^:1 ([0-9a-f]{40,64})$/m.exec(await readFile(marks, 'utf8'));
+        if (!mark)
+            throw new GitError('git fast-import did not report the new commit', ['fast-import'], '', null);
+        return mark[1];
+    }
+    finally {
+        await rm(marks, { force: true });
+    }
+}
+const looksLikeUrlOrPath = (s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\\]+@[^/\\]+:/.test(s) || path.isAbsolute(s);
 /** Hides credentials written into a URL (https://user:token@host/...) before it is shown. */
 const hideUserinfo = (url) => url.replace(/\/\/[^/@]*@/, '//***@');
+/**
+ * The URL of `remote` (a remote name in the repository at `cwd`, or already a URL or path). A
+ * relative path remote (../origin.git) is relative to the workspace, so it is made absolute.
+ */
+async function resolveRemoteUrl(cwd, remote) {
+    const url = looksLikeUrlOrPath(remote)
+        ? remote
+        : (await runGit(['remote', 'get-url', remote], { cwd })).trim();
+    return looksLikeUrlOrPath(url) ? url : path.resolve(cwd, url);
+}
+let installedVersion = null;
+/**
+ * Fails unless the installed git is at least 2.31, the first that reads settings from the
+ * environment: an older git would ignore the credentials silently and fail with a confusing
+ * "could not read Username" instead.
+ */
+async function requireEnvironmentConfig() {
+    installedVersion ??= runGit(['version'], { cwd: process.cwd() }).then((v) => v.trim());
+    const version = await installedVersion;
+    const m = /(\d+)\.(\d+)/.exec(version);
+    if (m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 31)))
+        return;
+    throw new GitError(`${version || 'git'} is too old: git 2.31 or newer is needed to pass the token without showing it in the process list`, ['version'], '', null);
+}
 
 // The first-parent history of HEAD in the workspace: the commits the current branch went through,
 // newest first, which is where selectBaseline looks for the nearest recorded ancestor. A shallow
@@ -49761,91 +50296,6 @@ function sanitizeChartLabel(text, maxLength = 40) {
     return (s.length > maxLength ? s.slice(0, maxLength) : s) || '?';
 }
 
-const JOULES_PER_KWH = 3_600_000;
-const toKwh = (joules) => joules / JOULES_PER_KWH;
-function formatJoules(joules) {
-    const abs = Math.abs(joules);
-    if (abs >= JOULES_PER_KWH)
-        return `${(joules / JOULES_PER_KWH).toPrecision(4)} kWh`;
-    if (abs >= 1e3)
-        return `${(joules / 1e3).toPrecision(4)} kJ`;
-    return `${joules.toPrecision(4)} J`;
-}
-function formatWatts(watts) {
-    return watts === null || watts === undefined ? '—' : `${watts.toPrecision(4)} W`;
-}
-function formatDuration$1(seconds) {
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = Math.round(seconds % 60);
-    return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
-}
-function formatPercent$1(fraction, digits = 1) {
-    return `${(fraction * 100).toFixed(digits)}%`;
-}
-/** How a figure was obtained, in words a reader understands at a glance. */
-function describeMethod(method) {
-    switch (method) {
-        case 'counter':
-            return 'hardware counter';
-        case 'power-integration':
-            return 'integrated power';
-        case 'estimate':
-            return 'estimate (no sensor)';
-        default:
-            return method;
-    }
-}
-
-// Number formatting shared by the verdict's explanations and the report, so both read the same.
-/** Three significant figures without exponent noise for the magnitudes a training run has. */
-function formatSig(x, digits = 3) {
-    if (!Number.isFinite(x))
-        return String(x);
-    if (x === 0)
-        return '0';
-    const abs = Math.abs(x);
-    if (abs >= 1e6 || abs < 1e-4)
-        return x.toExponential(digits - 1);
-    return String(Number(x.toPrecision(digits)));
-}
-const formatKwh = (kwh) => `${formatSig(kwh)} kWh`;
-function formatPercent(fraction, digits = 1) {
-    const v = fraction * 100;
-    const s = Math.abs(v).toFixed(digits);
-    if (Number(s) === 0)
-        return `${(0).toFixed(digits)}%`;
-    return `${v > 0 ? '+' : '−'}${s}%`;
-}
-function formatInterval(iv, fmt) {
-    return `${fmt(iv[0])} to ${fmt(iv[1])}`;
-}
-function formatDuration(s) {
-    if (s < 120)
-        return `${formatSig(s)} s`;
-    if (s < 7200)
-        return `${formatSig(s / 60)} min`;
-    return `${formatSig(s / 3600)} h`;
-}
-const formatGrams = (g) => `${formatSig(g)} gCO2e`;
-/** Large counts (params, MACs, FLOPs) with an SI suffix. */
-function formatCount(x) {
-    const abs = Math.abs(x);
-    for (const [f, s] of [
-        [1e15, 'P'],
-        [1e12, 'T'],
-        [1e9, 'G'],
-        [1e6, 'M'],
-        [1e3, 'k']
-    ]) {
-        if (abs >= f)
-            return `${formatSig(x / f)}${s}`;
-    }
-    return formatSig(x);
-}
-
 // Mermaid xychart-beta charts, folded away: the tables carry the figures, charts only add a view.
 /** Normalised energy when every point has it (else measured, and the title says so). */
 function collectPoints(history, j, metric) {
@@ -49878,18 +50328,22 @@ function chart(title, xLabels, yTitle, ys) {
 }
 function renderCharts(history, j) {
     const metric = j.mainMetric;
-    const { points, normalized } = collectPoints(history, j, metric);
+    const { points: kwhPoints, normalized } = collectPoints(history, j, metric);
+    // the axis in the unit the tables use for these figures (a short run's energy is not 0.0000x kWh)
+    const { unit, joulesPerUnit } = chooseEnergyUnit(Math.max(...kwhPoints.map((p) => Math.abs(p.kwh))) * JOULES_PER_KWH);
+    // from here on `kwh` holds the figure in the axis unit
+    const points = kwhPoints.map((p) => ({ ...p, kwh: (p.kwh * JOULES_PER_KWH) / joulesPerUnit }));
     const parts = [];
     const kind = normalized ? 'Normalised energy' : 'Measured energy';
     if (points.length >= 2) {
-        parts.push(`<details><summary>Chart: ${kind.toLowerCase()} over recent history</summary>\n\n${chart(`${kind} per run (kWh)`, points.map((p) => p.label), 'kWh', points.map((p) => p.kwh))}\n\n</details>`);
+        parts.push(`<details><summary>Chart: ${kind.toLowerCase()} over recent history</summary>\n\n${chart(`${kind} per run (${unit})`, points.map((p) => p.label), unit, points.map((p) => p.kwh))}\n\n</details>`);
     }
     const withMetric = points
         .filter((p) => typeof p.metric === 'number')
         .sort((a, b) => a.metric - b.metric);
     if (metric && withMetric.length >= 2) {
         const m = sanitizeChartLabel(metric);
-        parts.push(`<details><summary>Chart: ${kind.toLowerCase()} against ${m}</summary>\n\n${chart(`${kind} (kWh) by ${m}, runs sorted by ${m}`, withMetric.map((p) => `${formatSig(p.metric, 4)} ${p.label}`), 'kWh', withMetric.map((p) => p.kwh))}\n\n</details>`);
+        parts.push(`<details><summary>Chart: ${kind.toLowerCase()} against ${m}</summary>\n\n${chart(`${kind} (${unit}) by ${m}, runs sorted by ${m}`, withMetric.map((p) => `${formatSig(p.metric, 4)} ${p.label}`), unit, withMetric.map((p) => p.kwh))}\n\n</details>`);
     }
     return parts.join('\n\n');
 }
@@ -49993,34 +50447,72 @@ function describeIntensity(i) {
     return `${i.gramsPerKwh} gCO2e/kWh, ${i.label}${source}`;
 }
 
+/** The per-node breakdown of a cluster measurement, in node order; empty without node labels. */
+function summariseNodes(components) {
+    const nodes = new Map();
+    for (const c of components) {
+        if (!c.host)
+            continue;
+        const n = nodes.get(c.host) ?? {
+            host: c.host,
+            gpus: 0,
+            models: '',
+            energyJ: 0,
+            minCoverage: null,
+            names: new Map()
+        };
+        n.energyJ += c.energyJ;
+        if (c.kind === 'gpu') {
+            n.gpus++;
+            n.names.set(c.name, (n.names.get(c.name) ?? 0) + 1);
+        }
+        if (c.coverage !== undefined)
+            n.minCoverage = Math.min(n.minCoverage ?? 1, c.coverage);
+        nodes.set(c.host, n);
+    }
+    return [...nodes.values()]
+        .sort((a, b) => a.host.localeCompare(b.host, 'en', { numeric: true }))
+        .map(({ names, ...n }) => ({
+        ...n,
+        models: [...names.entries()].map(([name, k]) => `${k} × ${name}`).join(', ')
+    }));
+}
+
 // The report's tables: base against this run, the rules checked, and where every number came from.
 // Every user-provided value goes through esc (a single value) or prose (a sentence of ours that
 // embeds user values); text we write is plain markdown. None of them starts a line here.
 const esc$1 = (s) => escapeMarkdown(s, 500, { lineStart: false });
 const prose = (s) => escapeProse(s, { lineStart: false });
-const RESERVED = ['params', 'macs', 'flops'];
-const BOOKKEEPING = ['epoch', 'step'];
+const COUNTS = ['params', 'macs', 'flops'];
+const RESERVED$1 = new Set(RESERVED_METRIC_KEYS);
 const table = (rows) => markdownTable(rows, { alignDelimiters: false });
 /** An energy figure with its method; an estimate never reads as a measurement. */
-function formatEnergy(kwh, method) {
+function describeEnergyCell(kwh, method, e = esc$1) {
     return method.includes('estimate')
-        ? `≈ ${formatKwh(kwh)} (${esc$1(method)})`
-        : `${formatKwh(kwh)} (${esc$1(method)})`;
+        ? `≈ ${formatKwh(kwh)} (${e(method)})`
+        : `${formatKwh(kwh)} (${e(method)})`;
 }
+/**
+ * Idle power, only where a real sensor measured it: an estimate's idle power is its own power
+ * model at rest, so "net of idle" on estimates would subtract a guess from a guess (and could
+ * read −48% beside a gross +35%).
+ */
 function describeIdle(m) {
     const net = netEnergy(m.energyJ, m.idlePowerW, m.durationS);
     if (m.idlePowerW === null || net === null)
         return null;
     const method = describeTotalMethod(m.components);
-    const approx = method.includes('estimate') ? '≈ ' : '';
+    // idle above the run's mean power leaves nothing to net: the idle reading is off, not the run
+    if (method.includes('estimate') || net <= 0)
+        return null;
     return {
-        watts: `${approx}${formatSig(m.idlePowerW)} W (${esc$1(method)}, at rest before the run)`,
+        watts: `${formatSig(m.idlePowerW)} W (${esc$1(method)}, at rest before the run)`,
         netKwh: toKwh(net)
     };
 }
 /**
- * Idle power and energy net of idle, when both sides measured idle power: informative only, since
- * the rules judge the energy rows above (gross energy, or its normalisation).
+ * Idle power and energy net of idle, when both sides measured idle power on a sensor:
+ * informative only, since the rules judge gross energy (or its normalisation).
  */
 function idleRows(j) {
     const runM = j.input.run.measurement;
@@ -50033,8 +50525,8 @@ function idleRows(j) {
         ['idle power', base.watts, run.watts, relative(baseM.idlePowerW, runM.idlePowerW)],
         [
             'energy net of idle (for information only)',
-            formatEnergy(base.netKwh, `${j.base.energyMethod}, net of idle`),
-            formatEnergy(run.netKwh, `${j.run.energyMethod}, net of idle`),
+            describeEnergyCell(base.netKwh, `${j.base.energyMethod}, net of idle`),
+            describeEnergyCell(run.netKwh, `${j.run.energyMethod}, net of idle`),
             relative(base.netKwh, run.netKwh)
         ]
     ];
@@ -50042,7 +50534,7 @@ function idleRows(j) {
 function normalized(side) {
     if (!side || side.normalizedKwh === null || side.normalizedIntervalKwh === null)
         return '—';
-    return `${formatKwh(side.normalizedKwh)} (80% interval ${formatInterval(side.normalizedIntervalKwh, formatSig)}; normalised, ${esc$1(side.normalizationModel ?? 'model')})`;
+    return `${formatKwh(side.normalizedKwh)} (80% interval ${formatInterval(side.normalizedIntervalKwh, formatKwh)})`;
 }
 const relative = (base, run) => base === undefined || run === undefined || base === 0 ? '—' : formatPercent(run / base - 1);
 function metricDelta(base, run) {
@@ -50051,55 +50543,59 @@ function metricDelta(base, run) {
     const d = run - base;
     return `${d >= 0 ? '+' : '−'}${formatSig(Math.abs(d), 3)}`;
 }
-function renderComparisonTable(j) {
-    const { base, run, change } = j;
-    const commit = j.input.baseline?.record.commit;
-    const baseHead = base ? `base${commit ? ` (${esc$1(commit.slice(0, 12))})` : ''}` : 'base (none)';
-    const rows = [['', baseHead, 'this run', 'change']];
-    const changeText = change
-        ? `${formatPercent(change.change)} (${Math.round(change.confidence * 100)}% interval ${formatInterval(change.interval, formatPercent)})`
-        : '—';
-    rows.push([
-        'energy, measured',
-        base ? formatEnergy(base.measuredKwh, base.energyMethod) : '—',
-        formatEnergy(run.measuredKwh, run.energyMethod),
-        j.basis === 'measured' ? changeText : relative(base?.measuredKwh, run.measuredKwh)
-    ]);
-    if (run.normalizedKwh !== null || base?.normalizedKwh != null) {
+const sideValue = (v) => (v === undefined ? '—' : formatSig(v, 4));
+/** The column head of the compared side: the base branch and commit when the record has them. */
+function describeBaseHead(j, e) {
+    if (!j.base)
+        return 'base (none)';
+    const rec = j.input.baseline?.record;
+    const name = rec?.branch ? e(rec.branch) : 'base';
+    return rec?.commit ? `${name} (${e(rec.commit.slice(0, 7))})` : name;
+}
+function describeChangeCell(j) {
+    const c = j.change;
+    if (!c)
+        return '—';
+    return `${formatPercent(c.change)} (${Math.round(c.confidence * 100)}% interval ${formatInterval(c.interval, formatPercent)})`;
+}
+const metricNames = (j) => [...new Set([...Object.keys(j.base?.metrics ?? {}), ...Object.keys(j.run.metrics)])].filter((n) => !RESERVED$1.has(n));
+/**
+ * The one table a reviewer reads: the energy the verdict compared (normalised when both sides
+ * have it, else measured), runtime, each declared metric, model size only when it changed, CO2.
+ */
+function buildComparisonRows(j, e) {
+    const { base, run } = j;
+    const rows = [['', describeBaseHead(j, e), 'this run', 'change']];
+    if (j.basis === 'normalized') {
+        rows.push(['energy, normalised', normalized(base), normalized(run), describeChangeCell(j)]);
+    }
+    else {
         rows.push([
-            'energy, normalised',
-            normalized(base),
-            normalized(run),
-            j.basis === 'normalized' ? changeText : '—'
+            'energy, measured',
+            base ? describeEnergyCell(base.measuredKwh, base.energyMethod, e) : '—',
+            describeEnergyCell(run.measuredKwh, run.energyMethod, e),
+            describeChangeCell(j)
         ]);
     }
-    rows.push(...idleRows(j));
-    rows.push(['runs averaged', base ? String(base.repeats) : '—', String(run.repeats), '']);
     rows.push([
-        'runtime (per run)',
+        'runtime',
         base ? formatDuration(base.durationS) : '—',
         formatDuration(run.durationS),
         relative(base?.durationS, run.durationS)
     ]);
-    const names = [
-        ...new Set([...Object.keys(base?.metrics ?? {}), ...Object.keys(run.metrics)])
-    ].filter((n) => !RESERVED.includes(n) && !BOOKKEEPING.includes(n));
-    for (const name of names) {
+    for (const name of metricNames(j)) {
         const dir = j.input.budget.metrics[name];
-        const label = `${esc$1(name)} (${dir ? `${dir} is better` : 'direction not declared'})`;
+        if (!dir)
+            continue;
         const b = base?.metrics[name];
         const r = run.metrics[name];
-        rows.push([
-            label,
-            b === undefined ? '—' : formatSig(b, 4),
-            r === undefined ? '—' : formatSig(r, 4),
-            metricDelta(b, r)
-        ]);
+        rows.push([`${e(name)} (${dir} is better)`, sideValue(b), sideValue(r), metricDelta(b, r)]);
     }
-    for (const name of RESERVED) {
+    for (const name of COUNTS) {
         const b = base?.metrics[name];
         const r = run.metrics[name];
-        if (b === undefined && r === undefined)
+        // the model's size matters to a reviewer when the change altered it; unchanged, it is noise
+        if (!base || b === r)
             continue;
         const label = name === 'macs' ? 'MACs' : name === 'flops' ? 'FLOPs' : 'parameters';
         rows.push([
@@ -50110,11 +50606,36 @@ function renderComparisonTable(j) {
         ]);
     }
     rows.push([
-        'CO2',
-        base ? `≈ ${formatGrams(base.carbon.grams)} (estimate)` : '—',
-        `≈ ${formatGrams(run.carbon.grams)} (estimate)`,
+        'CO2 (estimate)',
+        base ? `≈ ${formatGrams(base.carbon.grams)}` : '—',
+        `≈ ${formatGrams(run.carbon.grams)}`,
         relative(base?.carbon.grams, run.carbon.grams)
     ]);
+    return rows;
+}
+const renderComparisonTable = (j) => table(buildComparisonRows(j, esc$1));
+/**
+ * The figures behind the table, for the folded part: measured energy when the table shows the
+ * normalised one, idle, repeats, the energy-weighted score and metrics the budget does not judge.
+ */
+function renderMoreFigures(j) {
+    const { base, run } = j;
+    const rows = [['', describeBaseHead(j, esc$1), 'this run', 'change']];
+    if (j.basis === 'normalized') {
+        rows.push([
+            'energy, measured',
+            base ? describeEnergyCell(base.measuredKwh, base.energyMethod) : '—',
+            describeEnergyCell(run.measuredKwh, run.energyMethod),
+            relative(base?.measuredKwh, run.measuredKwh)
+        ]);
+    }
+    else if (run.normalizedKwh !== null || base?.normalizedKwh != null) {
+        rows.push(['energy, normalised (not compared)', normalized(base), normalized(run), '—']);
+    }
+    const idle = idleRows(j);
+    rows.push(...idle);
+    if (run.repeats > 1 || (base?.repeats ?? 1) > 1)
+        rows.push(['runs averaged', base ? String(base.repeats) : '—', String(run.repeats), '']);
     if (j.energyWeighted) {
         const e = j.energyWeighted;
         rows.push([
@@ -50124,8 +50645,16 @@ function renderComparisonTable(j) {
             metricDelta(e.base, e.run)
         ]);
     }
-    const idleNote = rows.some((r) => r[0] === 'idle power') ? `\n\n_${NET_NOTE}_` : '';
-    return table(rows) + idleNote;
+    for (const name of metricNames(j)) {
+        if (j.input.budget.metrics[name])
+            continue;
+        const b = base?.metrics[name];
+        const r = run.metrics[name];
+        rows.push([`${esc$1(name)} (not judged)`, sideValue(b), sideValue(r), metricDelta(b, r)]);
+    }
+    if (rows.length === 1)
+        return '';
+    return table(rows) + (idle.length > 0 ? `\n\n_${NET_NOTE}_` : '');
 }
 const NET_NOTE = 'Net of idle = energy − idle power × runtime, shown for information only: the rules judge gross energy (or its normalisation), which counts both sides the same way.';
 const STATUS = {
@@ -50135,18 +50664,20 @@ const STATUS = {
     'not-applicable': '➖ not applicable'
 };
 const ALONE = {
-    pass: 'within its limit alone',
-    fail: 'over its limit alone',
-    inconclusive: 'inconclusive alone',
-    'not-applicable': 'not applicable alone'
+    pass: 'alone it would pass',
+    fail: 'alone it would fail',
+    inconclusive: 'alone it would be inconclusive',
+    'not-applicable': 'alone it would not apply'
 };
 /**
- * A superseded rule did not decide the verdict, so its row carries no pass/fail mark; what it
- * would have said alone stays visible in words.
+ * A rule replaced by another did not decide the verdict, so its row carries no pass/fail mark;
+ * what it would have said alone stays visible in words. Energy-increase gives way to price
+ * because the metric gain may pay for extra energy: judging the increase alone would fail every
+ * improvement that costs energy.
  */
 function describeRuleStatus(r, icons = true) {
     if (r.supersededBy)
-        return `${icons ? '➖ ' : ''}superseded by ${r.supersededBy} (${ALONE[r.status]}; did not decide the verdict)`;
+        return `${icons ? '➖ ' : ''}not deciding: the ${r.supersededBy} rule judges energy, since the metric gain can pay for it (${ALONE[r.status]})`;
     return icons ? STATUS[r.status] : r.status;
 }
 function renderRulesTable(j) {
@@ -50164,15 +50695,60 @@ function renderRulesTable(j) {
     }
     return table(rows);
 }
-function componentRows(side, components) {
-    return components.map((c) => [
+// past this many components (a cluster job), the node table stands in for one row per GPU
+const MAX_COMPONENT_ROWS$1 = 24;
+function componentRows(side, all) {
+    const components = all.length > MAX_COMPONENT_ROWS$1 ? all.filter((c) => c.host === undefined) : all;
+    const folded = all.length - components.length;
+    const rows = components.map((c) => [
         side,
         esc$1(`${c.id}: ${c.name}`),
         esc$1(c.source),
-        c.method === 'estimate' ? `estimate${c.model ? ` (${esc$1(c.model)})` : ''}` : c.method,
-        c.coverage === undefined ? '—' : formatPercent(c.coverage).replace('+', ''),
+        c.method,
+        c.coverage === undefined ? '—' : formatShare(c.coverage),
         c.method === 'estimate' ? `≈ ${formatKwh(toKwh(c.energyJ))}` : formatKwh(toKwh(c.energyJ))
     ]);
+    if (folded > 0) {
+        const sum = all.filter((c) => c.host !== undefined).reduce((a, c) => a + c.energyJ, 0);
+        rows.push([
+            side,
+            `${folded} cluster devices (per node below)`,
+            'prometheus',
+            'counter',
+            '—',
+            formatKwh(toKwh(sum))
+        ]);
+    }
+    return rows;
+}
+/** One row per node of a cluster measurement; empty when no component names its node. */
+function renderNodeBreakdown(components) {
+    const nodes = summariseNodes(components);
+    if (nodes.length === 0)
+        return '';
+    const rows = [
+        ['node', 'GPUs', 'energy', 'coverage'],
+        ...nodes.map((n) => [
+            esc$1(n.host),
+            n.models ? esc$1(n.models) : '0',
+            formatKwh(toKwh(n.energyJ)),
+            n.minCoverage === null ? '—' : formatShare(n.minCoverage)
+        ])
+    ];
+    return `Per node (read from Prometheus, counter increase over the command's window):\n\n${table(rows)}`;
+}
+/** Each estimate model once, however many components and sides used it. */
+function describeModels(components) {
+    const models = new Map();
+    for (const c of components) {
+        if (c.method !== 'estimate' || !c.model)
+            continue;
+        const ids = models.get(c.model) ?? [];
+        if (!ids.includes(c.id))
+            ids.push(c.id);
+        models.set(c.model, ids);
+    }
+    return [...models].map(([model, ids]) => `- **Estimate model** (${esc$1(ids.join(', '))}): ${esc$1(model)}`);
 }
 function describeAge(createdAt, now) {
     if (!createdAt)
@@ -50197,37 +50773,135 @@ function renderProvenance(j) {
     if (j.change)
         lines.push(`- **Statistics:** ${j.change.noiseNote}`);
     lines.push(`- **Carbon:** kWh measured × PUE ${j.run.carbon.pue} × ${describeIntensity(j.intensity)}; an estimate from an annual grid average`);
-    lines.push(`- **Budget:** ${esc$1(j.input.budget.source)}`);
+    const baseComponents = b ? b.record.measurement.components : [];
+    lines.push(...describeModels([...runM.components, ...baseComponents]));
     const rows = [
         ['side', 'component', 'sensor', 'method', 'coverage', 'energy'],
-        ...componentRows('this run', runM.components)
+        ...componentRows('this run', runM.components),
+        ...componentRows('base', baseComponents)
     ];
-    if (b)
-        rows.push(...componentRows('base', b.record.measurement.components));
-    return `${lines.join('\n')}\n\n${table(rows)}`;
+    const nodes = renderNodeBreakdown(runM.components);
+    return `${lines.join('\n')}\n\n${table(rows)}${nodes ? `\n\n${nodes}` : ''}`;
 }
+/** Said by the second line already, when the figures are estimates. */
+const ESTIMATE_NOTE = 'Some energy figures are estimates (no sensor): judge them as such.';
 function renderNotes(j) {
     const notices = [
         ...(j.input.run.measurement.notices ?? []),
         ...(j.input.run.measurement.metricErrors ?? [])
     ];
-    const all = [...j.notes, ...notices];
+    // each fact once: a notice repeated by several sensors or sides is listed a single time
+    const all = [...new Set([...j.notes, ...notices])].filter((n) => n !== ESTIMATE_NOTE);
     // a list item's text may start a block ("- # x" is a heading), so lineStart stays on
     return all.length === 0 ? '' : all.map((n) => `- ${escapeProse(n)}`).join('\n');
 }
 
-// The markdown report: a pure function of the judgement (and the recent history for charts).
-const esc = (s) => escapeMarkdown(s, 500, { lineStart: false });
-const REPORT_MAX_CHARS = 60_000;
-const ICON = {
+const VERDICT_ICON = {
     pass: '✅',
     fail: '❌',
     inconclusive: '⚠️',
     'no-baseline': 'ℹ️'
 };
+const VERDICT_WORD = {
+    pass: 'Pass',
+    fail: 'Fail',
+    inconclusive: 'Inconclusive',
+    'no-baseline': 'No baseline yet'
+};
+/** "+35%", "−4.2%": whole percents once the change is large enough to read that way. */
+function roughPercent(fraction) {
+    const v = fraction * 100;
+    const digits = Math.abs(v) < 10 ? 1 : 0;
+    const s = Math.abs(v).toFixed(digits);
+    if (Number(s) === 0)
+        return '0%';
+    return `${v > 0 ? '+' : '−'}${s}%`;
+}
+const signedKwh = (kwh) => `${kwh >= 0 ? '+' : '−'}${formatKwh(Math.abs(kwh))}`;
+/** The name of the side compared with: the base branch when the record names one. */
+function describeBaseName(j, esc) {
+    const branch = j.input.baseline?.record.branch;
+    return branch ? esc(branch) : 'base';
+}
+function describeEnergyRule(j, r, esc) {
+    const c = j.change;
+    const base = describeBaseName(j, esc);
+    const delta = j.base ? ` (${signedKwh(j.run.comparedKwh - j.base.comparedKwh)})` : '';
+    const what = j.basis === 'normalized' ? 'normalised energy' : 'energy';
+    const energy = c.change >= 0
+        ? `${what} ${roughPercent(c.change)} over ${base}${delta}`
+        : `${what} ${roughPercent(-c.change).slice(1)} below ${base}${delta}`;
+    const allowed = r.allowedChange === undefined ? esc(r.limit) : roughPercent(r.allowedChange);
+    let out = `${energy}; budget allows ${allowed}`;
+    if (r.rule === 'price' && r.gain !== undefined) {
+        const metric = esc(j.input.budget.price.metric);
+        // on a fail, a metric that did not improve is why nothing paid for the extra energy
+        if (r.gain > 0)
+            out += ` with ${metric} +${formatSig(r.gain)}`;
+        else if (r.status !== 'pass')
+            out += ` — ${metric} did not improve`;
+    }
+    return out;
+}
+const RULE_SUBJECT = {
+    'energy-kwh': 'energy of one run',
+    'energy-increase': 'energy',
+    price: 'energy',
+    'co2-grams': 'CO2',
+    'metric-drop': '',
+    'projected-kwh': 'projected energy of the full training'
+};
+function describeRule(j, r, esc) {
+    if ((r.rule === 'energy-increase' || r.rule === 'price') && j.change)
+        return describeEnergyRule(j, r, esc);
+    const subject = r.rule === 'metric-drop' ? esc(r.subject ?? 'metric') : RULE_SUBJECT[r.rule];
+    return `${subject} ${esc(r.actual)}; budget allows ${esc(r.limit)}`;
+}
+/** A headline set by the pipeline (a crash, a cancellation, no trusted budget) in two lines. */
+function splitHeadline(text) {
+    const at = text.indexOf(': ');
+    if (text.length <= 90 || at < 0)
+        return [text, null];
+    return [text.slice(0, at), `${text.slice(at + 2, at + 3).toUpperCase()}${text.slice(at + 3)}`];
+}
+const sentenceEnd = (s) => (/[.!?]$/.test(s) ? s : `${s}.`);
+function describeVerdictLine(j, esc) {
+    const icon = VERDICT_ICON[j.verdict];
+    const word = VERDICT_WORD[j.verdict];
+    const estimate = j.run.isEstimate || j.base?.isEstimate === true;
+    const estimateLine = estimate
+        ? 'Energy figures marked ≈ are estimates from a power model (no sensor), not measurements.'
+        : null;
+    const r = j.decidingRule;
+    if (r) {
+        let second = estimateLine;
+        if (j.verdict === 'inconclusive' && j.change)
+            second = `The difference is within the noise: repeat the run (--repeat 3) or calibrate the runner to narrow it.${estimate ? ` ${estimateLine}` : ''}`;
+        return { icon, word, sentence: sentenceEnd(describeRule(j, r, esc)), second };
+    }
+    // the word already says there is no baseline; the sentence keeps what this run used
+    const headline = j.headline.replace(/^no baseline yet; /, '');
+    const [first, rest] = splitHeadline(esc(headline));
+    return {
+        icon,
+        word,
+        sentence: sentenceEnd(first),
+        second: rest ? sentenceEnd(rest) + (estimate ? ` ${estimateLine}` : '') : estimateLine
+    };
+}
+
+// The markdown report: a pure function of the judgement (and the recent history for charts).
+const esc = (s) => escapeMarkdown(s, 500, { lineStart: false });
+const REPORT_MAX_CHARS = 60_000;
+/**
+ * The first visible line (and a second only when it changes the reading): the verdict, the
+ * figure that decided it and its limit, in words a reviewer reads in seconds.
+ */
 function renderHeadline(j) {
-    const series = j.input.series ? ` (${esc(j.input.series)})` : '';
-    return `${ICON[j.verdict]} **joulegate${series}: ${j.verdict}**: ${prose(j.headline)}`;
+    const line = describeVerdictLine(j, esc);
+    const series = j.input.series && j.input.series !== 'default' ? ` (${esc(j.input.series)})` : '';
+    const first = `${line.icon} **${line.word}${series}:** ${line.sentence}`;
+    return line.second ? `${first}\n${line.second}` : first;
 }
 /** The marker is HTML-comment text: keep it to the characters a series name may have. */
 const TRUNCATION_NOTE = (dropped) => `\n\n> **Report truncated:** ${dropped} characters were left out to stay under the comment size limit.`;
@@ -50262,17 +50936,26 @@ function fitToLimit(sections, max) {
         out += '\n</details>';
     return out + TRUNCATION_NOTE(full.length - out.length);
 }
+/** Everything behind the table, folded: the rules, other figures, provenance, sensors, notes. */
+function renderDetails(j) {
+    const parts = [`**Rules checked** (budget ${esc(j.input.budget.source)})`, renderRulesTable(j)];
+    const more = renderMoreFigures(j);
+    if (more)
+        parts.push('**More figures**', more);
+    parts.push('**Where the numbers come from**', renderProvenance(j));
+    const notes = renderNotes(j);
+    if (notes)
+        parts.push('**Notes**', notes);
+    const rules = j.rules.length === 1 ? '1 rule' : `${j.rules.length} rules`;
+    return `<details><summary>How this was judged: ${rules}, baseline, sensors and notes</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
+}
 function renderReport(j, options) {
     const sections = [];
     if (options.marker !== null)
         sections.push(commentMarker(options.marker));
     sections.push(renderHeadline(j));
     sections.push(renderComparisonTable(j));
-    sections.push(`**Rules checked** (budget ${esc(j.input.budget.source)})\n\n${renderRulesTable(j)}`);
-    sections.push(`**Provenance**\n\n${renderProvenance(j)}`);
-    const notes = renderNotes(j);
-    if (notes)
-        sections.push(`**Notes**\n\n${notes}`);
+    sections.push(renderDetails(j));
     const charts = renderCharts(options.history ?? [], j);
     if (charts)
         sections.push(charts);
@@ -50284,18 +50967,50 @@ function renderReport(j, options) {
     const body = options.marker !== null ? [`${first}\n${safe[0]}`, ...safe.slice(1)] : safe;
     return fitToLimit(body, options.maxChars ?? REPORT_MAX_CHARS);
 }
-/** A few plain lines for the terminal: verdict, the deciding figure, then each rule. */
-function formatTerminalSummary(j) {
-    const lines = [
-        `joulegate${j.input.series ? ` (${j.input.series})` : ''}: ${j.verdict.toUpperCase()}: ${j.headline}`
-    ];
-    for (const r of j.rules) {
-        const name = r.subject ? `${r.rule} (${r.subject})` : r.rule;
-        lines.push(`  ${name}: ${describeRuleStatus(r, false)}; ${r.actual} (limit ${r.limit})`);
-    }
+
+const plain$1 = (s) => s;
+/** Columns padded to their widest cell; the last column is left ragged. */
+function alignColumns(rows) {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? '')].length)));
+    return rows.map((r) => r
+        .map((cell, c) => c === r.length - 1 ? cell : cell.padEnd(widths[c] + cell.length - [...cell].length))
+        .join('  ')
+        .trimEnd());
+}
+function renderTerminal(j) {
+    const line = describeVerdictLine(j, plain$1);
+    const series = j.input.series && j.input.series !== 'default' ? ` (${j.input.series})` : '';
+    const out = [`${line.icon} ${line.word}${series}: ${line.sentence}`];
+    if (line.second)
+        out.push(line.second);
+    out.push('', ...alignColumns(buildComparisonRows(j, plain$1)).map((l) => `  ${l}`), '');
     if (j.rules.length === 0)
-        lines.push('  no budget rules set');
-    return lines.join('\n');
+        out.push(`Rules: the budget (${j.input.budget.source}) sets none.`);
+    else {
+        out.push(`Rules (budget ${j.input.budget.source}):`);
+        for (const r of j.rules) {
+            const name = r.subject ? `${r.rule} (${r.subject})` : r.rule;
+            out.push(`  - ${name}: ${describeRuleStatus(r)}; ${r.actual}; limit ${r.limit}`);
+            out.push(`      ${r.explanation}`);
+        }
+    }
+    const b = j.input.baseline;
+    out.push(b
+        ? `Baseline: ${b.record.commit ? `commit ${b.record.commit.slice(0, 12)}` : 'a record with no commit'}, ${b.reason}`
+        : 'Baseline: none recorded for this series yet');
+    out.push(`Compared on: ${j.basisNote}`);
+    if (j.change)
+        out.push(`Statistics: ${j.change.noiseNote}`);
+    const notes = [
+        ...new Set([
+            ...j.notes,
+            ...(j.input.run.measurement.notices ?? []),
+            ...(j.input.run.measurement.metricErrors ?? [])
+        ])
+    ].filter((n) => n !== ESTIMATE_NOTE);
+    if (notes.length > 0)
+        out.push('Notes:', ...notes.map((n) => `  - ${n}`));
+    return out.join('\n');
 }
 
 const conf = (c) => `${Math.round(c.confidence * 100)}%`;
@@ -50356,7 +51071,8 @@ function checkEnergyIncrease(ctx, allowed) {
         status,
         limit,
         actual: describeChange(ctx.change),
-        explanation: explainDecision(status, ctx.change, allowed, 'allowed increase')
+        explanation: explainDecision(status, ctx.change, allowed, 'allowed increase'),
+        allowedChange: allowed
     };
 }
 /** Gain in the improving direction: positive is better. */
@@ -50394,7 +51110,9 @@ function checkPrice(ctx, metric, kwhPerUnit) {
         status,
         limit: `≤ ${formatPercent(allowed)} (${limit})`,
         actual: `${describeChange(ctx.change)}, ${extraKwh >= 0 ? '+' : '−'}${formatKwh(Math.abs(extraKwh))}; gain ${gainText}`,
-        explanation: `the gain ${paid} on top of the ${formatPercent(increase)} allowance: ${explainDecision(status, ctx.change, allowed, 'allowed increase')}`
+        explanation: `the gain ${paid} on top of the ${formatPercent(increase)} allowance: ${explainDecision(status, ctx.change, allowed, 'allowed increase')}`,
+        allowedChange: allowed,
+        gain
     };
 }
 function checkMetricDrop(ctx, metric, maxLoss) {
@@ -50556,6 +51274,7 @@ function findMeasurementDoubts(run, base) {
     return doubts;
 }
 
+const RESERVED = new Set(RESERVED_METRIC_KEYS);
 function describeSide(m, n, basis, carbon) {
     const energyMethod = describeTotalMethod(m.components);
     const normalizedKwh = n ? toKwh(n.normalizedEnergyJ) : null;
@@ -50657,11 +51376,9 @@ function judge(input) {
     }
     if (run.isEstimate || base?.isEstimate)
         notes.push('Some energy figures are estimates (no sensor): judge them as such.');
-    if (change?.floor.source === 'default' && change.method !== 'welch-t')
-        notes.push(`No calibrated noise floor: the default cv of ${(change.floor.cv * 100).toFixed(0)}% was assumed.`);
+    // an assumed noise floor is said once, by the change's own noise note (change.noiseNote)
     for (const name of Object.keys(runM.metrics)) {
-        if (!['params', 'macs', 'flops', 'epoch', 'step'].includes(name) &&
-            !(name in input.budget.metrics)) {
+        if (!RESERVED.has(name) && !(name in input.budget.metrics)) {
             notes.push(`Metric ${name} has no direction under metrics: in the budget file; it is shown but not judged.`);
         }
     }
@@ -50783,7 +51500,7 @@ function renderCheckResult(result, options = {}) {
     return {
         verdict: j.verdict,
         report,
-        summaryText: formatTerminalSummary(j),
+        summaryText: renderTerminal(j),
         result: { ...result, verdict: j.verdict },
         energyKwh: j.run.measuredKwh,
         normalizedEnergyKwh: j.run.normalizedKwh,
@@ -50791,7 +51508,8 @@ function renderCheckResult(result, options = {}) {
         co2Grams: j.run.carbon.grams,
         commandExitCode: m.exitCode,
         interrupted: m.interrupted === true,
-        budgetProblem: result.budgetProblem ?? null
+        budgetProblem: result.budgetProblem ?? null,
+        judgement: j
     };
 }
 
@@ -72225,9 +72943,9 @@ function describeCpuModel(threads) {
     return `${CPU_MODEL.name}: P = ${threads} threads × (${CPU_MODEL.minWattsPerThread} + (${CPU_MODEL.maxWattsPerThread} − ${CPU_MODEL.minWattsPerThread}) × load) W, load sampled during the run; ${CPU_MODEL.source}`;
 }
 function describeRamModel(gigabytes) {
-    return `${RAM_MODEL.name}: P = ${RAM_MODEL.wattsPerGB} W/GB × ${round$1(gigabytes, 1)} GB; ${RAM_MODEL.source}`;
+    return `${RAM_MODEL.name}: P = ${RAM_MODEL.wattsPerGB} W/GB × ${round$2(gigabytes, 1)} GB; ${RAM_MODEL.source}`;
 }
-function round$1(x, digits) {
+function round$2(x, digits) {
     const f = 10 ** digits;
     return Math.round(x * f) / f;
 }
@@ -72634,7 +73352,7 @@ async function runNvidiaSmi(env, args) {
     return r;
 }
 const outputOf = (r) => (r.stdout + '\n' + r.stderr).trim().split(/\r?\n/).slice(0, 3).join(' / ');
-function describeFailure(env, args, r) {
+function describeFailure$1(env, args, r) {
     const out = outputOf(r);
     return `nvidia-smi (${env.nvidiaSmi} ${args.join(' ')}) failed with ${r.code}${out ? `: ${out}` : ''}`;
 }
@@ -72662,7 +73380,7 @@ async function queryGpuList(env, helpFields, helpFailure) {
         const r = await runNvidiaSmi(env, args);
         if (r.code === 0)
             return { all: parseGpuListCsv(r.stdout, fields), fields };
-        first ??= describeFailure(env, args, r);
+        first ??= describeFailure$1(env, args, r);
         if (helpFailure !== null && outputOf(r) === helpFailure)
             break;
         if (fields.length > 1)
@@ -72704,7 +73422,7 @@ async function probeNvidiaSmi(env) {
     if (helpFields === null) {
         notices.push(help.code === 0
             ? 'nvidia-smi --help-query-gpu lists no field: power and timestamp fields were probed one by one'
-            : `${describeFailure(env, ['--help-query-gpu'], help)}; power and timestamp fields were probed one by one`);
+            : `${describeFailure$1(env, ['--help-query-gpu'], help)}; power and timestamp fields were probed one by one`);
     }
     const { all } = list;
     let migParents = new Map();
@@ -72717,7 +73435,7 @@ async function probeNvidiaSmi(env) {
         if (l.code === 0)
             migParents = parseMigParents(l.stdout);
         else
-            notices.push(describeFailure(env, ['-L'], l));
+            notices.push(describeFailure$1(env, ['-L'], l));
     }
     const selection = selectVisibleGpus(all, env.cudaVisibleDevices, migParents, env.cudaDeviceOrder);
     notices.push(...selection.notes);
@@ -73498,6 +74216,618 @@ async function readGpuInventory(env) {
     return [...nvidia, ...amd];
 }
 
+// The cluster's Prometheus over its HTTP API (/api/v1/query, /api/v1/targets, /api/v1/series,
+// /api/v1/label/NAME/values). A busy server answers 503 or 429 and a proxy in front of it resets
+// connections, so each call has a deadline and a bounded number of retries with backoff; a
+// Retry-After is honoured when it is short. The bearer token is sent in a header and never
+// appears in an error, a log line or a stored file: errors name the URL without credentials.
+class PrometheusError extends Error {
+    status;
+    errorType;
+    constructor(message, 
+    /** the HTTP status, null when no answer came */
+    status, 
+    /** Prometheus's errorType (bad_data: the query itself is wrong) */
+    errorType) {
+        super(message);
+        this.status = status;
+        this.errorType = errorType;
+        this.name = 'PrometheusError';
+    }
+}
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** The URL as it may be shown: user info removed, no query string. */
+function describeUrl(url) {
+    try {
+        const u = new URL(url);
+        u.username = '';
+        u.password = '';
+        u.search = '';
+        return u.toString().replace(/\/$/, '');
+    }
+    catch {
+        return '(unparsable URL)';
+    }
+}
+function retryAfterMs(value) {
+    if (value === null)
+        return null;
+    if (/^\d+(\.\d+)?$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const at = Date.parse(value);
+    return Number.isFinite(at) ? Math.max(0, at - Date.now()) : null;
+}
+const sleep$4 = (ms) => new Promise((r) => setTimeout(r, ms));
+class PrometheusClient {
+    options;
+    base;
+    timeoutMs;
+    attempts;
+    baseDelayMs;
+    maxWaitMs;
+    basic = null;
+    /** HTTP requests made, retries included (the bench and the report count them) */
+    requests = 0;
+    constructor(options) {
+        this.options = options;
+        let base;
+        try {
+            base = new URL(options.url);
+        }
+        catch {
+            throw new PrometheusError(`prometheus-url: got ${JSON.stringify(describeUrl(options.url))}, expected an http(s) URL such as http://prometheus:9090`, null, null);
+        }
+        if (base.protocol !== 'http:' && base.protocol !== 'https:')
+            throw new PrometheusError(`prometheus-url: got ${JSON.stringify(describeUrl(options.url))}, expected an http(s) URL such as http://prometheus:9090`, null, null);
+        if (!base.pathname.endsWith('/'))
+            base.pathname += '/';
+        // user info in the URL is sent as Basic auth and kept out of every URL fetch or an error sees
+        if (base.username || base.password) {
+            const pair = `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`;
+            this.basic = Buffer.from(pair).toString('base64');
+            base.username = '';
+            base.password = '';
+        }
+        this.base = base;
+        this.timeoutMs = options.timeoutMs ?? 15_000;
+        this.attempts = options.attempts ?? 4;
+        this.baseDelayMs = options.baseDelayMs ?? 500;
+        this.maxWaitMs = options.maxWaitMs ?? 30_000;
+    }
+    get shownUrl() {
+        return describeUrl(this.base.toString());
+    }
+    /** An instant query at `time` (seconds since the epoch); the result must be a vector. */
+    async queryVector(query, time) {
+        const data = (await this.call('api/v1/query', { query, time: time.toFixed(3) }, query));
+        if (data.resultType !== 'vector' || !Array.isArray(data.result))
+            throw new PrometheusError(`Prometheus at ${this.shownUrl}: query ${query} gave a ${String(data.resultType)}, expected a vector`, 200, null);
+        return data.result;
+    }
+    async targets() {
+        const data = (await this.call('api/v1/targets', { state: 'active' }, 'targets'));
+        return data.activeTargets ?? [];
+    }
+    async labelValues(label) {
+        const data = await this.call(`api/v1/label/${encodeURIComponent(label)}/values`, {}, label);
+        return Array.isArray(data) ? data : [];
+    }
+    async series(match, start, end) {
+        const data = await this.call('api/v1/series', { 'match[]': match, start: start.toFixed(3), end: end.toFixed(3) }, match);
+        return Array.isArray(data) ? data : [];
+    }
+    redact(text) {
+        const token = this.options.token;
+        return token ? text.split(token).join('[token]') : text;
+    }
+    async call(path, params, what) {
+        const url = new URL(path, this.base);
+        for (const [k, v] of Object.entries(params))
+            url.searchParams.set(k, v);
+        const headers = { accept: 'application/json' };
+        if (this.options.token)
+            headers['authorization'] = `Bearer ${this.options.token}`;
+        else if (this.basic)
+            headers['authorization'] = `Basic ${this.basic}`;
+        const shown = `${describeUrl(url.toString())} (${what})`;
+        let last = '';
+        for (let attempt = 1; attempt <= this.attempts; attempt++) {
+            this.requests++;
+            let waitMs = this.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+            try {
+                const response = await fetch(url, {
+                    headers,
+                    signal: AbortSignal.timeout(this.timeoutMs)
+                }).then(async (r) => ({ r, text: await r.text() }));
+                const status = response.r.status;
+                const parsed = parseBody(response.text);
+                if (status >= 200 && status < 300 && parsed?.status === 'success')
+                    return parsed.data;
+                // a proxy may echo the request's headers into its error page
+                const serverSays = this.redact(parsed?.error ?? excerpt(response.text));
+                last = `HTTP ${status}: ${serverSays}`;
+                if (!RETRY_STATUSES.has(status)) {
+                    throw new PrometheusError(`Prometheus at ${shown}: ${last}`, status, parsed?.errorType ?? null);
+                }
+                const after = retryAfterMs(response.r.headers.get('retry-after'));
+                if (after !== null) {
+                    if (after > this.maxWaitMs)
+                        break;
+                    waitMs = after;
+                }
+            }
+            catch (error) {
+                if (error instanceof PrometheusError)
+                    throw error;
+                last = this.redact(describeFailure(error, this.timeoutMs));
+            }
+            if (attempt < this.attempts)
+                await sleep$4(waitMs);
+        }
+        throw new PrometheusError(`Prometheus at ${shown}: ${last} (after ${this.attempts} tries)`, null, null);
+    }
+}
+function parseBody(text) {
+    try {
+        const v = JSON.parse(text);
+        return v && typeof v === 'object' ? v : null;
+    }
+    catch {
+        return null;
+    }
+}
+function excerpt(text) {
+    const t = text.replace(/\s+/g, ' ').trim();
+    return t === '' ? '(empty body)' : t.length > 200 ? `${t.slice(0, 200)}…` : t;
+}
+function describeFailure(error, timeoutMs) {
+    const e = error;
+    if (e.name === 'TimeoutError')
+        return `no answer within ${timeoutMs} ms`;
+    if (e.cause?.code)
+        return `connection failed (${e.cause.code})`;
+    return e.cause?.message ? `connection failed (${e.cause.message})` : (e.message ?? String(error));
+}
+
+// PromQL for one measured window, built as text from the user's selector (pure). Every query
+// carries the selector, and the window's sum over time is computed by Prometheus itself: a
+// 64-node job costs the same three queries as a 1-node one. See docs/cluster.md for the method.
+const DCGM_ENERGY = 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION'; // mJ counter, per GPU
+const RAPL_ENERGY = [
+    'node_rapl_package_joules_total',
+    'node_rapl_dram_joules_total'
+];
+const KEPLER_ENERGY = 'kepler_container_joules_total';
+const ENERGY_METRICS = [DCGM_ENERGY, ...RAPL_ENERGY, KEPLER_ENERGY];
+/** The label that tells the parts of one combined answer apart; no exporter uses it. */
+const PART_LABEL = 'joulegate_part';
+/** The labels one GPU's series is reduced to: pod/job churn must not split a device in two. */
+const DCGM_BY = ['Hostname', 'instance', 'gpu', 'UUID', 'modelName'];
+const RAPL_BY = ['Hostname', 'instance', 'index', 'path'];
+const KEPLER_BY = ['Hostname', 'instance'];
+/**
+ * The selector's matchers, checked just enough to keep the query well-formed: a brace or a
+ * metric name would change what every query means. Prometheus checks the rest and says so.
+ */
+function normaliseSelector(selector) {
+    const s = (selector ?? '').trim().replace(/^\{/, '').replace(/\}$/, '').trim();
+    if (/[{}]/.test(s))
+        throw new UsageError(`prometheus-selector: got ${JSON.stringify(selector)}, expected label matchers such as Hostname=~"gpu-node-0[1-4]",hpc_job="4242" (no braces inside, no metric name)`);
+    if (s !== '' && !/^[A-Za-z_][A-Za-z0-9_]*\s*(=~|!~|!=|=)/.test(s))
+        throw new UsageError(`prometheus-selector: got ${JSON.stringify(selector)}, expected label matchers such as Hostname=~"gpu-node-0[1-4]" (LABEL="value", LABEL=~"regex", comma-separated)`);
+    return s;
+}
+function select(metric, selector) {
+    return `${metric}{${selector}}`;
+}
+/** A range in whole milliseconds: Prometheus reads `20500ms`, and rounding to seconds would cut the edges. */
+function formatRange(seconds) {
+    return `${Math.max(1, Math.round(seconds * 1000))}ms`;
+}
+function tag(expr, part, extra = {}) {
+    let out = `label_replace(${expr}, "${PART_LABEL}", "${part}", "", "")`;
+    for (const [k, v] of Object.entries(extra))
+        out = `label_replace(${out}, "${k}", "${v}", "", "")`;
+    return out;
+}
+function parts(metric, selector, range, by, extra = {}) {
+    const series = `${select(metric, selector)}[${range}]`;
+    const grouping = `by (${by.join(', ')})`;
+    // max, not sum: two series for one device are two scrapes of one counter (two jobs, a
+    // relabelled duplicate), never two devices
+    return [
+        tag(`max ${grouping} (increase(${series}))`, 'increase', extra),
+        tag(`max ${grouping} (count_over_time(${series}))`, 'samples', extra),
+        tag(`max ${grouping} (resets(${series}))`, 'resets', extra)
+    ];
+}
+/** The three queries of a window of `seconds` that ends at the evaluation time. */
+function buildWindowQueries(selector, seconds) {
+    const range = formatRange(seconds);
+    return {
+        dcgm: parts(DCGM_ENERGY, selector, range, DCGM_BY).join(' or '),
+        rapl: RAPL_ENERGY.flatMap((m) => parts(m, selector, range, RAPL_BY, { zone: m.replace(/^node_rapl_|_joules_total$/g, '') })).join(' or '),
+        kepler: parts(KEPLER_ENERGY, selector, range, KEPLER_BY).join(' or ')
+    };
+}
+/** The series the selector matches now, per metric and device: the preflight and the double-count check. */
+function buildInventoryQuery(selector) {
+    const names = ENERGY_METRICS.join('|');
+    const sel = selector === '' ? '' : `, ${selector}`;
+    return `count by (__name__, Hostname, instance, UUID, modelName) ({__name__=~"${names}"${sel}})`;
+}
+/** A cheap running total for progress lines while the command runs (GPUs only). */
+function buildRunningTotalQuery(selector, seconds) {
+    return `sum(max by (${DCGM_BY.join(', ')}) (increase(${select(DCGM_ENERGY, selector)}[${formatRange(seconds)}])))`;
+}
+
+/** The node a series belongs to: DCGM's Hostname, else the scrape target's host without port. */
+function hostOf(labels) {
+    if (labels['Hostname'])
+        return labels['Hostname'];
+    const instance = labels['instance'] ?? '';
+    return instance.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1') || 'unknown-node';
+}
+function groupDevices(samples, keyOf) {
+    const devices = new Map();
+    for (const s of samples) {
+        const part = s.metric[PART_LABEL];
+        const labels = { ...s.metric };
+        delete labels[PART_LABEL];
+        const key = keyOf(labels);
+        const value = Number(s.value[1]);
+        let d = devices.get(key);
+        if (!d) {
+            d = { key, labels, increase: null, samples: 0, resets: 0 };
+            devices.set(key, d);
+        }
+        if (!Number.isFinite(value))
+            continue;
+        // the same device seen under two target labels (two jobs scraping one exporter): one device
+        if (part === 'increase')
+            d.increase = Math.max(d.increase ?? 0, value);
+        else if (part === 'samples')
+            d.samples = Math.max(d.samples, value);
+        else if (part === 'resets')
+            d.resets = Math.max(d.resets, value);
+    }
+    return [...devices.values()];
+}
+/**
+ * The fraction of the window the series was scraped in: samples seen over samples a scrape every
+ * `intervalS` puts in the window (a closed range holds one more sample than intervals).
+ */
+function coverageOf(samples, windowS, intervalS) {
+    if (windowS <= 0 || intervalS <= 0)
+        return samples > 0 ? 1 : 0;
+    const expected = Math.max(1, windowS / intervalS);
+    return Math.min(1, Math.max(0, samples / expected));
+}
+function notesOf(d, coverage, what) {
+    const notes = [];
+    if (d.resets > 0)
+        notes.push(`${what}: counter reset ${d.resets} time(s) in the window (exporter or driver restart); counted from zero after each reset, as PromQL's increase() does`);
+    if (coverage < 0.95)
+        notes.push(`${what}: scraped for ${Math.round(coverage * 100)}% of the window (the node or its exporter was gone for the rest); energy is counted while it was scraped`);
+    return notes;
+}
+function toComponent(d, ctx, base, scale) {
+    const coverage = coverageOf(d.samples, ctx.windowS, ctx.intervalS);
+    const energyJ = Math.max(0, (d.increase ?? 0) * scale);
+    const notes = notesOf(d, coverage, base.id);
+    return {
+        ...base,
+        method: 'counter',
+        energyJ,
+        meanPowerW: ctx.windowS > 0 ? energyJ / ctx.windowS : null,
+        samples: d.samples,
+        coverage: d.increase === null ? 0 : coverage,
+        host: hostOf(d.labels),
+        ...(notes.length ? { notes } : {})
+    };
+}
+const byHostThenId = (a, b) => (a.host ?? '').localeCompare(b.host ?? '', 'en', { numeric: true }) ||
+    a.id.localeCompare(b.id, 'en', { numeric: true });
+/** Components from the three answers of one window; Kepler only on nodes nothing else measured. */
+function parseWindowAnswers(answers, ctx) {
+    const notes = [];
+    const gpus = groupDevices(answers.dcgm, (l) => l['UUID'] || `${hostOf(l)}/${l['gpu'] ?? '?'}`).map((d) => {
+        const host = hostOf(d.labels);
+        return {
+            ...toComponent(d, ctx, {
+                id: `${host}/gpu${d.labels['gpu'] ?? '?'}`,
+                kind: 'gpu',
+                name: d.labels['modelName'] || 'NVIDIA GPU',
+                source: 'prometheus:dcgm'
+            }, 1 / 1000 // DCGM counts millijoules
+            ),
+            ...(d.labels['UUID'] ? { uuid: d.labels['UUID'] } : {})
+        };
+    });
+    const zones = groupDevices(answers.rapl, (l) => `${hostOf(l)}|${l['zone']}|${l['path'] ?? l['index'] ?? ''}`).map((d) => {
+        const host = hostOf(d.labels);
+        const zone = d.labels['zone'] ?? 'package';
+        return toComponent(d, ctx, {
+            id: `${host}/${zone}${d.labels['index'] ?? ''}`,
+            kind: zone === 'dram' ? 'ram' : 'cpu',
+            name: `${zone}-${d.labels['index'] ?? '0'}`,
+            source: 'prometheus:node-rapl'
+        }, 1);
+    });
+    const measuredHosts = new Set([...gpus, ...zones].map((c) => c.host));
+    const kepler = [];
+    for (const d of groupDevices(answers.kepler, (l) => hostOf(l))) {
+        const host = hostOf(d.labels);
+        if (measuredHosts.has(host)) {
+            // Kepler's container total includes the GPU and package energy DCGM and RAPL already count
+            notes.push(`${host}: Kepler's container energy is not added, DCGM or RAPL already measure that node`);
+            continue;
+        }
+        kepler.push(toComponent(d, ctx, {
+            id: `${host}/kepler`,
+            kind: 'other',
+            name: 'Kepler containers',
+            source: 'prometheus:kepler'
+        }, 1));
+    }
+    return { components: [...gpus, ...zones, ...kepler].sort(byHostThenId), notes };
+}
+
+// The cluster's energy, read from its Prometheus (DCGM exporter, node exporter RAPL, Kepler). The
+// source remembers when the window opened and closed, waits one scrape interval after the close
+// so the last scrape is stored, then asks three queries whatever the cluster's size. Before the
+// command starts, a preflight checks that the selector matches energy series: a typo must fail
+// in a second, not after a night of training.
+const DEFAULT_INTERVAL_S = 60; // Prometheus's own default scrape interval
+const nowS = () => Date.now() / 1000;
+const sleep$3 = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Go durations as the targets API writes them: 1s, 15s, 1m, 1m30s, 500ms. */
+function parseGoDuration(text) {
+    if (!text)
+        return null;
+    const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+    let total = 0;
+    let seen = '';
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+        const n = Number(m[1]);
+        total += m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : m[2] === 's' ? n : n / 1000;
+        seen += m[0];
+    }
+    return seen === text && total > 0 ? total : null;
+}
+async function findInterval(client, settings, hosts) {
+    if (settings.intervalS)
+        return { intervalS: settings.intervalS, from: 'the setting' };
+    try {
+        const targets = await client.targets();
+        // the slowest target that serves this job's nodes decides when the last scrape has landed
+        const relevant = targets.filter((t) => hosts.has(hostOf(t.labels)) || hosts.size === 0);
+        const intervals = (relevant.length ? relevant : targets)
+            .map((t) => parseGoDuration(t.scrapeInterval))
+            .filter((x) => x !== null);
+        if (intervals.length > 0)
+            return { intervalS: Math.max(...intervals), from: 'the targets API' };
+    }
+    catch {
+        // a managed Prometheus may not serve /api/v1/targets: fall through to the default
+    }
+    return { intervalS: DEFAULT_INTERVAL_S, from: `Prometheus's default (${DEFAULT_INTERVAL_S} s)` };
+}
+/** Which energy metrics and labels exist without the selector: the error a typo deserves. */
+async function describeWhatExists(client) {
+    const names = await client.labelValues('__name__').catch(() => []);
+    const known = names.filter((n) => /^(DCGM_FI_|node_rapl_|kepler_)/.test(n));
+    if (!known.includes(DCGM_ENERGY) && !known.some((n) => n.startsWith('node_rapl_')))
+        return known.length
+            ? `the server has ${known.slice(0, 8).join(', ')} but no ${DCGM_ENERGY} (enable it in the DCGM exporter's counters file)`
+            : `the server has no DCGM exporter, node exporter RAPL or Kepler metrics at all`;
+    const series = await client
+        .series(known.includes(DCGM_ENERGY) ? DCGM_ENERGY : RAPL_ENERGY[0], nowS() - 600, nowS())
+        .catch(() => []);
+    const values = new Map();
+    for (const s of series)
+        for (const [k, v] of Object.entries(s)) {
+            if (k === '__name__')
+                continue;
+            const set = values.get(k) ?? new Set();
+            set.add(v);
+            values.set(k, set);
+        }
+    const labels = [...values.entries()]
+        .map(([k, v]) => {
+        const shown = [...v].slice(0, 4).map((x) => JSON.stringify(x));
+        return `${k} (${shown.join(', ')}${v.size > 4 ? `, … ${v.size} values` : ''})`;
+    })
+        .join('; ');
+    return `energy metrics present: ${known.filter((n) => ENERGY_METRICS.includes(n)).join(', ')}; their labels in the last 10 minutes: ${labels || 'none'}`;
+}
+/**
+ * The preflight: the selector is valid PromQL and matches energy series now. Throws a UsageError
+ * (exit 2) naming the selector and what exists when it matches nothing.
+ */
+async function inspectCluster(client, settings) {
+    const selector = normaliseSelector(settings.selector);
+    let rows;
+    try {
+        rows = await client.queryVector(buildInventoryQuery(selector), nowS());
+    }
+    catch (error) {
+        if (error instanceof PrometheusError && error.errorType === 'bad_data')
+            throw new UsageError(`prometheus-selector: got ${JSON.stringify(settings.selector)}, which Prometheus refuses: ${error.message}`);
+        throw error;
+    }
+    const inventory = {
+        gpuSeries: 0,
+        raplSeries: 0,
+        keplerSeries: 0,
+        gpuHosts: new Set(),
+        cpuHosts: new Set(),
+        uuids: new Set(),
+        intervalS: 0,
+        intervalFrom: ''
+    };
+    for (const r of rows) {
+        const name = r.metric['__name__'];
+        const n = Number(r.value[1]);
+        if (name === DCGM_ENERGY) {
+            inventory.gpuSeries += n;
+            inventory.gpuHosts.add(hostOf(r.metric));
+            if (r.metric['UUID'])
+                inventory.uuids.add(r.metric['UUID']);
+        }
+        else if (name === KEPLER_ENERGY)
+            inventory.keplerSeries += n;
+        else {
+            inventory.raplSeries += n;
+            inventory.cpuHosts.add(hostOf(r.metric));
+        }
+    }
+    if (inventory.gpuSeries + inventory.raplSeries + inventory.keplerSeries === 0) {
+        const what = await describeWhatExists(client);
+        throw new UsageError(`prometheus-selector: got ${JSON.stringify(settings.selector ?? '')}, which matches no energy series (${ENERGY_METRICS.join(', ')}) at ${client.shownUrl}; ${what}`);
+    }
+    const interval = await findInterval(client, settings, inventory.gpuHosts);
+    inventory.intervalS = interval.intervalS;
+    inventory.intervalFrom = interval.from;
+    return inventory;
+}
+/** The energy source over one window; `start` opens it, the first `refresh` re-opens it at the command's start. */
+function createPrometheusSensor(client, settings, inventory, options = {}) {
+    const selector = normaliseSelector(settings.selector);
+    let t0 = 0;
+    let refreshed = false;
+    let lastRefreshS = 0;
+    let running = [];
+    return {
+        source: 'prometheus',
+        async start() {
+            t0 = nowS();
+            refreshed = false;
+            running = [];
+        },
+        snapshot: () => running,
+        async refresh() {
+            const t = nowS();
+            if (!refreshed) {
+                // the command starts now: what the cluster spent while other sensors started is not its
+                refreshed = true;
+                t0 = t;
+                lastRefreshS = t;
+                return;
+            }
+            // progress lines get a running total at most once per scrape interval: one small query
+            if (t - lastRefreshS < Math.max(inventory.intervalS, 5) || inventory.gpuSeries === 0)
+                return;
+            lastRefreshS = t;
+            try {
+                const [row] = await client.queryVector(buildRunningTotalQuery(selector, t - t0), t);
+                running = row ? [{ id: 'prometheus:running', energyJ: Number(row.value[1]) / 1000 }] : [];
+            }
+            catch {
+                // a progress stamp may lag; the window's total is read at stop
+            }
+        },
+        async stop() {
+            const t1 = nowS();
+            const windowS = t1 - t0;
+            // the scrape that began before t1 is stored once it answers: wait one interval for it
+            await sleep$3(options.settleMs ?? inventory.intervalS * 1000 + 500);
+            const q = buildWindowQueries(selector, windowS);
+            try {
+                const [dcgm, rapl, kepler] = await Promise.all([
+                    client.queryVector(q.dcgm, t1),
+                    inventory.raplSeries > 0 ? client.queryVector(q.rapl, t1) : Promise.resolve([]),
+                    inventory.keplerSeries > 0 ? client.queryVector(q.kepler, t1) : Promise.resolve([])
+                ]);
+                const parsed = parseWindowAnswers({ dcgm, rapl, kepler }, { windowS, intervalS: inventory.intervalS });
+                if (parsed.components.length === 0)
+                    throw new Error(`Prometheus at ${client.shownUrl} had no sample of the job's energy series in the window (its exporters stopped answering, or the selector's series ended before it)`);
+                if (parsed.notes.length > 0 && parsed.components[0])
+                    parsed.components[0].notes = [...(parsed.components[0].notes ?? []), ...parsed.notes];
+                return parsed.components;
+            }
+            catch (error) {
+                return [
+                    {
+                        id: 'prometheus',
+                        kind: 'other',
+                        name: `cluster at ${client.shownUrl}`,
+                        method: 'counter',
+                        source: 'prometheus:dcgm',
+                        energyJ: 0,
+                        meanPowerW: null,
+                        samples: 0,
+                        coverage: 0,
+                        notes: [error.message]
+                    }
+                ];
+            }
+        }
+    };
+}
+function createPrometheusClient(settings) {
+    try {
+        return new PrometheusClient({ url: settings.url, token: settings.token });
+    }
+    catch (error) {
+        throw new UsageError(error.message);
+    }
+}
+
+// The cluster contract in a measurement: the Prometheus source beside the runner's own sensors.
+// The preflight runs before the command; the runner's devices that Prometheus also sees are
+// read from Prometheus only, so no device is counted twice.
+const CLUSTER_ENV = {
+    url: 'JOULEGATE_PROMETHEUS_URL', // contract
+    token: 'JOULEGATE_PROMETHEUS_TOKEN', // contract
+    intervalS: 'JOULEGATE_PROMETHEUS_INTERVAL_S'
+};
+const LOCAL_GPU_SOURCES = new Set(['nvml', 'nvidia-smi', 'amd-hwmon']);
+const LOCAL_CPU_SOURCES = new Set(['rapl', 'estimate']);
+/** Null without a URL (setting or JOULEGATE_PROMETHEUS_URL); otherwise preflighted, or a UsageError. */
+async function openClusterSource(settings, env) {
+    const url = settings.prometheusUrl || env[CLUSTER_ENV.url] || null;
+    if (!url)
+        return null;
+    const intervalS = Number(env[CLUSTER_ENV.intervalS]);
+    const prom = {
+        url,
+        selector: settings.prometheusSelector ?? null,
+        token: env[CLUSTER_ENV.token] || null,
+        intervalS: Number.isFinite(intervalS) && intervalS > 0 ? intervalS : null
+    };
+    const client = createPrometheusClient(prom);
+    const inventory = await inspectCluster(client, prom);
+    const hosts = [...inventory.gpuHosts].sort();
+    const notices = [
+        `Prometheus at ${client.shownUrl}${prom.selector ? ` with ${prom.selector}` : ''}: ${inventory.gpuSeries} GPU series on ${hosts.length} node(s) (${hosts.slice(0, 8).join(', ')}${hosts.length > 8 ? ', …' : ''}), ${inventory.raplSeries} RAPL and ${inventory.keplerSeries} Kepler series; scrape interval ${inventory.intervalS} s from ${inventory.intervalFrom}`
+    ];
+    const me = hostname();
+    return {
+        client,
+        inventory,
+        notices,
+        open: () => createPrometheusSensor(client, prom, inventory),
+        filterLocal(sensors, localGpuUuids) {
+            const out = [];
+            const gpuSeen = inventory.gpuHosts.has(me) || localGpuUuids.some((u) => inventory.uuids.has(u));
+            const cpuSeen = inventory.cpuHosts.has(me);
+            const kept = sensors.filter((s) => {
+                if (gpuSeen && LOCAL_GPU_SOURCES.has(s.source)) {
+                    out.push(`local ${s.source} sensor not used: this runner's GPUs are in Prometheus and are counted from there once`);
+                    return false;
+                }
+                if (cpuSeen && LOCAL_CPU_SOURCES.has(s.source)) {
+                    out.push(`local ${s.source} sensor not used: this runner's CPU is in Prometheus (node exporter RAPL) and is counted from there once`);
+                    return false;
+                }
+                return true;
+            });
+            return { sensors: kept, notices: [...new Set(out)] };
+        }
+    };
+}
+
 // Runs the measured command in its own process group so that signals reach the whole training
 // (data loader workers, torchrun children), not only the shell that started it.
 function describeCommand(spec) {
@@ -73845,12 +75175,39 @@ class MetricsFileTail {
     }
 }
 
+// The progress of long work (idle baseline, repeats, a calibration's runs) as text: one line per
+// step for a log, one redrawn line for a terminal with the step and the energy so far.
+const seconds = (s) => s < 60 ? `${Math.floor(s)} s` : `${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
+/** The line a log gets when a step starts. */
+function formatStepLine(step) {
+    const at = step.index !== undefined && step.total ? `[${step.index}/${step.total}] ` : '';
+    return `joulegate: ${at}${step.label}`;
+}
+/** The terminal's single line: the step, its elapsed time and, where measured, the energy so far. */
+function formatProgressLine(step, reading) {
+    const parts = [step ? formatStepLine(step) : 'joulegate: running'];
+    parts.push(`${seconds(reading.elapsedS)} elapsed`);
+    if (reading.energyJ !== null) {
+        const approx = reading.estimated ? '≈ ' : '';
+        parts.push(`${approx}${formatEnergy(reading.energyJ)} so far`);
+        if (reading.elapsedS > 0)
+            parts.push(`mean ${approx}${formatSig(reading.energyJ / reading.elapsedS)} W`);
+    }
+    return parts.join(' · ');
+}
+
 // measure: sensors + child process -> one measurement file. Sampling starts before the command and
 // the window is the command's life; a cancelled or failing run still yields its measurement.
 const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE'; // contract
 const TICK_MS = 1000;
 // a script printing its console log into the metrics file must not fill the measurement with errors
 const MAX_METRIC_ERRORS = 100;
+function announce(options, step) {
+    if (options.onStep)
+        options.onStep(step);
+    else
+        options.log(formatStepLine(step));
+}
 const sleep$1 = (ms, signal) => new Promise((resolve) => {
     if (signal?.aborted)
         return resolve();
@@ -73875,7 +75232,11 @@ function snapshotEnergy(sensors) {
 async function measureIdlePower(options) {
     if (options.idleS <= 0 || options.signal?.aborted)
         return null;
-    options.log(`joulegate: measuring idle power for ${options.idleS} s`);
+    const total = options.repeat > 1 ? options.repeat + 1 : undefined;
+    announce(options, {
+        label: `measuring idle power for ${options.idleS} s`,
+        ...(total ? { index: 1, total } : {})
+    });
     const opened = await options.openSensors();
     await startAll(opened);
     // the window opens when every sensor has its first reading
@@ -73912,6 +75273,7 @@ async function runOnce(options, run, metricsPath) {
     const progress = new ProgressRecorder();
     const metricErrors = [];
     let moreErrors = 0;
+    let otherRanks = 0;
     // Sensors opened a moment ago, some waiting for others' first reading: what each component
     // counted until now is taken off its own total, so the window is the command's life.
     await refreshAll(opened);
@@ -73941,7 +75303,9 @@ async function runOnce(options, run, metricsPath) {
     };
     const readLine = (stamp, line, lineNumber) => {
         const parsed = parseMetricLine(line, lineNumber);
-        if (parsed.ok)
+        if (parsed.ok && !takeCountedRank(parsed.values))
+            otherRanks++;
+        else if (parsed.ok)
             progress.add(stamp, parsed.values, lineNumber);
         else if (metricErrors.length < MAX_METRIC_ERRORS) {
             metricErrors.push(parsed.error);
@@ -73989,6 +75353,11 @@ async function runOnce(options, run, metricsPath) {
     await forwarding.settle();
     forwarding.dispose();
     tail.close();
+    const rankNote = otherRanks > 0
+        ? [
+            `${otherRanks} metrics line(s) from ranks other than 0 were not counted (rank 0's metrics are the run's)`
+        ]
+        : [];
     if (moreErrors > 0)
         metricErrors.push(`${moreErrors} more metrics line(s) were not valid and are not listed`);
     if (exit.spawnError)
@@ -74009,9 +75378,12 @@ async function runOnce(options, run, metricsPath) {
         crossChecks: windowComponents(crossChecks, offsets, durationS).counted,
         notices: [
             ...unmeasured,
+            // a cluster device's caveats (a counter reset, a node that left) belong in the report
+            ...counted.flatMap((c) => (c.host !== undefined ? (c.notes ?? []) : [])),
             ...(exit.leftoverNotice ? [exit.leftoverNotice] : []),
             ...tail.notes(),
-            ...progress.notes()
+            ...progress.notes(),
+            ...rankNote
         ]
     };
 }
@@ -74047,8 +75419,14 @@ async function measureCommand(options) {
         for (let run = 1; run <= options.repeat; run++) {
             if (options.signal?.aborted)
                 break;
-            if (options.repeat > 1)
-                options.log(`joulegate: run ${run} of ${options.repeat}`);
+            if (options.repeat > 1) {
+                const idle = options.idleS > 0 ? 1 : 0;
+                announce(options, {
+                    label: `run ${run} of ${options.repeat}`,
+                    index: run + idle,
+                    total: options.repeat + idle
+                });
+            }
             const result = await runOnce(options, run, metricsPath);
             runs.push(result);
             if (result.interrupted || result.exitCode !== 0)
@@ -74107,13 +75485,29 @@ function readSensorEnv(env, intervalMs) {
 async function runMeasurement(command, settings, context) {
     const sensorEnv = readSensorEnv(context.env, settings.intervalMs);
     const crossCheck = context.env['JOULEGATE_CROSS_CHECK'] === '1';
+    // the cluster's preflight comes first: a selector that matches nothing fails before anything runs
+    const cluster = await openClusterSource(settings, context.env);
+    const localUuids = cluster
+        ? (await readGpuInventory(sensorEnv).catch(() => [])).flatMap((g) => (g.uuid ? [g.uuid] : []))
+        : [];
     const probe = async () => {
         const p = await probeSensors(sensorEnv, { crossCheck });
         for (const s of p.crossChecks)
             s.crossCheck = true;
-        return { ...p, sensors: [...p.sensors, ...p.crossChecks] };
+        const local = [...p.sensors, ...p.crossChecks];
+        if (!cluster)
+            return { ...p, sensors: local };
+        const kept = cluster.filterLocal(local, localUuids);
+        return {
+            ...p,
+            notices: [...cluster.notices, ...p.notices, ...kept.notices],
+            sensors: [...kept.sensors, cluster.open()]
+        };
     };
     const first = await probe();
+    const launcher = describeLauncher(command);
+    if (launcher)
+        first.notices.push(launcher);
     for (const notice of first.notices)
         context.log(`joulegate: ${notice}`);
     context.log(`joulegate: sensors: ${first.sensors.map((s) => (s.crossCheck ? `${s.source} (cross-check)` : s.source)).join(', ') || 'none'}`);
@@ -74134,6 +75528,9 @@ async function runMeasurement(command, settings, context) {
         env: context.env,
         openSensors,
         readHost: async (seen) => {
+            // a cluster job's hardware is every GPU it ran on, models and counts (the fingerprint)
+            if (cluster)
+                return readHostInventory(seen, null);
             // The inventory names every visible GPU with its driver; the sensors' names are the fallback.
             const inventory = await readGpuInventory(sensorEnv).catch(() => []);
             const names = inventory.length > 0 ? inventory.map((g) => g.name) : seen;
@@ -74144,9 +75541,21 @@ async function runMeasurement(command, settings, context) {
         intervalMs: settings.intervalMs,
         signal: context.signal,
         onTick: context.onTick ? (tick) => context.onTick(tick, estimated) : undefined,
+        onStep: context.onStep,
         log: context.log,
         notices: first.notices
     });
+}
+// Launchers start one process per GPU (rank); joulegate stays outside them and reads each device once.
+const LAUNCHERS = ['torchrun', 'deepspeed', 'accelerate', 'mpirun', 'mpiexec', 'srun', 'horovodrun'];
+function describeLauncher(command) {
+    const words = 'argv' in command ? command.argv : command.shell.split(/\s+/);
+    const base = (w) => w.split('/').pop() ?? w;
+    const found = words.map(base).find((w) => LAUNCHERS.includes(w)) ??
+        (words.includes('torch.distributed.run') ? 'torch.distributed.run' : null);
+    return found
+        ? `${found} starts several ranks: each GPU of this host is measured once by joulegate, whatever the number of ranks; metrics lines with "rank" count for rank 0 only`
+        : null;
 }
 
 // Energy versus performance from a measurement's progress: when was most of the final value reached,
@@ -74300,26 +75709,42 @@ function analyseCurve(progress, options) {
     };
 }
 const pct$1 = (x) => `${Math.round(x * 100)}%`;
-const kwh$1 = (j) => `${(j / JOULES_PER_KWH).toPrecision(3)} kWh`;
 const where = (p) => (p.at ? ` (${p.at.key} ${p.at.value})` : '');
-/** One sentence for the pull request report. */
-function describeCurve(analysis, fraction = 0.95) {
+/** The metric improved from the first progress point to the one at `index`. */
+function improvedBy(analysis, index) {
+    const gain = analysis.points[index].value - analysis.firstValue;
+    return analysis.direction === 'higher' ? gain > 0 : gain < 0;
+}
+/**
+ * One sentence for the pull request report. A stop point is advised only when it is sound: at
+ * least three progress points, a metric that rose before the stop point (a curve that stays at 0
+ * has no point where it "stopped paying"), and measured, not estimated, energy.
+ */
+function describeCurve(analysis, fraction = 0.95, options = {}) {
     const { metric, points, stop } = analysis;
     if (points.length < 2)
         return `Only one ${metric} value was reported, so there is no curve to read.`;
     const reach = analysis.reach.find((r) => r?.fraction === fraction) ?? null;
     const goal = analysis.direction === 'higher' ? `of the final ${metric}` : `of the ${metric} improvement`;
+    if (!improvedBy(analysis, points.length - 1))
+        return `${metric} did not improve during training (${analysis.firstValue} at the first report, ${analysis.finalValue} at the last), so there is no point where training stopped paying for itself.`;
     const head = reach
         ? `${pct$1(fraction)} ${goal} was reached after ${pct$1(reach.energyFraction)} of the energy${where(points[reach.index])}`
         : `${pct$1(fraction)} ${goal} was never reached`;
+    if (options.advise === false)
+        return `${head}; the energy figures are estimates, so no stop point is advised.`;
+    if (points.length < 3)
+        return `${head}; with only ${points.length} progress points no stop point is advised.`;
     if (stop === null) {
         return analysis.priceKwhPerUnit !== null
             ? `${head}, and training still paid for itself at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric} up to the end.`
             : `${head}.`;
     }
+    if (!improvedBy(analysis, stop.index))
+        return `${head}.`;
     const rest = analysis.totalEnergyJ - stop.energyJ;
     const tail = stop.method === 'price'
-        ? `at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric}, training stopped paying for itself after ${pct$1(stop.energyFraction)} of the energy${where(points[stop.index])}: the last ${kwh$1(rest)} bought less than the price`
+        ? `at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric}, training stopped paying for itself after ${pct$1(stop.energyFraction)} of the energy${where(points[stop.index])}: the last ${formatEnergy(rest)} bought less than the price`
         : `the knee of the curve is at ${pct$1(stop.energyFraction)} of the energy${where(points[stop.index])}`;
     return `${head}; ${tail}.`;
 }
@@ -74455,8 +75880,10 @@ function analyseProgress(m, budget) {
             direction: budget.metrics[metric],
             priceKwhPerUnit: budget.price?.metric === metric ? budget.price.kwhPerUnit : null
         });
+        // a power model's energy follows its own formula, not this training's progress
+        const estimated = m.components.some((c) => c.method === 'estimate');
         if (analysis && analysis.points.length >= 2)
-            sentence = describeCurve(analysis);
+            sentence = describeCurve(analysis, 0.95, { advise: !estimated });
     }
     const planned = m.metrics[PLANNED_KEYS.epoch] ?? m.metrics[PLANNED_KEYS.step] ?? null;
     let projection = null;
@@ -74466,7 +75893,7 @@ function analyseProgress(m, budget) {
             projection = {
                 kwh: toKwh(p.projectedJ),
                 interval: [toKwh(p.interval[0]), toKwh(p.interval[1])],
-                detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${toKwh(p.linearJ).toPrecision(3)} kWh)`
+                detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${formatEnergy(p.linearJ)})`
             };
         }
         catch (error) {
@@ -74493,7 +75920,7 @@ const EMPTY_BUDGET = {
 };
 /** "10%", "2.5%": a bare number is refused because 10 could mean 10% or 1000%. */
 const PERCENT_PATTERN = '^[0-9]+(\\.[0-9]+)?%$';
-const positiveNumber$1 = { type: 'number', exclusiveMinimum: 0 };
+const positiveNumber = { type: 'number', exclusiveMinimum: 0 };
 const metricName = '^[A-Za-z0-9_.:/-]{1,100}$';
 const BUDGET_SCHEMA = {
     type: 'object',
@@ -74508,9 +75935,9 @@ const BUDGET_SCHEMA = {
             type: 'object',
             additionalProperties: false,
             properties: {
-                'energy-kwh': positiveNumber$1,
+                'energy-kwh': positiveNumber,
                 'energy-increase': { type: 'string', pattern: PERCENT_PATTERN },
-                'co2-grams': positiveNumber$1,
+                'co2-grams': positiveNumber,
                 price: {
                     type: 'object',
                     additionalProperties: false,
@@ -74525,7 +75952,7 @@ const BUDGET_SCHEMA = {
                     propertyNames: { pattern: metricName },
                     additionalProperties: { type: 'number', minimum: 0 }
                 },
-                'projected-kwh': positiveNumber$1
+                'projected-kwh': positiveNumber
             }
         }
     }
@@ -74545,144 +75972,6 @@ const EXPECTATIONS = {
     'budget.metric-drop': 'a mapping of metric name to the largest allowed loss',
     'budget.metric-drop.*': "a number ≥ 0 (largest allowed loss, in the metric's units)",
     'budget.projected-kwh': 'a positive number of kWh'
-};
-
-const peq = new Uint32Array(0x10000);
-const myers_32 = (a, b) => {
-    const n = a.length;
-    const m = b.length;
-    const lst = 1 << (n - 1);
-    let pv = -1;
-    let mv = 0;
-    let sc = n;
-    let i = n;
-    while (i--) {
-        peq[a.charCodeAt(i)] |= 1 << i;
-    }
-    for (i = 0; i < m; i++) {
-        let eq = peq[b.charCodeAt(i)];
-        const xv = eq | mv;
-        eq |= ((eq & pv) + pv) ^ pv;
-        mv |= ~(eq | pv);
-        pv &= eq;
-        if (mv & lst) {
-            sc++;
-        }
-        if (pv & lst) {
-            sc--;
-        }
-        mv = (mv << 1) | 1;
-        pv = (pv << 1) | ~(xv | mv);
-        mv &= xv;
-    }
-    i = n;
-    while (i--) {
-        peq[a.charCodeAt(i)] = 0;
-    }
-    return sc;
-};
-const myers_x = (b, a) => {
-    const n = a.length;
-    const m = b.length;
-    const mhc = [];
-    const phc = [];
-    const hsize = Math.ceil(n / 32);
-    const vsize = Math.ceil(m / 32);
-    for (let i = 0; i < hsize; i++) {
-        phc[i] = -1;
-        mhc[i] = 0;
-    }
-    let j = 0;
-    for (; j < vsize - 1; j++) {
-        let mv = 0;
-        let pv = -1;
-        const start = j * 32;
-        const vlen = Math.min(32, m) + start;
-        for (let k = start; k < vlen; k++) {
-            peq[b.charCodeAt(k)] |= 1 << k;
-        }
-        for (let i = 0; i < n; i++) {
-            const eq = peq[a.charCodeAt(i)];
-            const pb = (phc[(i / 32) | 0] >>> i) & 1;
-            const mb = (mhc[(i / 32) | 0] >>> i) & 1;
-            const xv = eq | mv;
-            const xh = ((((eq | mb) & pv) + pv) ^ pv) | eq | mb;
-            let ph = mv | ~(xh | pv);
-            let mh = pv & xh;
-            if ((ph >>> 31) ^ pb) {
-                phc[(i / 32) | 0] ^= 1 << i;
-            }
-            if ((mh >>> 31) ^ mb) {
-                mhc[(i / 32) | 0] ^= 1 << i;
-            }
-            ph = (ph << 1) | pb;
-            mh = (mh << 1) | mb;
-            pv = mh | ~(xv | ph);
-            mv = ph & xv;
-        }
-        for (let k = start; k < vlen; k++) {
-            peq[b.charCodeAt(k)] = 0;
-        }
-    }
-    let mv = 0;
-    let pv = -1;
-    const start = j * 32;
-    const vlen = Math.min(32, m - start) + start;
-    for (let k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] |= 1 << k;
-    }
-    let score = m;
-    for (let i = 0; i < n; i++) {
-        const eq = peq[a.charCodeAt(i)];
-        const pb = (phc[(i / 32) | 0] >>> i) & 1;
-        const mb = (mhc[(i / 32) | 0] >>> i) & 1;
-        const xv = eq | mv;
-        const xh = ((((eq | mb) & pv) + pv) ^ pv) | eq | mb;
-        let ph = mv | ~(xh | pv);
-        let mh = pv & xh;
-        score += (ph >>> (m - 1)) & 1;
-        score -= (mh >>> (m - 1)) & 1;
-        if ((ph >>> 31) ^ pb) {
-            phc[(i / 32) | 0] ^= 1 << i;
-        }
-        if ((mh >>> 31) ^ mb) {
-            mhc[(i / 32) | 0] ^= 1 << i;
-        }
-        ph = (ph << 1) | pb;
-        mh = (mh << 1) | mb;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
-    }
-    for (let k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] = 0;
-    }
-    return score;
-};
-const distance = (a, b) => {
-    if (a.length < b.length) {
-        const tmp = b;
-        b = a;
-        a = tmp;
-    }
-    if (b.length === 0) {
-        return a.length;
-    }
-    if (a.length <= 32) {
-        return myers_32(a, b);
-    }
-    return myers_x(a, b);
-};
-const closest = (str, arr) => {
-    let min_distance = Infinity;
-    let min_index = 0;
-    for (let i = 0; i < arr.length; i++) {
-        const dist = distance(str, arr[i]);
-        if (dist < min_distance) {
-            min_distance = dist;
-            min_index = i;
-        }
-    }
-    return arr[min_index];
 };
 
 var dist = {};
@@ -83764,7 +85053,8 @@ async function runCheck(settings, ctx) {
             cwd,
             log: ctx.log,
             signal: ctx.signal,
-            onTick: ctx.onTick
+            onTick: ctx.onTick,
+            onStep: ctx.onStep
         }));
     const ancestry = await readAncestryForBaseline(cwd, { records: history, baseCommit: baseSha }, { log: ctx.log });
     const headCommit = ctx.headSha ?? ancestry?.shas[0] ?? null;
@@ -83803,74 +85093,85 @@ async function runCheck(settings, ctx) {
         curveSentence: progress.sentence,
         notes
     });
+    const outcome = renderCheckResult(result, { history });
     if (settings.record) {
-        await ctx.store.appendRecord(settings.name, record);
+        // the verdict goes with the record, so the dashboard's last verdicts need no re-judging
+        await ctx.store.appendRecord(settings.name, { ...record, verdict: outcome.verdict });
         ctx.log(`joulegate: recorded this run in ${ctx.store.description} (series ${settings.name}, commit ${headCommit ?? 'unknown'})`);
     }
-    return renderCheckResult(result, { history });
+    return outcome;
 }
 
-// The human summary printed by `measure`: every figure carries the method that produced it.
-function summarizeMeasurement(m) {
-    const rows = m.components.map((c) => [
-        c.id,
-        c.name,
-        `${describeMethod(c.method)} (${c.source})`,
-        c.method === 'estimate' ? `≈ ${formatJoules(c.energyJ)}` : formatJoules(c.energyJ),
-        c.method === 'estimate' ? `≈ ${formatWatts(c.meanPowerW)}` : formatWatts(c.meanPowerW),
-        c.coverage === undefined ? '—' : formatPercent$1(c.coverage)
-    ]);
-    const totalMethod = describeTotalMethod(m.components);
-    const estimated = m.components.some((c) => c.method === 'estimate');
-    rows.push([
-        'total',
-        '',
-        totalMethod,
-        `${estimated ? '≈ ' : ''}${formatJoules(m.energyJ)}`,
-        `${estimated ? '≈ ' : ''}${formatWatts(m.durationS > 0 ? m.energyJ / m.durationS : null)}`,
-        ''
-    ]);
-    const lines = [
-        `command: ${m.command}`,
-        `exit: ${describeExit(m)}${m.interrupted ? ' (interrupted: partial measurement)' : ''} · duration ${formatDuration$1(m.durationS)}`,
-        '',
-        markdownTable([['component', 'device', 'method', 'energy', 'mean power', 'coverage'], ...rows], { align: ['l', 'l', 'l', 'r', 'r', 'r'] }),
-        ''
-    ];
-    if (m.idlePowerW !== null) {
-        lines.push(`idle power: ${estimated ? '≈ ' : ''}${formatWatts(m.idlePowerW)} (${totalMethod}); net of idle: ${estimated ? '≈ ' : ''}${formatJoules(m.netEnergyJ ?? 0)}`);
+// Where progress goes. On a terminal one line is redrawn in place (the step, its time, the energy
+// so far) and other messages are printed above it; in a log (not a terminal, or CI) each step is
+// one line and nothing is redrawn, so a CI log holds no carriage returns or escape codes.
+const CLEAR = '\r\x1b[2K';
+function createProgressWriter(target) {
+    const now = target.now ?? (() => performance.now());
+    if (!target.live) {
+        return {
+            step: (step) => target.write(formatStepLine(step)),
+            tick: () => { },
+            log: (line) => target.write(line),
+            clear: () => { },
+            dispose: () => { }
+        };
     }
-    else
-        lines.push(`idle power: not measured${m.interrupted ? '' : ' (--idle-s 0)'}`);
-    if (m.repeat) {
-        lines.push(`repeats: ${m.repeat.n} runs, mean ${formatJoules(m.repeat.meanJ)}, sd ${formatJoules(m.repeat.sdJ)}, cv ${formatPercent$1(m.repeat.cv)}`);
-    }
-    const metrics = Object.entries(m.metrics);
-    if (metrics.length > 0)
-        lines.push(`metrics: ${metrics.map(([k, v]) => `${k}=${v}`).join(', ')} (${m.progress.length} progress lines)`);
-    for (const error of m.metricErrors ?? [])
-        lines.push(`warning: ${error}`);
-    if (estimated)
-        lines.push('note: figures marked ≈ are estimates from a power model, not measurements.');
-    for (const notice of m.notices ?? [])
-        lines.push(`notice: ${notice}`);
-    return lines.join('\n');
-}
-/** One line for a terminal while the command runs. */
-function formatProgressLine(elapsedS, energyJ, estimated) {
-    const mean = elapsedS > 0 ? energyJ / elapsedS : 0;
-    return `joulegate: ${formatDuration$1(elapsedS)} elapsed · ${estimated ? '≈ ' : ''}${formatJoules(energyJ)} so far · mean ${formatWatts(mean)}`;
-}
-function describeExit(m) {
-    if (m.exitCode !== null)
-        return String(m.exitCode);
-    if (m.signal)
-        return `signal ${m.signal}`;
-    return 'not started';
+    let current = null;
+    let startedAt = now();
+    let lastTick = null;
+    let drawn = false;
+    const draw = () => {
+        const elapsedS = lastTick
+            ? lastTick.tick.elapsedS + (now() - lastTick.at) / 1000
+            : (now() - startedAt) / 1000;
+        const line = formatProgressLine(current, {
+            elapsedS,
+            energyJ: lastTick ? lastTick.tick.energyJ : null,
+            estimated: lastTick?.estimated ?? false
+        });
+        target.write(`${CLEAR}${line}`);
+        drawn = true;
+    };
+    const clear = () => {
+        if (drawn)
+            target.write(CLEAR);
+        drawn = false;
+    };
+    // the idle window and cooldowns have no energy readings: the clock still moves
+    const timer = setInterval(() => {
+        if (current && (!lastTick || now() - lastTick.at > 1500))
+            draw();
+    }, target.redrawMs ?? 1000);
+    timer.unref();
+    return {
+        step(step) {
+            current = step;
+            startedAt = now();
+            lastTick = null;
+            draw();
+        },
+        tick(tick, estimated) {
+            lastTick = { tick, estimated, at: now() };
+            draw();
+        },
+        log(line) {
+            const was = drawn;
+            clear();
+            target.write(`${line}\n`);
+            if (was)
+                draw();
+        },
+        clear,
+        dispose() {
+            clearInterval(timer);
+            clear();
+        }
+    };
 }
 
 // The CLI side of a measurement: SIGINT/SIGTERM become an abort that the pipeline forwards to the
-// command's process group, and a terminal gets a live progress line.
+// command's process group, and progress goes to a live line on a terminal, a line per step in a log.
 /** The command's status when it fails (128 + signal number when a signal ended it), else 0. */
 function exitStatusOf(m, received) {
     if (m.exitCode !== null)
@@ -83880,41 +85181,49 @@ function exitStatusOf(m, received) {
 }
 function createMeasureRunner(io) {
     const controller = new AbortController();
+    const progress = createProgressWriter({
+        live: io.isTty,
+        write: io.isTty ? (text) => void process.stderr.write(text) : (text) => io.err(text)
+    });
     const onSignal = (signal) => {
-        io.err(`joulegate: ${signal} received; stopping the command and keeping the partial measurement`);
+        progress.log(`joulegate: ${signal} received; stopping the command and keeping the partial measurement`);
         if (!controller.signal.aborted)
             controller.abort(signal);
     };
+    // a notice is printed once: a later probe (each repeat, each calibration run) finds it again
+    const printed = new Set();
+    const log = (line) => {
+        if (printed.has(line))
+            return;
+        printed.add(line);
+        progress.log(line);
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    let drawn = false;
-    const onTick = io.isTty
-        ? (tick, estimated) => {
-            drawn = true;
-            process.stderr.write(`\r\x1b[2K${formatProgressLine(tick.elapsedS, tick.energyJ, estimated)}`);
-        }
-        : undefined;
-    const clearLine = () => {
-        if (drawn)
-            process.stderr.write('\r\x1b[2K');
-        drawn = false;
-    };
     return {
         signal: controller.signal,
-        onTick,
+        onTick: (tick, estimated) => progress.tick(tick, estimated),
+        onStep: (step) => progress.step(step),
+        /** messages of the pipeline, printed once each, above the progress line */
+        log,
+        /** whether this message was printed already (a summary need not repeat it) */
+        printed: (line) => printed.has(line),
         async measure(command, settings) {
             const measurement = await runMeasurement(command, settings, {
                 env: process.env,
                 cwd: settings.workingDirectory ?? undefined,
-                log: (line) => io.err(line),
+                log,
                 signal: controller.signal,
-                onTick
+                onTick: (tick, estimated) => progress.tick(tick, estimated),
+                onStep: (step) => progress.step(step)
             });
-            clearLine();
+            progress.clear();
             return measurement;
         },
+        /** removes the progress line before a result is printed */
+        clear: () => progress.clear(),
         dispose() {
-            clearLine();
+            progress.dispose();
             process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);
         }
@@ -83922,109 +85231,131 @@ function createMeasureRunner(io) {
 }
 
 // joulegate check [--config FILE] [--store DIR] [--name SERIES] [--record] [--report FILE] -- CMD ...
-const CHECK_USAGE = `usage: joulegate check [options] -- CMD [ARGS...]
-
-Measures CMD, compares it with the series' baseline in the store, judges it against the budget
+const check = {
+    name: 'check',
+    summary: "measure a command, compare it with the series' baseline and judge it against the budget",
+    usage: 'joulegate check [options] -- CMD [ARGS...]',
+    measures: true,
+    description: `Measures CMD, compares it with the series' baseline in the store, judges it against the budget
 and prints the report. Exit status: 0 pass, inconclusive or no-baseline; 1 fail (or the command
-failed); 2 bad flags, budget or input.
-
-  --config FILE              budget file (default .github/joulegate.yml; absent: no rules)
-  --store DIR                history folder (default ${DEFAULT_STORE_DIR})
-  --name SERIES              series name (default "default")
-  --record                   also store this run as the series' newest record
-  --report FILE              write the markdown report to FILE
-  --result FILE              write the result JSON (for joulegate's action mode "report")
-  --base REF                 judge as a pull request onto REF: its record is the baseline and ITS
-                             budget file (read from git) sets the rules (default: the checkout's)
-  --repeat N                 run the command N times (default 1)
-  --idle-s S                 idle power measured first (default 10; 0 skips)
-  --interval-ms N            sampling interval (default 100)
-  --calibration FILE         this runner's calibration (default: the store's, by host fingerprint)
-  --reference-calibration FILE   reference scale for normalised energy
-  --carbon-intensity X       gCO2e/kWh or an ISO country code (default: world average)
-  --pue X                    power usage effectiveness (default 1.0)`;
-const FLAG_TO_INPUT = {
-    config: INPUTS.budgetFile,
-    store: INPUTS.store,
-    name: INPUTS.name,
-    report: INPUTS.reportFile,
-    result: INPUTS.resultFile,
-    repeat: INPUTS.repeat,
-    'idle-s': INPUTS.idleSeconds,
-    'interval-ms': INPUTS.intervalMs,
-    calibration: INPUTS.calibration,
-    'reference-calibration': INPUTS.referenceCalibration,
-    'carbon-intensity': INPUTS.carbonIntensity,
-    pue: INPUTS.pue
-};
-async function run$6(argv, io) {
-    const specs = Object.fromEntries([...Object.keys(FLAG_TO_INPUT), 'base'].map((f) => [f, { type: 'string' }]));
-    const flags = parseFlags('check', argv, { ...specs, record: { type: 'boolean' } });
-    if (flags.values['help']) {
-        io.out(CHECK_USAGE);
-        return 0;
-    }
-    if (flags.command.length === 0)
-        throw new UsageError('check: no command given; expected "-- CMD [ARGS...]" after the options');
-    const raw = Object.fromEntries(Object.entries(FLAG_TO_INPUT).map(([flag, input]) => [input, stringFlag(flags.values, flag)]));
-    const labels = Object.fromEntries(Object.entries(FLAG_TO_INPUT).map(([flag, input]) => [input, `--${flag}`]));
-    const settings = parseSettings({ ...raw, [INPUTS.record]: flags.values['record'] ? 'true' : 'false' }, labels);
-    const store = new FolderStore(settings.store ?? DEFAULT_STORE_DIR);
-    const runner = createMeasureRunner(io);
-    try {
-        const outcome = await runCheck(settings, {
-            cwd: process.cwd(),
-            baseSha: stringFlag(flags.values, 'base') ?? null,
-            headSha: null,
-            store,
-            log: (line) => io.err(line),
-            signal: runner.signal,
-            argv: flags.command,
-            env: process.env,
-            onTick: runner.onTick
-        });
-        io.out(outcome.report);
-        io.err(outcome.summaryText);
-        if (settings.reportFile)
-            await writeFile(settings.reportFile, outcome.report);
-        if (settings.resultFile)
-            await writeFile(settings.resultFile, `${JSON.stringify(outcome.result, null, 2)}\n`);
-        if (outcome.commandExitCode !== 0) {
-            io.err(`joulegate: the command ${outcome.interrupted ? 'was interrupted' : `exited with ${outcome.commandExitCode ?? 'a signal'}`}; the check fails`);
-            return 1;
+failed); 2 bad flags, budget or input.`,
+    flags: [
+        {
+            name: 'config',
+            type: 'string',
+            value: 'FILE',
+            input: INPUTS.budgetFile,
+            help: 'budget file (default .github/joulegate.yml; absent: no rules)'
+        },
+        withHelp(COMMON.store, `history folder (default ${DEFAULT_STORE_DIR})`),
+        {
+            name: 'name',
+            type: 'string',
+            value: 'SERIES',
+            input: INPUTS.name,
+            help: 'series name (default "default")'
+        },
+        {
+            name: 'record',
+            type: 'boolean',
+            input: INPUTS.record,
+            help: "also store this run as the series' newest record"
+        },
+        {
+            name: 'report',
+            type: 'string',
+            value: 'FILE',
+            input: INPUTS.reportFile,
+            help: 'write the markdown report to FILE'
+        },
+        {
+            name: 'result',
+            type: 'string',
+            value: 'FILE',
+            input: INPUTS.resultFile,
+            help: 'write the result JSON (for joulegate\'s action mode "report")'
+        },
+        {
+            name: 'base',
+            type: 'string',
+            value: 'REF',
+            field: 'base',
+            help: "judge as a pull request onto REF: its record is the baseline and ITS\nbudget file (read from git) sets the rules (default: the checkout's)"
+        },
+        COMMON.repeat,
+        withHelp(COMMON.idleS, 'idle power measured first (default 10; 0 skips)'),
+        withHelp(COMMON.intervalMs, 'sampling interval (default 100)'),
+        {
+            name: 'calibration',
+            type: 'string',
+            value: 'FILE',
+            input: INPUTS.calibration,
+            help: "this runner's calibration (default: the store's, by host fingerprint)"
+        },
+        {
+            name: 'reference-calibration',
+            type: 'string',
+            value: 'FILE',
+            input: INPUTS.referenceCalibration,
+            help: 'reference scale for normalised energy'
+        },
+        {
+            name: 'carbon-intensity',
+            type: 'string',
+            value: 'X',
+            input: INPUTS.carbonIntensity,
+            help: 'gCO2e/kWh or an ISO country code (default: world average)'
+        },
+        {
+            name: 'pue',
+            type: 'string',
+            value: 'X',
+            input: INPUTS.pue,
+            help: 'power usage effectiveness (default 1.0)'
+        },
+        COMMON.prometheus,
+        COMMON.prometheusSelector
+    ],
+    async run(settings, io) {
+        if (settings.argv.length === 0)
+            throw new UsageError('check: no command given; expected "-- CMD [ARGS...]" after the options');
+        const store = new FolderStore(settings.store ?? DEFAULT_STORE_DIR);
+        const runner = createMeasureRunner(io);
+        try {
+            const outcome = await runCheck(settings, {
+                cwd: process.cwd(),
+                baseSha: settings.base,
+                headSha: null,
+                store,
+                log: runner.log,
+                signal: runner.signal,
+                argv: settings.argv,
+                env: process.env,
+                onTick: runner.onTick,
+                onStep: runner.onStep
+            });
+            runner.clear();
+            // the terminal reading; the markdown comment goes to --report FILE
+            io.out(outcome.summaryText);
+            if (settings.reportFile)
+                await writeFile(settings.reportFile, outcome.report);
+            if (settings.resultFile)
+                await writeFile(settings.resultFile, `${JSON.stringify(outcome.result, null, 2)}\n`);
+            if (outcome.commandExitCode !== 0) {
+                io.err(`joulegate: the command ${outcome.interrupted ? 'was interrupted' : `exited with ${outcome.commandExitCode ?? 'a signal'}`}; the check fails`);
+                return 1;
+            }
+            return outcome.verdict === 'fail' ? 1 : 0;
         }
-        return outcome.verdict === 'fail' ? 1 : 0;
+        finally {
+            runner.dispose();
+            await store.close();
+        }
     }
-    finally {
-        runner.dispose();
-        await store.close();
-    }
-}
+};
 
 // joulegate curve FILE [--metric NAME] [--json] [--config BUDGET.yml] [--price KWH_PER_UNIT]
 //                       [--direction higher|lower] [--planned N [--projected-kwh KWH]]
-const CURVE_USAGE = `usage: joulegate curve FILE [--metric NAME] [--config BUDGET.yml] [--price KWH_PER_UNIT]
-                      [--direction higher|lower] [--planned N] [--projected-kwh KWH] [--json]
-
-Energy versus performance from a measurement's progress (the metric lines stamped with energy).
-  --metric NAME        the metric (default: the budget's price metric, else the first numeric key
-                       that is not epoch/step/params/macs/flops)
-  --config FILE        budget file for metrics: directions, price and projected-kwh
-                       (default: .github/joulegate.yml when it exists; flags win over it)
-  --price KWH          extra kWh you accept per +1.0 of the metric (the budget's price.kwh-per-unit);
-                       without it, the knee of the curve is reported instead
-  --direction D        higher or lower is better (default: lower for names like loss/error/wer, else higher)
-  --planned N          project the energy of a full training of N epochs (or steps) from this run
-  --projected-kwh KWH  the budget's projected-kwh cap to compare the projection with
-  --json               print the analysis as JSON`;
-function positiveNumber(flag, text) {
-    if (text === undefined)
-        return null;
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
-        throw new UsageError(describeBadValue(flag, text, 'a positive number'));
-    return value;
-}
 /** --config FILE must exist; without it, .github/joulegate.yml is used when present. */
 async function readBudget(file) {
     const name = file ?? '.github/joulegate.yml';
@@ -84054,40 +85385,82 @@ async function readMeasurement(file) {
     }
     return m;
 }
-async function run$5(argv, io) {
-    const flags = parseFlags('curve', argv, {
-        metric: { type: 'string' },
-        price: { type: 'string' },
-        direction: { type: 'string' },
-        planned: { type: 'string' },
-        'projected-kwh': { type: 'string' },
-        config: { type: 'string' },
-        json: { type: 'boolean' }
-    });
-    if (flags.values['help']) {
-        io.out(CURVE_USAGE);
-        return 0;
-    }
-    const [file, ...extra] = flags.positionals;
+const curve = {
+    name: 'curve',
+    summary: "energy against a metric over a measurement's progress: where training stopped paying",
+    usage: `joulegate curve FILE [--metric NAME] [--config BUDGET.yml] [--price KWH_PER_UNIT]
+                      [--direction higher|lower] [--planned N] [--projected-kwh KWH] [--json]`,
+    description: "Energy versus performance from a measurement's progress (the metric lines stamped with energy).",
+    flags: [
+        {
+            name: 'metric',
+            type: 'string',
+            value: 'NAME',
+            field: 'metric',
+            help: "the metric (default: the budget's price metric, else the first numeric key\nthat is not epoch/step/params/macs/flops)"
+        },
+        {
+            name: 'config',
+            type: 'string',
+            value: 'FILE',
+            input: INPUTS.budgetFile,
+            help: 'budget file for metrics: directions, price and projected-kwh\n(default: .github/joulegate.yml when it exists; flags win over it)'
+        },
+        {
+            name: 'price',
+            type: 'string',
+            value: 'KWH',
+            field: 'price',
+            parse: positiveNumber$1,
+            help: "extra kWh you accept per +1.0 of the metric (the budget's price.kwh-per-unit);\nwithout it, the knee of the curve is reported instead"
+        },
+        {
+            name: 'direction',
+            type: 'string',
+            value: 'D',
+            field: 'direction',
+            parse: choiceOf(['higher', 'lower'], 'higher or lower'),
+            help: 'higher or lower is better (default: lower for names like loss/error/wer, else higher)'
+        },
+        {
+            name: 'planned',
+            type: 'string',
+            value: 'N',
+            field: 'planned',
+            parse: (value, flag) => {
+                const n = positiveNumber$1(value, flag);
+                if (!Number.isInteger(n))
+                    throw new UsageError(describeBadValue(flag, value, 'a whole number of epochs or steps'));
+                return n;
+            },
+            help: 'project the energy of a full training of N epochs (or steps) from this run'
+        },
+        {
+            name: 'projected-kwh',
+            type: 'string',
+            value: 'KWH',
+            field: 'projectedKwh',
+            parse: positiveNumber$1,
+            help: "the budget's projected-kwh cap to compare the projection with"
+        },
+        withHelp(COMMON.json, 'print the analysis as JSON')
+    ],
+    run: runCurve
+};
+async function runCurve(...[settings, io]) {
+    const [file, ...extra] = settings.positionals;
     if (file === undefined)
         throw new UsageError('curve: no measurement file given; expected "joulegate curve FILE"');
     if (extra.length > 0)
         throw new UsageError(describeBadValue('curve', extra, 'one measurement file'));
-    const directionFlag = stringFlag(flags.values, 'direction');
-    if (directionFlag !== undefined && directionFlag !== 'higher' && directionFlag !== 'lower') {
-        throw new UsageError(describeBadValue('--direction', directionFlag, 'higher or lower'));
-    }
-    const priceFlag = positiveNumber('--price', stringFlag(flags.values, 'price'));
-    const plannedText = stringFlag(flags.values, 'planned');
-    const planned = positiveNumber('--planned', plannedText);
-    if (planned !== null && !Number.isInteger(planned)) {
-        throw new UsageError(describeBadValue('--planned', plannedText, 'a whole number of epochs or steps'));
-    }
-    const budget = await readBudget(stringFlag(flags.values, 'config'));
+    const directionFlag = settings.direction ?? undefined;
+    const priceFlag = settings.price;
+    const planned = settings.planned;
+    const budget = await readBudget(settings.given.has('config') ? settings.budgetFile : undefined);
     const measurement = await readMeasurement(file);
     const available = listNumericMetrics(measurement.progress);
     const budgetMetric = budget?.price && available.includes(budget.price.metric) ? budget.price.metric : null;
-    const metric = stringFlag(flags.values, 'metric') ?? budgetMetric ?? pickDefaultMetric(measurement.progress);
+    const metric = settings.metric ?? budgetMetric ?? pickDefaultMetric(measurement.progress);
     if (metric === null) {
         throw new UsageError(describeBadValue('FILE', file, 'a progress list with at least one numeric metric (epoch/step/params/macs/flops do not count)'));
     }
@@ -84097,9 +85470,7 @@ async function run$5(argv, io) {
     // flags win over the budget file; the budget's price applies only to the metric it prices
     const direction = directionFlag ?? budget?.metrics[metric] ?? guessDirection(metric);
     const price = priceFlag ?? (budget?.price?.metric === metric ? budget.price.kwhPerUnit : null);
-    const projectedKwh = positiveNumber('--projected-kwh', stringFlag(flags.values, 'projected-kwh')) ??
-        budget?.projectedKwh ??
-        null;
+    const projectedKwh = settings.projectedKwh ?? budget?.projectedKwh ?? null;
     const analysis = analyseCurve(measurement.progress, {
         metric,
         direction,
@@ -84107,7 +85478,7 @@ async function run$5(argv, io) {
     });
     const projection = planned === null ? null : projectFromProgress(measurement.progress, planned, { projectedKwh });
     const sentence = describeCurve(analysis);
-    if (flags.values['json']) {
+    if (settings.json) {
         io.out(JSON.stringify({ metric, sentence, analysis, projection }, null, 2));
     }
     else {
@@ -84125,7 +85496,7 @@ function formatCurveMarkdown(a, sentence, projection) {
             : [
                 pct(r.fraction),
                 r.target.toPrecision(4),
-                formatJoules(r.energyJ),
+                formatEnergy(r.energyJ),
                 pct(r.energyFraction)
             ])
     ]), '');
@@ -84134,7 +85505,7 @@ function formatCurveMarkdown(a, sentence, projection) {
         ...a.points.map((p, i) => [
             p.at ? `${p.at.key} ${p.at.value}` : `#${i + 1}`,
             p.value.toPrecision(4),
-            formatJoules(p.energyJ),
+            formatEnergy(p.energyJ),
             i === 0 ? '—' : (a.segments[i - 1].gainPerKwh?.toPrecision(3) ?? 'no energy')
         ])
     ]), '');
@@ -84146,6 +85517,965 @@ function formatCurveMarkdown(a, sentence, projection) {
                 : ''), '');
     }
     return lines.join('\n');
+}
+
+// History on a branch of the workspace's remote (default `joulegate-data` of `origin`). All work
+// happens in a private bare repository under the temp folder with git plumbing, so the user's
+// checkout, index and refs are never touched. A write fetches the branch tip, builds one commit
+// on it, and pushes without force; when another writer got there first, it fetches the new tip
+// and applies the same change again (bounded, with jittered backoff). Nothing is ever rewritten.
+/** The data branch cannot be read or written; the message says which remote, branch and step. */
+class DataBranchError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'DataBranchError';
+    }
+}
+// Push failures that mean "someone else moved the branch": worth fetching and trying again.
+const RACE_PATTERN = /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value/i;
+class GitDataBranchStore {
+    options;
+    description;
+    branch;
+    identity;
+    maxAttempts;
+    backoffMs;
+    secrets;
+    repo = null;
+    url = null;
+    fetched = false;
+    /** the remote tip at the last fetch (or our last push); null while the branch does not exist */
+    tip = null;
+    constructor(options) {
+        this.options = options;
+        this.branch = parseDataBranch(INPUTS.dataBranch, options.branch ?? null);
+        this.identity = validateIdentity(options.identity ?? GITHUB_ACTIONS_IDENTITY);
+        this.maxAttempts = Math.max(1, options.maxAttempts ?? 8);
+        this.backoffMs = options.backoffMs ?? 400;
+        const header = options.authHeader ?? '';
+        this.secrets = header ? [header, header.split(/\s+/).at(-1) ?? header] : [];
+        this.description = `branch ${this.branch} of ${options.remote ?? 'origin'}`;
+    }
+    async appendRecord(series, record) {
+        const file = historyPath(series);
+        const line = serializeLine(record);
+        const at = record.commit ? ` at ${record.commit.slice(0, 7)}` : '';
+        await this.update(`joulegate: record ${series}${at} [skip ci]`, async (read) => ({
+            [file]: appendLine((await read(file)) ?? '', line)
+        }));
+    }
+    async readHistory(series) {
+        const file = historyPath(series);
+        await this.ensureFetched();
+        const text = await this.readAtTip(file);
+        return text === null ? [] : parseHistory(text, `${this.branch}:${file}`);
+    }
+    async readCalibration(fingerprint) {
+        const file = calibrationPath(fingerprint);
+        await this.ensureFetched();
+        const text = await this.readAtTip(file);
+        return text === null ? null : parseCalibration(text, `${this.branch}:${file}`);
+    }
+    async readCalibrationLog(fingerprint) {
+        const file = calibrationLogPath(fingerprint);
+        await this.ensureFetched();
+        const text = await this.readAtTip(file);
+        return text === null ? [] : parseCalibrationLog(text, `${this.branch}:${file}`);
+    }
+    async writeCalibration(fingerprint, cal) {
+        const latestFile = calibrationPath(fingerprint);
+        const logFile = calibrationLogPath(fingerprint);
+        const line = serializeLine(cal);
+        await this.update(`joulegate: calibration ${fingerprint} [skip ci]`, async (read) => {
+            const currentText = await read(latestFile);
+            const current = currentText === null ? null : parseCalibration(currentText, `${this.branch}:${latestFile}`);
+            const latest = chooseLatestCalibration(current, cal);
+            const changes = { [logFile]: appendLine((await read(logFile)) ?? '', line) };
+            if (latest !== current)
+                changes[latestFile] = serializeCalibration(latest);
+            return changes;
+        });
+    }
+    async listSeries() {
+        await this.ensureFetched();
+        if (!this.tip)
+            return [];
+        const out = await this.git(['ls-tree', '--name-only', this.tip, `${HISTORY_DIR}/`]);
+        return out
+            .split('\n')
+            .map((n) => seriesOfPath(n.trim()))
+            .filter((s) => s !== null)
+            .sort();
+    }
+    async listCalibrations() {
+        await this.ensureFetched();
+        return (await this.listAtTip(CALIBRATION_DIR))
+            .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
+            .filter((s) => s !== null)
+            .sort();
+    }
+    async close() {
+        if (this.repo)
+            await rm(this.repo, { recursive: true, force: true });
+        this.repo = null;
+        this.fetched = false;
+    }
+    // --- plumbing -------------------------------------------------------------------------------
+    git(args) {
+        if (!this.repo)
+            throw new DataBranchError('the data-branch store was closed');
+        return runGit(args, { cwd: this.repo, secrets: this.secrets });
+    }
+    /** Only fetch and push carry the auth header, in git's environment: never in argv or a config file. */
+    networkConfig() {
+        return this.options.authHeader ? { 'http.extraheader': this.options.authHeader } : {};
+    }
+    where() {
+        return `branch ${this.branch} of ${hideUserinfo(this.url ?? this.options.remote ?? 'origin')}`;
+    }
+    async ensureRepo() {
+        if (this.repo)
+            return this.repo;
+        const remote = this.options.remote ?? 'origin';
+        try {
+            this.url = await resolveRemoteUrl(this.options.cwd, remote);
+        }
+        catch (err) {
+            const detail = err instanceof Error ? err.message : String(err);
+            throw new DataBranchError(`the data-branch store needs the git remote "${remote}" in ${this.options.cwd}: ${detail}`, {
+                cause: err
+            });
+        }
+        if (this.options.authHeader) {
+            try {
+                await requireEnvironmentConfig();
+            }
+            catch (err) {
+                throw new DataBranchError(`cannot reach ${this.where()}: ${err.message}`, {
+                    cause: err
+                });
+            }
+        }
+        const repo = await mkdtemp(path.join(this.options.tmpRoot ?? os.tmpdir(), 'joulegate-data-'));
+        await runGit(['init', '--bare', '--quiet', repo], { cwd: repo });
+        this.repo = repo;
+        return repo;
+    }
+    async ensureFetched() {
+        if (!this.fetched)
+            await this.fetch();
+    }
+    async fetch() {
+        const repo = await this.ensureRepo();
+        // Only the tip is needed to read files and to build the next commit on it.
+        const args = [
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--depth=1',
+            this.url,
+            `refs/heads/${this.branch}`
+        ];
+        const result = await runGitRaw(args, { cwd: repo, config: this.networkConfig() });
+        if (result.code !== 0) {
+            if (/couldn't find remote ref/i.test(result.stderr)) {
+                this.tip = null;
+                this.fetched = true;
+                return;
+            }
+            throw new DataBranchError(`could not fetch ${this.where()}: ${redact(result.stderr.trim(), this.secrets)}`);
+        }
+        // FETCH_HEAD names the fetched tip: reading it saves a git process per attempt.
+        const head = /^([0-9a-f]{40,64})\s/.exec(await readFile(path.join(repo, 'FETCH_HEAD'), 'utf8'));
+        if (!head)
+            throw new DataBranchError(`could not fetch ${this.where()}: no tip in FETCH_HEAD`);
+        this.tip = head[1];
+        this.fetched = true;
+    }
+    async readAtTip(file) {
+        return this.tip ? readFileAt(this.repo, this.tip, file) : null;
+    }
+    /** file names directly inside `dir` at the tip */
+    async listAtTip(dir) {
+        if (!this.tip)
+            return [];
+        const out = await this.git(['ls-tree', '--name-only', this.tip, `${dir}/`]);
+        return out
+            .split('\n')
+            .map((n) => n.trim())
+            .filter((n) => n.startsWith(`${dir}/`))
+            .map((n) => n.slice(dir.length + 1));
+    }
+    /** The companion files for a commit holding `changes` on the tip; {} (and a note) when they fail. */
+    async companionFor(changes) {
+        const make = this.options.companionFiles;
+        if (!make)
+            return {};
+        const tree = {
+            read: async (file) => (file in changes ? changes[file] : this.readAtTip(file)),
+            list: async (dir) => {
+                const names = new Set(await this.listAtTip(dir));
+                for (const file of Object.keys(changes)) {
+                    const rest = file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : null;
+                    if (rest && !rest.includes('/'))
+                        names.add(rest);
+                }
+                return [...names].sort();
+            }
+        };
+        try {
+            const extra = await make(tree);
+            return Object.fromEntries(Object.entries(extra).filter(([file]) => !(file in changes)));
+        }
+        catch (err) {
+            this.options.onNote?.(`the dashboard was not refreshed on ${this.where()} (${err.message}); the data was written without it`);
+            return {};
+        }
+    }
+    async update(message, compute) {
+        let lastError = '';
+        for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+            // Fetch right before building: a tip fetched before the backoff sleep would be stale again.
+            await this.fetch();
+            const parent = this.tip;
+            const changes = await compute((file) => this.readAtTip(file));
+            const derived = await this.companionFor(changes);
+            const files = parent
+                ? { ...derived, ...changes }
+                : { 'README.md': DATA_BRANCH_README, ...derived, ...changes };
+            const commit = await writeCommit(this.repo, {
+                parent,
+                files,
+                message,
+                identity: this.identity
+            });
+            const push = ['push', '--porcelain', this.url, `${commit}:refs/heads/${this.branch}`];
+            const result = await runGitRaw(push, { cwd: this.repo, config: this.networkConfig() });
+            if (result.code === 0) {
+                this.tip = commit;
+                return;
+            }
+            lastError = redact(`${result.stderr.trim()} ${result.stdout.trim()}`.trim(), this.secrets);
+            if (!RACE_PATTERN.test(lastError)) {
+                // Not a message we know as a race: it was one only if the branch moved meanwhile.
+                await this.fetch();
+                if (this.tip === parent)
+                    throw new DataBranchError(`could not push to ${this.where()}: ${lastError}`);
+            }
+            if (attempt < this.maxAttempts) {
+                this.options.onRetry?.(attempt, lastError);
+                // "Full jitter": spreading writers over the whole window separates them best.
+                await setTimeout$1(Math.random() * Math.min(8000, this.backoffMs * 2 ** (attempt - 1)));
+            }
+        }
+        throw new DataBranchError(`could not push to ${this.where()} after ${this.maxAttempts} attempts: other writers kept moving the branch (last error: ${lastError})`);
+    }
+}
+
+// Commit links on the dashboard point at the repository's web page, derived from its git remote.
+/**
+ * The web address of a repository from its git remote (https, ssh or scp-like), without
+ * credentials or `.git`; null for anything that is not a plain http(s) host and path, so a record
+ * or remote can never put a `javascript:` link on the page.
+ */
+function toRepositoryUrl(remote) {
+    if (!remote)
+        return null;
+    const text = remote.trim();
+    let host;
+    let repoPath;
+    const scp = /^(?:[\w.-]+@)?([\w.-]+):(?!\/\/)([\w.\-/]+?)(?:\.git)?\/?$/.exec(text);
+    const url = /^(?:https?|ssh|git):\/\/(?:[^@/]+@)?([\w.-]+)(?::\d+)?\/([\w.\-/]+?)(?:\.git)?\/?$/.exec(text);
+    if (url)
+        [, host, repoPath] = url;
+    else if (scp)
+        [, host, repoPath] = scp;
+    else
+        return null;
+    if (!/^[\w-]+(\.[\w-]+)+$/.test(host) && host !== 'localhost')
+        return null;
+    if (repoPath.split('/').some((s) => s === '' || s === '.' || s === '..'))
+        return null;
+    return `https://${host}/${repoPath}`;
+}
+
+async function readChartAssets() {
+  return {"js":"/*! https://github.com/leeoniya/uPlot (v1.6.32) */\nvar uPlot=function(){\"use strict\";const l=\"u-off\",e=\"u-label\",t=\"width\",n=\"height\",i=\"top\",o=\"bottom\",s=\"left\",r=\"right\",u=\"#000\",a=u+\"0\",f=\"mousemove\",c=\"mousedown\",h=\"mouseup\",d=\"mouseenter\",p=\"mouseleave\",m=\"dblclick\",g=\"change\",x=\"dppxchange\",w=\"--\",_=\"undefined\"!=typeof window,b=_?document:null,v=_?window:null,k=_?navigator:null;let y,M;function S(l,e){if(null!=e){let t=l.classList;!t.contains(e)&&t.add(e)}}function T(l,e){let t=l.classList;t.contains(e)&&t.remove(e)}function E(l,e,t){l.style[e]=t+\"px\"}function z(l,e,t,n){let i=b.createElement(l);return null!=e&&S(i,e),null!=t&&t.insertBefore(i,n),i}function D(l,e){return z(\"div\",l,e)}const P=new WeakMap;function A(e,t,n,i,o){let s=\"translate(\"+t+\"px,\"+n+\"px)\";s!=P.get(e)&&(e.style.transform=s,P.set(e,s),0>t||0>n||t>i||n>o?S(e,l):T(e,l))}const W=new WeakMap;function Y(l,e,t){let n=e+t;n!=W.get(l)&&(W.set(l,n),l.style.background=e,l.style.borderColor=t)}const C=new WeakMap;function H(l,e,t,n){let i=e+\"\"+t;i!=C.get(l)&&(C.set(l,i),l.style.height=t+\"px\",l.style.width=e+\"px\",l.style.marginLeft=n?-e/2+\"px\":0,l.style.marginTop=n?-t/2+\"px\":0)}const F={passive:!0},R={...F,capture:!0};function G(l,e,t,n){e.addEventListener(l,t,n?R:F)}function I(l,e,t){e.removeEventListener(l,t,F)}function L(l,e,t,n){let i;t=t||0;let o=2147483647>=(n=n||e.length-1);for(;n-t>1;)i=o?t+n>>1:sl((t+n)/2),l>e[i]?t=i:n=i;return l-e[t]>e[n]-l?n:t}function O(l){return(e,t,n)=>{let i=-1,o=-1;for(let o=t;n>=o;o++)if(l(e[o])){i=o;break}for(let i=n;i>=t;i--)if(l(e[i])){o=i;break}return[i,o]}}_&&function l(){let e=devicePixelRatio;y!=e&&(y=e,M&&I(g,M,l),M=matchMedia(`(min-resolution: ${y-.001}dppx) and (max-resolution: ${y+.001}dppx)`),G(g,M,l),v.dispatchEvent(new CustomEvent(x)))}();const N=l=>null!=l,j=l=>null!=l&&l>0,U=O(N),V=O(j);function B(l,e,t,n){let i=hl(l),o=hl(e);l==e&&(-1==i?(l*=t,e/=t):(l/=t,e*=t));let s=10==t?dl:pl,r=1==o?ul:sl,u=(1==i?sl:ul)(s(ol(l))),a=r(s(ol(e))),f=cl(t,u),c=cl(t,a);return 10==t&&(0>u&&(f=Al(f,-u)),0>a&&(c=Al(c,-a))),n||2==t?(l=f*i,e=c*o):(l=Pl(l,f),e=Dl(e,c)),[l,e]}function $(l,e,t,n){let i=B(l,e,t,n);return 0==l&&(i[0]=0),0==e&&(i[1]=0),i}const J=.1,q={mode:3,pad:J},K={pad:0,soft:null,mode:0},X={min:K,max:K};function Z(l,e,t,n){return Ol(t)?ll(l,e,t):(K.pad=t,K.soft=n?0:null,K.mode=n?3:0,ll(l,e,X))}function Q(l,e){return null==l?e:l}function ll(l,e,t){let n=t.min,i=t.max,o=Q(n.pad,0),s=Q(i.pad,0),r=Q(n.hard,-gl),u=Q(i.hard,gl),a=Q(n.soft,gl),f=Q(i.soft,-gl),c=Q(n.mode,0),h=Q(i.mode,0),d=e-l,p=dl(d),m=fl(ol(l),ol(e)),g=dl(m),x=ol(g-p);(1e-24>d||x>10)&&(d=0,0!=l&&0!=e||(d=1e-24,2==c&&a!=gl&&(o=0),2==h&&f!=-gl&&(s=0)));let w=d||m||1e3,_=dl(w),b=cl(10,sl(_)),v=Al(Pl(l-w*(0==d?0==l?.1:1:o),b/10),24),k=a>l||1!=c&&(3!=c||v>a)&&(2!=c||a>v)?gl:a,y=fl(r,k>v&&l>=k?k:al(k,v)),M=Al(Dl(e+w*(0==d?0==e?.1:1:s),b/10),24),S=e>f||1!=h&&(3!=h||f>M)&&(2!=h||M>f)?-gl:f,T=al(u,M>S&&S>=e?S:fl(S,M));return y==T&&0==y&&(T=100),[y,T]}const el=new Intl.NumberFormat(_?k.language:\"en-US\"),tl=l=>el.format(l),nl=Math,il=nl.PI,ol=nl.abs,sl=nl.floor,rl=nl.round,ul=nl.ceil,al=nl.min,fl=nl.max,cl=nl.pow,hl=nl.sign,dl=nl.log10,pl=nl.log2,ml=(l,e=1)=>nl.asinh(l/e),gl=1/0;function xl(l){return 1+(0|dl((l^l>>31)-(l>>31)))}function wl(l,e,t){return al(fl(l,e),t)}function _l(l){return\"function\"==typeof l}function bl(l){return _l(l)?l:()=>l}const vl=l=>l,kl=(l,e)=>e,yl=()=>null,Ml=()=>!0,Sl=(l,e)=>l==e,Tl=/\\.\\d*?(?=9{6,}|0{6,})/gm,El=l=>{if(Il(l)||Wl.has(l))return l;const e=\"\"+l,t=e.match(Tl);if(null==t)return l;let n=t[0].length-1;if(-1!=e.indexOf(\"e-\")){let[l,t]=e.split(\"e\");return+`${El(l)}e${t}`}return Al(l,n)};function zl(l,e){return El(Al(El(l/e))*e)}function Dl(l,e){return El(ul(El(l/e))*e)}function Pl(l,e){return El(sl(El(l/e))*e)}function Al(l,e=0){if(Il(l))return l;let t=10**e;return rl(l*t*(1+Number.EPSILON))/t}const Wl=new Map;function Yl(l){return((\"\"+l).split(\".\")[1]||\"\").length}function Cl(l,e,t,n){let i=[],o=n.map(Yl);for(let s=e;t>s;s++){let e=ol(s),t=Al(cl(l,s),e);for(let r=0;n.length>r;r++){let u=10==l?+`${n[r]}e${s}`:n[r]*t,a=(0>s?e:0)+(o[r]>s?o[r]:0),f=10==l?u:Al(u,a);i.push(f),Wl.set(f,a)}}return i}const Hl={},Fl=[],Rl=[null,null],Gl=Array.isArray,Il=Number.isInteger;function Ll(l){return\"string\"==typeof l}function Ol(l){let e=!1;if(null!=l){let t=l.constructor;e=null==t||t==Object}return e}function Nl(l){return null!=l&&\"object\"==typeof l}const jl=Object.getPrototypeOf(Uint8Array),Ul=\"__proto__\";function Vl(l,e=Ol){let t;if(Gl(l)){let n=l.find((l=>null!=l));if(Gl(n)||e(n)){t=Array(l.length);for(let n=0;l.length>n;n++)t[n]=Vl(l[n],e)}else t=l.slice()}else if(l instanceof jl)t=l.slice();else if(e(l)){t={};for(let n in l)n!=Ul&&(t[n]=Vl(l[n],e))}else t=l;return t}function Bl(l){let e=arguments;for(let t=1;e.length>t;t++){let n=e[t];for(let e in n)e!=Ul&&(Ol(l[e])?Bl(l[e],Vl(n[e])):l[e]=Vl(n[e]))}return l}function $l(l,e,t){for(let n,i=0,o=-1;e.length>i;i++){let s=e[i];if(s>o){for(n=s-1;n>=0&&null==l[n];)l[n--]=null;for(n=s+1;t>n&&null==l[n];)l[o=n++]=null}}}const Jl=\"undefined\"==typeof queueMicrotask?l=>Promise.resolve().then(l):queueMicrotask,ql=[\"January\",\"February\",\"March\",\"April\",\"May\",\"June\",\"July\",\"August\",\"September\",\"October\",\"November\",\"December\"],Kl=[\"Sunday\",\"Monday\",\"Tuesday\",\"Wednesday\",\"Thursday\",\"Friday\",\"Saturday\"];function Xl(l){return l.slice(0,3)}const Zl=Kl.map(Xl),Ql=ql.map(Xl),le={MMMM:ql,MMM:Ql,WWWW:Kl,WWW:Zl};function ee(l){return(10>l?\"0\":\"\")+l}const te={YYYY:l=>l.getFullYear(),YY:l=>(l.getFullYear()+\"\").slice(2),MMMM:(l,e)=>e.MMMM[l.getMonth()],MMM:(l,e)=>e.MMM[l.getMonth()],MM:l=>ee(l.getMonth()+1),M:l=>l.getMonth()+1,DD:l=>ee(l.getDate()),D:l=>l.getDate(),WWWW:(l,e)=>e.WWWW[l.getDay()],WWW:(l,e)=>e.WWW[l.getDay()],HH:l=>ee(l.getHours()),H:l=>l.getHours(),h:l=>{let e=l.getHours();return 0==e?12:e>12?e-12:e},AA:l=>12>l.getHours()?\"AM\":\"PM\",aa:l=>12>l.getHours()?\"am\":\"pm\",a:l=>12>l.getHours()?\"a\":\"p\",mm:l=>ee(l.getMinutes()),m:l=>l.getMinutes(),ss:l=>ee(l.getSeconds()),s:l=>l.getSeconds(),fff:l=>function(l){return(10>l?\"00\":100>l?\"0\":\"\")+l}(l.getMilliseconds())};function ne(l,e){e=e||le;let t,n=[],i=/\\{([a-z]+)\\}|[^{]+/gi;for(;t=i.exec(l);)n.push(\"{\"==t[0][0]?te[t[1]]:t[0]);return l=>{let t=\"\";for(let i=0;n.length>i;i++)t+=\"string\"==typeof n[i]?n[i]:n[i](l,e);return t}}const ie=(new Intl.DateTimeFormat).resolvedOptions().timeZone,oe=l=>l%1==0,se=[1,2,2.5,5],re=Cl(10,-32,0,se),ue=Cl(10,0,32,se),ae=ue.filter(oe),fe=re.concat(ue),ce=\"{YYYY}\",he=\"\\n\"+ce,de=\"{M}/{D}\",pe=\"\\n\"+de,me=pe+\"/{YY}\",ge=\"{aa}\",xe=\"{h}:{mm}\"+ge,we=\"\\n\"+xe,_e=\":{ss}\",be=null;function ve(l){let e=1e3*l,t=60*e,n=60*t,i=24*n,o=30*i,s=365*i;return[(1==l?Cl(10,0,3,se).filter(oe):Cl(10,-3,0,se)).concat([e,5*e,10*e,15*e,30*e,t,5*t,10*t,15*t,30*t,n,2*n,3*n,4*n,6*n,8*n,12*n,i,2*i,3*i,4*i,5*i,6*i,7*i,8*i,9*i,10*i,15*i,o,2*o,3*o,4*o,6*o,s,2*s,5*s,10*s,25*s,50*s,100*s]),[[s,ce,be,be,be,be,be,be,1],[28*i,\"{MMM}\",he,be,be,be,be,be,1],[i,de,he,be,be,be,be,be,1],[n,\"{h}\"+ge,me,be,pe,be,be,be,1],[t,xe,me,be,pe,be,be,be,1],[e,_e,me+\" \"+xe,be,pe+\" \"+xe,be,we,be,1],[l,_e+\".{fff}\",me+\" \"+xe,be,pe+\" \"+xe,be,we,be,1]],function(e){return(r,u,a,f,c,h)=>{let d=[],p=c>=s,m=c>=o&&s>c,g=e(a),x=Al(g*l,3),w=Pe(g.getFullYear(),p?0:g.getMonth(),m||p?1:g.getDate()),_=Al(w*l,3);if(m||p){let t=m?c/o:0,n=p?c/s:0,i=x==_?x:Al(Pe(w.getFullYear()+n,w.getMonth()+t,1)*l,3),r=new Date(rl(i/l)),u=r.getFullYear(),a=r.getMonth();for(let o=0;f>=i;o++){let s=Pe(u+n*o,a+t*o,1),r=s-e(Al(s*l,3));i=Al((+s+r)*l,3),i>f||d.push(i)}}else{let o=i>c?c:i,s=_+(sl(a)-sl(x))+Dl(x-_,o);d.push(s);let p=e(s),m=p.getHours()+p.getMinutes()/t+p.getSeconds()/n,g=c/n,w=h/r.axes[u]._space;for(;s=Al(s+c,1==l?0:3),f>=s;)if(g>1){let l=sl(Al(m+g,6))%24,t=e(s).getHours()-l;t>1&&(t=-1),s-=t*n,m=(m+g)%24,.7>Al((s-d[d.length-1])/c,3)*w||d.push(s)}else d.push(s)}return d}}]}const[ke,ye,Me]=ve(1),[Se,Te,Ee]=ve(.001);function ze(l,e){return l.map((l=>l.map(((t,n)=>0==n||8==n||null==t?t:e(1==n||0==l[8]?t:l[1]+t)))))}function De(l,e){return(t,n,i,o,s)=>{let r,u,a,f,c,h,d=e.find((l=>s>=l[0]))||e[e.length-1];return n.map((e=>{let t=l(e),n=t.getFullYear(),i=t.getMonth(),o=t.getDate(),s=t.getHours(),p=t.getMinutes(),m=t.getSeconds(),g=n!=r&&d[2]||i!=u&&d[3]||o!=a&&d[4]||s!=f&&d[5]||p!=c&&d[6]||m!=h&&d[7]||d[1];return r=n,u=i,a=o,f=s,c=p,h=m,g(t)}))}}function Pe(l,e,t){return new Date(l,e,t)}function Ae(l,e){return e(l)}function We(l,e){return(t,n,i,o)=>null==o?w:e(l(n))}Cl(2,-53,53,[1]);const Ye={show:!0,live:!0,isolate:!1,mount:()=>{},markers:{show:!0,width:2,stroke:function(l,e){let t=l.series[e];return t.width?t.stroke(l,e):t.points.width?t.points.stroke(l,e):null},fill:function(l,e){return l.series[e].fill(l,e)},dash:\"solid\"},idx:null,idxs:null,values:[]},Ce=[0,0];function He(l,e,t,n=!0){return l=>{0==l.button&&(!n||l.target==e)&&t(l)}}function Fe(l,e,t,n=!0){return l=>{(!n||l.target==e)&&t(l)}}const Re={show:!0,x:!0,y:!0,lock:!1,move:function(l,e,t){return Ce[0]=e,Ce[1]=t,Ce},points:{one:!1,show:function(l,e){let i=l.cursor.points,o=D(),s=i.size(l,e);E(o,t,s),E(o,n,s);let r=s/-2;E(o,\"marginLeft\",r),E(o,\"marginTop\",r);let u=i.width(l,e,s);return u&&E(o,\"borderWidth\",u),o},size:function(l,e){return l.series[e].points.size},width:0,stroke:function(l,e){let t=l.series[e].points;return t._stroke||t._fill},fill:function(l,e){let t=l.series[e].points;return t._fill||t._stroke}},bind:{mousedown:He,mouseup:He,click:He,dblclick:He,mousemove:Fe,mouseleave:Fe,mouseenter:Fe},drag:{setScale:!0,x:!0,y:!1,dist:0,uni:null,click:(l,e)=>{e.stopPropagation(),e.stopImmediatePropagation()},_x:!1,_y:!1},focus:{dist:(l,e,t,n,i)=>n-i,prox:-1,bias:0},hover:{skip:[void 0],prox:null,bias:0},left:-10,top:-10,idx:null,dataIdx:null,idxs:null,event:null},Ge={show:!0,stroke:\"rgba(0,0,0,0.07)\",width:2},Ie=Bl({},Ge,{filter:kl}),Le=Bl({},Ie,{size:10}),Oe=Bl({},Ge,{show:!1}),Ne='12px system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, \"Noto Sans\", sans-serif, \"Apple Color Emoji\", \"Segoe UI Emoji\", \"Segoe UI Symbol\", \"Noto Color Emoji\"',je=\"bold \"+Ne,Ue={show:!0,scale:\"x\",stroke:u,space:50,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:je,side:2,grid:Ie,ticks:Le,border:Oe,font:Ne,lineGap:1.5,rotate:0},Ve={show:!0,scale:\"x\",auto:!1,sorted:1,min:gl,max:-gl,idxs:[]};function Be(l,e){return e.map((l=>null==l?\"\":tl(l)))}function $e(l,e,t,n,i,o,s){let r=[],u=Wl.get(i)||0;for(let l=t=s?t:Al(Dl(t,i),u);n>=l;l=Al(l+i,u))r.push(Object.is(l,-0)?0:l);return r}function Je(l,e,t,n,i){const o=[],s=l.scales[l.axes[e].scale].log,r=sl((10==s?dl:pl)(t));i=cl(s,r),10==s&&(i=fe[L(i,fe)]);let u=t,a=i*s;10==s&&(a=fe[L(a,fe)]);do{o.push(u),u+=i,10!=s||Wl.has(u)||(u=Al(u,Wl.get(i))),a>u||(a=(i=u)*s,10==s&&(a=fe[L(a,fe)]))}while(n>=u);return o}function qe(l,e,t,n,i){let o=l.scales[l.axes[e].scale].asinh,s=n>o?Je(l,e,fl(o,t),n,i):[o],r=0>n||t>0?[]:[0];return(-o>t?Je(l,e,fl(o,-n),-t,i):[o]).reverse().map((l=>-l)).concat(r,s)}const Ke=/./,Xe=/[12357]/,Ze=/[125]/,Qe=/1/,lt=(l,e,t,n)=>l.map(((l,i)=>4==e&&0==l||i%n==0&&t.test(l.toExponential()[0>l?1:0])?l:null));function et(l,e,t){let n=l.axes[t],i=n.scale,o=l.scales[i],s=l.valToPos,r=n._space,u=s(10,i),a=s(9,i)-u<r?s(7,i)-u<r?s(5,i)-u<r?Qe:Ze:Xe:Ke;if(a==Qe){let l=ol(s(1,i)-u);if(r>l)return lt(e.slice().reverse(),o.distr,a,ul(r/l)).reverse()}return lt(e,o.distr,a,1)}function tt(l,e,t){let n=l.axes[t],i=n.scale,o=n._space,s=l.valToPos,r=ol(s(1,i)-s(2,i));return o>r?lt(e.slice().reverse(),3,Ke,ul(o/r)).reverse():e}function nt(l,e,t,n){return null==n?w:null==e?\"\":tl(e)}const it={show:!0,scale:\"y\",stroke:u,space:30,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:je,side:3,grid:Ie,ticks:Le,border:Oe,font:Ne,lineGap:1.5,rotate:0},ot={scale:null,auto:!0,sorted:0,min:gl,max:-gl},st=(l,e,t,n,i)=>i,rt={show:!0,auto:!0,sorted:0,gaps:st,alpha:1,facets:[Bl({},ot,{scale:\"x\"}),Bl({},ot,{scale:\"y\"})]},ut={scale:\"y\",auto:!0,sorted:0,show:!0,spanGaps:!1,gaps:st,alpha:1,points:{show:function(l,e){let{scale:t,idxs:n}=l.series[0],i=l._data[0],o=l.valToPos(i[n[0]],t,!0),s=l.valToPos(i[n[1]],t,!0);return ol(s-o)/(l.series[e].points.space*y)>=n[1]-n[0]},filter:null},values:null,min:gl,max:-gl,idxs:[],path:null,clip:null};function at(l,e,t){return t/10}const ft={time:!0,auto:!0,distr:1,log:10,asinh:1,min:null,max:null,dir:1,ori:0},ct=Bl({},ft,{time:!1,ori:1}),ht={};function dt(l){let e=ht[l];return e||(e={key:l,plots:[],sub(l){e.plots.push(l)},unsub(l){e.plots=e.plots.filter((e=>e!=l))},pub(l,t,n,i,o,s,r){for(let u=0;e.plots.length>u;u++)e.plots[u]!=t&&e.plots[u].pub(l,t,n,i,o,s,r)}},null!=l&&(ht[l]=e)),e}function pt(l,e,t){const n=l.mode,i=l.series[e],o=2==n?l._data[e]:l._data,s=l.scales,r=l.bbox;let u=o[0],a=2==n?o[1]:o[e],f=2==n?s[i.facets[0].scale]:s[l.series[0].scale],c=2==n?s[i.facets[1].scale]:s[i.scale],h=r.left,d=r.top,p=r.width,m=r.height,g=l.valToPosH,x=l.valToPosV;return 0==f.ori?t(i,u,a,f,c,g,x,h,d,p,m,kt,Mt,Tt,zt,Pt):t(i,u,a,f,c,x,g,d,h,m,p,yt,St,Et,Dt,At)}function mt(l,e){let t=0,n=0,i=Q(l.bands,Fl);for(let l=0;i.length>l;l++){let o=i[l];o.series[0]==e?t=o.dir:o.series[1]==e&&(n|=1==o.dir?1:2)}return[t,1==n?-1:2==n?1:3==n?2:0]}function gt(l,e,t,n,i){let o=l.series[e],s=l.scales[2==l.mode?o.facets[1].scale:o.scale];return-1==i?s.min:1==i?s.max:3==s.distr?1==s.dir?s.min:s.max:0}function xt(l,e,t,n,i,o){return pt(l,e,((l,e,s,r,u,a,f,c,h,d,p)=>{let m=l.pxRound;const g=0==r.ori?Mt:St;let x,w;1==r.dir*(0==r.ori?1:-1)?(x=t,w=n):(x=n,w=t);let _=m(a(e[x],r,d,c)),b=m(f(s[x],u,p,h)),v=m(a(e[w],r,d,c)),k=m(f(1==o?u.max:u.min,u,p,h)),y=new Path2D(i);return g(y,v,k),g(y,_,k),g(y,_,b),y}))}function wt(l,e,t,n,i,o){let s=null;if(l.length>0){s=new Path2D;const r=0==e?Tt:Et;let u=t;for(let e=0;l.length>e;e++){let t=l[e];if(t[1]>t[0]){let l=t[0]-u;l>0&&r(s,u,n,l,n+o),u=t[1]}}let a=t+i-u,f=10;a>0&&r(s,u,n-f/2,a,n+o+f)}return s}function _t(l,e,t,n,i,o,s){let r=[],u=l.length;for(let a=1==i?t:n;a>=t&&n>=a;a+=i)if(null===e[a]){let f=a,c=a;if(1==i)for(;++a<=n&&null===e[a];)c=a;else for(;--a>=t&&null===e[a];)c=a;let h=o(l[f]),d=c==f?h:o(l[c]),p=f-i;h=s>0||0>p||p>=u?h:o(l[p]);let m=c+i;d=0>s||0>m||m>=u?d:o(l[m]),h>d||r.push([h,d])}return r}function bt(l){return 0==l?vl:1==l?rl:e=>zl(e,l)}function vt(l){let e=0==l?kt:yt,t=0==l?(l,e,t,n,i,o)=>{l.arcTo(e,t,n,i,o)}:(l,e,t,n,i,o)=>{l.arcTo(t,e,i,n,o)},n=0==l?(l,e,t,n,i)=>{l.rect(e,t,n,i)}:(l,e,t,n,i)=>{l.rect(t,e,i,n)};return(l,i,o,s,r,u=0,a=0)=>{0==u&&0==a?n(l,i,o,s,r):(u=al(u,s/2,r/2),a=al(a,s/2,r/2),e(l,i+u,o),t(l,i+s,o,i+s,o+r,u),t(l,i+s,o+r,i,o+r,a),t(l,i,o+r,i,o,a),t(l,i,o,i+s,o,u),l.closePath())}}const kt=(l,e,t)=>{l.moveTo(e,t)},yt=(l,e,t)=>{l.moveTo(t,e)},Mt=(l,e,t)=>{l.lineTo(e,t)},St=(l,e,t)=>{l.lineTo(t,e)},Tt=vt(0),Et=vt(1),zt=(l,e,t,n,i,o)=>{l.arc(e,t,n,i,o)},Dt=(l,e,t,n,i,o)=>{l.arc(t,e,n,i,o)},Pt=(l,e,t,n,i,o,s)=>{l.bezierCurveTo(e,t,n,i,o,s)},At=(l,e,t,n,i,o,s)=>{l.bezierCurveTo(t,e,i,n,s,o)};function Wt(){return(l,e,t,n,i)=>pt(l,e,((e,o,s,r,u,a,f,c,h,d,p)=>{let m,g,{pxRound:x,points:w}=e;0==r.ori?(m=kt,g=zt):(m=yt,g=Dt);const _=Al(w.width*y,3);let b=(w.size-w.width)/2*y,v=Al(2*b,3),k=new Path2D,M=new Path2D,{left:S,top:T,width:E,height:z}=l.bbox;Tt(M,S-v,T-v,E+2*v,z+2*v);const D=l=>{if(null!=s[l]){let e=x(a(o[l],r,d,c)),t=x(f(s[l],u,p,h));m(k,e+b,t),g(k,e,t,b,0,2*il)}};if(i)i.forEach(D);else for(let l=t;n>=l;l++)D(l);return{stroke:_>0?k:null,fill:k,clip:M,flags:3}}))}function Yt(l){return(e,t,n,i,o,s)=>{n!=i&&(o!=n&&s!=n&&l(e,t,n),o!=i&&s!=i&&l(e,t,i),l(e,t,s))}}const Ct=Yt(Mt),Ht=Yt(St);function Ft(l){const e=Q(l?.alignGaps,0);return(l,t,n,i)=>pt(l,t,((o,s,r,u,a,f,c,h,d,p,m)=>{[n,i]=U(r,n,i);let g,x,w=o.pxRound,_=l=>w(f(l,u,p,h)),b=l=>w(c(l,a,m,d));0==u.ori?(g=Mt,x=Ct):(g=St,x=Ht);const v=u.dir*(0==u.ori?1:-1),k={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:1},y=k.stroke;let M=!1;if(i-n<4*p)for(let l=1==v?n:i;l>=n&&i>=l;l+=v){let e=r[l];null===e?M=!0:null!=e&&g(y,_(s[l]),b(e))}else{let e,t,o,a=e=>l.posToVal(e,u.key,!0),f=null,c=null,h=_(s[1==v?n:i]),d=_(s[n]),p=_(s[i]),m=a(1==v?d+1:p-1);for(let l=1==v?n:i;l>=n&&i>=l;l+=v){let n=s[l],i=(1==v?m>n:n>m)?h:_(n),o=r[l];i==h?null!=o?(t=o,null==f?(g(y,i,b(t)),e=f=c=t):f>t?f=t:t>c&&(c=t)):null===o&&(M=!0):(null!=f&&x(y,h,b(f),b(c),b(e),b(t)),null!=o?(t=o,g(y,i,b(t)),f=c=e=t):(f=c=null,null===o&&(M=!0)),h=i,m=a(h+v))}null!=f&&f!=c&&o!=h&&x(y,h,b(f),b(c),b(e),b(t))}let[S,T]=mt(l,t);if(null!=o.fill||0!=S){let e=k.fill=new Path2D(y),r=b(o.fillTo(l,t,o.min,o.max,S)),u=_(s[n]),a=_(s[i]);-1==v&&([a,u]=[u,a]),g(e,a,r),g(e,u,r)}if(!o.spanGaps){let a=[];M&&a.push(..._t(s,r,n,i,v,_,e)),k.gaps=a=o.gaps(l,t,n,i,a),k.clip=wt(a,u.ori,h,d,p,m)}return 0!=T&&(k.band=2==T?[xt(l,t,n,i,y,-1),xt(l,t,n,i,y,1)]:xt(l,t,n,i,y,T)),k}))}function Rt(l,e,t,n,i,o,s=gl){if(l.length>1){let r=null;for(let u=0,a=1/0;l.length>u;u++)if(void 0!==e[u]){if(null!=r){let e=ol(l[u]-l[r]);a>e&&(a=e,s=ol(t(l[u],n,i,o)-t(l[r],n,i,o)))}r=u}}return s}function Gt(l,e,t,n,i){const o=l.length;if(2>o)return null;const s=new Path2D;if(t(s,l[0],e[0]),2==o)n(s,l[1],e[1]);else{let t=Array(o),n=Array(o-1),r=Array(o-1),u=Array(o-1);for(let t=0;o-1>t;t++)r[t]=e[t+1]-e[t],u[t]=l[t+1]-l[t],n[t]=r[t]/u[t];t[0]=n[0];for(let l=1;o-1>l;l++)0===n[l]||0===n[l-1]||n[l-1]>0!=n[l]>0?t[l]=0:(t[l]=3*(u[l-1]+u[l])/((2*u[l]+u[l-1])/n[l-1]+(u[l]+2*u[l-1])/n[l]),isFinite(t[l])||(t[l]=0));t[o-1]=n[o-2];for(let n=0;o-1>n;n++)i(s,l[n]+u[n]/3,e[n]+t[n]*u[n]/3,l[n+1]-u[n]/3,e[n+1]-t[n+1]*u[n]/3,l[n+1],e[n+1])}return s}const It=new Set;function Lt(){for(let l of It)l.syncRect(!0)}_&&(G(\"resize\",v,Lt),G(\"scroll\",v,Lt,!0),G(x,v,(()=>{en.pxRatio=y})));const Ot=Ft(),Nt=Wt();function jt(l,e,t,n){return(n?[l[0],l[1]].concat(l.slice(2)):[l[0]].concat(l.slice(1))).map(((l,n)=>Ut(l,n,e,t)))}function Ut(l,e,t,n){return Bl({},0==e?t:n,l)}function Vt(l,e,t){return null==e?Rl:[e,t]}const Bt=Vt;function $t(l,e,t){return null==e?Rl:Z(e,t,J,!0)}function Jt(l,e,t,n){return null==e?Rl:B(e,t,l.scales[n].log,!1)}const qt=Jt;function Kt(l,e,t,n){return null==e?Rl:$(e,t,l.scales[n].log,!1)}const Xt=Kt;function Zt(l,e,t,n,i){let o=fl(xl(l),xl(e)),s=e-l,r=L(i/n*s,t);do{let l=t[r],e=n*l/s;if(e>=i&&17>=o+(5>l?Wl.get(l):0))return[l,e]}while(++r<t.length);return[0,0]}function Qt(l){let e,t;return[l=l.replace(/(\\d+)px/,((l,n)=>(e=rl((t=+n)*y))+\"px\")),e,t]}function ln(l){l.show&&[l.font,l.labelFont].forEach((l=>{let e=Al(l[2]*y,1);l[0]=l[0].replace(/[0-9.]+px/,e+\"px\"),l[1]=e}))}function en(u,g,_){const k={mode:Q(u.mode,1)},M=k.mode;function P(l,e,t,n){let i=e.valToPct(l);return n+t*(-1==e.dir?1-i:i)}function W(l,e,t,n){let i=e.valToPct(l);return n+t*(-1==e.dir?i:1-i)}function C(l,e,t,n){return 0==e.ori?P(l,e,t,n):W(l,e,t,n)}k.valToPosH=P,k.valToPosV=W;let F=!1;k.status=0;const R=k.root=D(\"uplot\");null!=u.id&&(R.id=u.id),S(R,u.class),u.title&&(D(\"u-title\",R).textContent=u.title);const O=z(\"canvas\"),K=k.ctx=O.getContext(\"2d\"),X=D(\"u-wrap\",R);G(\"click\",X,(l=>{l.target===el&&(Nn!=Gn||jn!=In)&&Zn.click(k,l)}),!0);const ll=k.under=D(\"u-under\",X);X.appendChild(O);const el=k.over=D(\"u-over\",X),tl=+Q((u=Vl(u)).pxAlign,1),sl=bt(tl);(u.plugins||[]).forEach((l=>{l.opts&&(u=l.opts(k,u)||u)}));const hl=u.ms||.001,pl=k.series=1==M?jt(u.series||[],Ve,ut,!1):function(l,e){return l.map(((l,t)=>0==t?{}:Bl({},e,l)))}(u.series||[null],rt),xl=k.axes=jt(u.axes||[],Ue,it,!0),vl=k.scales={},Tl=k.bands=u.bands||[];Tl.forEach((l=>{l.fill=bl(l.fill||null),l.dir=Q(l.dir,-1)}));const El=2==M?pl[1].facets[0].scale:pl[0].scale,Dl={axes:function(){for(let l=0;xl.length>l;l++){let e=xl[l];if(!e.show||!e._show)continue;let t,n,u=e.side,a=u%2,f=e.stroke(k,l),c=0==u||3==u?-1:1,[h,d]=e._found;if(null!=e.label){let s=rl((e._lpos+e.labelGap*c)*y);_n(e.labelFont[0],f,\"center\",2==u?i:o),K.save(),1==a?(t=n=0,K.translate(s,rl(lt+st/2)),K.rotate((3==u?-il:il)/2)):(t=rl(Qe+ot/2),n=s);let r=_l(e.label)?e.label(k,l,h,d):e.label;K.fillText(r,t,n),K.restore()}if(0==d)continue;let p=vl[e.scale],m=0==a?ot:st,g=0==a?Qe:lt,x=e._splits,w=2==p.distr?x.map((l=>pn[l])):x,_=2==p.distr?pn[x[1]]-pn[x[0]]:h,b=e.ticks,v=e.border,M=b.show?b.size:0,S=rl(M*y),T=rl((2==e.alignTo?e._size-M-e.gap:e.gap)*y),E=e._rotate*-il/180,z=sl(e._pos*y),D=z+(S+T)*c;n=0==a?D:0,t=1==a?D:0,_n(e.font[0],f,1==e.align?s:2==e.align?r:E>0?s:0>E?r:0==a?\"center\":3==u?r:s,E||1==a?\"middle\":2==u?i:o);let P=e.font[1]*e.lineGap,A=x.map((l=>sl(C(l,p,m,g)))),W=e._values;for(let l=0;W.length>l;l++){let e=W[l];if(null!=e){0==a?t=A[l]:n=A[l],e=\"\"+e;let i=-1==e.indexOf(\"\\n\")?[e]:e.split(/\\n/gm);for(let l=0;i.length>l;l++){let e=i[l];E?(K.save(),K.translate(t,n+l*P),K.rotate(E),K.fillText(e,0,0),K.restore()):K.fillText(e,t,n+l*P)}}}b.show&&zn(A,b.filter(k,w,l,d,_),a,u,z,S,Al(b.width*y,3),b.stroke(k,l),b.dash,b.cap);let Y=e.grid;Y.show&&zn(A,Y.filter(k,w,l,d,_),a,0==a?2:1,0==a?lt:Qe,0==a?st:ot,Al(Y.width*y,3),Y.stroke(k,l),Y.dash,Y.cap),v.show&&zn([z],[1],0==a?1:0,0==a?1:2,1==a?lt:Qe,1==a?st:ot,Al(v.width*y,3),v.stroke(k,l),v.dash,v.cap)}Ci(\"drawAxes\")},series:function(){if(Gt>0){let l=pl.some((l=>l._focus))&&dn!=Tt.alpha;l&&(K.globalAlpha=dn=Tt.alpha),pl.forEach(((l,e)=>{if(e>0&&l.show&&(kn(e,!1),kn(e,!0),null==l._paths)){let t=dn;dn!=l.alpha&&(K.globalAlpha=dn=l.alpha);let n=2==M?[0,g[e][0].length-1]:function(l){let e=wl(Lt-1,0,Gt-1),t=wl(en+1,0,Gt-1);for(;null==l[e]&&e>0;)e--;for(;null==l[t]&&Gt-1>t;)t++;return[e,t]}(g[e]);l._paths=l.paths(k,e,n[0],n[1]),dn!=t&&(K.globalAlpha=dn=t)}})),pl.forEach(((l,e)=>{if(e>0&&l.show){let t=dn;dn!=l.alpha&&(K.globalAlpha=dn=l.alpha),null!=l._paths&&yn(e,!1);{let t=null!=l._paths?l._paths.gaps:null,n=l.points.show(k,e,Lt,en,t),i=l.points.filter(k,e,n,t);(n||i)&&(l.points._paths=l.points.paths(k,e,Lt,en,i),yn(e,!0))}dn!=t&&(K.globalAlpha=dn=t),Ci(\"drawSeries\",e)}})),l&&(K.globalAlpha=dn=1)}}},Pl=(u.drawOrder||[\"axes\",\"series\"]).map((l=>Dl[l]));function Cl(l){const e=3==l.distr?e=>dl(e>0?e:l.clamp(k,e,l.min,l.max,l.key)):4==l.distr?e=>ml(e,l.asinh):100==l.distr?e=>l.fwd(e):l=>l;return t=>{let n=e(t),{_min:i,_max:o}=l;return(n-i)/(o-i)}}function Il(l){let e=vl[l];if(null==e){let t=(u.scales||Hl)[l]||Hl;if(null!=t.from){Il(t.from);let e=Bl({},vl[t.from],t,{key:l});e.valToPct=Cl(e),vl[l]=e}else{e=vl[l]=Bl({},l==El?ft:ct,t),e.key=l;let n=e.time,i=e.range,o=Gl(i);if((l!=El||2==M&&!n)&&(!o||null!=i[0]&&null!=i[1]||(i={min:null==i[0]?q:{mode:1,hard:i[0],soft:i[0]},max:null==i[1]?q:{mode:1,hard:i[1],soft:i[1]}},o=!1),!o&&Ol(i))){let l=i;i=(e,t,n)=>null==t?Rl:Z(t,n,l)}e.range=bl(i||(n?Bt:l==El?3==e.distr?qt:4==e.distr?Xt:Vt:3==e.distr?Jt:4==e.distr?Kt:$t)),e.auto=bl(!o&&e.auto),e.clamp=bl(e.clamp||at),e._min=e._max=null,e.valToPct=Cl(e)}}}Il(\"x\"),Il(\"y\"),1==M&&pl.forEach((l=>{Il(l.scale)})),xl.forEach((l=>{Il(l.scale)}));for(let l in u.scales)Il(l);const jl=vl[El],Ul=jl.distr;let $l,ql;0==jl.ori?(S(R,\"u-hz\"),$l=P,ql=W):(S(R,\"u-vt\"),$l=W,ql=P);const Kl={};for(let l in vl){let e=vl[l];null==e.min&&null==e.max||(Kl[l]={min:e.min,max:e.max},e.min=e.max=null)}const Xl=u.tzDate||(l=>new Date(rl(l/hl))),Zl=u.fmtDate||ne,Ql=1==hl?Me(Xl):Ee(Xl),le=De(Xl,ze(1==hl?ye:Te,Zl)),ee=We(Xl,Ae(\"{YYYY}-{MM}-{DD} {h}:{mm}{aa}\",Zl)),te=[],ie=k.legend=Bl({},Ye,u.legend),oe=k.cursor=Bl({},Re,{drag:{y:2==M}},u.cursor),se=ie.show,re=oe.show,ue=ie.markers;let ce,he,de;ie.idxs=te,ue.width=bl(ue.width),ue.dash=bl(ue.dash),ue.stroke=bl(ue.stroke),ue.fill=bl(ue.fill);let pe,me=[],ge=[],xe=!1,we={};if(ie.live){const l=pl[1]?pl[1].values:null;xe=null!=l,pe=xe?l(k,1,0):{_:0};for(let l in pe)we[l]=w}if(se)if(ce=z(\"table\",\"u-legend\",R),de=z(\"tbody\",null,ce),ie.mount(k,ce),xe){he=z(\"thead\",null,ce,de);let l=z(\"tr\",null,he);for(var _e in z(\"th\",null,l),pe)z(\"th\",e,l).textContent=_e}else S(ce,\"u-inline\"),ie.live&&S(ce,\"u-live\");const be={show:!0},ve={show:!1},Pe=new Map;function Ce(l,e,t,n=!0){const i=Pe.get(e)||{},o=oe.bind[l](k,e,t,n);o&&(G(l,e,i[l]=o),Pe.set(e,i))}function He(l,e){const t=Pe.get(e)||{};for(let n in t)null!=l&&n!=l||(I(n,e,t[n]),delete t[n]);null==l&&Pe.delete(e)}let Fe=0,Ge=0,Ie=0,Le=0,Oe=0,Ne=0,je=Oe,Ke=Ne,Xe=Ie,Ze=Le,Qe=0,lt=0,ot=0,st=0;k.bbox={};let ht=!1,pt=!1,mt=!1,xt=!1,wt=!1,_t=!1;function vt(l,e,t){(t||l!=k.width||e!=k.height)&&kt(l,e),An(!1),mt=!0,pt=!0,Jn()}function kt(l,e){k.width=Fe=Ie=l,k.height=Ge=Le=e,Oe=Ne=0,function(){let l=!1,e=!1,t=!1,n=!1;xl.forEach((i=>{if(i.show&&i._show){let{side:o,_size:s}=i,r=s+(null!=i.label?i.labelSize:0);r>0&&(o%2?(Ie-=r,3==o?(Oe+=r,n=!0):t=!0):(Le-=r,0==o?(Ne+=r,l=!0):e=!0))}})),Ct[0]=l,Ct[1]=t,Ct[2]=e,Ct[3]=n,Ie-=Rt[1]+Rt[3],Oe+=Rt[3],Le-=Rt[2]+Rt[0],Ne+=Rt[0]}(),function(){let l=Oe+Ie,e=Ne+Le,t=Oe,n=Ne;function i(i,o){switch(i){case 1:return l+=o,l-o;case 2:return e+=o,e-o;case 3:return t-=o,t+o;case 0:return n-=o,n+o}}xl.forEach((l=>{if(l.show&&l._show){let e=l.side;l._pos=i(e,l._size),null!=l.label&&(l._lpos=i(e,l.labelSize))}}))}();let t=k.bbox;Qe=t.left=zl(Oe*y,.5),lt=t.top=zl(Ne*y,.5),ot=t.width=zl(Ie*y,.5),st=t.height=zl(Le*y,.5)}const yt=3;if(k.setSize=function({width:l,height:e}){vt(l,e)},null==oe.dataIdx){let l=oe.hover,e=l.skip=new Set(l.skip??[]);e.add(void 0);let t=l.prox=bl(l.prox),n=l.bias??=0;oe.dataIdx=(l,i,o,s)=>{if(0==i)return o;let r=o,u=t(l,i,o,s)??gl,a=u>=0&&gl>u,f=0==jl.ori?Ie:Le,c=oe.left,h=g[0],d=g[i];if(e.has(d[o])){r=null;let l,t=null,i=null;if(0==n||-1==n)for(l=o;null==t&&l-- >0;)e.has(d[l])||(t=l);if(0==n||1==n)for(l=o;null==i&&l++<d.length;)e.has(d[l])||(i=l);if(null!=t||null!=i)if(a){let l=c-(null==t?-1/0:$l(h[t],jl,f,0)),e=(null==i?1/0:$l(h[i],jl,f,0))-c;l>e?e>u||(r=i):l>u||(r=t)}else r=null==i?t:null==t||o-t>i-o?i:t}else a&&ol(c-$l(h[o],jl,f,0))>u&&(r=null);return r}}const Mt=l=>{oe.event=l};oe.idxs=te,oe._lock=!1;let St=oe.points;St.show=bl(St.show),St.size=bl(St.size),St.stroke=bl(St.stroke),St.width=bl(St.width),St.fill=bl(St.fill);const Tt=k.focus=Bl({},u.focus||{alpha:.3},oe.focus),Et=Tt.prox>=0,zt=Et&&St.one;let Dt=[],Pt=[],At=[];function Wt(l,e){let t=St.show(k,e);if(t instanceof HTMLElement)return S(t,\"u-cursor-pt\"),S(t,l.class),A(t,-10,-10,Ie,Le),el.insertBefore(t,Dt[e]),t}function Yt(t,n){if(1==M||n>0){let l=1==M&&vl[t.scale].time,e=t.value;t.value=l?Ll(e)?We(Xl,Ae(e,Zl)):e||ee:e||nt,t.label=t.label||(l?\"Time\":\"Value\")}if(zt||n>0){t.width=null==t.width?1:t.width,t.paths=t.paths||Ot||yl,t.fillTo=bl(t.fillTo||gt),t.pxAlign=+Q(t.pxAlign,tl),t.pxRound=bt(t.pxAlign),t.stroke=bl(t.stroke||null),t.fill=bl(t.fill||null),t._stroke=t._fill=t._paths=t._focus=null;let l=function(l){return Al(1*(3+2*(l||1)),3)}(fl(1,t.width)),e=t.points=Bl({},{size:l,width:fl(1,.2*l),stroke:t.stroke,space:2*l,paths:Nt,_stroke:null,_fill:null},t.points);e.show=bl(e.show),e.filter=bl(e.filter),e.fill=bl(e.fill),e.stroke=bl(e.stroke),e.paths=bl(e.paths),e.pxAlign=t.pxAlign}if(se){let i=function(t,n){if(0==n&&(xe||!ie.live||2==M))return Rl;let i=[],o=z(\"tr\",\"u-series\",de,de.childNodes[n]);S(o,t.class),t.show||S(o,l);let s=z(\"th\",null,o);if(ue.show){let l=D(\"u-marker\",s);if(n>0){let e=ue.width(k,n);e&&(l.style.border=e+\"px \"+ue.dash(k,n)+\" \"+ue.stroke(k,n)),l.style.background=ue.fill(k,n)}}let r=D(e,s);for(var u in t.label instanceof HTMLElement?r.appendChild(t.label):r.textContent=t.label,n>0&&(ue.show||(r.style.color=t.width>0?ue.stroke(k,n):ue.fill(k,n)),Ce(\"click\",s,(l=>{if(oe._lock)return;Mt(l);let e=pl.indexOf(t);if((l.ctrlKey||l.metaKey)!=ie.isolate){let l=pl.some(((l,t)=>t>0&&t!=e&&l.show));pl.forEach(((t,n)=>{n>0&&oi(n,l?n==e?be:ve:be,!0,Fi.setSeries)}))}else oi(e,{show:!t.show},!0,Fi.setSeries)}),!1),Et&&Ce(d,s,(l=>{oe._lock||(Mt(l),oi(pl.indexOf(t),ai,!0,Fi.setSeries))}),!1)),pe){let l=z(\"td\",\"u-value\",o);l.textContent=\"--\",i.push(l)}return[o,i]}(t,n);me.splice(n,0,i[0]),ge.splice(n,0,i[1]),ie.values.push(null)}if(re){te.splice(n,0,null);let l=null;zt?0==n&&(l=Wt(t,n)):n>0&&(l=Wt(t,n)),Dt.splice(n,0,l),Pt.splice(n,0,0),At.splice(n,0,0)}Ci(\"addSeries\",n)}k.addSeries=function(l,e){e=null==e?pl.length:e,l=1==M?Ut(l,e,Ve,ut):Ut(l,e,{},rt),pl.splice(e,0,l),Yt(pl[e],e)},k.delSeries=function(l){if(pl.splice(l,1),se){ie.values.splice(l,1),ge.splice(l,1);let e=me.splice(l,1)[0];He(null,e.firstChild),e.remove()}re&&(te.splice(l,1),Dt.splice(l,1)[0].remove(),Pt.splice(l,1),At.splice(l,1)),Ci(\"delSeries\",l)};const Ct=[!1,!1,!1,!1];function Ht(l,e,t){let[n,i,o,s]=t,r=e%2,u=0;return 0==r&&(s||i)&&(u=0==e&&!n||2==e&&!o?rl(Ue.size/3):0),1==r&&(n||o)&&(u=1==e&&!i||3==e&&!s?rl(it.size/2):0),u}const Ft=k.padding=(u.padding||[Ht,Ht,Ht,Ht]).map((l=>bl(Q(l,Ht)))),Rt=k._padding=Ft.map(((l,e)=>l(k,e,Ct,0)));let Gt,Lt=null,en=null;const tn=1==M?pl[0].idxs:null;let nn,on,sn,rn,un,an,fn,cn,hn,dn,pn=null,mn=!1;function gn(l,e){if(k.data=k._data=g=null==l?[]:l,2==M){Gt=0;for(let l=1;pl.length>l;l++)Gt+=g[l][0].length}else{0==g.length&&(k.data=k._data=g=[[]]),pn=g[0],Gt=pn.length;let l=g;if(2==Ul){l=g.slice();let e=l[0]=Array(Gt);for(let l=0;Gt>l;l++)e[l]=l}k._data=g=l}if(An(!0),Ci(\"setData\"),2==Ul&&(mt=!0),!1!==e){let l=jl;l.auto(k,mn)?xn():ii(El,l.min,l.max),xt=xt||oe.left>=0,_t=!0,Jn()}}function xn(){let l,e;mn=!0,1==M&&(Gt>0?(Lt=tn[0]=0,en=tn[1]=Gt-1,l=g[0][Lt],e=g[0][en],2==Ul?(l=Lt,e=en):l==e&&(3==Ul?[l,e]=B(l,l,jl.log,!1):4==Ul?[l,e]=$(l,l,jl.log,!1):jl.time?e=l+rl(86400/hl):[l,e]=Z(l,e,J,!0))):(Lt=tn[0]=l=null,en=tn[1]=e=null)),ii(El,l,e)}function wn(l,e,t,n,i,o){l??=a,t??=Fl,n??=\"butt\",i??=a,o??=\"round\",l!=nn&&(K.strokeStyle=nn=l),i!=on&&(K.fillStyle=on=i),e!=sn&&(K.lineWidth=sn=e),o!=un&&(K.lineJoin=un=o),n!=an&&(K.lineCap=an=n),t!=rn&&K.setLineDash(rn=t)}function _n(l,e,t,n){e!=on&&(K.fillStyle=on=e),l!=fn&&(K.font=fn=l),t!=cn&&(K.textAlign=cn=t),n!=hn&&(K.textBaseline=hn=n)}function bn(l,e,t,n,i=0){if(n.length>0&&l.auto(k,mn)&&(null==e||null==e.min)){let e=Q(Lt,0),o=Q(en,n.length-1),s=null==t.min?function(l,e,t,n=0,i=!1){let o=i?V:U,s=i?j:N;[e,t]=o(l,e,t);let r=l[e],u=l[e];if(e>-1)if(1==n)r=l[e],u=l[t];else if(-1==n)r=l[t],u=l[e];else for(let n=e;t>=n;n++){let e=l[n];s(e)&&(r>e?r=e:e>u&&(u=e))}return[r??gl,u??-gl]}(n,e,o,i,3==l.distr):[t.min,t.max];l.min=al(l.min,t.min=s[0]),l.max=fl(l.max,t.max=s[1])}}k.setData=gn;const vn={min:null,max:null};function kn(l,e){let t=e?pl[l].points:pl[l];t._stroke=t.stroke(k,l),t._fill=t.fill(k,l)}function yn(l,e){let t=e?pl[l].points:pl[l],{stroke:n,fill:i,clip:o,flags:s,_stroke:r=t._stroke,_fill:u=t._fill,_width:a=t.width}=t._paths;a=Al(a*y,3);let f=null,c=a%2/2;e&&null==u&&(u=a>0?\"#fff\":r);let h=1==t.pxAlign&&c>0;if(h&&K.translate(c,c),!e){let l=Qe-a/2,e=lt-a/2,t=ot+a,n=st+a;f=new Path2D,f.rect(l,e,t,n)}e?Sn(r,a,t.dash,t.cap,u,n,i,s,o):function(l,e,t,n,i,o,s,r,u,a,f){let c=!1;0!=u&&Tl.forEach(((h,d)=>{if(h.series[0]==l){let l,p=pl[h.series[1]],m=g[h.series[1]],x=(p._paths||Hl).band;Gl(x)&&(x=1==h.dir?x[0]:x[1]);let w=null;p.show&&x&&function(l,e,t){for(e=Q(e,0),t=Q(t,l.length-1);t>=e;){if(null!=l[e])return!0;e++}return!1}(m,Lt,en)?(w=h.fill(k,d)||o,l=p._paths.clip):x=null,Sn(e,t,n,i,w,s,r,u,a,f,l,x),c=!0}})),c||Sn(e,t,n,i,o,s,r,u,a,f)}(l,r,a,t.dash,t.cap,u,n,i,s,f,o),h&&K.translate(-c,-c)}const Mn=3;function Sn(l,e,t,n,i,o,s,r,u,a,f,c){wn(l,e,t,n,i),(u||a||c)&&(K.save(),u&&K.clip(u),a&&K.clip(a)),c?(r&Mn)==Mn?(K.clip(c),f&&K.clip(f),En(i,s),Tn(l,o,e)):2&r?(En(i,s),K.clip(c),Tn(l,o,e)):1&r&&(K.save(),K.clip(c),f&&K.clip(f),En(i,s),K.restore(),Tn(l,o,e)):(En(i,s),Tn(l,o,e)),(u||a||c)&&K.restore()}function Tn(l,e,t){t>0&&(e instanceof Map?e.forEach(((l,e)=>{K.strokeStyle=nn=e,K.stroke(l)})):null!=e&&l&&K.stroke(e))}function En(l,e){e instanceof Map?e.forEach(((l,e)=>{K.fillStyle=on=e,K.fill(l)})):null!=e&&l&&K.fill(e)}function zn(l,e,t,n,i,o,s,r,u,a){let f=s%2/2;1==tl&&K.translate(f,f),wn(r,s,u,a,r),K.beginPath();let c,h,d,p,m=i+(0==n||3==n?-o:o);0==t?(h=i,p=m):(c=i,d=m);for(let n=0;l.length>n;n++)null!=e[n]&&(0==t?c=d=l[n]:h=p=l[n],K.moveTo(c,h),K.lineTo(d,p));K.stroke(),1==tl&&K.translate(-f,-f)}function Dn(l){let e=!0;return xl.forEach(((t,n)=>{if(!t.show)return;let i=vl[t.scale];if(null==i.min)return void(t._show&&(e=!1,t._show=!1,An(!1)));t._show||(e=!1,t._show=!0,An(!1));let o=t.side,s=o%2,{min:r,max:u}=i,[a,f]=function(l,e,t,n){let i,o=xl[l];if(n>0){let s=o._space=o.space(k,l,e,t,n);i=Zt(e,t,o._incrs=o.incrs(k,l,e,t,n,s),n,s)}else i=[0,0];return o._found=i}(n,r,u,0==s?Ie:Le);if(0==f)return;let c=t._splits=t.splits(k,n,r,u,a,f,2==i.distr),h=2==i.distr?c.map((l=>pn[l])):c,d=2==i.distr?pn[c[1]]-pn[c[0]]:a,p=t._values=t.values(k,t.filter(k,h,n,f,d),n,f,d);t._rotate=2==o?t.rotate(k,p,n,f):0;let m=t._size;t._size=ul(t.size(k,p,n,l)),null!=m&&t._size!=m&&(e=!1)})),e}function Pn(l){let e=!0;return Ft.forEach(((t,n)=>{let i=t(k,n,Ct,l);i!=Rt[n]&&(e=!1),Rt[n]=i})),e}function An(l){pl.forEach(((e,t)=>{t>0&&(e._paths=null,l&&(1==M?(e.min=null,e.max=null):e.facets.forEach((l=>{l.min=null,l.max=null}))))}))}let Wn,Yn,Cn,Hn,Fn,Rn,Gn,In,Ln,On,Nn,jn,Un=!1,Vn=!1,Bn=[];function $n(){Vn=!1;for(let l=0;Bn.length>l;l++)Ci(...Bn[l]);Bn.length=0}function Jn(){Un||(Jl(qn),Un=!0)}function qn(){if(ht&&(function(){for(let l in vl){let e=vl[l];null==Kl[l]&&(null==e.min||null!=Kl[El]&&e.auto(k,mn))&&(Kl[l]=vn)}for(let l in vl){let e=vl[l];null==Kl[l]&&null!=e.from&&null!=Kl[e.from]&&(Kl[l]=vn)}null!=Kl[El]&&An(!0);let l={};for(let e in Kl){let t=Kl[e];if(null!=t){let n=l[e]=Vl(vl[e],Nl);if(null!=t.min)Bl(n,t);else if(e!=El||2==M)if(0==Gt&&null==n.from){let l=n.range(k,null,null,e);n.min=l[0],n.max=l[1]}else n.min=gl,n.max=-gl}}if(Gt>0){pl.forEach(((e,t)=>{if(1==M){let n=e.scale,i=Kl[n];if(null==i)return;let o=l[n];if(0==t){let l=o.range(k,o.min,o.max,n);o.min=l[0],o.max=l[1],Lt=L(o.min,g[0]),en=L(o.max,g[0]),en-Lt>1&&(o.min>g[0][Lt]&&Lt++,g[0][en]>o.max&&en--),e.min=pn[Lt],e.max=pn[en]}else e.show&&e.auto&&bn(o,i,e,g[t],e.sorted);e.idxs[0]=Lt,e.idxs[1]=en}else if(t>0&&e.show&&e.auto){let[n,i]=e.facets,o=n.scale,s=i.scale,[r,u]=g[t],a=l[o],f=l[s];null!=a&&bn(a,Kl[o],n,r,n.sorted),null!=f&&bn(f,Kl[s],i,u,i.sorted),e.min=i.min,e.max=i.max}}));for(let e in l){let t=l[e],n=Kl[e];if(null==t.from&&(null==n||null==n.min)){let l=t.range(k,t.min==gl?null:t.min,t.max==-gl?null:t.max,e);t.min=l[0],t.max=l[1]}}}for(let e in l){let t=l[e];if(null!=t.from){let n=l[t.from];if(null==n.min)t.min=t.max=null;else{let l=t.range(k,n.min,n.max,e);t.min=l[0],t.max=l[1]}}}let e={},t=!1;for(let n in l){let i=l[n],o=vl[n];if(o.min!=i.min||o.max!=i.max){o.min=i.min,o.max=i.max;let l=o.distr;o._min=3==l?dl(o.min):4==l?ml(o.min,o.asinh):100==l?o.fwd(o.min):o.min,o._max=3==l?dl(o.max):4==l?ml(o.max,o.asinh):100==l?o.fwd(o.max):o.max,e[n]=t=!0}}if(t){pl.forEach(((l,t)=>{2==M?t>0&&e.y&&(l._paths=null):e[l.scale]&&(l._paths=null)}));for(let l in e)mt=!0,Ci(\"setScale\",l);re&&oe.left>=0&&(xt=_t=!0)}for(let l in Kl)Kl[l]=null}(),ht=!1),mt&&(function(){let l=!1,e=0;for(;!l;){e++;let t=Dn(e),n=Pn(e);l=e==yt||t&&n,l||(kt(k.width,k.height),pt=!0)}}(),mt=!1),pt){if(E(ll,s,Oe),E(ll,i,Ne),E(ll,t,Ie),E(ll,n,Le),E(el,s,Oe),E(el,i,Ne),E(el,t,Ie),E(el,n,Le),E(X,t,Fe),E(X,n,Ge),O.width=rl(Fe*y),O.height=rl(Ge*y),xl.forEach((({_el:e,_show:t,_size:n,_pos:i,side:o})=>{if(null!=e)if(t){let t=o%2==1;E(e,t?\"left\":\"top\",i-(3===o||0===o?n:0)),E(e,t?\"width\":\"height\",n),E(e,t?\"top\":\"left\",t?Ne:Oe),E(e,t?\"height\":\"width\",t?Le:Ie),T(e,l)}else S(e,l)})),nn=on=sn=un=an=fn=cn=hn=rn=null,dn=1,_i(!0),Oe!=je||Ne!=Ke||Ie!=Xe||Le!=Ze){An(!1);let l=Ie/Xe,e=Le/Ze;if(re&&!xt&&oe.left>=0){oe.left*=l,oe.top*=e,Cn&&A(Cn,rl(oe.left),0,Ie,Le),Hn&&A(Hn,0,rl(oe.top),Ie,Le);for(let t=0;Dt.length>t;t++){let n=Dt[t];null!=n&&(Pt[t]*=l,At[t]*=e,A(n,ul(Pt[t]),ul(At[t]),Ie,Le))}}if(ei.show&&!wt&&ei.left>=0&&ei.width>0){ei.left*=l,ei.width*=l,ei.top*=e,ei.height*=e;for(let l in ki)E(ti,l,ei[l])}je=Oe,Ke=Ne,Xe=Ie,Ze=Le}Ci(\"setSize\"),pt=!1}Fe>0&&Ge>0&&(K.clearRect(0,0,O.width,O.height),Ci(\"drawClear\"),Pl.forEach((l=>l())),Ci(\"draw\")),ei.show&&wt&&(ni(ei),wt=!1),re&&xt&&(xi(null,!0,!1),xt=!1),ie.show&&ie.live&&_t&&(mi(),_t=!1),F||(F=!0,k.status=1,Ci(\"ready\")),mn=!1,Un=!1}function Kn(l,e){let t=vl[l];if(null==t.from){if(0==Gt){let n=t.range(k,e.min,e.max,l);e.min=n[0],e.max=n[1]}if(e.min>e.max){let l=e.min;e.min=e.max,e.max=l}if(Gt>1&&null!=e.min&&null!=e.max&&1e-16>e.max-e.min)return;l==El&&2==t.distr&&Gt>0&&(e.min=L(e.min,g[0]),e.max=L(e.max,g[0]),e.min==e.max&&e.max++),Kl[l]=e,ht=!0,Jn()}}k.batch=function(l,e=!1){Un=!0,Vn=e,l(k),qn(),e&&Bn.length>0&&queueMicrotask($n)},k.redraw=(l,e)=>{mt=e||!1,!1!==l?ii(El,jl.min,jl.max):Jn()},k.setScale=Kn;let Xn=!1;const Zn=oe.drag;let Qn=Zn.x,li=Zn.y;re&&(oe.x&&(Wn=D(\"u-cursor-x\",el)),oe.y&&(Yn=D(\"u-cursor-y\",el)),0==jl.ori?(Cn=Wn,Hn=Yn):(Cn=Yn,Hn=Wn),Nn=oe.left,jn=oe.top);const ei=k.select=Bl({show:!0,over:!0,left:0,width:0,top:0,height:0},u.select),ti=ei.show?D(\"u-select\",ei.over?el:ll):null;function ni(l,e){if(ei.show){for(let e in l)ei[e]=l[e],e in ki&&E(ti,e,l[e]);!1!==e&&Ci(\"setSelect\")}}function ii(l,e,t){Kn(l,{min:e,max:t})}function oi(e,t,n,i){null!=t.focus&&function(l){if(l!=ui){let e=null==l,t=1!=Tt.alpha;pl.forEach(((n,i)=>{if(1==M||i>0){let o=e||0==i||i==l;n._focus=e?null:o,t&&function(l,e){pl[l].alpha=e,re&&null!=Dt[l]&&(Dt[l].style.opacity=e),se&&me[l]&&(me[l].style.opacity=e)}(i,o?1:Tt.alpha)}})),ui=l,t&&Jn()}}(e),null!=t.show&&pl.forEach(((n,i)=>{0>=i||e!=i&&null!=e||(n.show=t.show,function(e){if(pl[e].show)se&&T(me[e],l);else if(se&&S(me[e],l),re){let l=zt?Dt[0]:Dt[e];null!=l&&A(l,-10,-10,Ie,Le)}}(i),2==M?(ii(n.facets[0].scale,null,null),ii(n.facets[1].scale,null,null)):ii(n.scale,null,null),Jn())})),!1!==n&&Ci(\"setSeries\",e,t),i&&Ii(\"setSeries\",k,e,t)}let si,ri,ui;k.setSelect=ni,k.setSeries=oi,k.addBand=function(l,e){l.fill=bl(l.fill||null),l.dir=Q(l.dir,-1),Tl.splice(e=null==e?Tl.length:e,0,l)},k.setBand=function(l,e){Bl(Tl[l],e)},k.delBand=function(l){null==l?Tl.length=0:Tl.splice(l,1)};const ai={focus:!0};function fi(l,e,t){let n=vl[e];t&&(l=l/y-(1==n.ori?Ne:Oe));let i=Ie;1==n.ori&&(i=Le,l=i-l),-1==n.dir&&(l=i-l);let o=n._min,s=o+l/i*(n._max-o),r=n.distr;return 3==r?cl(10,s):4==r?((l,e=1)=>nl.sinh(l)*e)(s,n.asinh):100==r?n.bwd(s):s}function ci(l,e){E(ti,s,ei.left=l),E(ti,t,ei.width=e)}function hi(l,e){E(ti,i,ei.top=l),E(ti,n,ei.height=e)}se&&Et&&Ce(p,ce,(l=>{oe._lock||(Mt(l),null!=ui&&oi(null,ai,!0,Fi.setSeries))})),k.valToIdx=l=>L(l,g[0]),k.posToIdx=function(l,e){return L(fi(l,El,e),g[0],Lt,en)},k.posToVal=fi,k.valToPos=(l,e,t)=>0==vl[e].ori?P(l,vl[e],t?ot:Ie,t?Qe:0):W(l,vl[e],t?st:Le,t?lt:0),k.setCursor=(l,e,t)=>{Nn=l.left,jn=l.top,xi(null,e,t)};let di=0==jl.ori?ci:hi,pi=1==jl.ori?ci:hi;function mi(l,e){if(null!=l&&(l.idxs?l.idxs.forEach(((l,e)=>{te[e]=l})):(l=>void 0===l)(l.idx)||te.fill(l.idx),ie.idx=te[0]),se&&ie.live){for(let l=0;pl.length>l;l++)(l>0||1==M&&!xe)&&gi(l,te[l]);!function(){if(se&&ie.live)for(let l=2==M?1:0;pl.length>l;l++){if(0==l&&xe)continue;let e=ie.values[l],t=0;for(let n in e)ge[l][t++].firstChild.nodeValue=e[n]}}()}_t=!1,!1!==e&&Ci(\"setLegend\")}function gi(l,e){let t,n=pl[l],i=0==l&&2==Ul?pn:g[l];xe?t=n.values(k,l,e)??we:(t=n.value(k,null==e?null:i[e],l,e),t=null==t?we:{_:t}),ie.values[l]=t}function xi(l,e,t){let n;Ln=Nn,On=jn,[Nn,jn]=oe.move(k,Nn,jn),oe.left=Nn,oe.top=jn,re&&(Cn&&A(Cn,rl(Nn),0,Ie,Le),Hn&&A(Hn,0,rl(jn),Ie,Le)),si=gl,ri=null;let i=0==jl.ori?Ie:Le,o=1==jl.ori?Ie:Le;if(0>Nn||0==Gt||Lt>en){n=oe.idx=null;for(let l=0;pl.length>l;l++){let e=Dt[l];null!=e&&A(e,-10,-10,Ie,Le)}Et&&oi(null,ai,!0,null==l&&Fi.setSeries),ie.live&&(te.fill(n),_t=!0)}else{let l,e,t;1==M&&(l=0==jl.ori?Nn:jn,e=fi(l,El),n=oe.idx=L(e,g[0],Lt,en),t=$l(g[0][n],jl,i,0));let s=-10,r=-10,u=0,a=0,f=!0,c=\"\",h=\"\";for(let l=2==M?1:0;pl.length>l;l++){let d=pl[l],p=te[l],m=null==p?null:1==M?g[l][p]:g[l][1][p],x=oe.dataIdx(k,l,n,e),w=null==x?null:1==M?g[l][x]:g[l][1][x];if(_t=_t||w!=m||x!=p,te[l]=x,l>0&&d.show){let e=null==x?-10:x==n?t:$l(1==M?g[0][x]:g[l][0][x],jl,i,0),p=null==w?-10:ql(w,1==M?vl[d.scale]:vl[d.facets[1].scale],o,0);if(Et&&null!=w){let e=1==jl.ori?Nn:jn,t=ol(Tt.dist(k,l,x,p,e));if(si>t){let n=Tt.bias;if(0!=n){let i=fi(e,d.scale),o=0>i?-1:1;o!=(0>w?-1:1)||(1==o?1==n?i>w:w>i:1==n?w>i:i>w)||(si=t,ri=l)}else si=t,ri=l}}if(_t||zt){let t,n;0==jl.ori?(t=e,n=p):(t=p,n=e);let i,o,d,m,g,x,w=!0,_=St.bbox;if(null!=_){w=!1;let e=_(k,l);d=e.left,m=e.top,i=e.width,o=e.height}else d=t,m=n,i=o=St.size(k,l);if(x=St.fill(k,l),g=St.stroke(k,l),zt)l!=ri||si>Tt.prox||(s=d,r=m,u=i,a=o,f=w,c=x,h=g);else{let e=Dt[l];null!=e&&(Pt[l]=d,At[l]=m,H(e,i,o,w),Y(e,x,g),A(e,ul(d),ul(m),Ie,Le))}}}}if(zt){let l=Tt.prox;if(_t||(null==ui?l>=si:si>l||ri!=ui)){let l=Dt[0];null!=l&&(Pt[0]=s,At[0]=r,H(l,u,a,f),Y(l,c,h),A(l,ul(s),ul(r),Ie,Le))}}}if(ei.show&&Xn)if(null!=l){let[e,t]=Fi.scales,[n,s]=Fi.match,[r,u]=l.cursor.sync.scales,a=l.cursor.drag;if(Qn=a._x,li=a._y,Qn||li){let a,f,c,h,d,{left:p,top:m,width:g,height:x}=l.select,w=l.scales[r].ori,_=l.posToVal,b=null!=e&&n(e,r),v=null!=t&&s(t,u);b&&Qn?(0==w?(a=p,f=g):(a=m,f=x),c=vl[e],h=$l(_(a,r),c,i,0),d=$l(_(a+f,r),c,i,0),di(al(h,d),ol(d-h))):di(0,i),v&&li?(1==w?(a=p,f=g):(a=m,f=x),c=vl[t],h=ql(_(a,u),c,o,0),d=ql(_(a+f,u),c,o,0),pi(al(h,d),ol(d-h))):pi(0,o)}else yi()}else{let l=ol(Ln-Fn),e=ol(On-Rn);if(1==jl.ori){let t=l;l=e,e=t}Qn=Zn.x&&l>=Zn.dist,li=Zn.y&&e>=Zn.dist;let t,n,s=Zn.uni;null!=s?Qn&&li&&(Qn=l>=s,li=e>=s,Qn||li||(e>l?li=!0:Qn=!0)):Zn.x&&Zn.y&&(Qn||li)&&(Qn=li=!0),Qn&&(0==jl.ori?(t=Gn,n=Nn):(t=In,n=jn),di(al(t,n),ol(n-t)),li||pi(0,o)),li&&(1==jl.ori?(t=Gn,n=Nn):(t=In,n=jn),pi(al(t,n),ol(n-t)),Qn||di(0,i)),Qn||li||(di(0,0),pi(0,0))}if(Zn._x=Qn,Zn._y=li,null==l){if(t){if(null!=Ri){let[l,e]=Fi.scales;Fi.values[0]=null!=l?fi(0==jl.ori?Nn:jn,l):null,Fi.values[1]=null!=e?fi(1==jl.ori?Nn:jn,e):null}Ii(f,k,Nn,jn,Ie,Le,n)}if(Et){let l=t&&Fi.setSeries,e=Tt.prox;null==ui?si>e||oi(ri,ai,!0,l):si>e?oi(null,ai,!0,l):ri!=ui&&oi(ri,ai,!0,l)}}_t&&(ie.idx=n,mi()),!1!==e&&Ci(\"setCursor\")}k.setLegend=mi;let wi=null;function _i(l=!1){l?wi=null:(wi=el.getBoundingClientRect(),Ci(\"syncRect\",wi))}function bi(l,e,t,n,i,o){oe._lock||Xn&&null!=l&&0==l.movementX&&0==l.movementY||(vi(l,e,t,n,i,o,0,!1,null!=l),null!=l?xi(null,!0,!0):xi(e,!0,!1))}function vi(l,e,t,n,i,o,s,r,u){if(null==wi&&_i(!1),Mt(l),null!=l)t=l.clientX-wi.left,n=l.clientY-wi.top;else{if(0>t||0>n)return Nn=-10,void(jn=-10);let[l,s]=Fi.scales,r=e.cursor.sync,[u,a]=r.values,[f,c]=r.scales,[h,d]=Fi.match,p=e.axes[0].side%2==1,m=0==jl.ori?Ie:Le,g=1==jl.ori?Ie:Le,x=p?o:i,w=p?i:o,_=p?n:t,b=p?t:n;if(t=null!=f?h(l,f)?C(u,vl[l],m,0):-10:m*(_/x),n=null!=c?d(s,c)?C(a,vl[s],g,0):-10:g*(b/w),1==jl.ori){let l=t;t=n,n=l}}!u||null!=e&&e.cursor.event.type!=f||(t>1&&Ie-1>t||(t=zl(t,Ie)),n>1&&Le-1>n||(n=zl(n,Le))),r?(Fn=t,Rn=n,[Gn,In]=oe.move(k,t,n)):(Nn=t,jn=n)}Object.defineProperty(k,\"rect\",{get:()=>(null==wi&&_i(!1),wi)});const ki={width:0,height:0,left:0,top:0};function yi(){ni(ki,!1)}let Mi,Si,Ti,Ei;function zi(l,e,t,n,i,o){Xn=!0,Qn=li=Zn._x=Zn._y=!1,vi(l,e,t,n,i,o,0,!0,!1),null!=l&&(Ce(h,b,Di,!1),Ii(c,k,Gn,In,Ie,Le,null));let{left:s,top:r,width:u,height:a}=ei;Mi=s,Si=r,Ti=u,Ei=a}function Di(l,e,t,n,i,o){Xn=Zn._x=Zn._y=!1,vi(l,e,t,n,i,o,0,!1,!0);let{left:s,top:r,width:u,height:a}=ei,f=u>0||a>0,c=Mi!=s||Si!=r||Ti!=u||Ei!=a;if(f&&c&&ni(ei),Zn.setScale&&f&&c){let l=s,e=u,t=r,n=a;if(1==jl.ori&&(l=r,e=a,t=s,n=u),Qn&&ii(El,fi(l,El),fi(l+e,El)),li)for(let l in vl){let e=vl[l];l!=El&&null==e.from&&e.min!=gl&&ii(l,fi(t+n,l),fi(t,l))}yi()}else oe.lock&&(oe._lock=!oe._lock,xi(e,!0,null!=l));null!=l&&(He(h,b),Ii(h,k,Nn,jn,Ie,Le,null))}function Pi(l){oe._lock||(Mt(l),xn(),yi(),null!=l&&Ii(m,k,Nn,jn,Ie,Le,null))}function Ai(){xl.forEach(ln),vt(k.width,k.height,!0)}G(x,v,Ai);const Wi={};Wi.mousedown=zi,Wi.mousemove=bi,Wi.mouseup=Di,Wi.dblclick=Pi,Wi.setSeries=(l,e,t,n)=>{-1!=(t=(0,Fi.match[2])(k,e,t))&&oi(t,n,!0,!1)},re&&(Ce(c,el,zi),Ce(f,el,bi),Ce(d,el,(l=>{Mt(l),_i(!1)})),Ce(p,el,(function(l){if(oe._lock)return;Mt(l);let e=Xn;if(Xn){let l,e,t=!0,n=!0,i=10;0==jl.ori?(l=Qn,e=li):(l=li,e=Qn),l&&e&&(t=i>=Nn||Nn>=Ie-i,n=i>=jn||jn>=Le-i),l&&t&&(Nn=Gn>Nn?0:Ie),e&&n&&(jn=In>jn?0:Le),xi(null,!0,!0),Xn=!1}Nn=-10,jn=-10,te.fill(null),xi(null,!0,!0),e&&(Xn=e)})),Ce(m,el,Pi),It.add(k),k.syncRect=_i);const Yi=k.hooks=u.hooks||{};function Ci(l,e,t){Vn?Bn.push([l,e,t]):l in Yi&&Yi[l].forEach((l=>{l.call(null,k,e,t)}))}(u.plugins||[]).forEach((l=>{for(let e in l.hooks)Yi[e]=(Yi[e]||[]).concat(l.hooks[e])}));const Hi=(l,e,t)=>t,Fi=Bl({key:null,setSeries:!1,filters:{pub:Ml,sub:Ml},scales:[El,pl[1]?pl[1].scale:null],match:[Sl,Sl,Hi],values:[null,null]},oe.sync);2==Fi.match.length&&Fi.match.push(Hi),oe.sync=Fi;const Ri=Fi.key,Gi=dt(Ri);function Ii(l,e,t,n,i,o,s){Fi.filters.pub(l,e,t,n,i,o,s)&&Gi.pub(l,e,t,n,i,o,s)}function Li(){Ci(\"init\",u,g),gn(g||u.data,!1),Kl[El]?Kn(El,Kl[El]):xn(),wt=ei.show&&(ei.width>0||ei.height>0),xt=_t=!0,vt(u.width,u.height)}return Gi.sub(k),k.pub=function(l,e,t,n,i,o,s){Fi.filters.sub(l,e,t,n,i,o,s)&&Wi[l](null,e,t,n,i,o,s)},k.destroy=function(){Gi.unsub(k),It.delete(k),Pe.clear(),I(x,v,Ai),R.remove(),ce?.remove(),Ci(\"destroy\")},pl.forEach(Yt),xl.forEach((function(l,e){if(l._show=l.show,l.show){let t=vl[l.scale];null==t&&(l.scale=l.side%2?pl[1].scale:El,t=vl[l.scale]);let n=t.time;l.size=bl(l.size),l.space=bl(l.space),l.rotate=bl(l.rotate),Gl(l.incrs)&&l.incrs.forEach((l=>{!Wl.has(l)&&Wl.set(l,Yl(l))})),l.incrs=bl(l.incrs||(2==t.distr?ae:n?1==hl?ke:Se:fe)),l.splits=bl(l.splits||(n&&1==t.distr?Ql:3==t.distr?Je:4==t.distr?qe:$e)),l.stroke=bl(l.stroke),l.grid.stroke=bl(l.grid.stroke),l.ticks.stroke=bl(l.ticks.stroke),l.border.stroke=bl(l.border.stroke);let i=l.values;l.values=Gl(i)&&!Gl(i[0])?bl(i):n?Gl(i)?De(Xl,ze(i,Zl)):Ll(i)?function(l,e){let t=ne(e);return(e,n)=>n.map((e=>t(l(e))))}(Xl,i):i||le:i||Be,l.filter=bl(l.filter||(3>t.distr||10!=t.log?3==t.distr&&2==t.log?tt:kl:et)),l.font=Qt(l.font),l.labelFont=Qt(l.labelFont),l._size=l.size(k,null,e,0),l._space=l._rotate=l._incrs=l._found=l._splits=l._values=null,l._size>0&&(Ct[e]=!0,l._el=D(\"u-axis\",X))}})),_?_ instanceof HTMLElement?(_.appendChild(R),Li()):_(k,Li):Li(),k}en.assign=Bl,en.fmtNum=tl,en.rangeNum=Z,en.rangeLog=B,en.rangeAsinh=$,en.orient=pt,en.pxRatio=y,en.join=function(l,e){if(function(l){let e=l[0][0],t=e.length;for(let n=1;l.length>n;n++){let i=l[n][0];if(i.length!=t)return!1;if(i!=e)for(let l=0;t>l;l++)if(i[l]!=e[l])return!1}return!0}(l)){let e=l[0].slice();for(let t=1;l.length>t;t++)e.push(...l[t].slice(1));return function(l,e=100){const t=l.length;if(1>=t)return!0;let n=0,i=t-1;for(;i>=n&&null==l[n];)n++;for(;i>=n&&null==l[i];)i--;if(n>=i)return!0;const o=fl(1,sl((i-n+1)/e));for(let e=l[n],t=n+o;i>=t;t+=o){const n=l[t];if(null!=n){if(e>=n)return!1;e=n}}return!0}(e[0])||(e=function(l){let e=l[0],t=e.length,n=Array(t);for(let l=0;n.length>l;l++)n[l]=l;n.sort(((l,t)=>e[l]-e[t]));let i=[];for(let e=0;l.length>e;e++){let o=l[e],s=Array(t);for(let l=0;t>l;l++)s[l]=o[n[l]];i.push(s)}return i}(e)),e}let t=new Set;for(let e=0;l.length>e;e++){let n=l[e][0],i=n.length;for(let l=0;i>l;l++)t.add(n[l])}let n=[Array.from(t).sort(((l,e)=>l-e))],i=n[0].length,o=new Map;for(let l=0;i>l;l++)o.set(n[0][l],l);for(let t=0;l.length>t;t++){let s=l[t],r=s[0];for(let l=1;s.length>l;l++){let u=s[l],a=Array(i).fill(void 0),f=e?e[t][l]:1,c=[];for(let l=0;u.length>l;l++){let e=u[l],t=o.get(r[l]);null===e?0!=f&&(a[t]=e,2==f&&c.push(t)):a[t]=e}$l(a,c,i),n.push(a)}}return n},en.fmtDate=ne,en.tzDate=function(l,e){let t;return\"UTC\"==e||\"Etc/UTC\"==e?t=new Date(+l+6e4*l.getTimezoneOffset()):e==ie?t=l:(t=new Date(l.toLocaleString(\"en-US\",{timeZone:e})),t.setMilliseconds(l.getMilliseconds())),t},en.sync=dt;{en.addGap=function(l,e,t){let n=l[l.length-1];n&&n[0]==e?n[1]=t:l.push([e,t])},en.clipGaps=wt;let l=en.paths={points:Wt};l.linear=Ft,l.stepped=function(l){const e=Q(l.align,1),t=Q(l.ascDesc,!1),n=Q(l.alignGaps,0),i=Q(l.extend,!1);return(l,o,s,r)=>pt(l,o,((u,a,f,c,h,d,p,m,g,x,w)=>{[s,r]=U(f,s,r);let _=u.pxRound,{left:b,width:v}=l.bbox,k=l=>_(d(l,c,x,m)),M=l=>_(p(l,h,w,g)),S=0==c.ori?Mt:St;const T={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:1},E=T.stroke,z=c.dir*(0==c.ori?1:-1);let D=M(f[1==z?s:r]),P=k(a[1==z?s:r]),A=P,W=P;i&&-1==e&&(W=b,S(E,W,D)),S(E,P,D);for(let l=1==z?s:r;l>=s&&r>=l;l+=z){let t=f[l];if(null==t)continue;let n=k(a[l]),i=M(t);1==e?S(E,n,D):S(E,A,i),S(E,n,i),D=i,A=n}let Y=A;i&&1==e&&(Y=b+v,S(E,Y,D));let[C,H]=mt(l,o);if(null!=u.fill||0!=C){let e=T.fill=new Path2D(E),t=M(u.fillTo(l,o,u.min,u.max,C));S(e,Y,t),S(e,W,t)}if(!u.spanGaps){let i=[];i.push(..._t(a,f,s,r,z,k,n));let h=u.width*y/2,d=t||1==e?h:-h,p=t||-1==e?-h:h;i.forEach((l=>{l[0]+=d,l[1]+=p})),T.gaps=i=u.gaps(l,o,s,r,i),T.clip=wt(i,c.ori,m,g,x,w)}return 0!=H&&(T.band=2==H?[xt(l,o,s,r,E,-1),xt(l,o,s,r,E,1)]:xt(l,o,s,r,E,H)),T}))},l.bars=function(l){const e=Q((l=l||Hl).size,[.6,gl,1]),t=l.align||0,n=l.gap||0;let i=l.radius;i=null==i?[0,0]:\"number\"==typeof i?[i,0]:i;const o=bl(i),s=1-e[0],r=Q(e[1],gl),u=Q(e[2],1),a=Q(l.disp,Hl),f=Q(l.each,(()=>{})),{fill:c,stroke:h}=a;return(l,e,i,d)=>pt(l,e,((p,m,g,x,w,_,b,v,k,M,S)=>{let T,E,z=p.pxRound,D=t,P=n*y,A=r*y,W=u*y;0==x.ori?[T,E]=o(l,e):[E,T]=o(l,e);const Y=x.dir*(0==x.ori?1:-1);let C,H,F,R=0==x.ori?Tt:Et,G=0==x.ori?f:(l,e,t,n,i,o,s)=>{f(l,e,t,i,n,s,o)},I=Q(l.bands,Fl).find((l=>l.series[0]==e)),L=p.fillTo(l,e,p.min,p.max,null!=I?I.dir:0),O=z(b(L,w,S,k)),N=M,j=z(p.width*y),U=!1,V=null,B=null,$=null,J=null;null==c||0!=j&&null==h||(U=!0,V=c.values(l,e,i,d),B=new Map,new Set(V).forEach((l=>{null!=l&&B.set(l,new Path2D)})),j>0&&($=h.values(l,e,i,d),J=new Map,new Set($).forEach((l=>{null!=l&&J.set(l,new Path2D)}))));let{x0:q,size:K}=a;if(null!=q&&null!=K){D=1,m=q.values(l,e,i,d),2==q.unit&&(m=m.map((e=>l.posToVal(v+e*M,x.key,!0))));let t=K.values(l,e,i,d);H=2==K.unit?t[0]*M:_(t[0],x,M,v)-_(0,x,M,v),N=Rt(m,g,_,x,M,v,N),F=N-H+P}else N=Rt(m,g,_,x,M,v,N),F=N*s+P,H=N-F;1>F&&(F=0),H/2>j||(j=0),5>F&&(z=vl);let X=F>0;H=z(wl(N-F-(X?j:0),W,A)),C=(0==D?H/2:D==Y?0:H)-D*Y*((0==D?P/2:0)+(X?j/2:0));const Z={stroke:null,fill:null,clip:null,band:null,gaps:null,flags:0},ll=U?null:new Path2D;let el=null;if(null!=I)el=l.data[I.series[1]];else{let{y0:t,y1:n}=a;null!=t&&null!=n&&(g=n.values(l,e,i,d),el=t.values(l,e,i,d))}let tl=T*H,nl=E*H;for(let t=1==Y?i:d;t>=i&&d>=t;t+=Y){let n=g[t];if(null==n)continue;if(null!=el){let l=el[t]??0;if(n-l==0)continue;O=b(l,w,S,k)}let i=_(2!=x.distr||null!=a?m[t]:t,x,M,v),o=b(Q(n,L),w,S,k),s=z(i-C),r=z(fl(o,O)),u=z(al(o,O)),f=r-u;if(null!=n){let i=0>n?nl:tl,o=0>n?tl:nl;U?(j>0&&null!=$[t]&&R(J.get($[t]),s,u+sl(j/2),H,fl(0,f-j),i,o),null!=V[t]&&R(B.get(V[t]),s,u+sl(j/2),H,fl(0,f-j),i,o)):R(ll,s,u+sl(j/2),H,fl(0,f-j),i,o),G(l,e,t,s-j/2,u,H+j,f)}}return j>0?Z.stroke=U?J:ll:U||(Z._fill=0==p.width?p._fill:p._stroke??p._fill,Z.width=0),Z.fill=U?B:ll,Z}))},l.spline=function(l){return function(l,e){const t=Q(e?.alignGaps,0);return(e,n,i,o)=>pt(e,n,((s,r,u,a,f,c,h,d,p,m,g)=>{[i,o]=U(u,i,o);let x,w,_,b=s.pxRound,v=l=>b(c(l,a,m,d)),k=l=>b(h(l,f,g,p));0==a.ori?(x=kt,_=Mt,w=Pt):(x=yt,_=St,w=At);const y=a.dir*(0==a.ori?1:-1);let M=v(r[1==y?i:o]),S=M,T=[],E=[];for(let l=1==y?i:o;l>=i&&o>=l;l+=y)if(null!=u[l]){let e=v(r[l]);T.push(S=e),E.push(k(u[l]))}const z={stroke:l(T,E,x,_,w,b),fill:null,clip:null,band:null,gaps:null,flags:1},D=z.stroke;let[P,A]=mt(e,n);if(null!=s.fill||0!=P){let l=z.fill=new Path2D(D),t=k(s.fillTo(e,n,s.min,s.max,P));_(l,S,t),_(l,M,t)}if(!s.spanGaps){let l=[];l.push(..._t(r,u,i,o,y,v,t)),z.gaps=l=s.gaps(e,n,i,o,l),z.clip=wt(l,a.ori,d,p,m,g)}return 0!=A&&(z.band=2==A?[xt(e,n,i,o,D,-1),xt(e,n,i,o,D,1)]:xt(e,n,i,o,D,A)),z}))}(Gt,l)}}return en}();\n","css":".uplot, .uplot *, .uplot *::before, .uplot *::after {box-sizing: border-box;}.uplot {font-family: system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, \"Noto Sans\", sans-serif, \"Apple Color Emoji\", \"Segoe UI Emoji\", \"Segoe UI Symbol\", \"Noto Color Emoji\";line-height: 1.5;width: min-content;}.u-title {text-align: center;font-size: 18px;font-weight: bold;}.u-wrap {position: relative;user-select: none;}.u-over, .u-under {position: absolute;}.u-under {overflow: hidden;}.uplot canvas {display: block;position: relative;width: 100%;height: 100%;}.u-axis {position: absolute;}.u-legend {font-size: 14px;margin: auto;text-align: center;}.u-inline {display: block;}.u-inline * {display: inline-block;}.u-inline tr {margin-right: 16px;}.u-legend th {font-weight: 600;}.u-legend th > * {vertical-align: middle;display: inline-block;}.u-legend .u-marker {width: 1em;height: 1em;margin-right: 4px;background-clip: padding-box !important;}.u-inline.u-live th::after {content: \":\";vertical-align: middle;}.u-inline:not(.u-live) .u-value {display: none;}.u-series > * {padding: 4px;}.u-series th {cursor: pointer;}.u-legend .u-off > * {opacity: 0.3;}.u-select {background: rgba(0,0,0,0.07);position: absolute;pointer-events: none;}.u-cursor-x, .u-cursor-y {position: absolute;left: 0;top: 0;pointer-events: none;will-change: transform;}.u-hz .u-cursor-x, .u-vt .u-cursor-y {height: 100%;border-right: 1px dashed #607D8B;}.u-hz .u-cursor-y, .u-vt .u-cursor-x {width: 100%;border-bottom: 1px dashed #607D8B;}.u-cursor-pt {position: absolute;top: 0;left: 0;border-radius: 50%;border: 0 solid;pointer-events: none;will-change: transform;/*this has to be !important since we set inline \"background\" shorthand */background-clip: padding-box !important;}.u-axis.u-off, .u-select.u-off, .u-cursor-x.u-off, .u-cursor-y.u-off, .u-cursor-pt.u-off {display: none;}","version":"1.6.32"}
+}
+
+// The history dashboard's data: records and calibration logs turned into the columns the page
+// draws (one block per series and runner), the Pareto front of energy against each metric, the
+// drift of each runner's calibrations and the latest verdicts. Values are rounded to 4 significant
+// figures: the charts cannot show more, and 10k records must stay a page a phone can load.
+/** Reserved keys describe the run (size, progress, plan), never its quality: not charted. */
+const HIDDEN_METRICS = new Set([...RESERVED_METRIC_KEYS, 'planned_epochs', 'planned_steps']);
+/** More metric charts than this per runner bury the energy chart on a phone. */
+const MAX_METRICS = 3;
+const MAX_DRIFT_WORKLOADS = 8;
+const VERDICT_ROWS = 30;
+const UNIT_SCALE = { J: 1, Wh: 3600, kWh: 3.6e6, MWh: 3.6e9 };
+const round$1 = (x) => Number(x.toPrecision(4));
+function energyUnit(maxJ) {
+    const unit = formatEnergy(maxJ).split(' ')[1] ?? 'J';
+    return { unit, scale: UNIT_SCALE[unit] ?? 1 };
+}
+function describeHost(record) {
+    const host = record.measurement.host;
+    const gpus = host.gpus ?? [];
+    const device = gpus.length > 0 ? `${gpus.length > 1 ? `${gpus.length}× ` : ''}${gpus[0]}` : host.cpu;
+    return `${device || 'unknown host'} (${host.fingerprint})`;
+}
+const timeOf = (r) => {
+    const t = Date.parse(r.recordedAt);
+    return Number.isFinite(t) ? t / 1000 : 0;
+};
+function listMetrics(records) {
+    const seen = new Map();
+    for (const r of records) {
+        for (const [k, v] of Object.entries(r.measurement.metrics ?? {})) {
+            if (HIDDEN_METRICS.has(k) || typeof v !== 'number' || !Number.isFinite(v))
+                continue;
+            seen.set(k, (seen.get(k) ?? 0) + 1);
+        }
+    }
+    // the metrics most records declare first; ties keep the order they were first seen
+    return [...seen.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, MAX_METRICS)
+        .map(([k]) => k);
+}
+/**
+ * The Pareto front of (energy, metric): a point is on it when no other point has less or equal
+ * energy and a better or equal metric. `energy` must be ascending; returns the indices on it.
+ */
+function findParetoFront(energy, metric, direction) {
+    const sign = direction === 'higher' ? 1 : -1;
+    const front = [];
+    let best = -Infinity;
+    for (let i = 0; i < energy.length; i++) {
+        const m = metric[i];
+        if (m === null)
+            continue;
+        // among equal energies only the best metric can be on the front
+        let j = i;
+        let bestHere = sign * m;
+        let at = i;
+        while (j + 1 < energy.length && energy[j + 1] === energy[i]) {
+            j++;
+            const mj = metric[j];
+            if (mj !== null && sign * mj > bestHere) {
+                bestHere = sign * mj;
+                at = j;
+            }
+        }
+        if (bestHere > best) {
+            front.push(at);
+            best = bestHere;
+        }
+        i = j;
+    }
+    return front;
+}
+function buildScatter(energy, column) {
+    const order = energy.map((_, i) => i).filter((i) => column.values[i] !== null);
+    order.sort((a, b) => energy[a] - energy[b]);
+    const x = order.map((i) => energy[i]);
+    const y = order.map((i) => column.values[i]);
+    // indices, not a column of mostly nulls: the page stays small with 10k records
+    const front = findParetoFront(x, y, column.direction);
+    return {
+        metric: column.name,
+        direction: column.direction,
+        x,
+        y,
+        front
+    };
+}
+function buildRunner(id, records) {
+    records.sort((a, b) => timeOf(a) - timeOf(b));
+    let max = 0;
+    for (const r of records) {
+        max = Math.max(max, r.measurement.energyJ, r.normalization?.normalizedEnergyJ ?? 0);
+    }
+    const { unit, scale } = energyUnit(max);
+    const scaled = (j) => typeof j === 'number' && Number.isFinite(j) ? round$1(j / scale) : null;
+    const measured = records.map((r) => scaled(r.measurement.energyJ) ?? 0);
+    const normalized = records.map((r) => scaled(r.normalization?.normalizedEnergyJ));
+    const metrics = listMetrics(records).map((name) => ({
+        name,
+        direction: guessDirection(name),
+        values: records.map((r) => {
+            const v = r.measurement.metrics?.[name];
+            return typeof v === 'number' && Number.isFinite(v) ? round$1(v) : null;
+        })
+    }));
+    const allNormalised = normalized.every((v) => v !== null);
+    const energy = allNormalised ? normalized : measured;
+    return {
+        id,
+        label: describeHost(records[records.length - 1]),
+        unit,
+        t: records.map(timeOf),
+        commit: records.map((r) => (r.commit ?? '').slice(0, 7)),
+        measured,
+        estimated: records.filter((r) => r.measurement.components.some((c) => c.method === 'estimate'))
+            .length,
+        normalized,
+        lo: records.map((r) => scaled(r.normalization?.interval?.[0])),
+        hi: records.map((r) => scaled(r.normalization?.interval?.[1])),
+        metrics,
+        scatterBasis: allNormalised ? 'normalised' : 'measured',
+        scatter: metrics.map((m) => buildScatter(energy, m))
+    };
+}
+function buildDrift(fingerprint, log) {
+    const cals = [...log]
+        .filter((c) => Number.isFinite(Date.parse(c.createdAt)))
+        .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+    if (cals.length === 0)
+        return null;
+    const names = [];
+    for (const c of cals)
+        for (const p of c.points)
+            if (!names.includes(p.workload))
+                names.push(p.workload);
+    const workloads = names.slice(0, MAX_DRIFT_WORKLOADS).map((name) => {
+        let first = null;
+        const values = cals.map((c) => {
+            const p = c.points.find((q) => q.workload === name);
+            if (!p || !(p.energyJ > 0))
+                return null;
+            first ??= p.energyJ;
+            return round$1((p.energyJ / first - 1) * 100);
+        });
+        return { name, values };
+    });
+    const last = cals[cals.length - 1];
+    const device = last.host.gpus.map((g) => g.name)[0] ?? last.host.cpu;
+    return {
+        fingerprint,
+        label: `${device || 'unknown host'} (${fingerprint})`,
+        t: cals.map((c) => Date.parse(c.createdAt) / 1000),
+        workloads
+    };
+}
+function buildVerdicts(records) {
+    return [...records]
+        .sort((a, b) => timeOf(b) - timeOf(a))
+        .slice(0, VERDICT_ROWS)
+        .map((r) => ({
+        recordedAt: r.recordedAt,
+        series: r.series,
+        runner: describeHost(r),
+        commit: r.commit,
+        branch: r.branch ?? null,
+        measured: formatEnergy(r.measurement.energyJ),
+        normalized: r.normalization ? formatEnergy(r.normalization.normalizedEnergyJ) : null,
+        verdict: typeof r.verdict === 'string' ? r.verdict : null,
+        dirty: r.dirty === true
+    }));
+}
+function buildDashboardData(input) {
+    const series = [];
+    const all = [];
+    for (const { series: name, records } of input.history) {
+        if (records.length === 0)
+            continue;
+        all.push(...records);
+        const byHost = new Map();
+        for (const r of records) {
+            const id = r.measurement.host?.fingerprint ?? 'unknown';
+            const list = byHost.get(id) ?? [];
+            list.push(r);
+            byHost.set(id, list);
+        }
+        const runners = [...byHost.entries()]
+            .sort((a, b) => a[0].localeCompare(b[0]))
+            .map(([id, list]) => buildRunner(id, list));
+        series.push({ name, records: records.length, runners });
+    }
+    series.sort((a, b) => a.name.localeCompare(b.name));
+    const drift = input.calibrations
+        .map((c) => buildDrift(c.fingerprint, c.log))
+        .filter((d) => d !== null)
+        .sort((a, b) => a.fingerprint.localeCompare(b.fingerprint));
+    return {
+        generatedAt: input.generatedAt,
+        repoUrl: input.repoUrl,
+        series,
+        drift,
+        verdicts: buildVerdicts(all),
+        notes: input.notes ?? []
+    };
+}
+
+// The dashboard's script, run by the browser: it reads the JSON data island and draws the charts
+// of the chosen series with uPlot. Every text from the records reaches the page through
+// textContent, never innerHTML, so a series or GPU name cannot inject markup. Each chart's figure
+// carries `data-chart` and `data-points` (the points its data holds), so a reader's tools (and a
+// browser check) can see what was drawn without decoding the canvas.
+const PAGE_SCRIPT = String.raw `(function () {
+  'use strict';
+  var startMs = performance.now();
+  var data = JSON.parse(document.getElementById('dashboard-data').textContent);
+  var parsedMs = performance.now();
+  var select = document.getElementById('series');
+  var root = document.getElementById('charts');
+  var driftRoot = document.getElementById('drift');
+  var live = [];
+  var drift = [];
+  window.joulegateDashboard = { data: data, charts: live, drift: drift };
+
+  var COLORS = ['#1f6feb', '#d1242f', '#1a7f37', '#8250df', '#bf8700', '#0a7ea4', '#cf222e', '#6e7781'];
+
+  function node(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function sig(v) {
+    if (v === null || v === undefined) return '—';
+    return String(Number(Number(v).toPrecision(3)));
+  }
+  function withUnit(unit) {
+    return function (u, v) { return v === null || v === undefined ? '—' : sig(v) + ' ' + unit; };
+  }
+  function plain(u, v) { return sig(v); }
+  function count(values) {
+    var n = 0;
+    for (var i = 0; i < values.length; i++) if (values[i] !== null && values[i] !== undefined) n++;
+    return n;
+  }
+  function size(box) {
+    var w = Math.max(240, Math.floor(box.clientWidth || 320));
+    return { width: w, height: Math.max(160, Math.min(260, Math.round(w * 0.55))) };
+  }
+
+  function draw(list, container, kind, title, caption, opts, columns, pointsOf) {
+    var fig = node('figure', 'chart');
+    fig.dataset.chart = kind;
+    fig.appendChild(node('figcaption', null, title));
+    container.appendChild(fig);
+    var plot = node('div', 'plot');
+    fig.appendChild(plot);
+    if (caption) fig.appendChild(node('p', 'caption', caption));
+    var s = size(plot);
+    opts.width = s.width;
+    opts.height = s.height;
+    opts.legend = { live: true };
+    var u = new uPlot(opts, columns, plot);
+    fig.dataset.points = String(count(u.data[pointsOf]));
+    list.push(u);
+    return u;
+  }
+
+  function timeAxis() { return { space: 60 }; }
+  // the x legend names the commit under the cursor, not only its time
+  function commitAt(runner) {
+    return { label: 'commit', value: function (u, v, si, idx) {
+      if (idx === null || idx === undefined || v === null) return '—';
+      return (runner.commit[idx] || '?') + ' · ' + new Date(v * 1000).toISOString().slice(0, 16).replace('T', ' ');
+    } };
+  }
+
+  function frontColumn(s) {
+    var col = new Array(s.x.length);
+    for (var i = 0; i < col.length; i++) col[i] = null;
+    for (var j = 0; j < s.front.length; j++) col[s.front[j]] = s.y[s.front[j]];
+    return col;
+  }
+
+  function drawRunner(series, runner, container) {
+    var section = node('section', 'runner');
+    section.dataset.runner = runner.id;
+    section.appendChild(node('h3', null, runner.label));
+    var grid = node('div', 'grid');
+    section.appendChild(grid);
+    container.appendChild(section);
+    var unit = runner.unit;
+    var hasNorm = count(runner.normalized) > 0;
+    var energySeries = [
+      commitAt(runner),
+      { label: runner.estimated > 0 ? 'measured (' + runner.estimated + ' estimated)' : 'measured', stroke: COLORS[0], width: 1.5, value: withUnit(unit), points: { size: 4 } }
+    ];
+    var columns = [runner.t, runner.measured];
+    var bands;
+    if (hasNorm) {
+      energySeries.push({ label: 'normalised', stroke: COLORS[2], width: 1.5, value: withUnit(unit), points: { size: 4 } });
+      energySeries.push({ label: '80% low', stroke: 'rgba(26,127,55,0.35)', width: 1, value: withUnit(unit), points: { show: false } });
+      energySeries.push({ label: '80% high', stroke: 'rgba(26,127,55,0.35)', width: 1, value: withUnit(unit), points: { show: false } });
+      columns.push(runner.normalized, runner.lo, runner.hi);
+      bands = [{ series: [4, 3], fill: 'rgba(26,127,55,0.12)' }];
+    }
+    draw(live, grid, 'energy', 'Energy per commit (' + unit + ')',
+      hasNorm ? 'Measured on this runner, and normalised to the reference host with its 80% interval.'
+              : 'Measured on this runner; no calibration, so no normalised figure.',
+      { series: energySeries, bands: bands, axes: [timeAxis(), { values: function (u, t) { return t.map(sig); } }],
+        scales: { x: { time: true } } },
+      columns, 1);
+    runner.metrics.forEach(function (m, i) {
+      draw(live, grid, 'metric', m.name + ' per commit (' + (m.direction === 'higher' ? 'higher' : 'lower') + ' is better)', null,
+        { series: [commitAt(runner), { label: m.name, stroke: COLORS[(i + 3) % COLORS.length], width: 1.5, value: plain, points: { size: 4 } }],
+          axes: [timeAxis(), {}], scales: { x: { time: true } } },
+        [runner.t, m.values], 1);
+    });
+    runner.scatter.forEach(function (s) {
+      draw(live, grid, 'scatter', s.metric + ' against energy', 'Each dot is a run (' + runner.scatterBasis +
+        ' energy); the line joins the Pareto front: no other run used less energy for a ' + s.metric + ' as good.',
+        { series: [
+            { label: 'energy', value: withUnit(unit) },
+            { label: s.metric, stroke: COLORS[0], paths: function () { return null; }, points: { show: true, size: 6, fill: 'rgba(31,111,235,0.5)' }, value: plain },
+            { label: 'Pareto front', stroke: COLORS[1], width: 2, spanGaps: true, points: { show: true, size: 7 }, value: plain }
+          ],
+          axes: [{ label: runner.scatterBasis + ' energy (' + unit + ')', values: function (u, t) { return t.map(sig); } }, { label: s.metric }],
+          scales: { x: { time: false } } },
+        [s.x, s.y, frontColumn(s)], 1);
+    });
+  }
+
+  function render(name) {
+    while (live.length) live.pop().destroy();
+    root.textContent = '';
+    var series = null;
+    for (var i = 0; i < data.series.length; i++) if (data.series[i].name === name) series = data.series[i];
+    root.dataset.series = series ? series.name : '';
+    if (!series) { root.appendChild(node('p', 'empty', 'No records yet.')); return; }
+    series.runners.forEach(function (r) { drawRunner(series, r, root); });
+  }
+
+  function renderDrift() {
+    data.drift.forEach(function (d) {
+      var cols = [d.t];
+      var ser = [{}];
+      d.workloads.forEach(function (w, i) {
+        cols.push(w.values);
+        ser.push({ label: w.name, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true, value: function (u, v) { return v === null || v === undefined ? '—' : sig(v) + '%'; }, points: { size: 5 } });
+      });
+      var u = draw(drift, driftRoot, 'drift', d.label, null,
+        { series: ser, axes: [timeAxis(), { values: function (u, t) { return t.map(function (v) { return sig(v) + '%'; }); } }], scales: { x: { time: true } } },
+        cols, 0);
+      u.root.parentNode.parentNode.dataset.points = String(d.t.length);
+    });
+    if (data.drift.length === 0) driftRoot.appendChild(node('p', 'empty', 'No calibrations in the store.'));
+  }
+
+  data.series.forEach(function (s) {
+    var o = node('option', null, s.name + ' (' + s.records + ')');
+    o.value = s.name;
+    select.appendChild(o);
+  });
+  var wanted = decodeURIComponent(location.hash.slice(1));
+  if (wanted) select.value = wanted;
+  if (select.selectedIndex < 0) select.selectedIndex = 0;
+  select.addEventListener('change', function () {
+    history.replaceState(null, '', '#' + encodeURIComponent(select.value));
+    render(select.value);
+  });
+  render(select.value);
+  renderDrift();
+
+  var pending = 0;
+  window.addEventListener('resize', function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      live.concat(drift).forEach(function (u) { u.setSize(size(u.root.parentNode)); });
+    }, 100);
+  });
+  // from navigation start to drawn charts, for anyone timing the page on their device
+  window.joulegateDashboard.drawnMs = Math.round(performance.now());
+  window.joulegateDashboard.timings = { scriptStartMs: Math.round(startMs), dataParsedMs: Math.round(parsedMs) };
+  document.body.dataset.ready = 'true';
+})();`;
+
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+};
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+/** JSON for a <script type="application/json"> element: `</script>`, `<!--` and line separators cannot end it. */
+function toDataIsland(value) {
+    return JSON.stringify(value)
+        .replace(/</g, '\\u003c')
+        .replace(/>/g, '\\u003e')
+        .replace(/&/g, '\\u0026')
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029');
+}
+/** Inlined code must not contain the end tag of the element it sits in. */
+const inlineSafe = (code, tag) => code.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
+const STYLE = `
+:root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #fff; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+header, main { max-width: 1200px; margin: 0 auto; padding: 12px 16px; }
+header { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: baseline; border-bottom: 1px solid var(--line); }
+h1 { font-size: 1.25rem; margin: 0; }
+h2 { font-size: 1.1rem; margin: 24px 0 8px; }
+h3 { font-size: 1rem; margin: 16px 0 8px; overflow-wrap: anywhere; }
+label { color: var(--muted); }
+select { font: inherit; padding: 4px 8px; max-width: 100%; }
+.meta, .caption, .empty { color: var(--muted); font-size: 0.85rem; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 360px), 1fr)); gap: 12px; }
+figure.chart { margin: 0; min-width: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
+figcaption { font-weight: 600; font-size: 0.9rem; margin-bottom: 4px; overflow-wrap: anywhere; }
+.plot { width: 100%; min-width: 0; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.v-pass { color: #1a7f37; } .v-fail { color: #d1242f; font-weight: 600; } .v-inconclusive { color: #9a6700; }
+code { font-size: 0.85em; }
+`;
+// words, not emoji: a phone or a Linux desktop without an emoji font shows them as boxes
+const VERDICT_MARKS = {
+    pass: 'pass',
+    fail: 'fail',
+    inconclusive: 'inconclusive',
+    'no-baseline': 'no baseline'
+};
+function renderCommit(row, repoUrl) {
+    if (!row.commit)
+        return '—';
+    const short = escapeHtml(row.commit.slice(0, 7));
+    if (!repoUrl || !/^[0-9a-f]{7,64}$/i.test(row.commit))
+        return `<code>${short}</code>`;
+    const href = escapeHtml(`${repoUrl}/commit/${row.commit}`);
+    return `<a href="${href}"><code>${short}</code></a>`;
+}
+function renderVerdicts(data) {
+    if (data.verdicts.length === 0)
+        return '<p class="empty">No records yet.</p>';
+    const rows = data.verdicts.map((r) => {
+        const verdict = r.verdict
+            ? `<span class="v-${escapeHtml(r.verdict)}">${escapeHtml(VERDICT_MARKS[r.verdict] ?? r.verdict)}</span>`
+            : '<span class="meta">not recorded</span>';
+        return [
+            '<tr>',
+            `<td>${escapeHtml(r.recordedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</td>`,
+            `<td>${escapeHtml(r.series)}</td>`,
+            `<td>${renderCommit(r, data.repoUrl)}${r.dirty ? ' <span class="meta">(local changes)</span>' : ''}</td>`,
+            `<td>${r.branch ? escapeHtml(r.branch) : '—'}</td>`,
+            `<td>${verdict}</td>`,
+            `<td class="num">${escapeHtml(r.measured)}</td>`,
+            `<td class="num">${r.normalized ? escapeHtml(r.normalized) : '—'}</td>`,
+            `<td>${escapeHtml(r.runner)}</td>`,
+            '</tr>'
+        ].join('');
+    });
+    return [
+        '<div class="table-wrap"><table id="verdicts">',
+        '<thead><tr><th>recorded</th><th>series</th><th>commit</th><th>branch</th><th>verdict</th><th>measured</th><th>normalised</th><th>runner</th></tr></thead>',
+        `<tbody>${rows.join('\n')}</tbody>`,
+        '</table></div>'
+    ].join('\n');
+}
+function renderDashboard(data, assets) {
+    const records = data.series.reduce((n, s) => n + s.records, 0);
+    const repo = data.repoUrl
+        ? ` · <a href="${escapeHtml(data.repoUrl)}">${escapeHtml(data.repoUrl.replace(/^https:\/\//, ''))}</a>`
+        : '';
+    const notes = data.notes.map((n) => `<p class="meta">${escapeHtml(n)}</p>`).join('\n');
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>joulegate energy history</title>
+<style>${inlineSafe(assets.css, 'style')}</style>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Energy history</h1>
+<label for="series">series <select id="series"></select></label>
+<span class="meta">${records} records in ${data.series.length} series · generated ${escapeHtml(data.generatedAt)}${repo}</span>
+</header>
+<main>
+${notes}
+<div id="charts"></div>
+<h2>Last verdicts</h2>
+${renderVerdicts(data)}
+<h2>Calibration drift per runner</h2>
+<p class="caption">Energy of each suite workload against the runner's first calibration: a rising line is a runner that got slower (thermal paste, driver, power limit), which a normalised figure would otherwise hide.</p>
+<div id="drift" class="grid"></div>
+<p class="meta">Energy figures are what each record holds: "measured" is read from the runner's sensors (or an estimate where the record says so), "normalised" is the energy the same work is modelled to take on the reference host. Charts by uPlot ${escapeHtml(assets.version)}.</p>
+</main>
+<script type="application/json" id="dashboard-data">${toDataIsland(data)}</script>
+<script>${inlineSafe(assets.js, 'script')}</script>
+<script>${inlineSafe(PAGE_SCRIPT, 'script')}</script>
+</body>
+</html>
+`;
+}
+
+// The history dashboard from a store: every series' records and every runner's calibration log
+// read, turned into the page's data and rendered. The CLI writes the page to a folder; the
+// action's record and calibrate modes put it under dashboard/ of the data branch in the same
+// commit as the new record or calibration, so the published page never lags the history.
+function fingerprintsOf(history) {
+    const seen = new Set();
+    for (const { records } of history) {
+        for (const r of records) {
+            if (r.calibrationFingerprint)
+                seen.add(r.calibrationFingerprint);
+            if (r.measurement.host?.fingerprint)
+                seen.add(r.measurement.host.fingerprint);
+        }
+    }
+    return [...seen];
+}
+async function readCalibrationsSafely(source, fingerprint, notes) {
+    try {
+        const log = await source.readCalibrationLog(fingerprint);
+        notes.push(...describeSkippedLines(log));
+        return log;
+    }
+    catch (error) {
+        // a fingerprint that is not a valid file name (an old record) has no log to read
+        if (error instanceof UsageError)
+            return [];
+        throw error;
+    }
+}
+async function buildDashboardSite(source, options) {
+    const available = await source.listSeries();
+    let names = available;
+    if (options.series && options.series.length > 0) {
+        for (const name of options.series) {
+            validateSeriesName(name);
+            if (!available.includes(name))
+                throw new UsageError(`--series: no series "${name}" in ${source.description}; expected one of: ${available.join(', ') || '(none yet)'}`);
+        }
+        names = [...options.series];
+    }
+    const notes = [];
+    const history = [];
+    for (const series of names) {
+        const records = await source.readHistory(series);
+        notes.push(...describeSkippedLines(records));
+        history.push({ series, records });
+    }
+    const fingerprints = source.listCalibrations
+        ? await source.listCalibrations()
+        : fingerprintsOf(history);
+    const calibrations = [];
+    for (const fingerprint of fingerprints.sort()) {
+        calibrations.push({
+            fingerprint,
+            log: await readCalibrationsSafely(source, fingerprint, notes)
+        });
+    }
+    const data = buildDashboardData({
+        history,
+        calibrations,
+        repoUrl: options.repoUrl,
+        generatedAt: (options.now ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z'),
+        notes
+    });
+    const assets = options.assets ?? (await readChartAssets());
+    return { files: { 'index.html': renderDashboard(data, assets) }, data };
+}
+
+// joulegate dashboard [--out DIR] [--series NAME ...] [--store DIR | --data-branch BRANCH]
+async function guessRepoUrl(remote) {
+    try {
+        return toRepositoryUrl(await resolveRemoteUrl(process.cwd(), remote));
+    }
+    catch {
+        return null; // not a git checkout, or no such remote: the page shows commits without links
+    }
+}
+const dashboard = {
+    name: 'dashboard',
+    summary: 'write the history dashboard (one offline HTML page) from the store',
+    usage: `joulegate dashboard [--out DIR] [--series NAME ...] [--store DIR | --data-branch BRANCH [--remote NAME]]
+                          [--repo-url URL]`,
+    description: `Writes the history dashboard, one self-contained index.html (no network needed to view it): per
+series and runner the energy per commit (measured, and normalised with its 80% interval), the
+declared metrics, energy against each metric with the Pareto front, each runner's calibration
+drift, and the last verdicts linking to their commits.`,
+    flags: [
+        {
+            name: 'out',
+            type: 'string',
+            value: 'DIR',
+            field: 'outDir',
+            help: 'folder for index.html (default: STORE/dashboard, or joulegate-dashboard\nwith --data-branch)'
+        },
+        {
+            name: 'series',
+            type: 'string',
+            value: 'NAME',
+            multiple: true,
+            field: 'series',
+            help: 'only this series; repeat for several (default: every series)'
+        },
+        withHelp(COMMON.store, `history folder to read (default ${DEFAULT_STORE_DIR})`),
+        {
+            name: 'data-branch',
+            type: 'string',
+            value: 'BRANCH',
+            field: 'dashboardBranch',
+            help: "read the data branch of the repository's remote instead (e.g. joulegate-data)"
+        },
+        {
+            name: 'remote',
+            type: 'string',
+            value: 'NAME',
+            field: 'remote',
+            help: 'the remote holding the data branch (default origin)'
+        },
+        {
+            name: 'repo-url',
+            type: 'string',
+            value: 'URL',
+            field: 'repoUrl',
+            help: 'repository web address for commit links (default: from the remote "origin")'
+        }
+    ],
+    run: runDashboard
+};
+async function runDashboard(...[settings, io]) {
+    if (settings.positionals.length > 0)
+        throw new UsageError(describeBadValue('dashboard', settings.positionals[0], 'no positional argument (see --help)'));
+    const storeDir = settings.store;
+    const branch = settings.dashboardBranch;
+    if (storeDir && branch)
+        throw new UsageError('dashboard: --store and --data-branch name two stores; give one');
+    const remote = settings.remote ?? 'origin';
+    const repoFlag = settings.repoUrl;
+    const repoUrl = repoFlag === null ? await guessRepoUrl('origin') : toRepositoryUrl(repoFlag);
+    if (repoFlag !== null && repoUrl === null)
+        throw new UsageError(describeBadValue('--repo-url', repoFlag, 'an http(s) or git address such as https://github.com/OWNER/REPO'));
+    const store = branch
+        ? new GitDataBranchStore({ cwd: process.cwd(), remote, branch })
+        : new FolderStore(storeDir ?? DEFAULT_STORE_DIR);
+    const out = settings.outDir ??
+        (branch ? 'joulegate-dashboard' : path.join(storeDir ?? DEFAULT_STORE_DIR, 'dashboard'));
+    try {
+        const site = await buildDashboardSite(store, { repoUrl, series: settings.series });
+        await mkdir(out, { recursive: true });
+        for (const [name, text] of Object.entries(site.files)) {
+            // written aside and renamed: a browser reloading the page never reads half a file
+            const file = path.join(out, name);
+            await writeFile(`${file}.tmp`, text, 'utf8');
+            await rename(`${file}.tmp`, file);
+        }
+        const records = site.data.series.reduce((n, s) => n + s.records, 0);
+        for (const note of site.data.notes)
+            io.err(`joulegate: ${note}`);
+        io.out(`wrote ${path.join(out, 'index.html')} (${records} records, ${site.data.series.length} series, from ${store.description})`);
+        return 0;
+    }
+    finally {
+        await store.close();
+    }
 }
 
 // The reference workloads (reference/manifest.json) resolved into runnable commands: the GPU suite
@@ -84254,12 +86584,17 @@ budget:
   metric-drop:
     accuracy: 0.01
 `;
-async function run$4(argv, io) {
-    const flags = parseFlags('demo', argv, { keep: { type: 'boolean' } });
-    if (flags.values['help']) {
-        io.out('usage: joulegate demo [--keep]\n\nRecords a baseline of a tiny trainer, checks a costlier variant against a budget and prints the report.');
-        return 0;
-    }
+const demo = {
+    name: 'demo',
+    summary: 'record a tiny trainer, check a costlier variant against a budget, print the report',
+    usage: 'joulegate demo [--keep]',
+    description: 'Records a baseline of a tiny trainer, checks a costlier variant against a budget and prints the report.',
+    flags: [
+        { name: 'keep', type: 'boolean', field: 'keep', help: "keep the demo's files and say where" }
+    ],
+    run: runDemo
+};
+async function runDemo(...[cli, io]) {
     const dir = await mkdtemp(join(tmpdir(), 'joulegate-demo-'));
     const store = new FolderStore(join(dir, 'store'));
     const runner = createMeasureRunner(io);
@@ -84287,95 +86622,156 @@ async function run$4(argv, io) {
             baseSha: null,
             headSha: null,
             store,
-            log: (l) => io.err(l),
+            log: runner.log,
             signal: runner.signal,
             env: process.env,
-            onTick: runner.onTick
+            onTick: runner.onTick,
+            onStep: runner.onStep
         };
-        io.err('joulegate demo 1/2: recording the baseline (tiny trainer, 32 hidden units, 8 epochs)');
+        runner.log('joulegate demo 1/2: recording the baseline (tiny trainer, 32 hidden units, 8 epochs)');
         const base = await runCheck({ ...settings, record: true }, { ...ctx, argv: trainer(32, 8) });
-        io.err(`  baseline: ${base.energyKwh.toExponential(3)} kWh`);
-        io.err('joulegate demo 2/2: checking a costlier variant (96 hidden units, 8 epochs) against the budget');
+        runner.log(`  baseline: ${formatKwh(base.energyKwh)}`);
+        runner.log('joulegate demo 2/2: checking a costlier variant (96 hidden units, 8 epochs) against the budget');
         const variant = await runCheck(settings, { ...ctx, argv: trainer(96, 8) });
-        io.out(variant.report);
-        io.err(variant.summaryText);
+        runner.clear();
+        io.out(variant.summaryText);
         io.err(`\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${variant.verdict === 'fail' ? 1 : 0}.`);
-        if (flags.values['keep'])
+        if (cli.keep)
             io.err(`files kept in ${dir}`);
         return 0;
     }
     finally {
         runner.dispose();
         await store.close();
-        if (!flags.values['keep'])
+        if (!cli.keep)
             await rm(dir, { recursive: true, force: true });
     }
 }
 
-// joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]
-const MEASURE_USAGE = `usage: joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]
-
-  --out FILE         write the measurement (joulegate.measurement/v1) to FILE
-  --interval-ms N    sampling interval in milliseconds (default 100)
-  --idle-s S         seconds of idle power measured before the command (default 10; 0 skips)
-  --repeat N         run the command N times; the file holds the mean, sd and cv (default 1)
-
-The command finds JOULEGATE_METRICS_FILE in its environment and may append one JSON object per
-line to it (e.g. {"epoch": 3, "psds1": 0.52}). Exit status: the command's when it fails, else 0.`;
-async function run$3(argv, io) {
-    const flags = parseFlags('measure', argv, {
-        out: { type: 'string' },
-        'interval-ms': { type: 'string' },
-        'idle-s': { type: 'string' },
-        repeat: { type: 'string' }
-    });
-    if (flags.values['help']) {
-        io.out(MEASURE_USAGE);
-        return 0;
+// The human summary printed by `measure`: every figure carries the method that produced it.
+// a cluster job's hundreds of GPUs are summed per node below instead of one row each
+const MAX_COMPONENT_ROWS = 24;
+function summarizeMeasurement(m) {
+    const shown = m.components.length > MAX_COMPONENT_ROWS
+        ? m.components.filter((c) => c.host === undefined)
+        : m.components;
+    const rows = shown.map((c) => [
+        c.id,
+        c.name,
+        `${describeMethod(c.method)} (${c.source})`,
+        c.method === 'estimate' ? `≈ ${formatEnergy(c.energyJ)}` : formatEnergy(c.energyJ),
+        c.method === 'estimate' ? `≈ ${formatWatts(c.meanPowerW)}` : formatWatts(c.meanPowerW),
+        c.coverage === undefined ? '—' : formatShare(c.coverage)
+    ]);
+    if (shown.length < m.components.length) {
+        const folded = m.components.filter((c) => c.host !== undefined);
+        rows.push([
+            `${folded.length} cluster devices`,
+            'per node below',
+            'counter (prometheus)',
+            formatEnergy(folded.reduce((a, c) => a + c.energyJ, 0)),
+            '',
+            ''
+        ]);
     }
-    if (flags.command.length === 0)
-        throw new UsageError('measure: no command given; expected "-- CMD [ARGS...]" after the options');
-    const settings = parseSettings({
-        [INPUTS.out]: stringFlag(flags.values, 'out'),
-        [INPUTS.intervalMs]: stringFlag(flags.values, 'interval-ms'),
-        [INPUTS.idleSeconds]: stringFlag(flags.values, 'idle-s'),
-        [INPUTS.repeat]: stringFlag(flags.values, 'repeat')
-    }, {
-        [INPUTS.intervalMs]: '--interval-ms',
-        [INPUTS.idleSeconds]: '--idle-s',
-        [INPUTS.repeat]: '--repeat',
-        [INPUTS.out]: '--out'
-    });
-    const runner = createMeasureRunner(io);
-    try {
-        const measurement = await runner.measure({ argv: flags.command }, settings);
-        if (settings.out)
-            await writeFile(settings.out, `${JSON.stringify(measurement, null, 2)}\n`);
-        io.out(summarizeMeasurement(measurement));
-        if (settings.out)
-            io.err(`measurement written to ${settings.out}`);
-        return exitStatusOf(measurement, runner.signal.reason);
+    const totalMethod = describeTotalMethod(m.components);
+    const estimated = m.components.some((c) => c.method === 'estimate');
+    rows.push([
+        'total',
+        '',
+        totalMethod,
+        `${estimated ? '≈ ' : ''}${formatEnergy(m.energyJ)}`,
+        `${estimated ? '≈ ' : ''}${formatWatts(m.durationS > 0 ? m.energyJ / m.durationS : null)}`,
+        ''
+    ]);
+    const lines = [
+        `command: ${m.command}`,
+        `exit: ${describeExit(m)}${m.interrupted ? ' (interrupted: partial measurement)' : ''} · duration ${formatDuration(m.durationS)}`,
+        '',
+        markdownTable([['component', 'device', 'method', 'energy', 'mean power', 'coverage'], ...rows], { align: ['l', 'l', 'l', 'r', 'r', 'r'] }),
+        ''
+    ];
+    if (m.idlePowerW !== null) {
+        lines.push(`idle power: ${estimated ? '≈ ' : ''}${formatWatts(m.idlePowerW)} (${totalMethod}); net of idle: ${estimated ? '≈ ' : ''}${formatEnergy(m.netEnergyJ ?? 0)}`);
     }
-    finally {
-        runner.dispose();
+    else
+        lines.push(`idle power: not measured${m.interrupted ? '' : ' (--idle-s 0)'}`);
+    if (m.repeat) {
+        lines.push(`repeats: ${m.repeat.n} runs, mean ${formatEnergy(m.repeat.meanJ)}, sd ${formatEnergy(m.repeat.sdJ)}, cv ${formatShare(m.repeat.cv)}`);
     }
+    const metrics = Object.entries(m.metrics);
+    if (metrics.length > 0)
+        lines.push(`metrics: ${metrics.map(([k, v]) => `${k}=${v}`).join(', ')} (${m.progress.length} progress lines)`);
+    for (const n of summariseNodes(m.components))
+        lines.push(`node ${n.host}: ${formatEnergy(n.energyJ)} (${n.models || 'no GPU'})${n.minCoverage !== null && n.minCoverage < 0.95 ? `, coverage ${formatShare(n.minCoverage)}` : ''}`);
+    for (const error of m.metricErrors ?? [])
+        lines.push(`warning: ${error}`);
+    if (estimated)
+        lines.push('note: figures marked ≈ are estimates from a power model, not measurements.');
+    for (const notice of m.notices ?? [])
+        lines.push(`notice: ${notice}`);
+    return lines.join('\n');
+}
+function describeExit(m) {
+    if (m.exitCode !== null)
+        return String(m.exitCode);
+    if (m.signal)
+        return `signal ${m.signal}`;
+    return 'not started';
 }
 
+// joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] [--prometheus URL] -- CMD [ARGS...]
+/** Where a measurement goes without --out: beside the history, overwritten by the next one. */
+const DEFAULT_MEASUREMENT_FILE = path.join(DEFAULT_STORE_DIR, 'last-measurement.json');
+const measure = {
+    name: 'measure',
+    summary: "measure a command's energy and write a measurement file",
+    usage: 'joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]',
+    measures: true,
+    flags: [
+        withHelp(COMMON.out, `write the measurement (joulegate.measurement/v1) to FILE\n(default ${DEFAULT_MEASUREMENT_FILE}, replaced by the next run)`),
+        COMMON.intervalMs,
+        COMMON.idleS,
+        withHelp(COMMON.repeat, 'run the command N times; the file holds the mean, sd and cv (default 1)'),
+        COMMON.prometheus,
+        COMMON.prometheusSelector
+    ],
+    notes: `The command finds JOULEGATE_METRICS_FILE in its environment and may append one JSON object per
+line to it (e.g. {"epoch": 3, "psds1": 0.52}). Exit status: the command's when it fails, else 0.`,
+    async run(settings, io) {
+        if (settings.argv.length === 0)
+            throw new UsageError('measure: no command given; expected "-- CMD [ARGS...]" after the options');
+        const runner = createMeasureRunner(io);
+        try {
+            const measurement = await runner.measure({ argv: settings.argv }, settings);
+            const file = settings.out ?? DEFAULT_MEASUREMENT_FILE;
+            const text = `${JSON.stringify(measurement, null, 2)}\n`;
+            let written = true;
+            if (settings.out)
+                await writeFile(file, text);
+            else {
+                // the default: a failure to keep it costs the file, not the command's exit status
+                written = await mkdir(path.dirname(file), { recursive: true })
+                    .then(() => writeFile(file, text))
+                    .then(() => true, (error) => {
+                    io.err(`joulegate: could not write ${file}: ${error.message}`);
+                    return false;
+                });
+            }
+            // the notices printed while it ran are in the file, not repeated under the summary
+            const unseen = measurement.notices?.filter((n) => !runner.printed(`joulegate: ${n}`));
+            io.out(summarizeMeasurement({ ...measurement, notices: unseen }));
+            if (written)
+                io.err(`measurement written to ${file}${settings.out ? '' : ' (the default; --out FILE writes it elsewhere)'}`);
+            return exitStatusOf(measurement, runner.signal.reason);
+        }
+        finally {
+            runner.dispose();
+        }
+    }
+};
+
 // joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]
-const NORMALIZE_USAGE = `usage: joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]
-
-  --local CAL          calibration (joulegate.calibration/v1) of the host the measurements ran on
-  --reference CAL      calibration of the reference host whose scale the energy is expressed on
-  --measurement FILE   a measurement (joulegate.measurement/v1); repeat for several
-  --model NAME         force one model (${MODEL_NAMES.join(', ')}); default: ${AUTOMATIC_MODEL}
-  --baseline WORKLOAD  the single-ratio model's baseline workload (default: the first shared one)
-  --family NAME        the measurements' workload family (default: each measurement's "family"):
-                       a calibration point of that family on both hosts anchors the estimate
-  --allow-quick        use a quick (smoke-run) calibration anyway (alias --force)
-  --json               print a JSON array, one object per measurement
-
-Normalised energy is an estimate (a model fitted on the workloads both calibrations share), shown
-with its 80% interval from leave-one-out residuals.`;
 const kwh = (j) => toKwh(j).toPrecision(3);
 function formatTable(files, results) {
     const rows = results.map((r, i) => [
@@ -84403,41 +86799,83 @@ function formatTable(files, results) {
     const head = `Energy on the reference scale of ${results[0]?.reference ?? '?'} (method: estimate).`;
     return [head, '', table, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
-async function run$2(argv, io) {
-    const flags = parseFlags('normalize', argv, {
-        local: { type: 'string' },
-        reference: { type: 'string' },
-        measurement: { type: 'string', multiple: true },
-        model: { type: 'string' },
-        baseline: { type: 'string' },
-        family: { type: 'string' },
-        'allow-quick': { type: 'boolean' },
-        force: { type: 'boolean' },
-        json: { type: 'boolean' }
-    });
-    if (flags.values['help']) {
-        io.out(NORMALIZE_USAGE);
-        return 0;
-    }
-    const localFile = stringFlag(flags.values, 'local');
-    const referenceFile = stringFlag(flags.values, 'reference');
-    const measurementFiles = stringFlags(flags.values, 'measurement');
+const normalize = {
+    name: 'normalize',
+    summary: "express a measurement on a reference host's scale (an estimate with its interval)",
+    usage: 'joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]',
+    flags: [
+        {
+            name: 'local',
+            type: 'string',
+            value: 'CAL',
+            field: 'local',
+            help: 'calibration (joulegate.calibration/v1) of the host the measurements ran on'
+        },
+        {
+            name: 'reference',
+            type: 'string',
+            value: 'CAL',
+            field: 'reference',
+            help: 'calibration of the reference host whose scale the energy is expressed on'
+        },
+        {
+            name: 'measurement',
+            type: 'string',
+            value: 'FILE',
+            multiple: true,
+            field: 'measurements',
+            help: 'a measurement (joulegate.measurement/v1); repeat for several'
+        },
+        {
+            name: 'model',
+            type: 'string',
+            value: 'NAME',
+            field: 'model',
+            parse: choiceOf(MODEL_NAMES, `one of ${MODEL_NAMES.join(', ')}`),
+            help: `force one model (${MODEL_NAMES.join(', ')}); default: ${AUTOMATIC_MODEL}`
+        },
+        {
+            name: 'baseline',
+            type: 'string',
+            value: 'WORKLOAD',
+            field: 'baseline',
+            help: "the single-ratio model's baseline workload (default: the first shared one)"
+        },
+        {
+            ...COMMON.family,
+            parse: nameLike('a workload family name', /\S/),
+            help: 'the measurements\' workload family (default: each measurement\'s "family"):\na calibration point of that family on both hosts anchors the estimate'
+        },
+        {
+            name: 'allow-quick',
+            type: 'boolean',
+            field: 'allowQuick',
+            help: 'use a quick (smoke-run) calibration anyway (alias --force)'
+        },
+        {
+            name: 'force',
+            type: 'boolean',
+            field: 'allowQuick',
+            hidden: true,
+            help: 'alias of --allow-quick'
+        },
+        withHelp(COMMON.json, 'print a JSON array, one object per measurement')
+    ],
+    notes: `Normalised energy is an estimate (a model fitted on the workloads both calibrations share), shown
+with its 80% interval from leave-one-out residuals.`,
+    run: runNormalize
+};
+async function runNormalize(...[settings, io]) {
+    const { local: localFile, reference: referenceFile, model, baseline, family, allowQuick } = settings;
+    const measurementFiles = settings.measurements;
     if (!localFile)
         throw new UsageError(describeBadValue('--local', null, 'a calibration file'));
     if (!referenceFile)
         throw new UsageError(describeBadValue('--reference', null, 'a calibration file'));
     if (measurementFiles.length === 0)
         throw new UsageError(describeBadValue('--measurement', null, 'at least one measurement file'));
-    if (flags.positionals.length > 0)
-        throw new UsageError(describeBadValue('normalize argument', flags.positionals[0], 'only --flags'));
-    const model = stringFlag(flags.values, 'model');
-    if (model !== undefined && !MODEL_NAMES.includes(model))
-        throw new UsageError(describeBadValue('--model', model, `one of ${MODEL_NAMES.join(', ')}`));
-    const baseline = stringFlag(flags.values, 'baseline');
-    const family = stringFlag(flags.values, 'family');
-    if (family !== undefined && !/\S/.test(family))
-        throw new UsageError(describeBadValue('--family', family, 'a workload family name'));
-    const allowQuick = Boolean(flags.values['allow-quick'] || flags.values['force']);
+    if (settings.positionals.length > 0)
+        throw new UsageError(describeBadValue('normalize argument', settings.positionals[0], 'only --flags'));
     const local = validateCalibration(await readJsonFile(localFile, 'calibration'), localFile);
     const reference = validateCalibration(await readJsonFile(referenceFile, 'calibration'), referenceFile);
     const results = [];
@@ -84445,9 +86883,9 @@ async function run$2(argv, io) {
         const measurement = validateMeasurement(await readJsonFile(file, 'measurement'), file);
         try {
             results.push(normalizeMeasurement(local, reference, measurement, {
-                ...(model === undefined ? {} : { model: model }),
-                ...(baseline === undefined ? {} : { baseline }),
-                ...(family === undefined ? {} : { family }),
+                ...(model === null ? {} : { model: model }),
+                ...(baseline === null ? {} : { baseline }),
+                ...(family === null ? {} : { family }),
                 allowQuick
             }));
         }
@@ -84460,7 +86898,7 @@ async function run$2(argv, io) {
             throw error;
         }
     }
-    if (flags.values['json']) {
+    if (settings.json) {
         const out = results.map((r, i) => ({ measurement: measurementFiles[i], ...r }));
         io.out(JSON.stringify(out, null, 2));
     }
@@ -84505,6 +86943,18 @@ async function runCalibration(o) {
     // the CPU suite describes the CPU even where a GPU is visible (it idles through it)
     const cpuSuite = o.workloads.length > 0 && o.workloads.every((w) => w.device === 'cpu');
     const powerOf = inventory.length > 0 && !cpuSuite ? 'gpu' : 'cpu';
+    const estimated = probe.sensors.every((sensor) => sensor.source === 'estimate');
+    const warm = o.workloads[0]?.quick && !o.quick ? o.workloads[0].quick : null;
+    // every step of the job is numbered: warm-up, idle window, each run of each workload
+    const total = (warm ? 1 : 0) + (o.idleS > 0 ? 1 : 0) + o.workloads.length * o.runs;
+    let index = 0;
+    const announce = (step) => {
+        const numbered = { ...step, index: ++index, total };
+        if (o.onStep)
+            o.onStep(numbered);
+        else
+            o.log(formatStepLine(numbered));
+    };
     const base = {
         cwd: o.cwd,
         env: o.env,
@@ -84514,22 +86964,22 @@ async function runCalibration(o) {
         repeat: 1,
         intervalMs: o.intervalMs,
         signal: o.signal,
-        log: o.log
+        log: o.log,
+        onTick: o.onTick ? (tick) => o.onTick(tick, estimated) : undefined
     };
-    const warm = o.workloads[0]?.quick;
-    if (warm && !o.quick) {
-        o.log('joulegate: warm-up run (not recorded)');
+    if (warm) {
+        announce({ label: 'warm-up run (not recorded)' });
         await measureCommand({ ...base, command: warm });
     }
     const createdAt = new Date().toISOString();
     const idlePowerW = await measureIdlePower({
         ...base,
         command: { argv: ['true'] },
-        idleS: o.idleS
+        idleS: o.idleS,
+        onStep: announce
     });
     const points = [];
     const notices = [...probe.notices];
-    const estimated = probe.sensors.every((sensor) => sensor.source === 'estimate');
     // a smoke run's energies are a small scale's, not comparable with a full run's: marked so that
     // nothing stores it as the runner's calibration, compares drift with it or normalises with it
     const kind = o.quick ? 'quick' : estimated ? 'estimate' : 'full';
@@ -84566,7 +87016,7 @@ async function runCalibration(o) {
     for (const w of o.workloads) {
         const runs = [];
         for (let i = 1; i <= o.runs && !o.signal?.aborted; i++) {
-            o.log(`joulegate: ${w.name} run ${i} of ${o.runs}`);
+            announce({ label: `${w.name} run ${i} of ${o.runs}` });
             const m = await measureCommand({ ...base, command: o.quick && w.quick ? w.quick : w.command });
             if (m.interrupted) {
                 interrupted = true;
@@ -84607,73 +87057,82 @@ async function runCalibration(o) {
 }
 
 // joulegate calibrate [--out FILE] [--workload NAME=CMD ...] [--runs N] [--quick] [--suite S]
-const CALIBRATE_USAGE = `usage: joulegate calibrate [options]
-
-Runs the reference suite (or your workloads) and writes a joulegate.calibration/v1 file.
-
-  --out FILE            write the calibration to FILE
-  --workload NAME=CMD   a workload of your own (repeatable); replaces the built-in suite,
-                        unless --suite is given too (then both run, the suite first)
-  --suite auto|gpu|cpu  built-in suite (default auto: gpu when an NVIDIA or AMD GPU is visible)
-  --runs N              runs per workload (default 3)
-  --cooldown-s S        pause between runs (default 5)
-  --idle-s S            idle power measured first (default 10)
-  --interval-ms N       sampling interval (default 100)
-  --quick               the suite's small scale (tests, smoke checks): marked kind "quick",
-                        never stored as the runner's calibration
-  --family NAME         the workload family of --workload points (default: the workload's name);
-                        name it like the series whose pull-request runs it anchors
-  --store DIR           also keep it in this history folder, by host fingerprint (default ${DEFAULT_STORE_DIR})
-  --no-store            do not keep it in the store`;
-async function run$1(argv, io) {
-    const flags = parseFlags('calibrate', argv, {
-        out: { type: 'string' },
-        workload: { type: 'string', multiple: true },
-        suite: { type: 'string' },
-        runs: { type: 'string' },
-        'cooldown-s': { type: 'string' },
-        'idle-s': { type: 'string' },
-        'interval-ms': { type: 'string' },
-        quick: { type: 'boolean' },
-        family: { type: 'string' },
-        store: { type: 'string' },
-        'no-store': { type: 'boolean' }
-    });
-    if (flags.values['help']) {
-        io.out(CALIBRATE_USAGE);
-        return 0;
-    }
-    const quick = Boolean(flags.values['quick']);
-    const runs = parseIntegerSetting('--runs', stringFlag(flags.values, 'runs') ?? null, 3, 1, 50);
-    const cooldownS = parseNumberSetting('--cooldown-s', stringFlag(flags.values, 'cooldown-s') ?? null, quick ? 0 : 5, 0, 600);
-    const idleS = parseNumberSetting('--idle-s', stringFlag(flags.values, 'idle-s') ?? null, quick ? 1 : 10, 0, 600);
-    const intervalMs = parseIntegerSetting('--interval-ms', stringFlag(flags.values, 'interval-ms') ?? null, 100, 10, 60000);
-    const suite = stringFlag(flags.values, 'suite') ?? 'auto';
-    if (!['auto', 'gpu', 'cpu'].includes(suite))
-        throw new UsageError(describeBadValue('--suite', suite, 'auto, gpu or cpu'));
-    const family = stringFlag(flags.values, 'family');
-    if (family !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(family))
-        throw new UsageError(describeBadValue('--family', family, 'a name like a series name'));
-    const custom = stringFlags(flags.values, 'workload').map((w) => parseCustomWorkload(w, family));
-    if (family !== undefined && custom.length === 0)
+const calibrate = {
+    name: 'calibrate',
+    summary: 'run the reference suite (or your workloads) and write a calibration of this runner',
+    usage: 'joulegate calibrate [options]',
+    description: 'Runs the reference suite (or your workloads) and writes a joulegate.calibration/v1 file.',
+    flags: [
+        withHelp(COMMON.out, 'write the calibration to FILE'),
+        {
+            name: 'workload',
+            type: 'string',
+            value: 'NAME=CMD',
+            multiple: true,
+            field: 'workloads',
+            help: 'a workload of your own (repeatable); replaces the built-in suite,\nunless --suite is given too (then both run, the suite first)'
+        },
+        {
+            name: 'suite',
+            type: 'string',
+            value: 'auto|gpu|cpu',
+            field: 'suite',
+            parse: choiceOf(['auto', 'gpu', 'cpu'], 'auto, gpu or cpu'),
+            help: 'built-in suite (default auto: gpu when an NVIDIA or AMD GPU is visible)'
+        },
+        {
+            name: 'runs',
+            type: 'string',
+            value: 'N',
+            field: 'runs',
+            parse: integerIn(1, 50),
+            help: 'runs per workload (default 3)'
+        },
+        {
+            name: 'cooldown-s',
+            type: 'string',
+            value: 'S',
+            field: 'cooldownS',
+            parse: numberIn(0, 600),
+            help: 'pause between runs (default 5)'
+        },
+        withHelp(COMMON.idleS, 'idle power measured first (default 10)'),
+        withHelp(COMMON.intervalMs, 'sampling interval (default 100)'),
+        {
+            name: 'quick',
+            type: 'boolean',
+            field: 'quick',
+            help: 'the suite\'s small scale (tests, smoke checks): marked kind "quick",\nnever stored as the runner\'s calibration'
+        },
+        withHelp(COMMON.family, "the workload family of --workload points (default: the workload's name);\nname it like the series whose pull-request runs it anchors"),
+        withHelp(COMMON.store, `also keep it in this history folder, by host fingerprint (default ${DEFAULT_STORE_DIR})`),
+        { name: 'no-store', type: 'boolean', field: 'noStore', help: 'do not keep it in the store' }
+    ],
+    run: runCalibrate
+};
+async function runCalibrate(...[settings, io]) {
+    const { quick, runs, family } = settings;
+    const cooldownS = settings.cooldownS ?? (quick ? 0 : 5);
+    const idleS = settings.given.has('idle-s') ? settings.idleSeconds : quick ? 1 : 10;
+    const intervalMs = settings.intervalMs;
+    const custom = settings.workloads.map((w) => parseCustomWorkload(w, family ?? undefined));
+    if (family !== null && custom.length === 0)
         throw new UsageError(describeBadValue('--family', family, 'to come with --workload NAME=CMD (the suite has no family)'));
     // --workload alone replaces the suite; with --suite named too, the suite runs first and the
     // team's own training is added to it (one file holds the suite points and the anchor)
-    const withSuite = custom.length === 0 || stringFlag(flags.values, 'suite') !== undefined;
+    const withSuite = custom.length === 0 || settings.given.has('suite');
     const chosen = withSuite
-        ? await chooseSuite(suite, readSensorEnv(process.env, intervalMs))
+        ? await chooseSuite(settings.suite, readSensorEnv(process.env, intervalMs))
         : { workloads: [], notices: [] };
     const workloads = [...chosen.workloads, ...custom];
     for (const notice of chosen.notices)
         io.err(`joulegate: ${notice}`);
-    const store = flags.values['no-store']
-        ? null
-        : new FolderStore(stringFlag(flags.values, 'store') ?? DEFAULT_STORE_DIR);
+    const store = settings.noStore ? null : new FolderStore(settings.store ?? DEFAULT_STORE_DIR);
     const runner = createMeasureRunner(io);
-    const out = stringFlag(flags.values, 'out') ?? null;
+    const out = settings.out;
     const serialize = (cal) => `${JSON.stringify(cal, null, 2)}\n`;
     try {
-        io.err(`joulegate: calibrating with ${workloads.map((w) => w.name).join(', ')} (${runs} runs each)`);
+        runner.log(`joulegate: calibrating with ${workloads.map((w) => w.name).join(', ')} (${runs} runs each)`);
         const result = await runCalibration({
             workloads,
             runs,
@@ -84683,10 +87142,13 @@ async function run$1(argv, io) {
             intervalMs,
             env: process.env,
             signal: runner.signal,
-            log: (l) => io.err(l),
+            log: runner.log,
+            onStep: runner.onStep,
+            onTick: runner.onTick,
             store,
             onProgress: out ? (partial) => writeFile(out, serialize(partial)) : undefined
         });
+        runner.clear();
         if (result.interrupted) {
             if (out)
                 await writeFile(out, serialize(result.calibration));
@@ -84705,7 +87167,7 @@ async function run$1(argv, io) {
             io.err(`joulegate: calibration kept in ${store.description} for host ${result.calibration.host.fingerprint}`);
         }
         for (const p of result.calibration.points)
-            io.err(`  ${p.workload}: ${p.energyJ.toPrecision(4)} J in ${p.durationS.toFixed(1)} s, ${p.meanPowerW.toFixed(1)} W, cv ${((p.cv ?? 0) * 100).toFixed(1)}%`);
+            io.err(`  ${p.workload}: ${formatEnergy(p.energyJ)} in ${p.durationS.toFixed(1)} s, ${p.meanPowerW.toFixed(1)} W, cv ${((p.cv ?? 0) * 100).toFixed(1)}%`);
         return 0;
     }
     finally {
@@ -84886,72 +87348,290 @@ function runTinyTrainer(o) {
 }
 const round = (v) => Math.round(v * 1e4) / 1e4;
 
+// Help drawn from the command table: the top level lists each command with one line, a
+// command's help lists its flags from its flag table, so neither can fall behind the parser.
+const pad = (text, width) => text + ' '.repeat(Math.max(1, width - text.length));
+function formatTopHelp(commands, version) {
+    const shown = commands.filter((c) => !c.internal);
+    const width = Math.max(...shown.map((c) => c.name.length)) + 3;
+    return [
+        `joulegate ${version}: measure the energy of a training run, normalise it across GPUs, compare`,
+        "it with the base's and judge it against a budget.",
+        '',
+        'usage: joulegate <command> [options]',
+        '',
+        'commands:',
+        ...shown.map((c) => `  ${pad(c.name, width)}${c.summary}`),
+        '',
+        'Run "joulegate help <command>" (or "joulegate <command> --help") for its options.',
+        'Measured commands follow "--": joulegate measure -- python train.py --epochs 2',
+        '"joulegate --version" prints the version.'
+    ].join('\n');
+}
+function flagLabel(f) {
+    const name = f.name === 'help' ? '-h, --help' : `--${f.name}`;
+    return f.type === 'string' ? `${name} ${f.value ?? 'VALUE'}${f.multiple ? ' ...' : ''}` : name;
+}
+function formatCommandHelp(command) {
+    const flags = [...command.flags.filter((f) => !f.hidden), HELP_FLAG];
+    const width = Math.min(28, Math.max(...flags.map((f) => flagLabel(f).length)) + 3);
+    const lines = flags.flatMap((f) => {
+        const label = flagLabel(f);
+        const [first = '', ...more] = f.help.split('\n');
+        const head = label.length + 3 > width
+            ? [`  ${label}`, `  ${' '.repeat(width)}${first}`]
+            : [`  ${pad(label, width)}${first}`];
+        return [...head, ...more.map((m) => `  ${' '.repeat(width)}${m}`)];
+    });
+    return [
+        `usage: ${command.usage}`,
+        '',
+        ...(command.description ? [command.description, ''] : []),
+        'options:',
+        ...lines,
+        ...(command.notes ? ['', command.notes] : [])
+    ].join('\n');
+}
+
 // joulegate workload NAME [options]: the built-in jobs (the demo's tiny trainer, the CPU
 // calibration suite) run as child processes of `measure`, like any user command.
-const WORKLOAD_USAGE = `usage: joulegate workload tiny-trainer [--hidden N] [--epochs N] [--samples N] [--seed N]
-       joulegate workload cpu-1t|cpu-half|cpu-all|cpu-memory [--quick]
-
-The built-in jobs: the demo's tiny trainer and the CPU calibration suite.`;
-async function run(argv, io) {
-    const flags = parseFlags('workload', argv, {
-        hidden: { type: 'string' },
-        epochs: { type: 'string' },
-        samples: { type: 'string' },
-        seed: { type: 'string' },
-        quick: { type: 'boolean' }
-    });
-    const [name] = flags.positionals;
-    if (flags.values['help'] || name === undefined) {
-        io.out(WORKLOAD_USAGE);
-        return name === undefined && !flags.values['help'] ? 2 : 0;
+const count = (name, min, max, help) => ({ name, type: 'string', value: 'N', field: name, parse: integerIn(min, max), help });
+const workload = {
+    name: 'workload',
+    summary: "the built-in jobs (the demo's trainer, the CPU calibration suite)",
+    usage: `joulegate workload tiny-trainer [--hidden N] [--epochs N] [--samples N] [--seed N]
+       joulegate workload cpu-1t|cpu-half|cpu-all|cpu-memory [--quick]`,
+    description: "The built-in jobs: the demo's tiny trainer and the CPU calibration suite.",
+    // measured as the child of measure, calibrate or demo, not run by hand
+    internal: true,
+    flags: [
+        count('hidden', 1, 4096, 'hidden units (default 32)'),
+        count('epochs', 1, 1000, 'epochs (default 6)'),
+        count('samples', 10, 10_000_000, 'training samples (default 4000)'),
+        count('seed', 0, 2 ** 31, 'random seed (default 7)'),
+        { name: 'quick', type: 'boolean', field: 'quick', help: 'the small scale of a CPU workload' }
+    ],
+    run: runWorkload
+};
+async function runWorkload(...[settings, io]) {
+    const [name] = settings.positionals;
+    if (name === undefined) {
+        io.out(formatCommandHelp(workload));
+        return 2;
     }
     if (name === 'tiny-trainer') {
         const result = runTinyTrainer({
-            hidden: parseIntegerSetting('--hidden', stringFlag(flags.values, 'hidden') ?? null, 32, 1, 4096),
-            epochs: parseIntegerSetting('--epochs', stringFlag(flags.values, 'epochs') ?? null, 6, 1, 1000),
-            samples: parseIntegerSetting('--samples', stringFlag(flags.values, 'samples') ?? null, 4000, 10, 10_000_000),
+            hidden: settings.hidden ?? 32,
+            epochs: settings.epochs ?? 6,
+            samples: settings.samples ?? 4000,
             features: 16,
-            seed: parseIntegerSetting('--seed', stringFlag(flags.values, 'seed') ?? null, 7, 0, 2 ** 31),
+            seed: settings.seed ?? 7,
             metricsFile: process.env['JOULEGATE_METRICS_FILE'] || null
         });
         io.out(`tiny-trainer: accuracy ${result.accuracy.toFixed(4)} with ${result.params} parameters`);
         return 0;
     }
     if (CPU_WORKLOAD_NAMES.includes(name)) {
-        await runCpuWorkload(name, flags.values['quick'] ? QUICK_SCALE : 1, process.env['JOULEGATE_METRICS_FILE'] || null);
+        await runCpuWorkload(name, settings.quick ? QUICK_SCALE : 1, process.env['JOULEGATE_METRICS_FILE'] || null);
         return 0;
     }
     throw new UsageError(describeBadValue('workload', name, `one of tiny-trainer, ${CPU_WORKLOAD_NAMES.join(', ')}`));
 }
 
-/** Commands the CLI knows; each module exports `run(argv, io)` and returns the exit status. */
-// Static imports: in one bundled file a lazily imported module would run after the entry's
-// top-level await, so every command is loaded up front.
-const commands = {
-    measure: run$3,
-    calibrate: run$1,
-    normalize: run$2,
-    check: run$6,
-    caps: run$7,
-    curve: run$5,
-    demo: run$4,
-    workload: run
+// A history folder created inside a repository would be committed with the next `git add -A`:
+// measurements, host fingerprints and locks in the project's history. When joulegate creates it
+// and git does not ignore it, the user is told once (the folder exists from then on).
+/** Call before the command; the returned function, after it, says what to add to .gitignore. */
+function watchNewFolder(dir, cwd, log) {
+    const full = path.resolve(cwd, dir);
+    const existed = existsSync(full);
+    return async () => {
+        if (existed || !existsSync(full))
+            return;
+        // exit 0: ignored; 1: not ignored; 128: not inside a repository (or git cannot tell)
+        const result = await runGitRaw(['check-ignore', '-q', '--', full], {
+            cwd,
+            timeoutMs: 5000
+        }).catch(() => null);
+        if (result?.code !== 1)
+            return;
+        const shown = `${path.relative(cwd, full) || '.'}/`;
+        log(`joulegate: created ${shown} inside a git repository; add it to .gitignore so that its measurements and locks are not committed: echo '${shown}' >> .gitignore`);
+    };
+}
+
+/** A terminal that can redraw a line: not a pipe or file, not CI=true, not TERM=dumb. */
+function isLiveTerminal(isTTY, env) {
+    const ci = (env['CI'] ?? '').toLowerCase();
+    return Boolean(isTTY) && ci !== 'true' && ci !== '1' && env['TERM'] !== 'dumb';
+}
+function createProcessIo() {
+    return {
+        out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+        err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+        isTty: isLiveTerminal(process.stderr.isTTY, process.env)
+    };
+}
+
+// The CLI's settings: argv is read once, against the command's flag table, into one typed and
+// validated CliSettings (the shared Settings plus the fields only the CLI has); a command receives
+// that object, never argv.
+const CLI_DEFAULTS = {
+    base: null,
+    runs: 3,
+    cooldownS: null,
+    quick: false,
+    suite: 'auto',
+    workloads: [],
+    family: null,
+    noStore: false,
+    local: null,
+    reference: null,
+    measurements: [],
+    model: null,
+    baseline: null,
+    allowQuick: false,
+    json: false,
+    metric: null,
+    price: null,
+    direction: null,
+    planned: null,
+    projectedKwh: null,
+    score: null,
+    costs: [],
+    where: [],
+    label: null,
+    ewEnergy: null,
+    ewReference: null,
+    keep: false,
+    outDir: null,
+    series: [],
+    dashboardBranch: null,
+    remote: null,
+    repoUrl: null,
+    hidden: null,
+    epochs: null,
+    samples: null,
+    seed: null
 };
+const quoteArg = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`);
+/** Reads argv against the command's table; the first bad flag or value throws a UsageError. */
+function buildCliSettings(command, input) {
+    const argv = command.prepare ? command.prepare(input) : input;
+    // before the flags are parsed: `measure python train.py --epochs 2` would otherwise be
+    // refused for --epochs, which belongs to the command
+    if (command.measures && !argv.includes('--')) {
+        const at = findUnmarkedCommand(argv, command.flags);
+        if (at !== -1) {
+            const own = argv.slice(0, at).map(quoteArg);
+            const cmd = argv.slice(at).map(quoteArg);
+            throw new UsageError(`${command.name}: put \`--\` before the command to measure: joulegate ${[command.name, ...own, '--', ...cmd].join(' ')}`);
+        }
+    }
+    const parsed = parseArgv(command.name, argv, command.flags);
+    if (parsed.values['help'])
+        return 'help';
+    const raw = {};
+    const labels = {};
+    const fields = {};
+    const given = new Set();
+    for (const def of command.flags) {
+        const value = parsed.values[def.name];
+        if (value === undefined)
+            continue;
+        given.add(def.name);
+        const flag = `--${def.name}`;
+        if (def.input) {
+            raw[def.input] = String(value);
+            labels[def.input] = flag;
+        }
+        else if (def.field) {
+            const convert = (v) => typeof v === 'string' && def.parse ? def.parse(v, flag) : v;
+            fields[def.field] = Array.isArray(value) ? value.map(convert) : convert(value);
+        }
+    }
+    if (!command.measures && parsed.dashed && parsed.rest.length > 0)
+        throw new UsageError(`${command.name}: unexpected arguments after "--": ${parsed.rest.map(quoteArg).join(' ')}; ${command.name} measures no command (run "joulegate ${command.name} --help")`);
+    return {
+        ...parseSettings(raw, labels),
+        ...CLI_DEFAULTS,
+        ...fields,
+        argv: parsed.rest,
+        positionals: parsed.positionals,
+        given
+    };
+}
+
+/** The command table: one CommandDef per command; main reads argv once and hands out settings. */
+// Static imports: in one bundled file a lazily imported module would run after the entry's
+// top-level await, so every command is loaded up front. Top-level help lists them in this order.
+// A new command is one CommandDef module and one line here.
+const COMMANDS = [
+    measure,
+    check,
+    calibrate,
+    normalize,
+    curve,
+    caps,
+    dashboard,
+    demo,
+    workload
+];
+/** package.json's version, inlined into the bundle by the JSON plugin. */
+const VERSION = pkg.version;
+const findCommand = (name) => COMMANDS.find((c) => c.name === name);
+function describeUnknownCommand(name, rest = []) {
+    const shown = COMMANDS.filter((c) => !c.internal).map((c) => c.name);
+    if (name.startsWith('-'))
+        return `unknown option ${name}; expected a command first: joulegate <command> [options] (one of ${shown.join(', ')})`;
+    const near = suggestName(name, shown);
+    if (near)
+        return `unknown command "${name}"; did you mean "${near}"? (expected one of ${shown.join(', ')})`;
+    return `unknown command "${name}"; expected one of ${shown.join(', ')}. To measure a program, put \`--\` before it: joulegate measure -- ${[name, ...rest].join(' ')}`;
+}
+/** Runs one command with its argv (what follows the command's name); bad input throws UsageError. */
+async function runCommand(name, argv, io) {
+    const command = findCommand(name);
+    if (!command)
+        throw new UsageError(describeUnknownCommand(name, argv));
+    const settings = buildCliSettings(command, argv);
+    if (settings === 'help') {
+        io.out(formatCommandHelp(command));
+        return 0;
+    }
+    // the folder every command that writes history or a default file creates (see --store)
+    const noteFolder = watchNewFolder(settings.store ?? DEFAULT_STORE_DIR, process.cwd(), io.err);
+    try {
+        return await command.run(settings, io);
+    }
+    finally {
+        await noteFolder();
+    }
+}
 async function main(argv, io = createProcessIo()) {
     const [name, ...rest] = argv;
     try {
-        if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-            io.out(usage());
+        if (name === undefined || name === '--help' || name === '-h') {
+            io.out(formatTopHelp(COMMANDS, VERSION));
             return name === undefined ? 2 : 0;
         }
-        if (name === '--version') {
-            io.out('joulegate 0.1.0');
+        if (name === '--version' || name === '-V' || name === 'version') {
+            io.out(`joulegate ${VERSION}`);
             return 0;
         }
-        const load = commands[name];
-        if (!load)
-            throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(commands).join(', ')}`);
-        return await load(rest, io);
+        if (name === 'help') {
+            const [topic] = rest;
+            if (topic === undefined) {
+                io.out(formatTopHelp(COMMANDS, VERSION));
+                return 0;
+            }
+            const command = findCommand(topic);
+            if (!command)
+                throw new UsageError(describeUnknownCommand(topic));
+            io.out(formatCommandHelp(command));
+            return 0;
+        }
+        return await runCommand(name, rest, io);
     }
     catch (error) {
         if (error instanceof UsageError) {
@@ -84961,9 +87641,6 @@ async function main(argv, io = createProcessIo()) {
         io.err(`joulegate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         return 2;
     }
-}
-function usage() {
-    return `usage: joulegate <command> [options]\n\ncommands: ${Object.keys(commands).join(', ')}\nrun "joulegate <command> --help" for its options`;
 }
 
 process.exitCode = await main(process.argv.slice(2));

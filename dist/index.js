@@ -35,9 +35,9 @@ import require$$5$4 from 'string_decoder';
 import require$$3$1 from 'child_process';
 import 'timers';
 import { readFileSync, realpathSync, statSync, readdirSync, mkdtempSync, openSync, closeSync, rmSync, readSync, truncateSync, fstatSync, watch, existsSync as existsSync$1 } from 'node:fs';
-import os$1, { tmpdir } from 'node:os';
-import path, { isAbsolute, resolve as resolve$1, join, dirname, basename, relative as relative$1, sep as sep$1 } from 'node:path';
-import { mkdir as mkdir$1, writeFile as writeFile$1, readFile, rm as rm$1, mkdtemp, realpath } from 'node:fs/promises';
+import os$1, { tmpdir, hostname } from 'node:os';
+import path, { sep as sep$1, isAbsolute, resolve as resolve$1, join, dirname, relative as relative$1, basename } from 'node:path';
+import { readdir as readdir$1, mkdir as mkdir$1, writeFile as writeFile$1, readFile, rm as rm$1, mkdtemp, realpath } from 'node:fs/promises';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { spawn, execFile } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
@@ -29262,7 +29262,9 @@ const INPUTS = {
     trustedCode: 'trusted-code',
     commentAuthor: 'comment-author',
     calibration: 'calibration',
-    referenceCalibration: 'reference-calibration'
+    referenceCalibration: 'reference-calibration',
+    prometheusUrl: 'prometheus-url',
+    prometheusSelector: 'prometheus-selector'
 };
 const MODES = ['check', 'record', 'calibrate', 'report'];
 const DEFAULTS$1 = {
@@ -29361,6 +29363,24 @@ function parseDataBranch(name, value) {
     }
     return value;
 }
+function parsePrometheusUrl(name, value) {
+    if (value === null)
+        return null;
+    let ok;
+    try {
+        const u = new URL(value);
+        ok =
+            (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
+    }
+    catch {
+        ok = false;
+    }
+    // credentials in the URL would be printed with it: the token goes in JOULEGATE_PROMETHEUS_TOKEN
+    const shown = value.replace(/\/\/[^/@]*@/, '//…@').slice(0, 200);
+    if (!ok)
+        throw new UsageError(describeBadValue(name, shown, 'an http(s) URL of a Prometheus server such as http://prometheus:9090, without credentials (the token goes in JOULEGATE_PROMETHEUS_TOKEN)'));
+    return value;
+}
 /** Validates every raw value; the first bad one throws a UsageError naming input, value and expectation. */
 function parseSettings(raw, labels = {}) {
     const n = (name) => labels[name] ?? name;
@@ -29387,7 +29407,9 @@ function parseSettings(raw, labels = {}) {
         trustedCode: parseBooleanSetting(n(INPUTS.trustedCode), get(raw, INPUTS.trustedCode), false),
         commentAuthor: get(raw, INPUTS.commentAuthor),
         calibration: get(raw, INPUTS.calibration),
-        referenceCalibration: get(raw, INPUTS.referenceCalibration)
+        referenceCalibration: get(raw, INPUTS.referenceCalibration),
+        prometheusUrl: parsePrometheusUrl(n(INPUTS.prometheusUrl), get(raw, INPUTS.prometheusUrl)),
+        prometheusSelector: get(raw, INPUTS.prometheusSelector)
     };
 }
 
@@ -29413,7 +29435,9 @@ const ACTION_INPUTS = [
     INPUTS.trustedCode,
     INPUTS.commentAuthor,
     INPUTS.intervalMs,
-    INPUTS.referenceCalibration
+    INPUTS.referenceCalibration,
+    INPUTS.prometheusUrl,
+    INPUTS.prometheusSelector
 ];
 /** Reads INPUT_<NAME> (hyphens kept, as the runner sets them) for every declared input. */
 function readRawInputs() {
@@ -29454,11 +29478,1933 @@ function readSettings(env = process.env) {
     // Defence in depth: the runner masks `${{ github.token }}`, but a PAT passed some other way may not be.
     if (settings.githubToken)
         setSecret(settings.githubToken);
+    // the cluster's bearer token arrives through the environment; it must never reach the log
+    const prometheusToken = env['JOULEGATE_PROMETHEUS_TOKEN'];
+    if (prometheusToken)
+        setSecret(prometheusToken);
     const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
     return {
         ...settings,
         workingDirectory: resolveWorkingDirectory(settings.workingDirectory, workspace)
     };
+}
+
+// Expands a file pattern such as `results/**/joulegate-result.json` (the downloaded artifacts of a
+// matrix's jobs) with Node's fs alone: no shell, so nothing in a name can run. Only `*`, `?` and
+// `**` are special. The walk never follows a symbolic link (a link in a checked-out tree could
+// point anywhere, or loop), never enters dot folders unless the pattern names them (`.git` can
+// hold thousands of entries), and stops at bounds instead of walking a whole disk.
+class GlobLimitError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'GlobLimitError';
+    }
+}
+/** True when the value has a wildcard, so it is a pattern rather than one path. */
+function isGlobPattern(value) {
+    return /[*?]/.test(value);
+}
+function compileSegment(segment) {
+    const body = segment
+        .split('')
+        .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${body}$`);
+}
+/** A wildcard does not match a leading dot, as in a shell: `*` is not `.git`. */
+function matchesSegment(name, segment, regex) {
+    if (name.startsWith('.') && !segment.startsWith('.'))
+        return false;
+    return regex.test(name);
+}
+/**
+ * The regular files the pattern matches, sorted, as absolute paths. `base` resolves a relative
+ * pattern. Throws GlobLimitError past a bound; a folder that cannot be read is skipped.
+ */
+async function expandGlob(pattern, base, limits) {
+    const normalised = pattern.split(sep$1).join('/');
+    const absolute = isAbsolute(normalised)
+        ? normalised
+        : `${base.split(sep$1).join('/')}/${normalised}`;
+    const segments = absolute.split('/').filter((s) => s !== '' && s !== '.');
+    const firstWild = segments.findIndex(isGlobPattern);
+    const prefix = segments.slice(0, Math.max(firstWild, 0)).join('/');
+    const root = resolve$1(absolute.startsWith('/') ? `/${prefix}` : prefix);
+    const rest = firstWild < 0 ? [] : segments.slice(firstWild);
+    // a trailing `**` means every file below
+    if (rest.at(-1) === '**')
+        rest.push('*');
+    if (rest.includes('..'))
+        throw new GlobLimitError('".." after a wildcard is not allowed (it could leave the folder walked)');
+    const compiled = rest.map((s) => (s === '**' ? null : compileSegment(s)));
+    const found = new Set();
+    let entries = 0;
+    async function walk(dir, i) {
+        if (i >= rest.length)
+            return;
+        const segment = rest[i];
+        let list;
+        try {
+            list = await readdir$1(dir, { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        entries += list.length;
+        if (entries > limits.maxEntries)
+            throw new GlobLimitError(`the walk looked at more than ${limits.maxEntries} entries`);
+        if (segment === '**') {
+            // `**` matches no folder at all, or any number of them
+            await walk(dir, i + 1);
+            for (const d of list)
+                if (d.isDirectory() && !d.name.startsWith('.'))
+                    await walk(join(dir, d.name), i);
+            return;
+        }
+        const last = i === rest.length - 1;
+        for (const d of list) {
+            if (!matchesSegment(d.name, segment, compiled[i]))
+                continue;
+            if (last && d.isFile()) {
+                found.add(join(dir, d.name));
+                if (found.size > limits.maxMatches)
+                    throw new GlobLimitError(`it matches more than ${limits.maxMatches} files`);
+            }
+            else if (!last && d.isDirectory())
+                await walk(join(dir, d.name), i + 1);
+        }
+    }
+    await walk(root, 0);
+    return [...found].sort();
+}
+
+// Which existing pull-request comment is "ours": its FIRST line must be exactly the series' hidden
+// marker AND it must be written by our own identity. Matching on the marker alone would let anyone
+// who quotes it (a person, another bot) have their comment overwritten by the action, and matching
+// it anywhere in the body would let text inside another series' report (a metric name, a note)
+// claim that comment for a series it does not belong to.
+/** GitHub rejects comment bodies over 65,536 characters; stay clear of the edge. */
+const COMMENT_LIMIT = 65_000;
+const DEFAULT_BOT_LOGIN = 'github-actions[bot]';
+/** The hidden marker (contract) that finds our sticky comment; also the report's first line. */
+function commentMarker(series) {
+    // series names are validated already; this keeps a stray name from closing the HTML comment
+    return `<!-- joulegate:${series.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
+}
+/** True when the body's first line is exactly this marker (as joulegate writes it). */
+function startsWithMarker(body, marker) {
+    const eol = body.indexOf('\n');
+    return (eol < 0 ? body : body.slice(0, eol)).replace(/\r$/, '') === marker;
+}
+function sameLogin(a, b) {
+    return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+}
+/**
+ * The comment to update, or null when a new one must be created. Among several of ours (a
+ * race between two runs) the oldest wins, so the sticky comment keeps its place in the thread.
+ */
+function selectOwnComment(comments, series, author) {
+    const marker = commentMarker(series);
+    const ours = comments.filter((c) => sameLogin(c.user?.login, author) &&
+        typeof c.body === 'string' &&
+        startsWithMarker(c.body, marker));
+    if (ours.length === 0)
+        return null;
+    return ours.reduce((oldest, c) => (compareAge(c, oldest) < 0 ? c : oldest));
+}
+function compareAge(a, b) {
+    const ta = a.created_at ? Date.parse(a.created_at) : NaN;
+    const tb = b.created_at ? Date.parse(b.created_at) : NaN;
+    if (Number.isFinite(ta) && Number.isFinite(tb) && ta !== tb)
+        return ta - tb;
+    return a.id - b.id;
+}
+/**
+ * The body to post: starts with the marker (added if the report lacks it) and stays under the
+ * limit; a cut body says so and points at the job summary, where the full report lives.
+ */
+function fitCommentBody(report, series, limit = COMMENT_LIMIT) {
+    const marker = commentMarker(series);
+    const body = startsWithMarker(report, marker) ? report : `${marker}\n${report}`;
+    if (body.length <= limit)
+        return body;
+    const note = `\n\n_… report cut to fit a comment (${body.length} characters); the full report is in the job summary._\n`;
+    // the marker stays the first line, or the next run would not find this comment
+    return `${body.slice(0, Math.max(marker.length + 1, limit - note.length))}${note}`;
+}
+
+// User-provided text (commands, metric names, branch names, host names) goes into a pull-request
+// comment: it must not render as markup, open HTML, link anywhere, break a table or notify anyone.
+// Text we write ourselves is plain markdown and is not passed through here; sentences of ours
+// that embed user values go through escapeProse, which keeps our code spans.
+const ZWJ = '\u200d';
+const HTML = { '<': '&lt;', '>': '&gt;', '|': '&#124;' };
+function flatten(text, maxLength) {
+    let s = text.replace(/[\r\n\t\v\f]+/g, ' ');
+    // eslint-disable-next-line no-control-regex
+    s = s.replace(/[\u0000-\u001f\u007f]/g, '');
+    return s.length > maxLength ? `${s.slice(0, maxLength - 1)}…` : s;
+}
+// Backslashes first: the entities added next contain # and ; which must stay as they are. Only
+// an & that would start an entity is escaped, and " is left alone (no tag can open, since < is
+// escaped), so ordinary text reads the same in a terminal. A zero-width joiner after every @
+// stops mentions, and one inside :// and www. stops GitHub's autolinks.
+function escapeInline(s) {
+    return s
+        .replace(/[\\`*_{}[\]~]/g, (c) => `\\${c}`)
+        .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
+        .replace(/[<>|]/g, (c) => HTML[c])
+        .replace(/@/g, `@${ZWJ}`)
+        .replace(/:\/\//g, `:${ZWJ}//`)
+        .replace(/\b(www)\./gi, `$1${ZWJ}.`);
+}
+// Line breaks are gone, so block syntax (#, +, -, =, 1.) can only start the text itself.
+const escapeBlockStart = (s) => s.replace(/^(\s*)([#+\-=]|\d+[.)])/, (_m, space, mark) => `${space}\\${mark}`);
+/**
+ * Escapes one user-provided string for markdown prose and table cells: markdown punctuation gets
+ * a backslash, HTML-significant characters and the pipe become entities, line breaks become
+ * spaces, mentions do not notify and URLs do not link.
+ */
+function escapeMarkdown(text, maxLength = 500, options = {}) {
+    const s = escapeInline(flatten(text, options.maxLength ?? maxLength));
+    return options.lineStart === false ? s : escapeBlockStart(s);
+}
+// A code span whose content cannot break a table cell; inside it nothing links, mentions or opens
+// HTML. Its text still reaches the comment's raw body verbatim, though, where an HTML comment such
+// as a sticky-comment marker would be found by whoever searches bodies: those are broken below.
+const CODE_SPAN = /`([^`|]+)`/g;
+/**
+ * Breaks HTML comment openers and closers with a zero-width joiner, so no user text can carry
+ * joulegate's `<!-- joulegate:NAME -->` marker (or end one) into a comment, even in a code span.
+ */
+function neutralizeHtmlComments(text) {
+    return text.replace(/<!--/g, `<!${ZWJ}--`).replace(/--(!?>)/g, `-${ZWJ}-$1`);
+}
+/**
+ * Escapes a sentence of ours that embeds user values (a rule's explanation, a headline, a notice):
+ * like escapeMarkdown, except that code spans stay code spans, so "run `calibrate`" renders as
+ * code instead of showing backslashes.
+ */
+function escapeProse(text, options = {}) {
+    const s = flatten(text, options.maxLength ?? 500);
+    let out = '';
+    let last = 0;
+    for (const m of s.matchAll(CODE_SPAN)) {
+        out += escapeInline(s.slice(last, m.index)) + neutralizeHtmlComments(m[0]);
+        last = m.index + m[0].length;
+    }
+    out += escapeInline(s.slice(last));
+    return options.lineStart === false ? out : escapeBlockStart(out);
+}
+/** Text for a mermaid label: only characters that cannot end the label or start a directive. */
+function sanitizeChartLabel(text, maxLength = 40) {
+    const s = text.replace(/[^A-Za-z0-9 _.,+%/-]/g, '').trim();
+    return (s.length > maxLength ? s.slice(0, maxLength) : s) || '?';
+}
+
+const JOULES_PER_KWH = 3_600_000;
+const toKwh = (joules) => joules / JOULES_PER_KWH;
+/** Significant figures written out in full: a reviewer never has to decode `6.24e-5`. */
+function formatSig(x, digits = 3) {
+    if (!Number.isFinite(x))
+        return String(x);
+    if (x === 0)
+        return '0';
+    return x.toLocaleString('en-US', { maximumSignificantDigits: digits, useGrouping: false });
+}
+const ENERGY_UNITS = [
+    [3.6e9, 'MWh'],
+    [3.6e6, 'kWh'],
+    [3.6e3, 'Wh']
+];
+/**
+ * Energy scaled for people (J, Wh, kWh, MWh, 3 significant figures): a laptop test run reads in
+ * joules, a cluster job in kWh or MWh. Every view (terminal, comment, summary, dashboard) uses it.
+ */
+function formatEnergy(joules, digits = 3) {
+    const { unit, joulesPerUnit } = chooseEnergyUnit(joules);
+    return `${formatSig(joules / joulesPerUnit, digits)} ${unit}`;
+}
+/** The unit formatEnergy writes `joules` in; a chart takes its largest value's for its axis. */
+function chooseEnergyUnit(joules) {
+    const abs = Math.abs(joules);
+    for (const [scale, unit] of ENERGY_UNITS) {
+        if (abs >= scale)
+            return { unit, joulesPerUnit: scale };
+    }
+    return { unit: 'J', joulesPerUnit: 1 };
+}
+/** The same scaling for figures the verdict keeps in kWh (budgets are written in kWh). */
+const formatKwh = (kwh) => formatEnergy(kwh * JOULES_PER_KWH);
+/** A change, always signed: "+35.0%", "−4.2%", "0.0%". */
+function formatPercent(fraction, digits = 1) {
+    const v = fraction * 100;
+    const s = Math.abs(v).toFixed(digits);
+    if (Number(s) === 0)
+        return `${(0).toFixed(digits)}%`;
+    return `${v > 0 ? '+' : '−'}${s}%`;
+}
+/** A share of a whole (coverage, a coefficient of variation), never signed: "98.5%". */
+function formatShare(fraction, digits = 1) {
+    return `${(fraction * 100).toFixed(digits)}%`;
+}
+function formatInterval(iv, fmt) {
+    return `${fmt(iv[0])} to ${fmt(iv[1])}`;
+}
+/** "12.3 s", "4 min 12 s", "2 h 5 min": how long a person would say a run took. */
+function formatDuration(seconds) {
+    if (seconds < 60)
+        return `${formatSig(seconds)} s`;
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = Math.round(seconds % 60);
+    return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
+}
+const formatGrams = (g) => `${formatSig(g)} gCO2e`;
+/** Large counts (params, MACs, FLOPs) with an SI suffix. */
+function formatCount(x) {
+    const abs = Math.abs(x);
+    for (const [f, s] of [
+        [1e15, 'P'],
+        [1e12, 'T'],
+        [1e9, 'G'],
+        [1e6, 'M'],
+        [1e3, 'k']
+    ]) {
+        if (abs >= f)
+            return `${formatSig(x / f)}${s}`;
+    }
+    return formatSig(x);
+}
+
+// Mermaid xychart-beta charts, folded away: the tables carry the figures, charts only add a view.
+/** Normalised energy when every point has it (else measured, and the title says so). */
+function collectPoints(history, j, metric) {
+    const recs = history.slice(-20);
+    const normalized = j.run.normalizedKwh !== null && recs.every((r) => r.normalization !== null);
+    const points = recs.map((r, i) => ({
+        label: sanitizeChartLabel((r.commit ?? `#${i + 1}`).slice(0, 7), 12),
+        kwh: normalized ? toKwh(r.normalization.normalizedEnergyJ) : toKwh(r.measurement.energyJ),
+        metric: metric ? r.measurement.metrics[metric] : undefined
+    }));
+    points.push({
+        label: 'this run',
+        kwh: normalized ? j.run.normalizedKwh : j.run.measuredKwh,
+        metric: metric ? j.run.metrics[metric] : undefined
+    });
+    return { points, normalized };
+}
+const list = (xs) => `[${xs.map((x) => `"${x}"`).join(', ')}]`;
+const values = (xs) => `[${xs.map((x) => formatSig(x, 4)).join(', ')}]`;
+function chart(title, xLabels, yTitle, ys) {
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${title}"`,
+        `  x-axis ${list(xLabels)}`,
+        `  y-axis "${yTitle}"`,
+        `  line ${values(ys)}`,
+        '```'
+    ].join('\n');
+}
+function renderCharts(history, j) {
+    const metric = j.mainMetric;
+    const { points: kwhPoints, normalized } = collectPoints(history, j, metric);
+    // the axis in the unit the tables use for these figures (a short run's energy is not 0.0000x kWh)
+    const { unit, joulesPerUnit } = chooseEnergyUnit(Math.max(...kwhPoints.map((p) => Math.abs(p.kwh))) * JOULES_PER_KWH);
+    // from here on `kwh` holds the figure in the axis unit
+    const points = kwhPoints.map((p) => ({ ...p, kwh: (p.kwh * JOULES_PER_KWH) / joulesPerUnit }));
+    const parts = [];
+    const kind = normalized ? 'Normalised energy' : 'Measured energy';
+    if (points.length >= 2) {
+        parts.push(`<details><summary>Chart: ${kind.toLowerCase()} over recent history</summary>\n\n${chart(`${kind} per run (${unit})`, points.map((p) => p.label), unit, points.map((p) => p.kwh))}\n\n</details>`);
+    }
+    const withMetric = points
+        .filter((p) => typeof p.metric === 'number')
+        .sort((a, b) => a.metric - b.metric);
+    if (metric && withMetric.length >= 2) {
+        const m = sanitizeChartLabel(metric);
+        parts.push(`<details><summary>Chart: ${kind.toLowerCase()} against ${m}</summary>\n\n${chart(`${kind} (${unit}) by ${m}, runs sorted by ${m}`, withMetric.map((p) => `${formatSig(p.metric, 4)} ${p.label}`), unit, withMetric.map((p) => p.kwh))}\n\n</details>`);
+    }
+    return parts.join('\n\n');
+}
+
+// To do: next major: remove.
+/**
+ * @typedef {Options} MarkdownTableOptions
+ *   Configuration.
+ */
+
+/**
+ * @typedef Options
+ *   Configuration.
+ * @property {boolean | null | undefined} [alignDelimiters=true]
+ *   Whether to align the delimiters (default: `true`);
+ *   they are aligned by default:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   Pass `false` to make them staggered:
+ *
+ *   ```markdown
+ *   | Alpha | B |
+ *   | - | - |
+ *   | C | Delta |
+ *   ```
+ * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
+ *   How to align columns (default: `''`);
+ *   one style for all columns or styles for their respective columns;
+ *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
+ *   other values are treated as `''`, which doesn’t place the colon in the
+ *   alignment row but does align left;
+ *   *only the lowercased first character is used, so `Right` is fine.*
+ * @property {boolean | null | undefined} [delimiterEnd=true]
+ *   Whether to end each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B
+ *   | ----- | -----
+ *   | C     | Delta
+ *   ```
+ * @property {boolean | null | undefined} [fillRows=true]
+ *   Whether to fill rows with empty cells up to the most cells in a row
+ *   (default: `true`).
+ *
+ *   When `true`, all rows have as many cells as the longest row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |   |
+ *   | ----- | ---- | - |
+ *   | C     |      |   |
+ *   | D     | Echo | F |
+ *   ```
+ *
+ *   When `false`, rows keep their cells,
+ *   and the delimiter row has as many cells as the header row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |
+ *   | ----- | ---- |
+ *   | C     |
+ *   | D     | Echo | F |
+ *   ```
+ * @property {boolean | null | undefined} [delimiterStart=true]
+ *   Whether to begin each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are starting delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no starting delimiters:
+ *
+ *   ```markdown
+ *   Alpha | B     |
+ *   ----- | ----- |
+ *   C     | Delta |
+ *   ```
+ * @property {boolean | null | undefined} [padding=true]
+ *   Whether to add a space of padding between delimiters and cells
+ *   (default: `true`).
+ *
+ *   When `true`, there is padding:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there is no padding:
+ *
+ *   ```markdown
+ *   |Alpha|B    |
+ *   |-----|-----|
+ *   |C    |Delta|
+ *   ```
+ * @property {((value: string) => number) | null | undefined} [stringLength]
+ *   Function to detect the length of table cell content (optional);
+ *   this is used when aligning the delimiters (`|`) between table cells;
+ *   full-width characters and emoji mess up delimiter alignment when viewing
+ *   the markdown source;
+ *   to fix this, you can pass this function,
+ *   which receives the cell content and returns its “visible” size;
+ *   note that what is and isn’t visible depends on where the text is displayed.
+ *
+ *   Without such a function, the following:
+ *
+ *   ```js
+ *   markdownTable([
+ *     ['Alpha', 'Bravo'],
+ *     ['中文', 'Charlie'],
+ *     ['👩‍❤️‍👩', 'Delta']
+ *   ])
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo |
+ *   | - | - |
+ *   | 中文 | Charlie |
+ *   | 👩‍❤️‍👩 | Delta |
+ *   ```
+ *
+ *   With [`string-width`](https://github.com/sindresorhus/string-width):
+ *
+ *   ```js
+ *   import stringWidth from 'string-width'
+ *
+ *   markdownTable(
+ *     [
+ *       ['Alpha', 'Bravo'],
+ *       ['中文', 'Charlie'],
+ *       ['👩‍❤️‍👩', 'Delta']
+ *     ],
+ *     {stringLength: stringWidth}
+ *   )
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo   |
+ *   | ----- | ------- |
+ *   | 中文  | Charlie |
+ *   | 👩‍❤️‍👩    | Delta   |
+ *   ```
+ */
+
+/**
+ * Get the length of a cell.
+ *
+ * @param {string} value
+ *   Cell value.
+ * @returns {number}
+ *   Cell size.
+ */
+function defaultStringLength(value) {
+  return value.length
+}
+
+/**
+ * Generate a markdown
+ * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
+ * table.
+ *
+ * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
+ *   Table data (matrix of strings).
+ * @param {Readonly<Options> | null | undefined} [options]
+ *   Configuration (optional).
+ * @returns {string}
+ *   Result.
+ */
+function markdownTable(table, options) {
+  const settings = options || {};
+  // To do: next major: change to spread.
+  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  /** @type {Array<number>} Character codes as symbols for alignment per column. */
+  const alignments = [];
+  /** @type {Array<Array<string>>} Cells per row. */
+  const cellMatrix = [];
+  /** @type {Array<Array<number>>} Sizes of each cell per row. */
+  const sizeMatrix = [];
+  /** @type {Array<number>} */
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+
+  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
+  // do superfluous work when aligning, so optimize for aligning.
+  while (++rowIndex < table.length) {
+    /** @type {Array<string>} */
+    const row = [];
+    /** @type {Array<number>} */
+    const sizes = [];
+    let columnIndex = -1;
+
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+
+    while (++columnIndex < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex]);
+
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes[columnIndex] = size;
+
+        if (
+          longestCellByColumn[columnIndex] === undefined ||
+          size > longestCellByColumn[columnIndex]
+        ) {
+          longestCellByColumn[columnIndex] = size;
+        }
+      }
+
+      row.push(cell);
+    }
+
+    cellMatrix[rowIndex] = row;
+    sizeMatrix[rowIndex] = sizes;
+  }
+
+  // Figure out which alignments to use.
+  let columnIndex = -1;
+
+  if (typeof align === 'object' && 'length' in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+
+  // Inject the alignment row.
+  columnIndex = -1;
+  /** @type {Array<string>} */
+  const row = [];
+  /** @type {Array<number>} */
+  const sizes = [];
+
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = '';
+    let after = '';
+
+    if (code === 99 /* `c` */) {
+      before = ':';
+      after = ':';
+    } else if (code === 108 /* `l` */) {
+      before = ':';
+    } else if (code === 114 /* `r` */) {
+      after = ':';
+    }
+
+    // There *must* be at least one hyphen-minus in each alignment cell.
+    let size =
+      settings.alignDelimiters === false
+        ? 1
+        : Math.max(
+            1,
+            longestCellByColumn[columnIndex] - before.length - after.length
+          );
+
+    const cell = before + '-'.repeat(size) + after;
+
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+
+      sizes[columnIndex] = size;
+    }
+
+    row[columnIndex] = cell;
+  }
+
+  // Inject the alignment row.
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+
+  rowIndex = -1;
+  /** @type {Array<string>} */
+  const lines = [];
+
+  while (++rowIndex < cellMatrix.length) {
+    const row = cellMatrix[rowIndex];
+    const sizes = sizeMatrix[rowIndex];
+    const cellsInRow =
+      settings.fillRows === false
+        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
+        : mostCellsPerRow;
+    columnIndex = -1;
+    /** @type {Array<string>} */
+    const line = [];
+
+    while (++columnIndex < cellsInRow) {
+      const cell = row[columnIndex] || '';
+      let before = '';
+      let after = '';
+
+      if (settings.alignDelimiters !== false) {
+        const size =
+          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0);
+        const code = alignments[columnIndex];
+
+        if (code === 114 /* `r` */) {
+          before = ' '.repeat(size);
+        } else if (code === 99 /* `c` */) {
+          const half = size / 2;
+
+          if (size % 2) {
+            before = ' '.repeat(half + 0.5);
+            after = ' '.repeat(half - 0.5);
+          } else {
+            before = ' '.repeat(half);
+            after = before;
+          }
+        } else {
+          after = ' '.repeat(size);
+        }
+      }
+
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push('|');
+      }
+
+      if (
+        settings.padding !== false &&
+        // Don’t add the opening space if we’re not aligning and the cell is
+        // empty: there will be a closing space.
+        !(settings.alignDelimiters === false && cell === '') &&
+        (settings.delimiterStart !== false || columnIndex)
+      ) {
+        line.push(' ');
+      }
+
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+
+      line.push(cell);
+
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+
+      if (settings.padding !== false) {
+        line.push(' ');
+      }
+
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push('|');
+      }
+    }
+
+    lines.push(
+      settings.delimiterEnd === false
+        ? line.join('').replace(/ +$/, '')
+        : line.join('')
+    );
+  }
+
+  return lines.join('\n')
+}
+
+/**
+ * Serialize a cell value.
+ *
+ * @param {string | null | undefined} [value]
+ *   Value to serialize.
+ * @returns {string}
+ *   Result.
+ */
+function serialize(value) {
+  return value === null || value === undefined ? '' : String(value)
+}
+
+/**
+ * Get the alignment character code from a value.
+ *
+ * @param {string | null | undefined} value
+ *   Value.
+ * @returns {number}
+ *   Alignment.
+ */
+function toAlignment(value) {
+  const code = typeof value === 'string' ? value.codePointAt(0) : 0;
+
+  return code === 67 /* `C` */ || code === 99 /* `c` */
+    ? 99 /* `c` */
+    : code === 76 /* `L` */ || code === 108 /* `l` */
+      ? 108 /* `l` */
+      : code === 82 /* `R` */ || code === 114 /* `r` */
+        ? 114 /* `r` */
+        : 0
+}
+
+// Annual average carbon intensity of electricity generation, gCO2e/kWh, year 2023.
+// Dataset: "Carbon intensity of electricity generation", Our World in Data, data from Ember and the
+// Energy Institute (ourworldindata.org/grapher/carbon-intensity-electricity, table view, 2023
+// column). World, Norway, Poland and Sweden: Ember's 2023 figures (Ember, Global Electricity Review 2024, as
+// quoted by Statista). Countries whose 2023 value could not be read from these sources are left
+// out rather than guessed; set `carbon-intensity` to a number for them.
+const CARBON_DATASET = 'Ember and Energy Institute via Our World in Data, "Carbon intensity of electricity generation"';
+const CARBON_YEAR = 2023;
+const WORLD_INTENSITY = {
+    name: 'World average',
+    gramsPerKwh: 481
+};
+const CARBON_INTENSITY_2023 = [
+    { alpha2: 'AR', alpha3: 'ARG', name: 'Argentina', gramsPerKwh: 354 },
+    { alpha2: 'AU', alpha3: 'AUS', name: 'Australia', gramsPerKwh: 549 },
+    { alpha2: 'AT', alpha3: 'AUT', name: 'Austria', gramsPerKwh: 111 },
+    { alpha2: 'BD', alpha3: 'BGD', name: 'Bangladesh', gramsPerKwh: 691 },
+    { alpha2: 'BE', alpha3: 'BEL', name: 'Belgium', gramsPerKwh: 138 },
+    { alpha2: 'BO', alpha3: 'BOL', name: 'Bolivia', gramsPerKwh: 532 },
+    { alpha2: 'BA', alpha3: 'BIH', name: 'Bosnia and Herzegovina', gramsPerKwh: 600 },
+    { alpha2: 'BR', alpha3: 'BRA', name: 'Brazil', gramsPerKwh: 98 },
+    { alpha2: 'BG', alpha3: 'BGR', name: 'Bulgaria', gramsPerKwh: 335 },
+    { alpha2: 'CA', alpha3: 'CAN', name: 'Canada', gramsPerKwh: 170 },
+    { alpha2: 'CL', alpha3: 'CHL', name: 'Chile', gramsPerKwh: 291 },
+    { alpha2: 'CN', alpha3: 'CHN', name: 'China', gramsPerKwh: 582 },
+    { alpha2: 'CO', alpha3: 'COL', name: 'Colombia', gramsPerKwh: 260 },
+    { alpha2: 'CR', alpha3: 'CRI', name: 'Costa Rica', gramsPerKwh: 53 },
+    { alpha2: 'HR', alpha3: 'HRV', name: 'Croatia', gramsPerKwh: 205 },
+    { alpha2: 'CY', alpha3: 'CYP', name: 'Cyprus', gramsPerKwh: 534 },
+    { alpha2: 'CZ', alpha3: 'CZE', name: 'Czechia', gramsPerKwh: 450 },
+    { alpha2: 'DK', alpha3: 'DNK', name: 'Denmark', gramsPerKwh: 152 },
+    { alpha2: 'EC', alpha3: 'ECU', name: 'Ecuador', gramsPerKwh: 150 },
+    { alpha2: 'EG', alpha3: 'EGY', name: 'Egypt', gramsPerKwh: 570 },
+    { alpha2: 'SV', alpha3: 'SLV', name: 'El Salvador', gramsPerKwh: 271 },
+    { alpha2: 'EE', alpha3: 'EST', name: 'Estonia', gramsPerKwh: 417 },
+    { alpha2: 'FI', alpha3: 'FIN', name: 'Finland', gramsPerKwh: 79 },
+    { alpha2: 'FR', alpha3: 'FRA', name: 'France', gramsPerKwh: 56 },
+    { alpha2: 'GE', alpha3: 'GEO', name: 'Georgia', gramsPerKwh: 168 },
+    { alpha2: 'DE', alpha3: 'DEU', name: 'Germany', gramsPerKwh: 381 },
+    { alpha2: 'GR', alpha3: 'GRC', name: 'Greece', gramsPerKwh: 337 },
+    { alpha2: 'HU', alpha3: 'HUN', name: 'Hungary', gramsPerKwh: 204 },
+    { alpha2: 'IN', alpha3: 'IND', name: 'India', gramsPerKwh: 713 },
+    { alpha2: 'IR', alpha3: 'IRN', name: 'Iran', gramsPerKwh: 655 },
+    { alpha2: 'IE', alpha3: 'IRL', name: 'Ireland', gramsPerKwh: 291 },
+    { alpha2: 'NO', alpha3: 'NOR', name: 'Norway', gramsPerKwh: 30 },
+    // Poland and Sweden: Ember's 2023 EU figures (lifecycle, as quoted by Statista)
+    { alpha2: 'PL', alpha3: 'POL', name: 'Poland', gramsPerKwh: 662 },
+    { alpha2: 'SE', alpha3: 'SWE', name: 'Sweden', gramsPerKwh: 40.7 }
+];
+
+// gCO2e = kWh × PUE × grid intensity. The intensity is a number from the settings, or a country's
+// annual average from the shipped table, or the world average when nothing is set.
+const CARBON_SETTING = 'carbon-intensity';
+/** Resolves the carbon-intensity setting; an unknown country code is a UsageError. */
+function resolveCarbonIntensity(setting) {
+    if (setting === null) {
+        return {
+            gramsPerKwh: WORLD_INTENSITY.gramsPerKwh,
+            origin: 'world',
+            label: WORLD_INTENSITY.name,
+            dataset: CARBON_DATASET,
+            year: CARBON_YEAR
+        };
+    }
+    if (typeof setting === 'number') {
+        if (!Number.isFinite(setting) || setting < 0) {
+            throw new UsageError(describeBadValue(CARBON_SETTING, setting, 'a number of gCO2e/kWh ≥ 0, or an ISO country code'));
+        }
+        return {
+            gramsPerKwh: setting,
+            origin: 'setting',
+            label: 'user setting',
+            dataset: null,
+            year: null
+        };
+    }
+    const code = setting.trim().toUpperCase();
+    const row = CARBON_INTENSITY_2023.find((r) => r.alpha2 === code || r.alpha3 === code);
+    if (!row) {
+        const known = CARBON_INTENSITY_2023.map((r) => r.alpha2).join(', ');
+        throw new UsageError(describeBadValue(CARBON_SETTING, setting, `a number of gCO2e/kWh, or an ISO 3166 country code in the shipped ${CARBON_YEAR} table (${known}; alpha-3 codes too)`));
+    }
+    return {
+        gramsPerKwh: row.gramsPerKwh,
+        origin: 'table',
+        label: `${row.name} (${row.alpha2})`,
+        dataset: CARBON_DATASET,
+        year: CARBON_YEAR
+    };
+}
+function computeCarbon(kwh, pue, intensity) {
+    return { grams: kwh * pue * intensity.gramsPerKwh, kwh, pue, intensity, method: 'estimate' };
+}
+/** "481 gCO2e/kWh, World average (Ember and Energy Institute via …, 2023)" */
+function describeIntensity(i) {
+    const source = i.dataset ? ` (${i.dataset}, ${i.year})` : '';
+    return `${i.gramsPerKwh} gCO2e/kWh, ${i.label}${source}`;
+}
+
+// The data that flows through the pipeline. Field names marked "contract" are read by external
+// tools (see DESIGN.md) and must not be renamed.
+const MEASUREMENT_SCHEMA = 'joulegate.measurement/v1'; // contract
+const CALIBRATION_SCHEMA = 'joulegate.calibration/v1'; // contract
+const RESULT_SCHEMA = 'joulegate.result/v1';
+const CHECK_RESULT_SCHEMA = 'joulegate.check-result/v1';
+
+// planned_epochs / planned_steps say how long the full training will be (for the projection):
+// bookkeeping like epoch and step, never a metric a reviewer judges
+const RESERVED_METRIC_KEYS = [
+    'params',
+    'macs',
+    'flops',
+    'epoch',
+    'step',
+    'planned_epochs',
+    'planned_steps'
+];
+/** Parses one line; `lineNumber` is 1-based and only used in the error text. */
+function parseMetricLine(line, lineNumber) {
+    const text = line.trim();
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return {
+            ok: false,
+            error: `metrics line ${lineNumber}: not JSON: ${preview(text)}; expected one JSON object per line such as {"epoch": 3, "psds1": 0.52}`
+        };
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        return {
+            ok: false,
+            error: `metrics line ${lineNumber}: got ${preview(text)}, expected a JSON object such as {"epoch": 3, "psds1": 0.52}`
+        };
+    }
+    const values = {};
+    for (const [key, value] of Object.entries(parsed)) {
+        if (typeof value === 'number') {
+            if (Number.isFinite(value))
+                values[key] = value;
+        }
+        else if (typeof value === 'string' || typeof value === 'boolean' || value === null) {
+            values[key] = value;
+        }
+        // nested objects and arrays carry no metric; they are dropped rather than guessed at
+    }
+    return { ok: true, values };
+}
+/**
+ * Several ranks of a launcher (torchrun, deepspeed, srun) may share one metrics file. A line that
+ * says `"rank": N` counts only when N is the counted rank (rank 0 unless the user chose another):
+ * other ranks repeat rank 0's epochs with their own shard's numbers, and mixing them would make
+ * the curve jump between shards. Lines without `rank` always count. The key itself is dropped.
+ */
+function takeCountedRank(values, countedRank = 0) {
+    if (!('rank' in values))
+        return true;
+    const rank = values['rank'];
+    delete values['rank'];
+    return countedRank === 'all' || rank === countedRank || rank === String(countedRank);
+}
+function preview(text) {
+    return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
+}
+/** The last value of each key is the final metric; numbers go to metrics, the rest to labels. */
+function collectFinalMetrics(progress) {
+    const metrics = {};
+    const labels = {};
+    for (const point of progress) {
+        for (const [key, value] of Object.entries(point.values)) {
+            if (typeof value === 'number') {
+                metrics[key] = value;
+                delete labels[key];
+            }
+            else {
+                labels[key] = value;
+                delete metrics[key];
+            }
+        }
+    }
+    return { metrics, labels };
+}
+/** Splits a growing text buffer into complete lines and the unfinished rest. */
+function splitCompleteLines(buffer) {
+    const parts = buffer.split('\n');
+    const rest = parts.pop() ?? '';
+    return { lines: parts.map((l) => l.replace(/\r$/, '')), rest };
+}
+/**
+ * How many progress points one run keeps (contract: README "Reporting metrics from a training
+ * script"). A training script may log every step: a million lines of sixteen keys would hold more
+ * than a gigabyte in memory and in the measurement file, and the curve and the projection need far
+ * fewer points. Kept: the first and the last line, for each key the lines holding its first, last,
+ * highest and lowest value, and for each key evenly spaced lines among those that carry it (so a
+ * validation score reported once an epoch keeps its points beside a loss reported every step).
+ * Final metrics stay exact because the line with each key's last value is always kept.
+ */
+const MAX_PROGRESS_POINTS = 1000;
+/** Keys past this many distinct ones are dropped (their per-key points would crowd out the curve). */
+const MAX_METRIC_KEYS = 100;
+/**
+ * Streams metric lines into at most `maxPoints` progress points, with memory bounded by that
+ * count whatever the number of lines: each key's stride doubles whenever the key has more evenly
+ * spaced lines than its share, and the share halves while the kept points exceed the bound.
+ */
+class ProgressRecorder {
+    maxPoints;
+    kept = [];
+    /** the last line added: always kept (it is the last line), the others only when needed */
+    newest = null;
+    lines = 0;
+    share;
+    keys = new Map();
+    droppedKeys = null;
+    constructor(maxPoints = MAX_PROGRESS_POINTS) {
+        this.maxPoints = maxPoints;
+        this.share = Math.max(1, Math.floor(maxPoints / 2));
+    }
+    /** `lineNumber` (1-based, in the metrics file) only names the line in notes. */
+    add(stamp, values, lineNumber = this.lines + 1) {
+        const entry = { line: this.lines++, point: { ...stamp, values: {} }, occurrences: [] };
+        for (const [key, value] of Object.entries(values)) {
+            let track = this.keys.get(key);
+            if (!track) {
+                if (this.keys.size >= MAX_METRIC_KEYS) {
+                    this.noteDroppedKey(key, lineNumber);
+                    continue;
+                }
+                track = { count: 0, stride: 1, first: entry, last: entry, max: null, min: null };
+                this.keys.set(key, track);
+            }
+            entry.point.values[key] = value;
+            entry.occurrences.push({ track, index: track.count++ });
+            track.last = entry;
+            if (typeof value === 'number') {
+                if (track.max === null || value > track.max.point.values[key])
+                    track.max = entry;
+                if (track.min === null || value < track.min.point.values[key])
+                    track.min = entry;
+            }
+        }
+        // the line before is kept only if it is still needed; most lines are dropped at once, so a
+        // flood leaves short-lived garbage instead of filling memory between compactions
+        if (this.newest && (isPinned(this.newest) || isOnSomeGrid(this.newest)))
+            this.kept.push(this.newest);
+        this.newest = entry;
+        if (this.kept.length + 1 > this.maxPoints)
+            this.compact();
+    }
+    /** The kept points in the order their lines were written. */
+    points() {
+        return this.all().map((k) => k.point);
+    }
+    /** What the recorder left out, in words, for the measurement's notices. */
+    notes() {
+        const notes = [];
+        const kept = this.all().length;
+        if (kept < this.lines) {
+            notes.push(`progress keeps ${kept} of ${this.lines} metric lines (at most ${this.maxPoints}: the first, the last, each key's first, last, highest and lowest value, and evenly spaced lines of each key); final metrics are the last value of each key over all lines`);
+        }
+        if (this.droppedKeys) {
+            const { first, count, line } = this.droppedKeys;
+            notes.push(`metrics line ${line}: more than ${MAX_METRIC_KEYS} distinct keys; ${count} key(s) from ${JSON.stringify(first)} on were not recorded`);
+        }
+        return notes;
+    }
+    noteDroppedKey(key, line) {
+        if (this.droppedKeys)
+            this.droppedKeys.count++;
+        else
+            this.droppedKeys = { first: key, count: 1, line };
+    }
+    all() {
+        return this.newest ? [...this.kept, this.newest] : this.kept;
+    }
+    /** Thins until a quarter of the bound is free, so compaction runs once per many lines. */
+    compact() {
+        const target = Math.floor((this.maxPoints * 3) / 4);
+        const first = this.kept[0];
+        for (;;) {
+            for (const t of this.keys.values())
+                while (t.count / t.stride > this.share)
+                    t.stride *= 2;
+            this.kept = this.kept.filter((k) => k === first || isPinned(k) || isOnSomeGrid(k));
+            if (this.kept.length + 1 <= target || this.share === 1)
+                return;
+            this.share = Math.max(1, Math.floor(this.share / 2));
+        }
+    }
+}
+/** Whether some key needs this line: it holds the key's first, last, highest or lowest value. */
+function isPinned(k) {
+    return k.occurrences.some(({ track: t }) => t.first === k || t.last === k || t.max === k || t.min === k);
+}
+function isOnSomeGrid(k) {
+    return k.occurrences.some((o) => o.index % o.track.stride === 0);
+}
+/** The same thinning applied to a progress list already in memory (a measurement file from elsewhere). */
+function downsampleProgress(progress, maxPoints = MAX_PROGRESS_POINTS) {
+    if (progress.length <= maxPoints)
+        return [...progress];
+    const recorder = new ProgressRecorder(maxPoints);
+    for (const p of progress)
+        recorder.add({ elapsedS: p.elapsedS, energyJ: p.energyJ }, p.values);
+    return recorder.points();
+}
+
+function sumEnergy(components) {
+    return components.reduce((sum, c) => sum + c.energyJ, 0);
+}
+function netEnergy(energyJ, idlePowerW, durationS) {
+    return idlePowerW === null ? null : energyJ - idlePowerW * durationS;
+}
+function summarizeRun(run, idlePowerW) {
+    const energyJ = sumEnergy(run.components);
+    return {
+        exitCode: run.exitCode,
+        signal: run.signal,
+        durationS: run.durationS,
+        energyJ,
+        netEnergyJ: netEnergy(energyJ, idlePowerW, run.durationS),
+        interrupted: run.interrupted
+    };
+}
+function computeRepeatStats(runs) {
+    const n = runs.length;
+    const meanJ = runs.reduce((s, r) => s + r.energyJ, 0) / n;
+    const variance = n > 1 ? runs.reduce((s, r) => s + (r.energyJ - meanJ) ** 2, 0) / (n - 1) : 0;
+    const sdJ = Math.sqrt(variance);
+    return {
+        n,
+        meanJ,
+        sdJ,
+        cv: meanJ > 0 ? sdJ / meanJ : 0,
+        meanDurationS: runs.reduce((s, r) => s + r.durationS, 0) / n
+    };
+}
+/** Averages components across runs by id, so that energyJ stays the sum of the components. */
+function averageComponents(runs) {
+    const byId = new Map();
+    for (const components of runs)
+        for (const c of components)
+            byId.set(c.id, [...(byId.get(c.id) ?? []), c]);
+    return [...byId.values()].map((list) => {
+        const mean = (f) => {
+            const xs = list.map(f).filter((x) => typeof x === 'number');
+            return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+        };
+        const first = list[0];
+        const averaged = {
+            ...first,
+            energyJ: (mean((c) => c.energyJ) ?? 0) * (list.length / runs.length),
+            meanPowerW: mean((c) => c.meanPowerW)
+        };
+        if (first.samples !== undefined)
+            averaged.samples = Math.round(mean((c) => c.samples) ?? 0);
+        if (first.coverage !== undefined)
+            averaged.coverage = Math.min(...list.map((c) => c.coverage ?? 1));
+        return averaged;
+    });
+}
+/** One measurement file: a single run as is; repeats as the mean with per-run figures and spread. */
+function assembleMeasurement(input) {
+    const { runs, idlePowerW } = input;
+    if (runs.length === 0)
+        throw new Error('assembleMeasurement: no runs');
+    const last = runs[runs.length - 1];
+    const summaries = runs.map((r) => summarizeRun(r, idlePowerW));
+    const components = runs.length === 1 ? last.components : averageComponents(runs.map((r) => r.components));
+    const durationS = runs.reduce((s, r) => s + r.durationS, 0) / runs.length;
+    const energyJ = sumEnergy(components);
+    const { metrics, labels } = collectFinalMetrics(last.progress);
+    const failed = runs.find((r) => r.interrupted || (r.exitCode ?? 1) !== 0) ?? last;
+    const measurement = {
+        schema: MEASUREMENT_SCHEMA,
+        command: last.command,
+        exitCode: failed.exitCode,
+        signal: failed.signal,
+        interrupted: runs.some((r) => r.interrupted),
+        startedAt: runs[0].startedAt,
+        durationS,
+        energyJ,
+        idlePowerW,
+        netEnergyJ: netEnergy(energyJ, idlePowerW, durationS),
+        intervalMs: input.intervalMs,
+        components,
+        metrics,
+        progress: last.progress,
+        host: input.host
+    };
+    if (Object.keys(labels).length > 0)
+        measurement.labels = labels;
+    const metricErrors = runs.flatMap((r) => r.metricErrors);
+    if (metricErrors.length > 0)
+        measurement.metricErrors = metricErrors;
+    if (runs.length > 1) {
+        measurement.runs = summaries;
+        measurement.repeat = computeRepeatStats(summaries);
+    }
+    const notices = [...new Set([...input.notices, ...runs.flatMap((r) => r.notices ?? [])])];
+    if (notices.length > 0)
+        measurement.notices = notices;
+    if (last.crossChecks && last.crossChecks.length > 0)
+        measurement.crossChecks = last.crossChecks;
+    return measurement;
+}
+/** The method behind a total: the weakest of its parts, so an estimate is never shown as measured. */
+function describeTotalMethod(components) {
+    const methods = new Set(components.map((c) => c.method));
+    if (methods.size === 0)
+        return 'none';
+    if (methods.size === 1)
+        return [...methods][0];
+    return methods.has('estimate') ? 'mixed, includes estimate' : 'mixed';
+}
+
+/** The per-node breakdown of a cluster measurement, in node order; empty without node labels. */
+function summariseNodes(components) {
+    const nodes = new Map();
+    for (const c of components) {
+        if (!c.host)
+            continue;
+        const n = nodes.get(c.host) ?? {
+            host: c.host,
+            gpus: 0,
+            models: '',
+            energyJ: 0,
+            minCoverage: null,
+            names: new Map()
+        };
+        n.energyJ += c.energyJ;
+        if (c.kind === 'gpu') {
+            n.gpus++;
+            n.names.set(c.name, (n.names.get(c.name) ?? 0) + 1);
+        }
+        if (c.coverage !== undefined)
+            n.minCoverage = Math.min(n.minCoverage ?? 1, c.coverage);
+        nodes.set(c.host, n);
+    }
+    return [...nodes.values()]
+        .sort((a, b) => a.host.localeCompare(b.host, 'en', { numeric: true }))
+        .map(({ names, ...n }) => ({
+        ...n,
+        models: [...names.entries()].map(([name, k]) => `${k} × ${name}`).join(', ')
+    }));
+}
+
+// The report's tables: base against this run, the rules checked, and where every number came from.
+// Every user-provided value goes through esc (a single value) or prose (a sentence of ours that
+// embeds user values); text we write is plain markdown. None of them starts a line here.
+const esc$2 = (s) => escapeMarkdown(s, 500, { lineStart: false });
+const prose$1 = (s) => escapeProse(s, { lineStart: false });
+const COUNTS = ['params', 'macs', 'flops'];
+const RESERVED$1 = new Set(RESERVED_METRIC_KEYS);
+const table = (rows) => markdownTable(rows, { alignDelimiters: false });
+/** An energy figure with its method; an estimate never reads as a measurement. */
+function describeEnergyCell(kwh, method, e = esc$2) {
+    return method.includes('estimate')
+        ? `≈ ${formatKwh(kwh)} (${e(method)})`
+        : `${formatKwh(kwh)} (${e(method)})`;
+}
+/**
+ * Idle power, only where a real sensor measured it: an estimate's idle power is its own power
+ * model at rest, so "net of idle" on estimates would subtract a guess from a guess (and could
+ * read −48% beside a gross +35%).
+ */
+function describeIdle(m) {
+    const net = netEnergy(m.energyJ, m.idlePowerW, m.durationS);
+    if (m.idlePowerW === null || net === null)
+        return null;
+    const method = describeTotalMethod(m.components);
+    // idle above the run's mean power leaves nothing to net: the idle reading is off, not the run
+    if (method.includes('estimate') || net <= 0)
+        return null;
+    return {
+        watts: `${formatSig(m.idlePowerW)} W (${esc$2(method)}, at rest before the run)`,
+        netKwh: toKwh(net)
+    };
+}
+/**
+ * Idle power and energy net of idle, when both sides measured idle power on a sensor:
+ * informative only, since the rules judge gross energy (or its normalisation).
+ */
+function idleRows(j) {
+    const runM = j.input.run.measurement;
+    const baseM = j.input.baseline?.record.measurement;
+    const run = describeIdle(runM);
+    const base = baseM ? describeIdle(baseM) : null;
+    if (!run || !base)
+        return [];
+    return [
+        ['idle power', base.watts, run.watts, relative(baseM.idlePowerW, runM.idlePowerW)],
+        [
+            'energy net of idle (for information only)',
+            describeEnergyCell(base.netKwh, `${j.base.energyMethod}, net of idle`),
+            describeEnergyCell(run.netKwh, `${j.run.energyMethod}, net of idle`),
+            relative(base.netKwh, run.netKwh)
+        ]
+    ];
+}
+function normalized(side) {
+    if (!side || side.normalizedKwh === null || side.normalizedIntervalKwh === null)
+        return '—';
+    return `${formatKwh(side.normalizedKwh)} (80% interval ${formatInterval(side.normalizedIntervalKwh, formatKwh)})`;
+}
+const relative = (base, run) => base === undefined || run === undefined || base === 0 ? '—' : formatPercent(run / base - 1);
+function metricDelta(base, run) {
+    if (base === undefined || run === undefined)
+        return '—';
+    const d = run - base;
+    return `${d >= 0 ? '+' : '−'}${formatSig(Math.abs(d), 3)}`;
+}
+const sideValue = (v) => (v === undefined ? '—' : formatSig(v, 4));
+/** The column head of the compared side: the base branch and commit when the record has them. */
+function describeBaseHead(j, e) {
+    if (!j.base)
+        return 'base (none)';
+    const rec = j.input.baseline?.record;
+    const name = rec?.branch ? e(rec.branch) : 'base';
+    return rec?.commit ? `${name} (${e(rec.commit.slice(0, 7))})` : name;
+}
+function describeChangeCell(j) {
+    const c = j.change;
+    if (!c)
+        return '—';
+    return `${formatPercent(c.change)} (${Math.round(c.confidence * 100)}% interval ${formatInterval(c.interval, formatPercent)})`;
+}
+const metricNames = (j) => [...new Set([...Object.keys(j.base?.metrics ?? {}), ...Object.keys(j.run.metrics)])].filter((n) => !RESERVED$1.has(n));
+/**
+ * The one table a reviewer reads: the energy the verdict compared (normalised when both sides
+ * have it, else measured), runtime, each declared metric, model size only when it changed, CO2.
+ */
+function buildComparisonRows(j, e) {
+    const { base, run } = j;
+    const rows = [['', describeBaseHead(j, e), 'this run', 'change']];
+    if (j.basis === 'normalized') {
+        rows.push(['energy, normalised', normalized(base), normalized(run), describeChangeCell(j)]);
+    }
+    else {
+        rows.push([
+            'energy, measured',
+            base ? describeEnergyCell(base.measuredKwh, base.energyMethod, e) : '—',
+            describeEnergyCell(run.measuredKwh, run.energyMethod, e),
+            describeChangeCell(j)
+        ]);
+    }
+    rows.push([
+        'runtime',
+        base ? formatDuration(base.durationS) : '—',
+        formatDuration(run.durationS),
+        relative(base?.durationS, run.durationS)
+    ]);
+    for (const name of metricNames(j)) {
+        const dir = j.input.budget.metrics[name];
+        if (!dir)
+            continue;
+        const b = base?.metrics[name];
+        const r = run.metrics[name];
+        rows.push([`${e(name)} (${dir} is better)`, sideValue(b), sideValue(r), metricDelta(b, r)]);
+    }
+    for (const name of COUNTS) {
+        const b = base?.metrics[name];
+        const r = run.metrics[name];
+        // the model's size matters to a reviewer when the change altered it; unchanged, it is noise
+        if (!base || b === r)
+            continue;
+        const label = name === 'macs' ? 'MACs' : name === 'flops' ? 'FLOPs' : 'parameters';
+        rows.push([
+            label,
+            b === undefined ? '—' : formatCount(b),
+            r === undefined ? '—' : formatCount(r),
+            relative(b, r)
+        ]);
+    }
+    rows.push([
+        'CO2 (estimate)',
+        base ? `≈ ${formatGrams(base.carbon.grams)}` : '—',
+        `≈ ${formatGrams(run.carbon.grams)}`,
+        relative(base?.carbon.grams, run.carbon.grams)
+    ]);
+    return rows;
+}
+const renderComparisonTable = (j) => table(buildComparisonRows(j, esc$2));
+/**
+ * The figures behind the table, for the folded part: measured energy when the table shows the
+ * normalised one, idle, repeats, the energy-weighted score and metrics the budget does not judge.
+ */
+function renderMoreFigures(j) {
+    const { base, run } = j;
+    const rows = [['', describeBaseHead(j, esc$2), 'this run', 'change']];
+    if (j.basis === 'normalized') {
+        rows.push([
+            'energy, measured',
+            base ? describeEnergyCell(base.measuredKwh, base.energyMethod) : '—',
+            describeEnergyCell(run.measuredKwh, run.energyMethod),
+            relative(base?.measuredKwh, run.measuredKwh)
+        ]);
+    }
+    else if (run.normalizedKwh !== null || base?.normalizedKwh != null) {
+        rows.push(['energy, normalised (not compared)', normalized(base), normalized(run), '—']);
+    }
+    const idle = idleRows(j);
+    rows.push(...idle);
+    if (run.repeats > 1 || (base?.repeats ?? 1) > 1)
+        rows.push(['runs averaged', base ? String(base.repeats) : '—', String(run.repeats), '']);
+    if (j.energyWeighted) {
+        const e = j.energyWeighted;
+        rows.push([
+            `energy-weighted ${esc$2(e.metric)} (DCASE: metric × E_base / E_run)`,
+            formatSig(e.base, 4),
+            formatSig(e.run, 4),
+            metricDelta(e.base, e.run)
+        ]);
+    }
+    for (const name of metricNames(j)) {
+        if (j.input.budget.metrics[name])
+            continue;
+        const b = base?.metrics[name];
+        const r = run.metrics[name];
+        rows.push([`${esc$2(name)} (not judged)`, sideValue(b), sideValue(r), metricDelta(b, r)]);
+    }
+    if (rows.length === 1)
+        return '';
+    return table(rows) + (idle.length > 0 ? `\n\n_${NET_NOTE}_` : '');
+}
+const NET_NOTE = 'Net of idle = energy − idle power × runtime, shown for information only: the rules judge gross energy (or its normalisation), which counts both sides the same way.';
+const STATUS = {
+    pass: '✅ pass',
+    fail: '❌ fail',
+    inconclusive: '⚠️ inconclusive',
+    'not-applicable': '➖ not applicable'
+};
+const ALONE = {
+    pass: 'alone it would pass',
+    fail: 'alone it would fail',
+    inconclusive: 'alone it would be inconclusive',
+    'not-applicable': 'alone it would not apply'
+};
+/**
+ * A rule replaced by another did not decide the verdict, so its row carries no pass/fail mark;
+ * what it would have said alone stays visible in words. Energy-increase gives way to price
+ * because the metric gain may pay for extra energy: judging the increase alone would fail every
+ * improvement that costs energy.
+ */
+function describeRuleStatus(r, icons = true) {
+    if (r.supersededBy)
+        return `${icons ? '➖ ' : ''}not deciding: the ${r.supersededBy} rule judges energy, since the metric gain can pay for it (${ALONE[r.status]})`;
+    return icons ? STATUS[r.status] : r.status;
+}
+function renderRulesTable(j) {
+    if (j.rules.length === 0)
+        return `_The budget (${esc$2(j.input.budget.source)}) sets no rule._`;
+    const rows = [['rule', 'status', 'limit', 'actual', 'why']];
+    for (const r of j.rules) {
+        rows.push([
+            r.subject ? `${r.rule} (${esc$2(r.subject)})` : r.rule,
+            describeRuleStatus(r),
+            prose$1(r.limit),
+            prose$1(r.actual),
+            prose$1(r.explanation)
+        ]);
+    }
+    return table(rows);
+}
+// past this many components (a cluster job), the node table stands in for one row per GPU
+const MAX_COMPONENT_ROWS = 24;
+function componentRows(side, all) {
+    const components = all.length > MAX_COMPONENT_ROWS ? all.filter((c) => c.host === undefined) : all;
+    const folded = all.length - components.length;
+    const rows = components.map((c) => [
+        side,
+        esc$2(`${c.id}: ${c.name}`),
+        esc$2(c.source),
+        c.method,
+        c.coverage === undefined ? '—' : formatShare(c.coverage),
+        c.method === 'estimate' ? `≈ ${formatKwh(toKwh(c.energyJ))}` : formatKwh(toKwh(c.energyJ))
+    ]);
+    if (folded > 0) {
+        const sum = all.filter((c) => c.host !== undefined).reduce((a, c) => a + c.energyJ, 0);
+        rows.push([
+            side,
+            `${folded} cluster devices (per node below)`,
+            'prometheus',
+            'counter',
+            '—',
+            formatKwh(toKwh(sum))
+        ]);
+    }
+    return rows;
+}
+/** One row per node of a cluster measurement; empty when no component names its node. */
+function renderNodeBreakdown(components) {
+    const nodes = summariseNodes(components);
+    if (nodes.length === 0)
+        return '';
+    const rows = [
+        ['node', 'GPUs', 'energy', 'coverage'],
+        ...nodes.map((n) => [
+            esc$2(n.host),
+            n.models ? esc$2(n.models) : '0',
+            formatKwh(toKwh(n.energyJ)),
+            n.minCoverage === null ? '—' : formatShare(n.minCoverage)
+        ])
+    ];
+    return `Per node (read from Prometheus, counter increase over the command's window):\n\n${table(rows)}`;
+}
+/** Each estimate model once, however many components and sides used it. */
+function describeModels(components) {
+    const models = new Map();
+    for (const c of components) {
+        if (c.method !== 'estimate' || !c.model)
+            continue;
+        const ids = models.get(c.model) ?? [];
+        if (!ids.includes(c.id))
+            ids.push(c.id);
+        models.set(c.model, ids);
+    }
+    return [...models].map(([model, ids]) => `- **Estimate model** (${esc$2(ids.join(', '))}): ${esc$2(model)}`);
+}
+function describeAge(createdAt, now) {
+    if (!createdAt)
+        return 'no calibration';
+    const days = now ? (Date.parse(now) - Date.parse(createdAt)) / 86_400_000 : NaN;
+    return Number.isFinite(days)
+        ? `calibrated ${esc$2(createdAt)} (${formatSig(Math.max(days, 0), 2)} days before this run)`
+        : `calibrated ${esc$2(createdAt)}`;
+}
+function renderProvenance(j) {
+    const lines = [];
+    const b = j.input.baseline;
+    const which = b?.record.commit ? `commit ${esc$2(b.record.commit)}` : 'a record with no commit';
+    lines.push(b
+        ? `- **Baseline:** ${which}, recorded ${esc$2(b.record.recordedAt)}: ${prose$1(b.reason)}`
+        : '- **Baseline:** none recorded for this series yet');
+    const runM = j.input.run.measurement;
+    const runner = j.input.run.runner ?? runM.host.hostname ?? null;
+    lines.push(`- **Runner:** ${runner ? esc$2(runner) : 'unnamed'}; ${esc$2(runM.host.cpu)}${runM.host.gpus.length ? `; ${esc$2(runM.host.gpus.join(', '))}` : ''}; ${describeAge(j.input.run.calibrationCreatedAt, j.input.now)}`);
+    // the basis, noise and carbon sentences are ours, with no user value in them
+    lines.push(`- **Compared on:** ${j.basisNote}`);
+    if (j.change)
+        lines.push(`- **Statistics:** ${j.change.noiseNote}`);
+    lines.push(`- **Carbon:** kWh measured × PUE ${j.run.carbon.pue} × ${describeIntensity(j.intensity)}; an estimate from an annual grid average`);
+    const baseComponents = b ? b.record.measurement.components : [];
+    lines.push(...describeModels([...runM.components, ...baseComponents]));
+    const rows = [
+        ['side', 'component', 'sensor', 'method', 'coverage', 'energy'],
+        ...componentRows('this run', runM.components),
+        ...componentRows('base', baseComponents)
+    ];
+    const nodes = renderNodeBreakdown(runM.components);
+    return `${lines.join('\n')}\n\n${table(rows)}${nodes ? `\n\n${nodes}` : ''}`;
+}
+/** Said by the second line already, when the figures are estimates. */
+const ESTIMATE_NOTE = 'Some energy figures are estimates (no sensor): judge them as such.';
+function renderNotes(j) {
+    const notices = [
+        ...(j.input.run.measurement.notices ?? []),
+        ...(j.input.run.measurement.metricErrors ?? [])
+    ];
+    // each fact once: a notice repeated by several sensors or sides is listed a single time
+    const all = [...new Set([...j.notes, ...notices])].filter((n) => n !== ESTIMATE_NOTE);
+    // a list item's text may start a block ("- # x" is a heading), so lineStart stays on
+    return all.length === 0 ? '' : all.map((n) => `- ${escapeProse(n)}`).join('\n');
+}
+
+const VERDICT_ICON = {
+    pass: '✅',
+    fail: '❌',
+    inconclusive: '⚠️',
+    'no-baseline': 'ℹ️'
+};
+const VERDICT_WORD = {
+    pass: 'Pass',
+    fail: 'Fail',
+    inconclusive: 'Inconclusive',
+    'no-baseline': 'No baseline yet'
+};
+/** "+35%", "−4.2%": whole percents once the change is large enough to read that way. */
+function roughPercent(fraction) {
+    const v = fraction * 100;
+    const digits = Math.abs(v) < 10 ? 1 : 0;
+    const s = Math.abs(v).toFixed(digits);
+    if (Number(s) === 0)
+        return '0%';
+    return `${v > 0 ? '+' : '−'}${s}%`;
+}
+const signedKwh = (kwh) => `${kwh >= 0 ? '+' : '−'}${formatKwh(Math.abs(kwh))}`;
+/** The name of the side compared with: the base branch when the record names one. */
+function describeBaseName(j, esc) {
+    const branch = j.input.baseline?.record.branch;
+    return branch ? esc(branch) : 'base';
+}
+function describeEnergyRule(j, r, esc) {
+    const c = j.change;
+    const base = describeBaseName(j, esc);
+    const delta = j.base ? ` (${signedKwh(j.run.comparedKwh - j.base.comparedKwh)})` : '';
+    const what = j.basis === 'normalized' ? 'normalised energy' : 'energy';
+    const energy = c.change >= 0
+        ? `${what} ${roughPercent(c.change)} over ${base}${delta}`
+        : `${what} ${roughPercent(-c.change).slice(1)} below ${base}${delta}`;
+    const allowed = r.allowedChange === undefined ? esc(r.limit) : roughPercent(r.allowedChange);
+    let out = `${energy}; budget allows ${allowed}`;
+    if (r.rule === 'price' && r.gain !== undefined) {
+        const metric = esc(j.input.budget.price.metric);
+        // on a fail, a metric that did not improve is why nothing paid for the extra energy
+        if (r.gain > 0)
+            out += ` with ${metric} +${formatSig(r.gain)}`;
+        else if (r.status !== 'pass')
+            out += ` — ${metric} did not improve`;
+    }
+    return out;
+}
+const RULE_SUBJECT = {
+    'energy-kwh': 'energy of one run',
+    'energy-increase': 'energy',
+    price: 'energy',
+    'co2-grams': 'CO2',
+    'metric-drop': '',
+    'projected-kwh': 'projected energy of the full training'
+};
+function describeRule(j, r, esc) {
+    if ((r.rule === 'energy-increase' || r.rule === 'price') && j.change)
+        return describeEnergyRule(j, r, esc);
+    const subject = r.rule === 'metric-drop' ? esc(r.subject ?? 'metric') : RULE_SUBJECT[r.rule];
+    return `${subject} ${esc(r.actual)}; budget allows ${esc(r.limit)}`;
+}
+/** A headline set by the pipeline (a crash, a cancellation, no trusted budget) in two lines. */
+function splitHeadline(text) {
+    const at = text.indexOf(': ');
+    if (text.length <= 90 || at < 0)
+        return [text, null];
+    return [text.slice(0, at), `${text.slice(at + 2, at + 3).toUpperCase()}${text.slice(at + 3)}`];
+}
+const sentenceEnd = (s) => (/[.!?]$/.test(s) ? s : `${s}.`);
+function describeVerdictLine(j, esc) {
+    const icon = VERDICT_ICON[j.verdict];
+    const word = VERDICT_WORD[j.verdict];
+    const estimate = j.run.isEstimate || j.base?.isEstimate === true;
+    const estimateLine = estimate
+        ? 'Energy figures marked ≈ are estimates from a power model (no sensor), not measurements.'
+        : null;
+    const r = j.decidingRule;
+    if (r) {
+        let second = estimateLine;
+        if (j.verdict === 'inconclusive' && j.change)
+            second = `The difference is within the noise: repeat the run (--repeat 3) or calibrate the runner to narrow it.${estimate ? ` ${estimateLine}` : ''}`;
+        return { icon, word, sentence: sentenceEnd(describeRule(j, r, esc)), second };
+    }
+    // the word already says there is no baseline; the sentence keeps what this run used
+    const headline = j.headline.replace(/^no baseline yet; /, '');
+    const [first, rest] = splitHeadline(esc(headline));
+    return {
+        icon,
+        word,
+        sentence: sentenceEnd(first),
+        second: rest ? sentenceEnd(rest) + (estimate ? ` ${estimateLine}` : '') : estimateLine
+    };
+}
+
+// The markdown report: a pure function of the judgement (and the recent history for charts).
+const esc$1 = (s) => escapeMarkdown(s, 500, { lineStart: false });
+const REPORT_MAX_CHARS = 60_000;
+/**
+ * The first visible line (and a second only when it changes the reading): the verdict, the
+ * figure that decided it and its limit, in words a reviewer reads in seconds.
+ */
+function renderHeadline(j) {
+    const line = describeVerdictLine(j, esc$1);
+    const series = j.input.series && j.input.series !== 'default' ? ` (${esc$1(j.input.series)})` : '';
+    const first = `${line.icon} **${line.word}${series}:** ${line.sentence}`;
+    return line.second ? `${first}\n${line.second}` : first;
+}
+/** The marker is HTML-comment text: keep it to the characters a series name may have. */
+const TRUNCATION_NOTE = (dropped) => `\n\n> **Report truncated:** ${dropped} characters were left out to stay under the comment size limit.`;
+/**
+ * Keeps whole sections while they fit, cuts the first one that does not at a line boundary (closing
+ * an open <details>), and says so visibly.
+ */
+function fitToLimit(sections, max) {
+    const full = sections.join('\n\n');
+    if (full.length <= max)
+        return full;
+    const budget = max - TRUNCATION_NOTE(full.length).length - '\n</details>'.length;
+    let out = '';
+    for (const section of sections) {
+        const next = out === '' ? section : `${out}\n\n${section}`;
+        if (next.length <= budget) {
+            out = next;
+            continue;
+        }
+        const lines = section.split('\n');
+        let partial = out === '' ? '' : `${out}\n\n`;
+        for (const line of lines) {
+            if (partial.length + line.length + 1 > budget)
+                break;
+            partial += `${line}\n`;
+        }
+        out = partial.trimEnd();
+        break;
+    }
+    const opened = (out.match(/<details>/g) ?? []).length - (out.match(/<\/details>/g) ?? []).length;
+    if (opened > 0)
+        out += '\n</details>';
+    return out + TRUNCATION_NOTE(full.length - out.length);
+}
+/** Everything behind the table, folded: the rules, other figures, provenance, sensors, notes. */
+function renderDetails(j) {
+    const parts = [`**Rules checked** (budget ${esc$1(j.input.budget.source)})`, renderRulesTable(j)];
+    const more = renderMoreFigures(j);
+    if (more)
+        parts.push('**More figures**', more);
+    parts.push('**Where the numbers come from**', renderProvenance(j));
+    const notes = renderNotes(j);
+    if (notes)
+        parts.push('**Notes**', notes);
+    const rules = j.rules.length === 1 ? '1 rule' : `${j.rules.length} rules`;
+    return `<details><summary>How this was judged: ${rules}, baseline, sensors and notes</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
+}
+function renderReport(j, options) {
+    const sections = [];
+    if (options.marker !== null)
+        sections.push(commentMarker(options.marker));
+    sections.push(renderHeadline(j));
+    sections.push(renderComparisonTable(j));
+    sections.push(renderDetails(j));
+    const charts = renderCharts(options.history ?? [], j);
+    if (charts)
+        sections.push(charts);
+    // the marker and headline share the top lines: the marker must be the very first line
+    const [first, ...rest] = sections;
+    // Every section but the marker is neutralised once more: user values reach the tables, notes
+    // and code spans through several helpers, and none of them may carry an HTML comment marker.
+    const safe = (options.marker !== null ? rest : sections).map(neutralizeHtmlComments);
+    const body = options.marker !== null ? [`${first}\n${safe[0]}`, ...safe.slice(1)] : safe;
+    return fitToLimit(body, options.maxChars ?? REPORT_MAX_CHARS);
+}
+
+// One comment for a matrix of runners (one result per GPU runner of a pull request): the overall
+// verdict in plain words first, one table row per runner, each runner's own report folded below.
+// A reviewer sees which GPU went over budget without opening anything.
+const ICON = {
+    pass: '✅',
+    fail: '❌',
+    inconclusive: '⚠️',
+    'no-baseline': 'ℹ️'
+};
+const esc = (s, max = 200) => escapeMarkdown(s, max, { lineStart: false });
+/** our sentences that embed user values: their code spans stay code */
+const prose = (s, max = 400) => escapeProse(s, { maxLength: max, lineStart: false });
+/** Whole percent from 10% on ("+35%"), one decimal below it ("+4.2%"): what a reviewer compares. */
+function formatChange(fraction) {
+    return formatPercent(fraction, Math.abs(fraction) >= 0.1 ? 0 : 1);
+}
+/** "≤ +10.0% (…)" -> "+10.0%": the limit without its derivation, for one line. */
+const shortLimit = (limit) => limit.replace(/^[≤<>≥=\s]+/, '').split(' (')[0];
+const shortActual = (actual) => actual.replace(/^≈\s*/, '').split(' (')[0];
+function describeDecidingRule(j, rule) {
+    const budget = j.input.budget;
+    switch (rule.rule) {
+        case 'energy-increase':
+        case 'price':
+            if (j.change)
+                return `Energy ${formatChange(j.change.change)} (budget ${shortLimit(rule.limit)})`;
+            break;
+        case 'energy-kwh':
+            if (budget.energyKwh !== null)
+                return `Energy ${formatEnergy(j.run.comparedKwh * JOULES_PER_KWH)} (budget ${formatEnergy(budget.energyKwh * JOULES_PER_KWH)})`;
+            break;
+        case 'projected-kwh':
+            if (budget.projectedKwh !== null && j.input.projection)
+                return `Projected energy ${formatEnergy(j.input.projection.kwh * JOULES_PER_KWH)} (budget ${formatEnergy(budget.projectedKwh * JOULES_PER_KWH)})`;
+            break;
+        case 'co2-grams':
+            return `CO2 ${shortActual(rule.actual)} (budget ${shortLimit(rule.limit)})`;
+        case 'metric-drop':
+            return `${rule.subject ?? 'metric'} ${shortActual(rule.actual)} (allowed ${shortLimit(rule.limit)})`;
+    }
+    return `${rule.rule} ${shortActual(rule.actual)} (limit ${shortLimit(rule.limit)})`;
+}
+/** Drops the runner's own marker line, so this comment can never be taken for that runner's. */
+function stripMarker(report, series) {
+    const marker = commentMarker(series);
+    return report.startsWith(`${marker}\n`) ? report.slice(marker.length + 1) : report;
+}
+/** The row of one judged runner; `report` is the single-run report rendered from the same judgement. */
+function describeRunner(j, report) {
+    const series = j.input.series ?? 'default';
+    const m = j.input.run.measurement;
+    const gpus = [
+        ...new Set(m.components.filter((c) => c.kind === 'gpu').map((c) => c.name.trim()))
+    ].filter(Boolean);
+    return {
+        series,
+        runner: j.input.run.runner ?? null,
+        gpus: gpus.length > 0 ? gpus : (m.host.gpus ?? []),
+        verdict: j.verdict,
+        measuredJ: m.energyJ,
+        method: j.run.energyMethod,
+        isEstimate: j.run.isEstimate,
+        normalizedJ: j.run.normalizedKwh === null ? null : j.run.normalizedKwh * JOULES_PER_KWH,
+        normalizedIntervalJ: j.run.normalizedIntervalKwh
+            ? [
+                j.run.normalizedIntervalKwh[0] * JOULES_PER_KWH,
+                j.run.normalizedIntervalKwh[1] * JOULES_PER_KWH
+            ]
+            : null,
+        change: j.change ? { change: j.change.change, basis: j.basis } : null,
+        deciding: j.decidingRule ? describeDecidingRule(j, j.decidingRule) : null,
+        headline: j.headline,
+        details: stripMarker(report, series)
+    };
+}
+/**
+ * Fail if any runner fails; inconclusive if any is and none fails; no-baseline only when no runner
+ * had a baseline; pass otherwise (a runner without a baseline does not hold the others back).
+ */
+function decideMatrixVerdict(verdicts) {
+    if (verdicts.includes('fail'))
+        return 'fail';
+    if (verdicts.includes('inconclusive'))
+        return 'inconclusive';
+    if (verdicts.length > 0 && verdicts.every((v) => v === 'no-baseline'))
+        return 'no-baseline';
+    return 'pass';
+}
+/** "NVIDIA A100-SXM4-40GB" -> "A100-SXM4-40GB": the vendor adds nothing in a one-line summary. */
+const shortGpu = (name) => name.replace(/^(NVIDIA|AMD|Intel)\s+/i, '');
+/** The name a runner goes by in the first line: its GPU model when that tells it apart. */
+function nameRunners(runners) {
+    const gpuOf = (r) => (r.gpus[0] ? shortGpu(r.gpus[0]) : null);
+    const count = new Map();
+    for (const r of runners) {
+        const g = gpuOf(r);
+        if (g)
+            count.set(g, (count.get(g) ?? 0) + 1);
+    }
+    return new Map(runners.map((r) => {
+        const g = gpuOf(r);
+        return [r, g && count.get(g) === 1 ? g : r.series];
+    }));
+}
+const FIRST_LINE_MAX = 120;
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+const plural$1 = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** The first line in plain words: how many runners, which one decided, its figure and the limit. */
+function composeMatrixLine(runners) {
+    const verdict = decideMatrixVerdict(runners.map((r) => r.verdict));
+    const names = nameRunners(runners);
+    const n = runners.length;
+    const reason = (r) => `${names.get(r)}: ${r.deciding ?? r.headline}`;
+    const worst = (list) => [...list].sort((a, b) => (b.change?.change ?? -Infinity) - (a.change?.change ?? -Infinity));
+    let line;
+    if (verdict === 'fail' || verdict === 'inconclusive') {
+        const hit = worst(runners.filter((r) => r.verdict === verdict));
+        const what = verdict === 'inconclusive'
+            ? 'inconclusive'
+            : hit.every((r) => r.deciding !== null)
+                ? 'over budget'
+                : 'failed';
+        const more = hit.length > 1 ? `; ${plural$1(hit.length - 1, 'more')} below` : '';
+        line = `${hit.length} of ${plural$1(n, 'runner')} ${what} — ${reason(hit[0])}${more}`;
+        // a second fact that changes the reading: the others' state
+        if (verdict === 'fail') {
+            const doubtful = runners.filter((r) => r.verdict === 'inconclusive').length;
+            if (doubtful > 0)
+                line += ` (${doubtful} inconclusive)`;
+        }
+    }
+    else if (verdict === 'no-baseline') {
+        line = `${n === 1 ? 'The runner has' : `None of ${n} runners has`} a baseline yet — nothing to compare with`;
+    }
+    else {
+        const judged = runners.filter((r) => r.verdict === 'pass');
+        const top = worst(judged).find((r) => r.change !== null);
+        const unbased = n - judged.length;
+        line = `${judged.length === n ? `All ${plural$1(n, 'runner')}` : `${judged.length} of ${plural$1(n, 'runner')}`} within budget`;
+        if (top?.change)
+            line += ` — largest change ${names.get(top)}: ${top.deciding ?? `Energy ${formatChange(top.change.change)}`}`;
+        if (unbased > 0)
+            line += `; ${unbased} without a baseline`;
+    }
+    return clip(line, FIRST_LINE_MAX - 3);
+}
+/** The comment's first line: the overall verdict's icon, then the line above, escaped. */
+function describeMatrixHeadline(runners) {
+    const verdict = decideMatrixVerdict(runners.map((r) => r.verdict));
+    return `${ICON[verdict]} ${prose(composeMatrixLine(runners))}`;
+}
+function formatMeasured(r) {
+    return `${r.isEstimate ? '≈ ' : ''}${formatEnergy(r.measuredJ)} (${esc(r.method, 60)})`;
+}
+function formatNormalized(r) {
+    if (r.normalizedJ === null)
+        return '— (no calibration)';
+    const iv = r.normalizedIntervalJ;
+    return iv
+        ? `${formatEnergy(r.normalizedJ)} (80%: ${formatEnergy(iv[0])} to ${formatEnergy(iv[1])})`
+        : formatEnergy(r.normalizedJ);
+}
+function formatRunnerChange(r) {
+    if (!r.change)
+        return '— (no baseline)';
+    return `${formatChange(r.change.change)} (${r.change.basis === 'normalized' ? 'normalised' : 'measured'})`;
+}
+function renderTable(runners) {
+    const rows = runners.map((r) => {
+        const name = r.runner ? `${esc(r.series)} (${esc(r.runner, 80)})` : esc(r.series);
+        const gpu = r.gpus.length > 0 ? r.gpus.map((g) => esc(g, 80)).join(', ') : '—';
+        return `| ${name} | ${gpu} | ${formatMeasured(r)} | ${formatNormalized(r)} | ${formatRunnerChange(r)} | ${ICON[r.verdict]} ${r.verdict} |`;
+    });
+    return [
+        '| Runner | GPU | Energy measured | Energy normalised | Change vs base | Verdict |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...rows
+    ].join('\n');
+}
+/**
+ * The whole comment: marker, first line, table, then one folded report per runner. Each runner's
+ * report gets an equal share of the size limit and is cut on its own, so every runner keeps a row
+ * and a summary line however long one report is.
+ */
+function renderMatrixComment(runners, options) {
+    const max = options.maxChars ?? REPORT_MAX_CHARS;
+    const head = [
+        ...(options.marker !== null ? [commentMarker(options.marker)] : []),
+        describeMatrixHeadline(runners)
+    ].join('\n');
+    const table = renderTable(runners);
+    const fixed = head.length + table.length + 4;
+    const wrappers = runners.map((r) => `<details><summary>${ICON[r.verdict]} ${esc(r.series)}: ${r.verdict} — ${prose(clip(r.deciding ?? r.headline, 160))}</summary>\n\n`);
+    const closing = '\n\n</details>';
+    const overhead = wrappers.reduce((sum, w) => sum + w.length + closing.length + 2, 0);
+    const share = Math.max(200, Math.floor((max - fixed - overhead) / Math.max(runners.length, 1)));
+    const folded = runners.map((r, i) => {
+        const body = fitToLimit([neutralizeHtmlComments(r.details.trim())], share);
+        return `${wrappers[i]}${body}${closing}`;
+    });
+    return [head, table, ...folded].join('\n\n');
+}
+/** A few plain lines for the log: the first line, then one per runner. */
+function formatMatrixSummary(name, runners) {
+    const verdict = decideMatrixVerdict(runners.map((r) => r.verdict));
+    const first = composeMatrixLine(runners);
+    return [
+        `joulegate (${name}): ${verdict.toUpperCase()}: ${first}`,
+        ...runners.map((r) => `  ${r.series}: ${r.verdict.toUpperCase()}: ${r.deciding ?? r.headline}`)
+    ].join('\n');
 }
 
 /** github-actions[bot]'s commit identity, so data-branch commits need no git config on the runner. */
@@ -34931,7 +36877,7 @@ function header(error, name) {
     return v === undefined ? null : String(v);
 }
 /** Retry-After is seconds or an HTTP date. */
-function retryAfterMs(value, now) {
+function retryAfterMs$1(value, now) {
     if (value === null)
         return null;
     if (/^\d+$/.test(value.trim()))
@@ -34944,7 +36890,7 @@ function decide(error, timedOut, now) {
         return { kind: 'retry', rateLimited: false, waitMs: null, why: 'no answer in time' };
     const e = (error ?? {});
     const status = typeof e.status === 'number' ? e.status : null;
-    const after = retryAfterMs(header(e, 'retry-after'), now);
+    const after = retryAfterMs$1(header(e, 'retry-after'), now);
     const remaining = header(e, 'x-ratelimit-remaining');
     const reset = Number(header(e, 'x-ratelimit-reset'));
     if (status === 403 || status === 429) {
@@ -34972,7 +36918,7 @@ function backoffMs(policy, attempt) {
     const full = policy.baseDelayMs * 2 ** (attempt - 1);
     return Math.round(full / 2 + Math.random() * (full / 2));
 }
-const sleep$3 = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep$5 = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms) => `${Math.round(ms / 100) / 10} s`;
 /**
  * Runs `send` (one HTTP request, given a signal that aborts it at the deadline) under the policy.
@@ -35002,68 +36948,13 @@ async function callWithRetry(call, send, policy, log) {
             if (attempt >= policy.attempts)
                 throw fail(`gave up after ${attempt} attempts`);
             log(`joulegate: ${call.what}: ${why}; retrying in ${seconds(waitMs)} (attempt ${attempt + 1} of ${policy.attempts})`);
-            await sleep$3(waitMs);
+            await sleep$5(waitMs);
         }
     }
 }
 /** Waits before the caller repeats a higher-level step (e.g. re-reading before a write). */
 function waitBeforeRetry(policy, attempt) {
-    return sleep$3(Math.min(policy.maxWaitMs, backoffMs(policy, attempt)));
-}
-
-// Which existing pull-request comment is "ours": its FIRST line must be exactly the series' hidden
-// marker AND it must be written by our own identity. Matching on the marker alone would let anyone
-// who quotes it (a person, another bot) have their comment overwritten by the action, and matching
-// it anywhere in the body would let text inside another series' report (a metric name, a note)
-// claim that comment for a series it does not belong to.
-/** GitHub rejects comment bodies over 65,536 characters; stay clear of the edge. */
-const COMMENT_LIMIT = 65_000;
-const DEFAULT_BOT_LOGIN = 'github-actions[bot]';
-/** The hidden marker (contract) that finds our sticky comment; also the report's first line. */
-function commentMarker(series) {
-    // series names are validated already; this keeps a stray name from closing the HTML comment
-    return `<!-- joulegate:${series.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
-}
-/** True when the body's first line is exactly this marker (as joulegate writes it). */
-function startsWithMarker(body, marker) {
-    const eol = body.indexOf('\n');
-    return (eol < 0 ? body : body.slice(0, eol)).replace(/\r$/, '') === marker;
-}
-function sameLogin(a, b) {
-    return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
-}
-/**
- * The comment to update, or null when a new one must be created. Among several of ours (a
- * race between two runs) the oldest wins, so the sticky comment keeps its place in the thread.
- */
-function selectOwnComment(comments, series, author) {
-    const marker = commentMarker(series);
-    const ours = comments.filter((c) => sameLogin(c.user?.login, author) &&
-        typeof c.body === 'string' &&
-        startsWithMarker(c.body, marker));
-    if (ours.length === 0)
-        return null;
-    return ours.reduce((oldest, c) => (compareAge(c, oldest) < 0 ? c : oldest));
-}
-function compareAge(a, b) {
-    const ta = a.created_at ? Date.parse(a.created_at) : NaN;
-    const tb = b.created_at ? Date.parse(b.created_at) : NaN;
-    if (Number.isFinite(ta) && Number.isFinite(tb) && ta !== tb)
-        return ta - tb;
-    return a.id - b.id;
-}
-/**
- * The body to post: starts with the marker (added if the report lacks it) and stays under the
- * limit; a cut body says so and points at the job summary, where the full report lives.
- */
-function fitCommentBody(report, series, limit = COMMENT_LIMIT) {
-    const marker = commentMarker(series);
-    const body = startsWithMarker(report, marker) ? report : `${marker}\n${report}`;
-    if (body.length <= limit)
-        return body;
-    const note = `\n\n_… report cut to fit a comment (${body.length} characters); the full report is in the job summary._\n`;
-    // the marker stays the first line, or the next run would not find this comment
-    return `${body.slice(0, Math.max(marker.length + 1, limit - note.length))}${note}`;
+    return sleep$5(Math.min(policy.maxWaitMs, backoffMs(policy, attempt)));
 }
 
 // One sticky comment per pull request and series, through the REST API only: page through every
@@ -35335,16 +37226,14 @@ async function runCalibrateMode(run) {
     if (outcome.interrupted)
         setFailed('joulegate: calibration cancelled; nothing was stored');
 }
-async function readResultFile(settings, env) {
-    if (settings.resultFile === null)
-        throw new UsageError(describeBadValue('result-file', '', 'the path of a result JSON to post in mode report'));
-    const path = resolveResultPath(settings, env);
+/** One result JSON object; `shown` is what an error names (the input's value, or a matched file). */
+async function readResultJson(shown, path) {
     let text;
     try {
         text = await readFile(path, 'utf8');
     }
     catch (error) {
-        throw new UsageError(`${describeBadValue('result-file', settings.resultFile, 'a readable result JSON file')} (${error.message})`);
+        throw new UsageError(`${describeBadValue('result-file', shown, 'a readable result JSON file')} (${error.message})`);
     }
     try {
         const value = JSON.parse(text);
@@ -35353,8 +37242,13 @@ async function readResultFile(settings, env) {
         return value;
     }
     catch {
-        throw new UsageError(describeBadValue('result-file', settings.resultFile, 'a JSON object written by joulegate'));
+        throw new UsageError(describeBadValue('result-file', shown, 'a JSON object written by joulegate'));
     }
+}
+async function readResultFile(settings, env) {
+    if (settings.resultFile === null)
+        throw new UsageError(describeBadValue('result-file', '', 'the path of a result JSON to post in mode report'));
+    return readResultJson(settings.resultFile, resolveResultPath(settings, env));
 }
 /**
  * The pull request to comment on. The workflow_run event names it for same-repository runs; for a
@@ -35436,6 +37330,140 @@ async function runReportMode(run) {
     decideStep(run.settings, { ...outcome, commandExitCode: null, interrupted: false });
 }
 
+// Mode report over a matrix: `result-file` is a pattern matching the results every GPU runner of
+// the matrix uploaded; one join job judges each of them on the trusted side, exactly as a single
+// result is judged, and posts ONE comment with a row per runner. A single join job writes it, so
+// no two jobs ever edit the same comment.
+/** A matrix larger than this is almost surely a pattern that catches more than results. */
+const MAX_RESULT_FILES = 64;
+const MAX_WALKED_ENTRIES = 20_000;
+async function findResultFiles(run, pattern) {
+    const base = run.env.workspace;
+    let paths;
+    try {
+        paths = await expandGlob(pattern, base, {
+            maxMatches: MAX_RESULT_FILES,
+            maxEntries: MAX_WALKED_ENTRIES
+        });
+    }
+    catch (error) {
+        if (!(error instanceof GlobLimitError))
+            throw error;
+        throw new UsageError(`${describeBadValue('result-file', pattern, `a pattern matching at most ${MAX_RESULT_FILES} result files`)} (${error.message}; narrow the pattern)`);
+    }
+    if (paths.length === 0)
+        throw new UsageError(`${describeBadValue('result-file', pattern, `a pattern matching at least one result JSON under ${base}`)} (no file matched; did the download-artifact step run, and into which folder?)`);
+    return paths;
+}
+/**
+ * Each runner of the matrix is its own series (its own history and baseline); the join job's
+ * `name` is their common prefix, so a result cannot pick a series outside the matrix it reports.
+ */
+function chooseSeries(shown, raw, name) {
+    const series = raw['series'];
+    const expected = `the series "${name}" or one starting with "${name}-" (input "name" is the matrix's prefix)`;
+    if (typeof series !== 'string' || (series !== name && !series.startsWith(`${name}-`)))
+        throw new UsageError(describeBadValue(`result-file ${shown} series`, series ?? null, expected));
+    return parseSeriesName(`result-file ${shown} series`, series);
+}
+async function readResultFiles(run, paths) {
+    const files = [];
+    const seen = new Map();
+    for (const path of paths) {
+        const shown = relative$1(run.env.workspace, path) || path;
+        const raw = await readResultJson(shown, path);
+        const series = chooseSeries(shown, raw, run.settings.name);
+        const earlier = seen.get(series);
+        if (earlier !== undefined)
+            throw new UsageError(`${describeBadValue('result-file', run.settings.resultFile, 'one result per series')} (${earlier} and ${shown} are both series ${series}; a matrix job's artifact was downloaded twice?)`);
+        seen.set(series, shown);
+        files.push({ shown, raw, series });
+    }
+    return files;
+}
+/** The pull request the results claim, when they all claim the same one (verified by the caller). */
+function claimOf(files) {
+    const claims = new Set(files.map((f) => f.raw['github']?.pullRequest));
+    if (claims.size === 1)
+        return files[0].raw;
+    warning('joulegate: the result files name different pull requests; only the event can say which to comment on');
+    return {};
+}
+const sum = (xs) => xs.some((x) => x === null) ? null : xs.reduce((a, x) => a + (x ?? 0), 0);
+/**
+ * The matrix as one outcome for the step's outputs: verdict overall, energy and CO2 summed over the
+ * runners (what the whole matrix cost), the change of the runner that changed most.
+ */
+function combineOutcomes(run, outcomes, runners) {
+    const verdict = decideMatrixVerdict(runners.map((r) => r.verdict));
+    const deltas = outcomes.map((o) => o.energyDeltaPercent).filter((d) => d !== null);
+    return {
+        verdict,
+        report: renderMatrixComment(runners, { marker: run.settings.name }),
+        summaryText: formatMatrixSummary(run.settings.name, runners),
+        result: {
+            series: run.settings.name,
+            verdict,
+            runners: outcomes.map((o) => o.result)
+        },
+        energyKwh: outcomes.reduce((a, o) => a + o.energyKwh, 0),
+        normalizedEnergyKwh: sum(outcomes.map((o) => o.normalizedEnergyKwh)),
+        energyDeltaPercent: deltas.length > 0 ? Math.max(...deltas) : null,
+        co2Grams: sum(outcomes.map((o) => o.co2Grams)),
+        commandExitCode: null,
+        interrupted: false,
+        budgetProblem: outcomes.find((o) => o.budgetProblem)?.budgetProblem ?? null
+    };
+}
+async function runMatrixReportMode(run, pattern) {
+    const files = await readResultFiles(run, await findResultFiles(run, pattern));
+    info(`joulegate: ${files.length} result files match ${pattern}`);
+    const pull = await choosePullRequest(run, claimOf(files));
+    const outcomes = await withStore(run, async (ctx) => {
+        const judged = [];
+        // one at a time: each reads the same data branch, and errors name the file they came from
+        for (const file of files) {
+            try {
+                judged.push(await run.pipeline.renderResult(file.raw, { ...run.settings, name: file.series }, {
+                    ...ctx,
+                    baseSha: pull?.baseSha ?? null,
+                    headSha: run.env.workflowRun?.headSha ?? null
+                }));
+            }
+            catch (error) {
+                if (error instanceof UsageError)
+                    throw new UsageError(`${file.shown}: ${error.message}`);
+                throw error;
+            }
+        }
+        return judged;
+    });
+    const runners = outcomes.map((o, i) => {
+        if (!o.judgement)
+            throw new Error(`${files[i].shown}: the pipeline returned no judgement`);
+        return describeRunner(o.judgement, o.report);
+    });
+    const order = runners
+        .map((_, i) => i)
+        .sort((a, b) => (runners[a].series < runners[b].series ? -1 : 1));
+    const outcome = combineOutcomes(run, order.map((i) => outcomes[i]), order.map((i) => runners[i]));
+    // the combined result goes to the default result path: the input is a pattern, not a file
+    await publish({ ...run, settings: { ...run.settings, resultFile: null } }, outcome, outcome.result);
+    if (run.policy.postComment && pull !== null)
+        await postComment(run, pull.number, outcome.report);
+    else if (run.policy.postComment)
+        info('joulegate: no pull request found for these results; no comment posted');
+    await reportCommitStatus(run, outcome);
+    decideStep(run.settings, outcome);
+}
+/** Mode report: a pattern reports a matrix in one comment; a plain path behaves as it always has. */
+async function runAnyReportMode(run) {
+    const file = run.settings.resultFile;
+    if (file !== null && isGlobPattern(file))
+        return runMatrixReportMode(run, file);
+    return runReportMode(run);
+}
+
 // Pure: what a run may do given its mode, its event and its inputs. The rules keep untrusted code
 // away from write tokens: a fork's pull request never runs with write access, history is never
 // written from a pull request, pull_request_target never runs the checked-out code unasked.
@@ -35489,7 +37517,7 @@ const modes = {
     check: runCheckMode,
     record: runRecordMode,
     calibrate: runCalibrateMode,
-    report: runReportMode
+    report: runAnyReportMode
 };
 /** Any error fails the step with its message; nothing is thrown past this function. */
 async function run(pipeline) {
@@ -43606,13 +45634,6 @@ function requireAjv () {
 
 var ajvExports = /*@__PURE__*/ requireAjv();
 
-// The data that flows through the pipeline. Field names marked "contract" are read by external
-// tools (see DESIGN.md) and must not be renamed.
-const MEASUREMENT_SCHEMA = 'joulegate.measurement/v1'; // contract
-const CALIBRATION_SCHEMA = 'joulegate.calibration/v1'; // contract
-const RESULT_SCHEMA = 'joulegate.result/v1';
-const CHECK_RESULT_SCHEMA = 'joulegate.check-result/v1';
-
 // The one reader of joulegate.calibration/v1: the store, `--calibration`, `normalize` and the
 // action all decode a calibration here, so a file one of them accepts, every other accepts too.
 // Structure is checked by a JSON schema (Ajv); what a schema cannot say (a workload named twice,
@@ -43886,14 +45907,14 @@ function describeSchemaError(errors, what) {
     const extra = e.keyword === 'const' ? ` (${JSON.stringify(e.params.allowedValue)})` : '';
     return `not a valid ${what}: ${where} ${e.message ?? 'is invalid'}${extra}`;
 }
-const excerpt = (text) => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+const excerpt$1 = (text) => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 function parseJsonLine(text, file, line) {
     try {
         return JSON.parse(text);
     }
     catch (err) {
         const detail = err instanceof Error ? err.message : String(err);
-        throw new CorruptHistoryError(file, line, `not valid JSON (${detail}): ${excerpt(text)}`);
+        throw new CorruptHistoryError(file, line, `not valid JSON (${detail}): ${excerpt$1(text)}`);
     }
 }
 /**
@@ -43917,7 +45938,7 @@ function parseJsonLines(text, file, decode) {
             catch (err) {
                 if (!(err instanceof CorruptHistoryError))
                     throw err;
-                throw new CorruptHistoryError(file, i + 1, `${err.detail}: ${excerpt(raw)}`);
+                throw new CorruptHistoryError(file, i + 1, `${err.detail}: ${excerpt$1(raw)}`);
             }
         }
         catch (err) {
@@ -44290,6 +46311,13 @@ class GitDataBranchStore {
             .filter((s) => s !== null)
             .sort();
     }
+    async listCalibrations() {
+        await this.ensureFetched();
+        return (await this.listAtTip(CALIBRATION_DIR))
+            .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
+            .filter((s) => s !== null)
+            .sort();
+    }
     async close() {
         if (this.repo)
             await rm$1(this.repo, { recursive: true, force: true });
@@ -44371,6 +46399,43 @@ class GitDataBranchStore {
     async readAtTip(file) {
         return this.tip ? readFileAt(this.repo, this.tip, file) : null;
     }
+    /** file names directly inside `dir` at the tip */
+    async listAtTip(dir) {
+        if (!this.tip)
+            return [];
+        const out = await this.git(['ls-tree', '--name-only', this.tip, `${dir}/`]);
+        return out
+            .split('\n')
+            .map((n) => n.trim())
+            .filter((n) => n.startsWith(`${dir}/`))
+            .map((n) => n.slice(dir.length + 1));
+    }
+    /** The companion files for a commit holding `changes` on the tip; {} (and a note) when they fail. */
+    async companionFor(changes) {
+        const make = this.options.companionFiles;
+        if (!make)
+            return {};
+        const tree = {
+            read: async (file) => (file in changes ? changes[file] : this.readAtTip(file)),
+            list: async (dir) => {
+                const names = new Set(await this.listAtTip(dir));
+                for (const file of Object.keys(changes)) {
+                    const rest = file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : null;
+                    if (rest && !rest.includes('/'))
+                        names.add(rest);
+                }
+                return [...names].sort();
+            }
+        };
+        try {
+            const extra = await make(tree);
+            return Object.fromEntries(Object.entries(extra).filter(([file]) => !(file in changes)));
+        }
+        catch (err) {
+            this.options.onNote?.(`the dashboard was not refreshed on ${this.where()} (${err.message}); the data was written without it`);
+            return {};
+        }
+    }
     async update(message, compute) {
         let lastError = '';
         for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
@@ -44378,7 +46443,10 @@ class GitDataBranchStore {
             await this.fetch();
             const parent = this.tip;
             const changes = await compute((file) => this.readAtTip(file));
-            const files = parent ? changes : { 'README.md': DATA_BRANCH_README, ...changes };
+            const derived = await this.companionFor(changes);
+            const files = parent
+                ? { ...derived, ...changes }
+                : { 'README.md': DATA_BRANCH_README, ...derived, ...changes };
             const commit = await writeCommit(this.repo, {
                 parent,
                 files,
@@ -44406,432 +46474,6 @@ class GitDataBranchStore {
         }
         throw new DataBranchError(`could not push to ${this.where()} after ${this.maxAttempts} attempts: other writers kept moving the branch (last error: ${lastError})`);
     }
-}
-
-// To do: next major: remove.
-/**
- * @typedef {Options} MarkdownTableOptions
- *   Configuration.
- */
-
-/**
- * @typedef Options
- *   Configuration.
- * @property {boolean | null | undefined} [alignDelimiters=true]
- *   Whether to align the delimiters (default: `true`);
- *   they are aligned by default:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   Pass `false` to make them staggered:
- *
- *   ```markdown
- *   | Alpha | B |
- *   | - | - |
- *   | C | Delta |
- *   ```
- * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
- *   How to align columns (default: `''`);
- *   one style for all columns or styles for their respective columns;
- *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
- *   other values are treated as `''`, which doesn’t place the colon in the
- *   alignment row but does align left;
- *   *only the lowercased first character is used, so `Right` is fine.*
- * @property {boolean | null | undefined} [delimiterEnd=true]
- *   Whether to end each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B
- *   | ----- | -----
- *   | C     | Delta
- *   ```
- * @property {boolean | null | undefined} [fillRows=true]
- *   Whether to fill rows with empty cells up to the most cells in a row
- *   (default: `true`).
- *
- *   When `true`, all rows have as many cells as the longest row:
- *
- *   ```markdown
- *   | Alpha | B    |   |
- *   | ----- | ---- | - |
- *   | C     |      |   |
- *   | D     | Echo | F |
- *   ```
- *
- *   When `false`, rows keep their cells,
- *   and the delimiter row has as many cells as the header row:
- *
- *   ```markdown
- *   | Alpha | B    |
- *   | ----- | ---- |
- *   | C     |
- *   | D     | Echo | F |
- *   ```
- * @property {boolean | null | undefined} [delimiterStart=true]
- *   Whether to begin each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are starting delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no starting delimiters:
- *
- *   ```markdown
- *   Alpha | B     |
- *   ----- | ----- |
- *   C     | Delta |
- *   ```
- * @property {boolean | null | undefined} [padding=true]
- *   Whether to add a space of padding between delimiters and cells
- *   (default: `true`).
- *
- *   When `true`, there is padding:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there is no padding:
- *
- *   ```markdown
- *   |Alpha|B    |
- *   |-----|-----|
- *   |C    |Delta|
- *   ```
- * @property {((value: string) => number) | null | undefined} [stringLength]
- *   Function to detect the length of table cell content (optional);
- *   this is used when aligning the delimiters (`|`) between table cells;
- *   full-width characters and emoji mess up delimiter alignment when viewing
- *   the markdown source;
- *   to fix this, you can pass this function,
- *   which receives the cell content and returns its “visible” size;
- *   note that what is and isn’t visible depends on where the text is displayed.
- *
- *   Without such a function, the following:
- *
- *   ```js
- *   markdownTable([
- *     ['Alpha', 'Bravo'],
- *     ['中文', 'Charlie'],
- *     ['👩‍❤️‍👩', 'Delta']
- *   ])
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo |
- *   | - | - |
- *   | 中文 | Charlie |
- *   | 👩‍❤️‍👩 | Delta |
- *   ```
- *
- *   With [`string-width`](https://github.com/sindresorhus/string-width):
- *
- *   ```js
- *   import stringWidth from 'string-width'
- *
- *   markdownTable(
- *     [
- *       ['Alpha', 'Bravo'],
- *       ['中文', 'Charlie'],
- *       ['👩‍❤️‍👩', 'Delta']
- *     ],
- *     {stringLength: stringWidth}
- *   )
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo   |
- *   | ----- | ------- |
- *   | 中文  | Charlie |
- *   | 👩‍❤️‍👩    | Delta   |
- *   ```
- */
-
-/**
- * Get the length of a cell.
- *
- * @param {string} value
- *   Cell value.
- * @returns {number}
- *   Cell size.
- */
-function defaultStringLength(value) {
-  return value.length
-}
-
-/**
- * Generate a markdown
- * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
- * table.
- *
- * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
- *   Table data (matrix of strings).
- * @param {Readonly<Options> | null | undefined} [options]
- *   Configuration (optional).
- * @returns {string}
- *   Result.
- */
-function markdownTable(table, options) {
-  const settings = options || {};
-  // To do: next major: change to spread.
-  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  /** @type {Array<number>} Character codes as symbols for alignment per column. */
-  const alignments = [];
-  /** @type {Array<Array<string>>} Cells per row. */
-  const cellMatrix = [];
-  /** @type {Array<Array<number>>} Sizes of each cell per row. */
-  const sizeMatrix = [];
-  /** @type {Array<number>} */
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-
-  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
-  // do superfluous work when aligning, so optimize for aligning.
-  while (++rowIndex < table.length) {
-    /** @type {Array<string>} */
-    const row = [];
-    /** @type {Array<number>} */
-    const sizes = [];
-    let columnIndex = -1;
-
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-
-    while (++columnIndex < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex]);
-
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes[columnIndex] = size;
-
-        if (
-          longestCellByColumn[columnIndex] === undefined ||
-          size > longestCellByColumn[columnIndex]
-        ) {
-          longestCellByColumn[columnIndex] = size;
-        }
-      }
-
-      row.push(cell);
-    }
-
-    cellMatrix[rowIndex] = row;
-    sizeMatrix[rowIndex] = sizes;
-  }
-
-  // Figure out which alignments to use.
-  let columnIndex = -1;
-
-  if (typeof align === 'object' && 'length' in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-
-  // Inject the alignment row.
-  columnIndex = -1;
-  /** @type {Array<string>} */
-  const row = [];
-  /** @type {Array<number>} */
-  const sizes = [];
-
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = '';
-    let after = '';
-
-    if (code === 99 /* `c` */) {
-      before = ':';
-      after = ':';
-    } else if (code === 108 /* `l` */) {
-      before = ':';
-    } else if (code === 114 /* `r` */) {
-      after = ':';
-    }
-
-    // There *must* be at least one hyphen-minus in each alignment cell.
-    let size =
-      settings.alignDelimiters === false
-        ? 1
-        : Math.max(
-            1,
-            longestCellByColumn[columnIndex] - before.length - after.length
-          );
-
-    const cell = before + '-'.repeat(size) + after;
-
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-
-      sizes[columnIndex] = size;
-    }
-
-    row[columnIndex] = cell;
-  }
-
-  // Inject the alignment row.
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-
-  rowIndex = -1;
-  /** @type {Array<string>} */
-  const lines = [];
-
-  while (++rowIndex < cellMatrix.length) {
-    const row = cellMatrix[rowIndex];
-    const sizes = sizeMatrix[rowIndex];
-    const cellsInRow =
-      settings.fillRows === false
-        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
-        : mostCellsPerRow;
-    columnIndex = -1;
-    /** @type {Array<string>} */
-    const line = [];
-
-    while (++columnIndex < cellsInRow) {
-      const cell = row[columnIndex] || '';
-      let before = '';
-      let after = '';
-
-      if (settings.alignDelimiters !== false) {
-        const size =
-          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0);
-        const code = alignments[columnIndex];
-
-        if (code === 114 /* `r` */) {
-          before = ' '.repeat(size);
-        } else if (code === 99 /* `c` */) {
-          const half = size / 2;
-
-          if (size % 2) {
-            before = ' '.repeat(half + 0.5);
-            after = ' '.repeat(half - 0.5);
-          } else {
-            before = ' '.repeat(half);
-            after = before;
-          }
-        } else {
-          after = ' '.repeat(size);
-        }
-      }
-
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push('|');
-      }
-
-      if (
-        settings.padding !== false &&
-        // Don’t add the opening space if we’re not aligning and the cell is
-        // empty: there will be a closing space.
-        !(settings.alignDelimiters === false && cell === '') &&
-        (settings.delimiterStart !== false || columnIndex)
-      ) {
-        line.push(' ');
-      }
-
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-
-      line.push(cell);
-
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-
-      if (settings.padding !== false) {
-        line.push(' ');
-      }
-
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push('|');
-      }
-    }
-
-    lines.push(
-      settings.delimiterEnd === false
-        ? line.join('').replace(/ +$/, '')
-        : line.join('')
-    );
-  }
-
-  return lines.join('\n')
-}
-
-/**
- * Serialize a cell value.
- *
- * @param {string | null | undefined} [value]
- *   Value to serialize.
- * @returns {string}
- *   Result.
- */
-function serialize(value) {
-  return value === null || value === undefined ? '' : String(value)
-}
-
-/**
- * Get the alignment character code from a value.
- *
- * @param {string | null | undefined} value
- *   Value.
- * @returns {number}
- *   Alignment.
- */
-function toAlignment(value) {
-  const code = typeof value === 'string' ? value.codePointAt(0) : 0;
-
-  return code === 67 /* `C` */ || code === 99 /* `c` */
-    ? 99 /* `c` */
-    : code === 76 /* `L` */ || code === 108 /* `l` */
-      ? 108 /* `l` */
-      : code === 82 /* `R` */ || code === 114 /* `r` */
-        ? 114 /* `r` */
-        : 0
 }
 
 // Pure pieces of `joulegate calibrate`: one point from repeated runs, and drift between two
@@ -66859,9 +68501,9 @@ function describeCpuModel(threads) {
     return `${CPU_MODEL.name}: P = ${threads} threads × (${CPU_MODEL.minWattsPerThread} + (${CPU_MODEL.maxWattsPerThread} − ${CPU_MODEL.minWattsPerThread}) × load) W, load sampled during the run; ${CPU_MODEL.source}`;
 }
 function describeRamModel(gigabytes) {
-    return `${RAM_MODEL.name}: P = ${RAM_MODEL.wattsPerGB} W/GB × ${round(gigabytes, 1)} GB; ${RAM_MODEL.source}`;
+    return `${RAM_MODEL.name}: P = ${RAM_MODEL.wattsPerGB} W/GB × ${round$1(gigabytes, 1)} GB; ${RAM_MODEL.source}`;
 }
-function round(x, digits) {
+function round$1(x, digits) {
     const f = 10 ** digits;
     return Math.round(x * f) / f;
 }
@@ -67268,7 +68910,7 @@ async function runNvidiaSmi(env, args) {
     return r;
 }
 const outputOf = (r) => (r.stdout + '\n' + r.stderr).trim().split(/\r?\n/).slice(0, 3).join(' / ');
-function describeFailure(env, args, r) {
+function describeFailure$1(env, args, r) {
     const out = outputOf(r);
     return `nvidia-smi (${env.nvidiaSmi} ${args.join(' ')}) failed with ${r.code}${out ? `: ${out}` : ''}`;
 }
@@ -67296,7 +68938,7 @@ async function queryGpuList(env, helpFields, helpFailure) {
         const r = await runNvidiaSmi(env, args);
         if (r.code === 0)
             return { all: parseGpuListCsv(r.stdout, fields), fields };
-        first ??= describeFailure(env, args, r);
+        first ??= describeFailure$1(env, args, r);
         if (helpFailure !== null && outputOf(r) === helpFailure)
             break;
         if (fields.length > 1)
@@ -67338,7 +68980,7 @@ async function probeNvidiaSmi(env) {
     if (helpFields === null) {
         notices.push(help.code === 0
             ? 'nvidia-smi --help-query-gpu lists no field: power and timestamp fields were probed one by one'
-            : `${describeFailure(env, ['--help-query-gpu'], help)}; power and timestamp fields were probed one by one`);
+            : `${describeFailure$1(env, ['--help-query-gpu'], help)}; power and timestamp fields were probed one by one`);
     }
     const { all } = list;
     let migParents = new Map();
@@ -67351,7 +68993,7 @@ async function probeNvidiaSmi(env) {
         if (l.code === 0)
             migParents = parseMigParents(l.stdout);
         else
-            notices.push(describeFailure(env, ['-L'], l));
+            notices.push(describeFailure$1(env, ['-L'], l));
     }
     const selection = selectVisibleGpus(all, env.cudaVisibleDevices, migParents, env.cudaDeviceOrder);
     notices.push(...selection.notes);
@@ -68132,6 +69774,14 @@ async function readGpuInventory(env) {
     return [...nvidia, ...amd];
 }
 
+// The progress of long work (idle baseline, repeats, a calibration's runs) as text: one line per
+// step for a log, one redrawn line for a terminal with the step and the energy so far.
+/** The line a log gets when a step starts. */
+function formatStepLine(step) {
+    const at = step.index !== undefined && step.total ? `[${step.index}/${step.total}] ` : '';
+    return `joulegate: ${at}${step.label}`;
+}
+
 // Runs the measured command in its own process group so that signals reach the whole training
 // (data loader workers, torchrun children), not only the shell that started it.
 function describeCommand(spec) {
@@ -68143,7 +69793,7 @@ function describeCommand(spec) {
 }
 /** How long processes the command left behind get between SIGTERM and SIGKILL. */
 const LEFTOVER_GRACE_MS = 2000;
-const sleep$2 = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep$4 = (ms) => new Promise((r) => setTimeout(r, ms));
 function signalPgid(pgid, signal) {
     try {
         process.kill(-pgid, signal);
@@ -68194,7 +69844,7 @@ async function endGroup(pgid, graceMs) {
     signalPgid(pgid, 'SIGTERM');
     const deadline = Date.now() + graceMs;
     while (groupAlive(pgid) && Date.now() < deadline)
-        await sleep$2(25);
+        await sleep$4(25);
     if (groupAlive(pgid))
         signalPgid(pgid, 'SIGKILL');
     return count;
@@ -68297,185 +69947,6 @@ function forwardAbort(command, signal, graceMs) {
                 clearTimeout(killTimer);
         }
     };
-}
-
-const RESERVED_METRIC_KEYS = ['params', 'macs', 'flops', 'epoch', 'step'];
-/** Parses one line; `lineNumber` is 1-based and only used in the error text. */
-function parseMetricLine(line, lineNumber) {
-    const text = line.trim();
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return {
-            ok: false,
-            error: `metrics line ${lineNumber}: not JSON: ${preview(text)}; expected one JSON object per line such as {"epoch": 3, "psds1": 0.52}`
-        };
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        return {
-            ok: false,
-            error: `metrics line ${lineNumber}: got ${preview(text)}, expected a JSON object such as {"epoch": 3, "psds1": 0.52}`
-        };
-    }
-    const values = {};
-    for (const [key, value] of Object.entries(parsed)) {
-        if (typeof value === 'number') {
-            if (Number.isFinite(value))
-                values[key] = value;
-        }
-        else if (typeof value === 'string' || typeof value === 'boolean' || value === null) {
-            values[key] = value;
-        }
-        // nested objects and arrays carry no metric; they are dropped rather than guessed at
-    }
-    return { ok: true, values };
-}
-function preview(text) {
-    return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
-}
-/** The last value of each key is the final metric; numbers go to metrics, the rest to labels. */
-function collectFinalMetrics(progress) {
-    const metrics = {};
-    const labels = {};
-    for (const point of progress) {
-        for (const [key, value] of Object.entries(point.values)) {
-            if (typeof value === 'number') {
-                metrics[key] = value;
-                delete labels[key];
-            }
-            else {
-                labels[key] = value;
-                delete metrics[key];
-            }
-        }
-    }
-    return { metrics, labels };
-}
-/** Splits a growing text buffer into complete lines and the unfinished rest. */
-function splitCompleteLines(buffer) {
-    const parts = buffer.split('\n');
-    const rest = parts.pop() ?? '';
-    return { lines: parts.map((l) => l.replace(/\r$/, '')), rest };
-}
-/**
- * How many progress points one run keeps (contract: README "Reporting metrics from a training
- * script"). A training script may log every step: a million lines of sixteen keys would hold more
- * than a gigabyte in memory and in the measurement file, and the curve and the projection need far
- * fewer points. Kept: the first and the last line, for each key the lines holding its first, last,
- * highest and lowest value, and for each key evenly spaced lines among those that carry it (so a
- * validation score reported once an epoch keeps its points beside a loss reported every step).
- * Final metrics stay exact because the line with each key's last value is always kept.
- */
-const MAX_PROGRESS_POINTS = 1000;
-/** Keys past this many distinct ones are dropped (their per-key points would crowd out the curve). */
-const MAX_METRIC_KEYS = 100;
-/**
- * Streams metric lines into at most `maxPoints` progress points, with memory bounded by that
- * count whatever the number of lines: each key's stride doubles whenever the key has more evenly
- * spaced lines than its share, and the share halves while the kept points exceed the bound.
- */
-class ProgressRecorder {
-    maxPoints;
-    kept = [];
-    /** the last line added: always kept (it is the last line), the others only when needed */
-    newest = null;
-    lines = 0;
-    share;
-    keys = new Map();
-    droppedKeys = null;
-    constructor(maxPoints = MAX_PROGRESS_POINTS) {
-        this.maxPoints = maxPoints;
-        this.share = Math.max(1, Math.floor(maxPoints / 2));
-    }
-    /** `lineNumber` (1-based, in the metrics file) only names the line in notes. */
-    add(stamp, values, lineNumber = this.lines + 1) {
-        const entry = { line: this.lines++, point: { ...stamp, values: {} }, occurrences: [] };
-        for (const [key, value] of Object.entries(values)) {
-            let track = this.keys.get(key);
-            if (!track) {
-                if (this.keys.size >= MAX_METRIC_KEYS) {
-                    this.noteDroppedKey(key, lineNumber);
-                    continue;
-                }
-                track = { count: 0, stride: 1, first: entry, last: entry, max: null, min: null };
-                this.keys.set(key, track);
-            }
-            entry.point.values[key] = value;
-            entry.occurrences.push({ track, index: track.count++ });
-            track.last = entry;
-            if (typeof value === 'number') {
-                if (track.max === null || value > track.max.point.values[key])
-                    track.max = entry;
-                if (track.min === null || value < track.min.point.values[key])
-                    track.min = entry;
-            }
-        }
-        // the line before is kept only if it is still needed; most lines are dropped at once, so a
-        // flood leaves short-lived garbage instead of filling memory between compactions
-        if (this.newest && (isPinned(this.newest) || isOnSomeGrid(this.newest)))
-            this.kept.push(this.newest);
-        this.newest = entry;
-        if (this.kept.length + 1 > this.maxPoints)
-            this.compact();
-    }
-    /** The kept points in the order their lines were written. */
-    points() {
-        return this.all().map((k) => k.point);
-    }
-    /** What the recorder left out, in words, for the measurement's notices. */
-    notes() {
-        const notes = [];
-        const kept = this.all().length;
-        if (kept < this.lines) {
-            notes.push(`progress keeps ${kept} of ${this.lines} metric lines (at most ${this.maxPoints}: the first, the last, each key's first, last, highest and lowest value, and evenly spaced lines of each key); final metrics are the last value of each key over all lines`);
-        }
-        if (this.droppedKeys) {
-            const { first, count, line } = this.droppedKeys;
-            notes.push(`metrics line ${line}: more than ${MAX_METRIC_KEYS} distinct keys; ${count} key(s) from ${JSON.stringify(first)} on were not recorded`);
-        }
-        return notes;
-    }
-    noteDroppedKey(key, line) {
-        if (this.droppedKeys)
-            this.droppedKeys.count++;
-        else
-            this.droppedKeys = { first: key, count: 1, line };
-    }
-    all() {
-        return this.newest ? [...this.kept, this.newest] : this.kept;
-    }
-    /** Thins until a quarter of the bound is free, so compaction runs once per many lines. */
-    compact() {
-        const target = Math.floor((this.maxPoints * 3) / 4);
-        const first = this.kept[0];
-        for (;;) {
-            for (const t of this.keys.values())
-                while (t.count / t.stride > this.share)
-                    t.stride *= 2;
-            this.kept = this.kept.filter((k) => k === first || isPinned(k) || isOnSomeGrid(k));
-            if (this.kept.length + 1 <= target || this.share === 1)
-                return;
-            this.share = Math.max(1, Math.floor(this.share / 2));
-        }
-    }
-}
-/** Whether some key needs this line: it holds the key's first, last, highest or lowest value. */
-function isPinned(k) {
-    return k.occurrences.some(({ track: t }) => t.first === k || t.last === k || t.max === k || t.min === k);
-}
-function isOnSomeGrid(k) {
-    return k.occurrences.some((o) => o.index % o.track.stride === 0);
-}
-/** The same thinning applied to a progress list already in memory (a measurement file from elsewhere). */
-function downsampleProgress(progress, maxPoints = MAX_PROGRESS_POINTS) {
-    if (progress.length <= maxPoints)
-        return [...progress];
-    const recorder = new ProgressRecorder(maxPoints);
-    for (const p of progress)
-        recorder.add({ elapsedS: p.elapsedS, energyJ: p.energyJ }, p.values);
-    return recorder.points();
 }
 
 // Follows JOULEGATE_METRICS_FILE while the command runs: reads only the bytes appended since the
@@ -68658,122 +70129,19 @@ class MetricsFileTail {
     }
 }
 
-function sumEnergy(components) {
-    return components.reduce((sum, c) => sum + c.energyJ, 0);
-}
-function netEnergy(energyJ, idlePowerW, durationS) {
-    return idlePowerW === null ? null : energyJ - idlePowerW * durationS;
-}
-function summarizeRun(run, idlePowerW) {
-    const energyJ = sumEnergy(run.components);
-    return {
-        exitCode: run.exitCode,
-        signal: run.signal,
-        durationS: run.durationS,
-        energyJ,
-        netEnergyJ: netEnergy(energyJ, idlePowerW, run.durationS),
-        interrupted: run.interrupted
-    };
-}
-function computeRepeatStats(runs) {
-    const n = runs.length;
-    const meanJ = runs.reduce((s, r) => s + r.energyJ, 0) / n;
-    const variance = n > 1 ? runs.reduce((s, r) => s + (r.energyJ - meanJ) ** 2, 0) / (n - 1) : 0;
-    const sdJ = Math.sqrt(variance);
-    return {
-        n,
-        meanJ,
-        sdJ,
-        cv: meanJ > 0 ? sdJ / meanJ : 0,
-        meanDurationS: runs.reduce((s, r) => s + r.durationS, 0) / n
-    };
-}
-/** Averages components across runs by id, so that energyJ stays the sum of the components. */
-function averageComponents(runs) {
-    const byId = new Map();
-    for (const components of runs)
-        for (const c of components)
-            byId.set(c.id, [...(byId.get(c.id) ?? []), c]);
-    return [...byId.values()].map((list) => {
-        const mean = (f) => {
-            const xs = list.map(f).filter((x) => typeof x === 'number');
-            return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
-        };
-        const first = list[0];
-        const averaged = {
-            ...first,
-            energyJ: (mean((c) => c.energyJ) ?? 0) * (list.length / runs.length),
-            meanPowerW: mean((c) => c.meanPowerW)
-        };
-        if (first.samples !== undefined)
-            averaged.samples = Math.round(mean((c) => c.samples) ?? 0);
-        if (first.coverage !== undefined)
-            averaged.coverage = Math.min(...list.map((c) => c.coverage ?? 1));
-        return averaged;
-    });
-}
-/** One measurement file: a single run as is; repeats as the mean with per-run figures and spread. */
-function assembleMeasurement(input) {
-    const { runs, idlePowerW } = input;
-    if (runs.length === 0)
-        throw new Error('assembleMeasurement: no runs');
-    const last = runs[runs.length - 1];
-    const summaries = runs.map((r) => summarizeRun(r, idlePowerW));
-    const components = runs.length === 1 ? last.components : averageComponents(runs.map((r) => r.components));
-    const durationS = runs.reduce((s, r) => s + r.durationS, 0) / runs.length;
-    const energyJ = sumEnergy(components);
-    const { metrics, labels } = collectFinalMetrics(last.progress);
-    const failed = runs.find((r) => r.interrupted || (r.exitCode ?? 1) !== 0) ?? last;
-    const measurement = {
-        schema: MEASUREMENT_SCHEMA,
-        command: last.command,
-        exitCode: failed.exitCode,
-        signal: failed.signal,
-        interrupted: runs.some((r) => r.interrupted),
-        startedAt: runs[0].startedAt,
-        durationS,
-        energyJ,
-        idlePowerW,
-        netEnergyJ: netEnergy(energyJ, idlePowerW, durationS),
-        intervalMs: input.intervalMs,
-        components,
-        metrics,
-        progress: last.progress,
-        host: input.host
-    };
-    if (Object.keys(labels).length > 0)
-        measurement.labels = labels;
-    const metricErrors = runs.flatMap((r) => r.metricErrors);
-    if (metricErrors.length > 0)
-        measurement.metricErrors = metricErrors;
-    if (runs.length > 1) {
-        measurement.runs = summaries;
-        measurement.repeat = computeRepeatStats(summaries);
-    }
-    const notices = [...new Set([...input.notices, ...runs.flatMap((r) => r.notices ?? [])])];
-    if (notices.length > 0)
-        measurement.notices = notices;
-    if (last.crossChecks && last.crossChecks.length > 0)
-        measurement.crossChecks = last.crossChecks;
-    return measurement;
-}
-/** The method behind a total: the weakest of its parts, so an estimate is never shown as measured. */
-function describeTotalMethod(components) {
-    const methods = new Set(components.map((c) => c.method));
-    if (methods.size === 0)
-        return 'none';
-    if (methods.size === 1)
-        return [...methods][0];
-    return methods.has('estimate') ? 'mixed, includes estimate' : 'mixed';
-}
-
 // measure: sensors + child process -> one measurement file. Sampling starts before the command and
 // the window is the command's life; a cancelled or failing run still yields its measurement.
 const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE'; // contract
 const TICK_MS = 1000;
 // a script printing its console log into the metrics file must not fill the measurement with errors
 const MAX_METRIC_ERRORS = 100;
-const sleep$1 = (ms, signal) => new Promise((resolve) => {
+function announce(options, step) {
+    if (options.onStep)
+        options.onStep(step);
+    else
+        options.log(formatStepLine(step));
+}
+const sleep$3 = (ms, signal) => new Promise((resolve) => {
     if (signal?.aborted)
         return resolve();
     const timer = setTimeout(done, ms);
@@ -68797,12 +70165,16 @@ function snapshotEnergy(sensors) {
 async function measureIdlePower(options) {
     if (options.idleS <= 0 || options.signal?.aborted)
         return null;
-    options.log(`joulegate: measuring idle power for ${options.idleS} s`);
+    const total = options.repeat > 1 ? options.repeat + 1 : undefined;
+    announce(options, {
+        label: `measuring idle power for ${options.idleS} s`,
+        ...(total ? { index: 1, total } : {})
+    });
     const opened = await options.openSensors();
     await startAll(opened);
     // the window opens when every sensor has its first reading
     const t0 = performance.now();
-    await sleep$1(options.idleS * 1000, options.signal);
+    await sleep$3(options.idleS * 1000, options.signal);
     const seconds = (performance.now() - t0) / 1000;
     const components = (await stopAll(opened.filter((s) => !s.crossCheck))).filter((c) => !(c.samples === 0 && c.coverage === 0));
     await stopAll(opened.filter((s) => s.crossCheck));
@@ -68834,6 +70206,7 @@ async function runOnce(options, run, metricsPath) {
     const progress = new ProgressRecorder();
     const metricErrors = [];
     let moreErrors = 0;
+    let otherRanks = 0;
     // Sensors opened a moment ago, some waiting for others' first reading: what each component
     // counted until now is taken off its own total, so the window is the command's life.
     await refreshAll(opened);
@@ -68863,7 +70236,9 @@ async function runOnce(options, run, metricsPath) {
     };
     const readLine = (stamp, line, lineNumber) => {
         const parsed = parseMetricLine(line, lineNumber);
-        if (parsed.ok)
+        if (parsed.ok && !takeCountedRank(parsed.values))
+            otherRanks++;
+        else if (parsed.ok)
             progress.add(stamp, parsed.values, lineNumber);
         else if (metricErrors.length < MAX_METRIC_ERRORS) {
             metricErrors.push(parsed.error);
@@ -68911,6 +70286,11 @@ async function runOnce(options, run, metricsPath) {
     await forwarding.settle();
     forwarding.dispose();
     tail.close();
+    const rankNote = otherRanks > 0
+        ? [
+            `${otherRanks} metrics line(s) from ranks other than 0 were not counted (rank 0's metrics are the run's)`
+        ]
+        : [];
     if (moreErrors > 0)
         metricErrors.push(`${moreErrors} more metrics line(s) were not valid and are not listed`);
     if (exit.spawnError)
@@ -68931,9 +70311,12 @@ async function runOnce(options, run, metricsPath) {
         crossChecks: windowComponents(crossChecks, offsets, durationS).counted,
         notices: [
             ...unmeasured,
+            // a cluster device's caveats (a counter reset, a node that left) belong in the report
+            ...counted.flatMap((c) => (c.host !== undefined ? (c.notes ?? []) : [])),
             ...(exit.leftoverNotice ? [exit.leftoverNotice] : []),
             ...tail.notes(),
-            ...progress.notes()
+            ...progress.notes(),
+            ...rankNote
         ]
     };
 }
@@ -68969,8 +70352,14 @@ async function measureCommand(options) {
         for (let run = 1; run <= options.repeat; run++) {
             if (options.signal?.aborted)
                 break;
-            if (options.repeat > 1)
-                options.log(`joulegate: run ${run} of ${options.repeat}`);
+            if (options.repeat > 1) {
+                const idle = options.idleS > 0 ? 1 : 0;
+                announce(options, {
+                    label: `run ${run} of ${options.repeat}`,
+                    index: run + idle,
+                    total: options.repeat + idle
+                });
+            }
             const result = await runOnce(options, run, metricsPath);
             runs.push(result);
             if (result.interrupted || result.exitCode !== 0)
@@ -69057,7 +70446,7 @@ function readSensorEnv(env, intervalMs) {
     };
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep$2 = (ms) => new Promise((r) => setTimeout(r, ms));
 function deviceOf(m, kind) {
     const parts = m.components.filter((c) => c.kind === kind && c.meanPowerW !== null);
     const limits = parts.map((c) => c.powerLimitW ?? null);
@@ -69092,6 +70481,18 @@ async function runCalibration(o) {
     // the CPU suite describes the CPU even where a GPU is visible (it idles through it)
     const cpuSuite = o.workloads.length > 0 && o.workloads.every((w) => w.device === 'cpu');
     const powerOf = inventory.length > 0 && !cpuSuite ? 'gpu' : 'cpu';
+    const estimated = probe.sensors.every((sensor) => sensor.source === 'estimate');
+    const warm = o.workloads[0]?.quick && !o.quick ? o.workloads[0].quick : null;
+    // every step of the job is numbered: warm-up, idle window, each run of each workload
+    const total = (warm ? 1 : 0) + (o.idleS > 0 ? 1 : 0) + o.workloads.length * o.runs;
+    let index = 0;
+    const announce = (step) => {
+        const numbered = { ...step, index: ++index, total };
+        if (o.onStep)
+            o.onStep(numbered);
+        else
+            o.log(formatStepLine(numbered));
+    };
     const base = {
         cwd: o.cwd,
         env: o.env,
@@ -69101,22 +70502,22 @@ async function runCalibration(o) {
         repeat: 1,
         intervalMs: o.intervalMs,
         signal: o.signal,
-        log: o.log
+        log: o.log,
+        onTick: o.onTick ? (tick) => o.onTick(tick, estimated) : undefined
     };
-    const warm = o.workloads[0]?.quick;
-    if (warm && !o.quick) {
-        o.log('joulegate: warm-up run (not recorded)');
+    if (warm) {
+        announce({ label: 'warm-up run (not recorded)' });
         await measureCommand({ ...base, command: warm });
     }
     const createdAt = new Date().toISOString();
     const idlePowerW = await measureIdlePower({
         ...base,
         command: { argv: ['true'] },
-        idleS: o.idleS
+        idleS: o.idleS,
+        onStep: announce
     });
     const points = [];
     const notices = [...probe.notices];
-    const estimated = probe.sensors.every((sensor) => sensor.source === 'estimate');
     // a smoke run's energies are a small scale's, not comparable with a full run's: marked so that
     // nothing stores it as the runner's calibration, compares drift with it or normalises with it
     const kind = o.quick ? 'quick' : estimated ? 'estimate' : 'full';
@@ -69153,7 +70554,7 @@ async function runCalibration(o) {
     for (const w of o.workloads) {
         const runs = [];
         for (let i = 1; i <= o.runs && !o.signal?.aborted; i++) {
-            o.log(`joulegate: ${w.name} run ${i} of ${o.runs}`);
+            announce({ label: `${w.name} run ${i} of ${o.runs}` });
             const m = await measureCommand({ ...base, command: o.quick && w.quick ? w.quick : w.command });
             if (m.interrupted) {
                 interrupted = true;
@@ -69178,7 +70579,7 @@ async function runCalibration(o) {
             }
             runs.push(run);
             if (i < o.runs && o.cooldownS > 0)
-                await sleep(o.cooldownS * 1000);
+                await sleep$2(o.cooldownS * 1000);
         }
         if (interrupted || o.signal?.aborted)
             break;
@@ -69264,7 +70665,7 @@ async function chooseSuite(suite, env) {
 function renderCalibrationReport(cal, warnings, where) {
     const rows = cal.points.map((p) => [
         p.workload,
-        `${(p.energyJ / 1000).toPrecision(4)} kJ`,
+        formatEnergy(p.energyJ),
         `${p.durationS.toFixed(1)} s`,
         `${p.meanPowerW.toFixed(1)} W`,
         p.cv === undefined ? '—' : `${(p.cv * 100).toFixed(1)}%`,
@@ -105861,575 +107262,49 @@ function normalizeWith(m, pair) {
     }
 }
 
-// User-provided text (commands, metric names, branch names, host names) goes into a pull-request
-// comment: it must not render as markup, open HTML, link anywhere, break a table or notify anyone.
-// Text we write ourselves is plain markdown and is not passed through here; sentences of ours
-// that embed user values go through escapeProse, which keeps our code spans.
-const ZWJ = '\u200d';
-const HTML = { '<': '&lt;', '>': '&gt;', '|': '&#124;' };
-function flatten(text, maxLength) {
-    let s = text.replace(/[\r\n\t\v\f]+/g, ' ');
-    // eslint-disable-next-line no-control-regex
-    s = s.replace(/[\u0000-\u001f\u007f]/g, '');
-    return s.length > maxLength ? `${s.slice(0, maxLength - 1)}…` : s;
+const plain$1 = (s) => s;
+/** Columns padded to their widest cell; the last column is left ragged. */
+function alignColumns(rows) {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? '')].length)));
+    return rows.map((r) => r
+        .map((cell, c) => c === r.length - 1 ? cell : cell.padEnd(widths[c] + cell.length - [...cell].length))
+        .join('  ')
+        .trimEnd());
 }
-// Backslashes first: the entities added next contain # and ; which must stay as they are. Only
-// an & that would start an entity is escaped, and " is left alone (no tag can open, since < is
-// escaped), so ordinary text reads the same in a terminal. A zero-width joiner after every @
-// stops mentions, and one inside :// and www. stops GitHub's autolinks.
-function escapeInline(s) {
-    return s
-        .replace(/[\\`*_{}[\]~]/g, (c) => `\\${c}`)
-        .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
-        .replace(/[<>|]/g, (c) => HTML[c])
-        .replace(/@/g, `@${ZWJ}`)
-        .replace(/:\/\//g, `:${ZWJ}//`)
-        .replace(/\b(www)\./gi, `$1${ZWJ}.`);
-}
-// Line breaks are gone, so block syntax (#, +, -, =, 1.) can only start the text itself.
-const escapeBlockStart = (s) => s.replace(/^(\s*)([#+\-=]|\d+[.)])/, (_m, space, mark) => `${space}\\${mark}`);
-/**
- * Escapes one user-provided string for markdown prose and table cells: markdown punctuation gets
- * a backslash, HTML-significant characters and the pipe become entities, line breaks become
- * spaces, mentions do not notify and URLs do not link.
- */
-function escapeMarkdown(text, maxLength = 500, options = {}) {
-    const s = escapeInline(flatten(text, options.maxLength ?? maxLength));
-    return options.lineStart === false ? s : escapeBlockStart(s);
-}
-// A code span whose content cannot break a table cell; inside it nothing links, mentions or opens
-// HTML. Its text still reaches the comment's raw body verbatim, though, where an HTML comment such
-// as a sticky-comment marker would be found by whoever searches bodies: those are broken below.
-const CODE_SPAN = /`([^`|]+)`/g;
-/**
- * Breaks HTML comment openers and closers with a zero-width joiner, so no user text can carry
- * joulegate's `<!-- joulegate:NAME -->` marker (or end one) into a comment, even in a code span.
- */
-function neutralizeHtmlComments(text) {
-    return text.replace(/<!--/g, `<!${ZWJ}--`).replace(/--(!?>)/g, `-${ZWJ}-$1`);
-}
-/**
- * Escapes a sentence of ours that embeds user values (a rule's explanation, a headline, a notice):
- * like escapeMarkdown, except that code spans stay code spans, so "run `calibrate`" renders as
- * code instead of showing backslashes.
- */
-function escapeProse(text, options = {}) {
-    const s = flatten(text, options.maxLength ?? 500);
-    let out = '';
-    let last = 0;
-    for (const m of s.matchAll(CODE_SPAN)) {
-        out += escapeInline(s.slice(last, m.index)) + neutralizeHtmlComments(m[0]);
-        last = m.index + m[0].length;
-    }
-    out += escapeInline(s.slice(last));
-    return options.lineStart === false ? out : escapeBlockStart(out);
-}
-/** Text for a mermaid label: only characters that cannot end the label or start a directive. */
-function sanitizeChartLabel(text, maxLength = 40) {
-    const s = text.replace(/[^A-Za-z0-9 _.,+%/-]/g, '').trim();
-    return (s.length > maxLength ? s.slice(0, maxLength) : s) || '?';
-}
-
-const JOULES_PER_KWH = 3_600_000;
-const toKwh = (joules) => joules / JOULES_PER_KWH;
-
-// Number formatting shared by the verdict's explanations and the report, so both read the same.
-/** Three significant figures without exponent noise for the magnitudes a training run has. */
-function formatSig(x, digits = 3) {
-    if (!Number.isFinite(x))
-        return String(x);
-    if (x === 0)
-        return '0';
-    const abs = Math.abs(x);
-    if (abs >= 1e6 || abs < 1e-4)
-        return x.toExponential(digits - 1);
-    return String(Number(x.toPrecision(digits)));
-}
-const formatKwh = (kwh) => `${formatSig(kwh)} kWh`;
-function formatPercent(fraction, digits = 1) {
-    const v = fraction * 100;
-    const s = Math.abs(v).toFixed(digits);
-    if (Number(s) === 0)
-        return `${(0).toFixed(digits)}%`;
-    return `${v > 0 ? '+' : '−'}${s}%`;
-}
-function formatInterval(iv, fmt) {
-    return `${fmt(iv[0])} to ${fmt(iv[1])}`;
-}
-function formatDuration(s) {
-    if (s < 120)
-        return `${formatSig(s)} s`;
-    if (s < 7200)
-        return `${formatSig(s / 60)} min`;
-    return `${formatSig(s / 3600)} h`;
-}
-const formatGrams = (g) => `${formatSig(g)} gCO2e`;
-/** Large counts (params, MACs, FLOPs) with an SI suffix. */
-function formatCount(x) {
-    const abs = Math.abs(x);
-    for (const [f, s] of [
-        [1e15, 'P'],
-        [1e12, 'T'],
-        [1e9, 'G'],
-        [1e6, 'M'],
-        [1e3, 'k']
-    ]) {
-        if (abs >= f)
-            return `${formatSig(x / f)}${s}`;
-    }
-    return formatSig(x);
-}
-
-// Mermaid xychart-beta charts, folded away: the tables carry the figures, charts only add a view.
-/** Normalised energy when every point has it (else measured, and the title says so). */
-function collectPoints(history, j, metric) {
-    const recs = history.slice(-20);
-    const normalized = j.run.normalizedKwh !== null && recs.every((r) => r.normalization !== null);
-    const points = recs.map((r, i) => ({
-        label: sanitizeChartLabel((r.commit ?? `#${i + 1}`).slice(0, 7), 12),
-        kwh: normalized ? toKwh(r.normalization.normalizedEnergyJ) : toKwh(r.measurement.energyJ),
-        metric: metric ? r.measurement.metrics[metric] : undefined
-    }));
-    points.push({
-        label: 'this run',
-        kwh: normalized ? j.run.normalizedKwh : j.run.measuredKwh,
-        metric: metric ? j.run.metrics[metric] : undefined
-    });
-    return { points, normalized };
-}
-const list = (xs) => `[${xs.map((x) => `"${x}"`).join(', ')}]`;
-const values = (xs) => `[${xs.map((x) => formatSig(x, 4)).join(', ')}]`;
-function chart(title, xLabels, yTitle, ys) {
-    return [
-        '```mermaid',
-        'xychart-beta',
-        `  title "${title}"`,
-        `  x-axis ${list(xLabels)}`,
-        `  y-axis "${yTitle}"`,
-        `  line ${values(ys)}`,
-        '```'
-    ].join('\n');
-}
-function renderCharts(history, j) {
-    const metric = j.mainMetric;
-    const { points, normalized } = collectPoints(history, j, metric);
-    const parts = [];
-    const kind = normalized ? 'Normalised energy' : 'Measured energy';
-    if (points.length >= 2) {
-        parts.push(`<details><summary>Chart: ${kind.toLowerCase()} over recent history</summary>\n\n${chart(`${kind} per run (kWh)`, points.map((p) => p.label), 'kWh', points.map((p) => p.kwh))}\n\n</details>`);
-    }
-    const withMetric = points
-        .filter((p) => typeof p.metric === 'number')
-        .sort((a, b) => a.metric - b.metric);
-    if (metric && withMetric.length >= 2) {
-        const m = sanitizeChartLabel(metric);
-        parts.push(`<details><summary>Chart: ${kind.toLowerCase()} against ${m}</summary>\n\n${chart(`${kind} (kWh) by ${m}, runs sorted by ${m}`, withMetric.map((p) => `${formatSig(p.metric, 4)} ${p.label}`), 'kWh', withMetric.map((p) => p.kwh))}\n\n</details>`);
-    }
-    return parts.join('\n\n');
-}
-
-// Annual average carbon intensity of electricity generation, gCO2e/kWh, year 2023.
-// Dataset: "Carbon intensity of electricity generation", Our World in Data, data from Ember and the
-// Energy Institute (ourworldindata.org/grapher/carbon-intensity-electricity, table view, 2023
-// column). World, Norway, Poland and Sweden: Ember's 2023 figures (Ember, Global Electricity Review 2024, as
-// quoted by Statista). Countries whose 2023 value could not be read from these sources are left
-// out rather than guessed; set `carbon-intensity` to a number for them.
-const CARBON_DATASET = 'Ember and Energy Institute via Our World in Data, "Carbon intensity of electricity generation"';
-const CARBON_YEAR = 2023;
-const WORLD_INTENSITY = {
-    name: 'World average',
-    gramsPerKwh: 481
-};
-const CARBON_INTENSITY_2023 = [
-    { alpha2: 'AR', alpha3: 'ARG', name: 'Argentina', gramsPerKwh: 354 },
-    { alpha2: 'AU', alpha3: 'AUS', name: 'Australia', gramsPerKwh: 549 },
-    { alpha2: 'AT', alpha3: 'AUT', name: 'Austria', gramsPerKwh: 111 },
-    { alpha2: 'BD', alpha3: 'BGD', name: 'Bangladesh', gramsPerKwh: 691 },
-    { alpha2: 'BE', alpha3: 'BEL', name: 'Belgium', gramsPerKwh: 138 },
-    { alpha2: 'BO', alpha3: 'BOL', name: 'Bolivia', gramsPerKwh: 532 },
-    { alpha2: 'BA', alpha3: 'BIH', name: 'Bosnia and Herzegovina', gramsPerKwh: 600 },
-    { alpha2: 'BR', alpha3: 'BRA', name: 'Brazil', gramsPerKwh: 98 },
-    { alpha2: 'BG', alpha3: 'BGR', name: 'Bulgaria', gramsPerKwh: 335 },
-    { alpha2: 'CA', alpha3: 'CAN', name: 'Canada', gramsPerKwh: 170 },
-    { alpha2: 'CL', alpha3: 'CHL', name: 'Chile', gramsPerKwh: 291 },
-    { alpha2: 'CN', alpha3: 'CHN', name: 'China', gramsPerKwh: 582 },
-    { alpha2: 'CO', alpha3: 'COL', name: 'Colombia', gramsPerKwh: 260 },
-    { alpha2: 'CR', alpha3: 'CRI', name: 'Costa Rica', gramsPerKwh: 53 },
-    { alpha2: 'HR', alpha3: 'HRV', name: 'Croatia', gramsPerKwh: 205 },
-    { alpha2: 'CY', alpha3: 'CYP', name: 'Cyprus', gramsPerKwh: 534 },
-    { alpha2: 'CZ', alpha3: 'CZE', name: 'Czechia', gramsPerKwh: 450 },
-    { alpha2: 'DK', alpha3: 'DNK', name: 'Denmark', gramsPerKwh: 152 },
-    { alpha2: 'EC', alpha3: 'ECU', name: 'Ecuador', gramsPerKwh: 150 },
-    { alpha2: 'EG', alpha3: 'EGY', name: 'Egypt', gramsPerKwh: 570 },
-    { alpha2: 'SV', alpha3: 'SLV', name: 'El Salvador', gramsPerKwh: 271 },
-    { alpha2: 'EE', alpha3: 'EST', name: 'Estonia', gramsPerKwh: 417 },
-    { alpha2: 'FI', alpha3: 'FIN', name: 'Finland', gramsPerKwh: 79 },
-    { alpha2: 'FR', alpha3: 'FRA', name: 'France', gramsPerKwh: 56 },
-    { alpha2: 'GE', alpha3: 'GEO', name: 'Georgia', gramsPerKwh: 168 },
-    { alpha2: 'DE', alpha3: 'DEU', name: 'Germany', gramsPerKwh: 381 },
-    { alpha2: 'GR', alpha3: 'GRC', name: 'Greece', gramsPerKwh: 337 },
-    { alpha2: 'HU', alpha3: 'HUN', name: 'Hungary', gramsPerKwh: 204 },
-    { alpha2: 'IN', alpha3: 'IND', name: 'India', gramsPerKwh: 713 },
-    { alpha2: 'IR', alpha3: 'IRN', name: 'Iran', gramsPerKwh: 655 },
-    { alpha2: 'IE', alpha3: 'IRL', name: 'Ireland', gramsPerKwh: 291 },
-    { alpha2: 'NO', alpha3: 'NOR', name: 'Norway', gramsPerKwh: 30 },
-    // Poland and Sweden: Ember's 2023 EU figures (lifecycle, as quoted by Statista)
-    { alpha2: 'PL', alpha3: 'POL', name: 'Poland', gramsPerKwh: 662 },
-    { alpha2: 'SE', alpha3: 'SWE', name: 'Sweden', gramsPerKwh: 40.7 }
-];
-
-// gCO2e = kWh × PUE × grid intensity. The intensity is a number from the settings, or a country's
-// annual average from the shipped table, or the world average when nothing is set.
-const CARBON_SETTING = 'carbon-intensity';
-/** Resolves the carbon-intensity setting; an unknown country code is a UsageError. */
-function resolveCarbonIntensity(setting) {
-    if (setting === null) {
-        return {
-            gramsPerKwh: WORLD_INTENSITY.gramsPerKwh,
-            origin: 'world',
-            label: WORLD_INTENSITY.name,
-            dataset: CARBON_DATASET,
-            year: CARBON_YEAR
-        };
-    }
-    if (typeof setting === 'number') {
-        if (!Number.isFinite(setting) || setting < 0) {
-            throw new UsageError(describeBadValue(CARBON_SETTING, setting, 'a number of gCO2e/kWh ≥ 0, or an ISO country code'));
-        }
-        return {
-            gramsPerKwh: setting,
-            origin: 'setting',
-            label: 'user setting',
-            dataset: null,
-            year: null
-        };
-    }
-    const code = setting.trim().toUpperCase();
-    const row = CARBON_INTENSITY_2023.find((r) => r.alpha2 === code || r.alpha3 === code);
-    if (!row) {
-        const known = CARBON_INTENSITY_2023.map((r) => r.alpha2).join(', ');
-        throw new UsageError(describeBadValue(CARBON_SETTING, setting, `a number of gCO2e/kWh, or an ISO 3166 country code in the shipped ${CARBON_YEAR} table (${known}; alpha-3 codes too)`));
-    }
-    return {
-        gramsPerKwh: row.gramsPerKwh,
-        origin: 'table',
-        label: `${row.name} (${row.alpha2})`,
-        dataset: CARBON_DATASET,
-        year: CARBON_YEAR
-    };
-}
-function computeCarbon(kwh, pue, intensity) {
-    return { grams: kwh * pue * intensity.gramsPerKwh, kwh, pue, intensity, method: 'estimate' };
-}
-/** "481 gCO2e/kWh, World average (Ember and Energy Institute via …, 2023)" */
-function describeIntensity(i) {
-    const source = i.dataset ? ` (${i.dataset}, ${i.year})` : '';
-    return `${i.gramsPerKwh} gCO2e/kWh, ${i.label}${source}`;
-}
-
-// The report's tables: base against this run, the rules checked, and where every number came from.
-// Every user-provided value goes through esc (a single value) or prose (a sentence of ours that
-// embeds user values); text we write is plain markdown. None of them starts a line here.
-const esc$1 = (s) => escapeMarkdown(s, 500, { lineStart: false });
-const prose = (s) => escapeProse(s, { lineStart: false });
-const RESERVED = ['params', 'macs', 'flops'];
-const BOOKKEEPING = ['epoch', 'step'];
-const table = (rows) => markdownTable(rows, { alignDelimiters: false });
-/** An energy figure with its method; an estimate never reads as a measurement. */
-function formatEnergy(kwh, method) {
-    return method.includes('estimate')
-        ? `≈ ${formatKwh(kwh)} (${esc$1(method)})`
-        : `${formatKwh(kwh)} (${esc$1(method)})`;
-}
-function describeIdle(m) {
-    const net = netEnergy(m.energyJ, m.idlePowerW, m.durationS);
-    if (m.idlePowerW === null || net === null)
-        return null;
-    const method = describeTotalMethod(m.components);
-    const approx = method.includes('estimate') ? '≈ ' : '';
-    return {
-        watts: `${approx}${formatSig(m.idlePowerW)} W (${esc$1(method)}, at rest before the run)`,
-        netKwh: toKwh(net)
-    };
-}
-/**
- * Idle power and energy net of idle, when both sides measured idle power: informative only, since
- * the rules judge the energy rows above (gross energy, or its normalisation).
- */
-function idleRows(j) {
-    const runM = j.input.run.measurement;
-    const baseM = j.input.baseline?.record.measurement;
-    const run = describeIdle(runM);
-    const base = baseM ? describeIdle(baseM) : null;
-    if (!run || !base)
-        return [];
-    return [
-        ['idle power', base.watts, run.watts, relative(baseM.idlePowerW, runM.idlePowerW)],
-        [
-            'energy net of idle (for information only)',
-            formatEnergy(base.netKwh, `${j.base.energyMethod}, net of idle`),
-            formatEnergy(run.netKwh, `${j.run.energyMethod}, net of idle`),
-            relative(base.netKwh, run.netKwh)
-        ]
-    ];
-}
-function normalized(side) {
-    if (!side || side.normalizedKwh === null || side.normalizedIntervalKwh === null)
-        return '—';
-    return `${formatKwh(side.normalizedKwh)} (80% interval ${formatInterval(side.normalizedIntervalKwh, formatSig)}; normalised, ${esc$1(side.normalizationModel ?? 'model')})`;
-}
-const relative = (base, run) => base === undefined || run === undefined || base === 0 ? '—' : formatPercent(run / base - 1);
-function metricDelta(base, run) {
-    if (base === undefined || run === undefined)
-        return '—';
-    const d = run - base;
-    return `${d >= 0 ? '+' : '−'}${formatSig(Math.abs(d), 3)}`;
-}
-function renderComparisonTable(j) {
-    const { base, run, change } = j;
-    const commit = j.input.baseline?.record.commit;
-    const baseHead = base ? `base${commit ? ` (${esc$1(commit.slice(0, 12))})` : ''}` : 'base (none)';
-    const rows = [['', baseHead, 'this run', 'change']];
-    const changeText = change
-        ? `${formatPercent(change.change)} (${Math.round(change.confidence * 100)}% interval ${formatInterval(change.interval, formatPercent)})`
-        : '—';
-    rows.push([
-        'energy, measured',
-        base ? formatEnergy(base.measuredKwh, base.energyMethod) : '—',
-        formatEnergy(run.measuredKwh, run.energyMethod),
-        j.basis === 'measured' ? changeText : relative(base?.measuredKwh, run.measuredKwh)
-    ]);
-    if (run.normalizedKwh !== null || base?.normalizedKwh != null) {
-        rows.push([
-            'energy, normalised',
-            normalized(base),
-            normalized(run),
-            j.basis === 'normalized' ? changeText : '—'
-        ]);
-    }
-    rows.push(...idleRows(j));
-    rows.push(['runs averaged', base ? String(base.repeats) : '—', String(run.repeats), '']);
-    rows.push([
-        'runtime (per run)',
-        base ? formatDuration(base.durationS) : '—',
-        formatDuration(run.durationS),
-        relative(base?.durationS, run.durationS)
-    ]);
-    const names = [
-        ...new Set([...Object.keys(base?.metrics ?? {}), ...Object.keys(run.metrics)])
-    ].filter((n) => !RESERVED.includes(n) && !BOOKKEEPING.includes(n));
-    for (const name of names) {
-        const dir = j.input.budget.metrics[name];
-        const label = `${esc$1(name)} (${dir ? `${dir} is better` : 'direction not declared'})`;
-        const b = base?.metrics[name];
-        const r = run.metrics[name];
-        rows.push([
-            label,
-            b === undefined ? '—' : formatSig(b, 4),
-            r === undefined ? '—' : formatSig(r, 4),
-            metricDelta(b, r)
-        ]);
-    }
-    for (const name of RESERVED) {
-        const b = base?.metrics[name];
-        const r = run.metrics[name];
-        if (b === undefined && r === undefined)
-            continue;
-        const label = name === 'macs' ? 'MACs' : name === 'flops' ? 'FLOPs' : 'parameters';
-        rows.push([
-            label,
-            b === undefined ? '—' : formatCount(b),
-            r === undefined ? '—' : formatCount(r),
-            relative(b, r)
-        ]);
-    }
-    rows.push([
-        'CO2',
-        base ? `≈ ${formatGrams(base.carbon.grams)} (estimate)` : '—',
-        `≈ ${formatGrams(run.carbon.grams)} (estimate)`,
-        relative(base?.carbon.grams, run.carbon.grams)
-    ]);
-    if (j.energyWeighted) {
-        const e = j.energyWeighted;
-        rows.push([
-            `energy-weighted ${esc$1(e.metric)} (DCASE: metric × E_base / E_run)`,
-            formatSig(e.base, 4),
-            formatSig(e.run, 4),
-            metricDelta(e.base, e.run)
-        ]);
-    }
-    const idleNote = rows.some((r) => r[0] === 'idle power') ? `\n\n_${NET_NOTE}_` : '';
-    return table(rows) + idleNote;
-}
-const NET_NOTE = 'Net of idle = energy − idle power × runtime, shown for information only: the rules judge gross energy (or its normalisation), which counts both sides the same way.';
-const STATUS = {
-    pass: '✅ pass',
-    fail: '❌ fail',
-    inconclusive: '⚠️ inconclusive',
-    'not-applicable': '➖ not applicable'
-};
-const ALONE = {
-    pass: 'within its limit alone',
-    fail: 'over its limit alone',
-    inconclusive: 'inconclusive alone',
-    'not-applicable': 'not applicable alone'
-};
-/**
- * A superseded rule did not decide the verdict, so its row carries no pass/fail mark; what it
- * would have said alone stays visible in words.
- */
-function describeRuleStatus(r, icons = true) {
-    if (r.supersededBy)
-        return `${icons ? '➖ ' : ''}superseded by ${r.supersededBy} (${ALONE[r.status]}; did not decide the verdict)`;
-    return icons ? STATUS[r.status] : r.status;
-}
-function renderRulesTable(j) {
+function renderTerminal(j) {
+    const line = describeVerdictLine(j, plain$1);
+    const series = j.input.series && j.input.series !== 'default' ? ` (${j.input.series})` : '';
+    const out = [`${line.icon} ${line.word}${series}: ${line.sentence}`];
+    if (line.second)
+        out.push(line.second);
+    out.push('', ...alignColumns(buildComparisonRows(j, plain$1)).map((l) => `  ${l}`), '');
     if (j.rules.length === 0)
-        return `_The budget (${esc$1(j.input.budget.source)}) sets no rule._`;
-    const rows = [['rule', 'status', 'limit', 'actual', 'why']];
-    for (const r of j.rules) {
-        rows.push([
-            r.subject ? `${r.rule} (${esc$1(r.subject)})` : r.rule,
-            describeRuleStatus(r),
-            prose(r.limit),
-            prose(r.actual),
-            prose(r.explanation)
-        ]);
+        out.push(`Rules: the budget (${j.input.budget.source}) sets none.`);
+    else {
+        out.push(`Rules (budget ${j.input.budget.source}):`);
+        for (const r of j.rules) {
+            const name = r.subject ? `${r.rule} (${r.subject})` : r.rule;
+            out.push(`  - ${name}: ${describeRuleStatus(r)}; ${r.actual}; limit ${r.limit}`);
+            out.push(`      ${r.explanation}`);
+        }
     }
-    return table(rows);
-}
-function componentRows(side, components) {
-    return components.map((c) => [
-        side,
-        esc$1(`${c.id}: ${c.name}`),
-        esc$1(c.source),
-        c.method === 'estimate' ? `estimate${c.model ? ` (${esc$1(c.model)})` : ''}` : c.method,
-        c.coverage === undefined ? '—' : formatPercent(c.coverage).replace('+', ''),
-        c.method === 'estimate' ? `≈ ${formatKwh(toKwh(c.energyJ))}` : formatKwh(toKwh(c.energyJ))
-    ]);
-}
-function describeAge(createdAt, now) {
-    if (!createdAt)
-        return 'no calibration';
-    const days = now ? (Date.parse(now) - Date.parse(createdAt)) / 86_400_000 : NaN;
-    return Number.isFinite(days)
-        ? `calibrated ${esc$1(createdAt)} (${formatSig(Math.max(days, 0), 2)} days before this run)`
-        : `calibrated ${esc$1(createdAt)}`;
-}
-function renderProvenance(j) {
-    const lines = [];
     const b = j.input.baseline;
-    const which = b?.record.commit ? `commit ${esc$1(b.record.commit)}` : 'a record with no commit';
-    lines.push(b
-        ? `- **Baseline:** ${which}, recorded ${esc$1(b.record.recordedAt)}: ${prose(b.reason)}`
-        : '- **Baseline:** none recorded for this series yet');
-    const runM = j.input.run.measurement;
-    const runner = j.input.run.runner ?? runM.host.hostname ?? null;
-    lines.push(`- **Runner:** ${runner ? esc$1(runner) : 'unnamed'}; ${esc$1(runM.host.cpu)}${runM.host.gpus.length ? `; ${esc$1(runM.host.gpus.join(', '))}` : ''}; ${describeAge(j.input.run.calibrationCreatedAt, j.input.now)}`);
-    // the basis, noise and carbon sentences are ours, with no user value in them
-    lines.push(`- **Compared on:** ${j.basisNote}`);
+    out.push(b
+        ? `Baseline: ${b.record.commit ? `commit ${b.record.commit.slice(0, 12)}` : 'a record with no commit'}, ${b.reason}`
+        : 'Baseline: none recorded for this series yet');
+    out.push(`Compared on: ${j.basisNote}`);
     if (j.change)
-        lines.push(`- **Statistics:** ${j.change.noiseNote}`);
-    lines.push(`- **Carbon:** kWh measured × PUE ${j.run.carbon.pue} × ${describeIntensity(j.intensity)}; an estimate from an annual grid average`);
-    lines.push(`- **Budget:** ${esc$1(j.input.budget.source)}`);
-    const rows = [
-        ['side', 'component', 'sensor', 'method', 'coverage', 'energy'],
-        ...componentRows('this run', runM.components)
-    ];
-    if (b)
-        rows.push(...componentRows('base', b.record.measurement.components));
-    return `${lines.join('\n')}\n\n${table(rows)}`;
-}
-function renderNotes(j) {
-    const notices = [
-        ...(j.input.run.measurement.notices ?? []),
-        ...(j.input.run.measurement.metricErrors ?? [])
-    ];
-    const all = [...j.notes, ...notices];
-    // a list item's text may start a block ("- # x" is a heading), so lineStart stays on
-    return all.length === 0 ? '' : all.map((n) => `- ${escapeProse(n)}`).join('\n');
-}
-
-// The markdown report: a pure function of the judgement (and the recent history for charts).
-const esc = (s) => escapeMarkdown(s, 500, { lineStart: false });
-const REPORT_MAX_CHARS = 60_000;
-const ICON = {
-    pass: '✅',
-    fail: '❌',
-    inconclusive: '⚠️',
-    'no-baseline': 'ℹ️'
-};
-function renderHeadline(j) {
-    const series = j.input.series ? ` (${esc(j.input.series)})` : '';
-    return `${ICON[j.verdict]} **joulegate${series}: ${j.verdict}**: ${prose(j.headline)}`;
-}
-/** The marker is HTML-comment text: keep it to the characters a series name may have. */
-const TRUNCATION_NOTE = (dropped) => `\n\n> **Report truncated:** ${dropped} characters were left out to stay under the comment size limit.`;
-/**
- * Keeps whole sections while they fit, cuts the first one that does not at a line boundary (closing
- * an open <details>), and says so visibly.
- */
-function fitToLimit(sections, max) {
-    const full = sections.join('\n\n');
-    if (full.length <= max)
-        return full;
-    const budget = max - TRUNCATION_NOTE(full.length).length - '\n</details>'.length;
-    let out = '';
-    for (const section of sections) {
-        const next = out === '' ? section : `${out}\n\n${section}`;
-        if (next.length <= budget) {
-            out = next;
-            continue;
-        }
-        const lines = section.split('\n');
-        let partial = out === '' ? '' : `${out}\n\n`;
-        for (const line of lines) {
-            if (partial.length + line.length + 1 > budget)
-                break;
-            partial += `${line}\n`;
-        }
-        out = partial.trimEnd();
-        break;
-    }
-    const opened = (out.match(/<details>/g) ?? []).length - (out.match(/<\/details>/g) ?? []).length;
-    if (opened > 0)
-        out += '\n</details>';
-    return out + TRUNCATION_NOTE(full.length - out.length);
-}
-function renderReport(j, options) {
-    const sections = [];
-    if (options.marker !== null)
-        sections.push(commentMarker(options.marker));
-    sections.push(renderHeadline(j));
-    sections.push(renderComparisonTable(j));
-    sections.push(`**Rules checked** (budget ${esc(j.input.budget.source)})\n\n${renderRulesTable(j)}`);
-    sections.push(`**Provenance**\n\n${renderProvenance(j)}`);
-    const notes = renderNotes(j);
-    if (notes)
-        sections.push(`**Notes**\n\n${notes}`);
-    const charts = renderCharts(options.history ?? [], j);
-    if (charts)
-        sections.push(charts);
-    // the marker and headline share the top lines: the marker must be the very first line
-    const [first, ...rest] = sections;
-    // Every section but the marker is neutralised once more: user values reach the tables, notes
-    // and code spans through several helpers, and none of them may carry an HTML comment marker.
-    const safe = (options.marker !== null ? rest : sections).map(neutralizeHtmlComments);
-    const body = options.marker !== null ? [`${first}\n${safe[0]}`, ...safe.slice(1)] : safe;
-    return fitToLimit(body, options.maxChars ?? REPORT_MAX_CHARS);
-}
-/** A few plain lines for the terminal: verdict, the deciding figure, then each rule. */
-function formatTerminalSummary(j) {
-    const lines = [
-        `joulegate${j.input.series ? ` (${j.input.series})` : ''}: ${j.verdict.toUpperCase()}: ${j.headline}`
-    ];
-    for (const r of j.rules) {
-        const name = r.subject ? `${r.rule} (${r.subject})` : r.rule;
-        lines.push(`  ${name}: ${describeRuleStatus(r, false)}; ${r.actual} (limit ${r.limit})`);
-    }
-    if (j.rules.length === 0)
-        lines.push('  no budget rules set');
-    return lines.join('\n');
+        out.push(`Statistics: ${j.change.noiseNote}`);
+    const notes = [
+        ...new Set([
+            ...j.notes,
+            ...(j.input.run.measurement.notices ?? []),
+            ...(j.input.run.measurement.metricErrors ?? [])
+        ])
+    ].filter((n) => n !== ESTIMATE_NOTE);
+    if (notes.length > 0)
+        out.push('Notes:', ...notes.map((n) => `  - ${n}`));
+    return out.join('\n');
 }
 
 const conf = (c) => `${Math.round(c.confidence * 100)}%`;
@@ -106490,7 +107365,8 @@ function checkEnergyIncrease(ctx, allowed) {
         status,
         limit,
         actual: describeChange(ctx.change),
-        explanation: explainDecision(status, ctx.change, allowed, 'allowed increase')
+        explanation: explainDecision(status, ctx.change, allowed, 'allowed increase'),
+        allowedChange: allowed
     };
 }
 /** Gain in the improving direction: positive is better. */
@@ -106528,7 +107404,9 @@ function checkPrice(ctx, metric, kwhPerUnit) {
         status,
         limit: `≤ ${formatPercent(allowed)} (${limit})`,
         actual: `${describeChange(ctx.change)}, ${extraKwh >= 0 ? '+' : '−'}${formatKwh(Math.abs(extraKwh))}; gain ${gainText}`,
-        explanation: `the gain ${paid} on top of the ${formatPercent(increase)} allowance: ${explainDecision(status, ctx.change, allowed, 'allowed increase')}`
+        explanation: `the gain ${paid} on top of the ${formatPercent(increase)} allowance: ${explainDecision(status, ctx.change, allowed, 'allowed increase')}`,
+        allowedChange: allowed,
+        gain
     };
 }
 function checkMetricDrop(ctx, metric, maxLoss) {
@@ -106690,6 +107568,7 @@ function findMeasurementDoubts(run, base) {
     return doubts;
 }
 
+const RESERVED = new Set(RESERVED_METRIC_KEYS);
 function describeSide(m, n, basis, carbon) {
     const energyMethod = describeTotalMethod(m.components);
     const normalizedKwh = n ? toKwh(n.normalizedEnergyJ) : null;
@@ -106791,11 +107670,9 @@ function judge(input) {
     }
     if (run.isEstimate || base?.isEstimate)
         notes.push('Some energy figures are estimates (no sensor): judge them as such.');
-    if (change?.floor.source === 'default' && change.method !== 'welch-t')
-        notes.push(`No calibrated noise floor: the default cv of ${(change.floor.cv * 100).toFixed(0)}% was assumed.`);
+    // an assumed noise floor is said once, by the change's own noise note (change.noiseNote)
     for (const name of Object.keys(runM.metrics)) {
-        if (!['params', 'macs', 'flops', 'epoch', 'step'].includes(name) &&
-            !(name in input.budget.metrics)) {
+        if (!RESERVED.has(name) && !(name in input.budget.metrics)) {
             notes.push(`Metric ${name} has no direction under metrics: in the budget file; it is shown but not judged.`);
         }
     }
@@ -106917,7 +107794,7 @@ function renderCheckResult(result, options = {}) {
     return {
         verdict: j.verdict,
         report,
-        summaryText: formatTerminalSummary(j),
+        summaryText: renderTerminal(j),
         result: { ...result, verdict: j.verdict },
         energyKwh: j.run.measuredKwh,
         normalizedEnergyKwh: j.run.normalizedKwh,
@@ -106925,7 +107802,620 @@ function renderCheckResult(result, options = {}) {
         co2Grams: j.run.carbon.grams,
         commandExitCode: m.exitCode,
         interrupted: m.interrupted === true,
-        budgetProblem: result.budgetProblem ?? null
+        budgetProblem: result.budgetProblem ?? null,
+        judgement: j
+    };
+}
+
+// The cluster's Prometheus over its HTTP API (/api/v1/query, /api/v1/targets, /api/v1/series,
+// /api/v1/label/NAME/values). A busy server answers 503 or 429 and a proxy in front of it resets
+// connections, so each call has a deadline and a bounded number of retries with backoff; a
+// Retry-After is honoured when it is short. The bearer token is sent in a header and never
+// appears in an error, a log line or a stored file: errors name the URL without credentials.
+class PrometheusError extends Error {
+    status;
+    errorType;
+    constructor(message, 
+    /** the HTTP status, null when no answer came */
+    status, 
+    /** Prometheus's errorType (bad_data: the query itself is wrong) */
+    errorType) {
+        super(message);
+        this.status = status;
+        this.errorType = errorType;
+        this.name = 'PrometheusError';
+    }
+}
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** The URL as it may be shown: user info removed, no query string. */
+function describeUrl(url) {
+    try {
+        const u = new URL(url);
+        u.username = '';
+        u.password = '';
+        u.search = '';
+        return u.toString().replace(/\/$/, '');
+    }
+    catch {
+        return '(unparsable URL)';
+    }
+}
+function retryAfterMs(value) {
+    if (value === null)
+        return null;
+    if (/^\d+(\.\d+)?$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const at = Date.parse(value);
+    return Number.isFinite(at) ? Math.max(0, at - Date.now()) : null;
+}
+const sleep$1 = (ms) => new Promise((r) => setTimeout(r, ms));
+class PrometheusClient {
+    options;
+    base;
+    timeoutMs;
+    attempts;
+    baseDelayMs;
+    maxWaitMs;
+    basic = null;
+    /** HTTP requests made, retries included (the bench and the report count them) */
+    requests = 0;
+    constructor(options) {
+        this.options = options;
+        let base;
+        try {
+            base = new URL(options.url);
+        }
+        catch {
+            throw new PrometheusError(`prometheus-url: got ${JSON.stringify(describeUrl(options.url))}, expected an http(s) URL such as http://prometheus:9090`, null, null);
+        }
+        if (base.protocol !== 'http:' && base.protocol !== 'https:')
+            throw new PrometheusError(`prometheus-url: got ${JSON.stringify(describeUrl(options.url))}, expected an http(s) URL such as http://prometheus:9090`, null, null);
+        if (!base.pathname.endsWith('/'))
+            base.pathname += '/';
+        // user info in the URL is sent as Basic auth and kept out of every URL fetch or an error sees
+        if (base.username || base.password) {
+            const pair = `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`;
+            this.basic = Buffer.from(pair).toString('base64');
+            base.username = '';
+            base.password = '';
+        }
+        this.base = base;
+        this.timeoutMs = options.timeoutMs ?? 15_000;
+        this.attempts = options.attempts ?? 4;
+        this.baseDelayMs = options.baseDelayMs ?? 500;
+        this.maxWaitMs = options.maxWaitMs ?? 30_000;
+    }
+    get shownUrl() {
+        return describeUrl(this.base.toString());
+    }
+    /** An instant query at `time` (seconds since the epoch); the result must be a vector. */
+    async queryVector(query, time) {
+        const data = (await this.call('api/v1/query', { query, time: time.toFixed(3) }, query));
+        if (data.resultType !== 'vector' || !Array.isArray(data.result))
+            throw new PrometheusError(`Prometheus at ${this.shownUrl}: query ${query} gave a ${String(data.resultType)}, expected a vector`, 200, null);
+        return data.result;
+    }
+    async targets() {
+        const data = (await this.call('api/v1/targets', { state: 'active' }, 'targets'));
+        return data.activeTargets ?? [];
+    }
+    async labelValues(label) {
+        const data = await this.call(`api/v1/label/${encodeURIComponent(label)}/values`, {}, label);
+        return Array.isArray(data) ? data : [];
+    }
+    async series(match, start, end) {
+        const data = await this.call('api/v1/series', { 'match[]': match, start: start.toFixed(3), end: end.toFixed(3) }, match);
+        return Array.isArray(data) ? data : [];
+    }
+    redact(text) {
+        const token = this.options.token;
+        return token ? text.split(token).join('[token]') : text;
+    }
+    async call(path, params, what) {
+        const url = new URL(path, this.base);
+        for (const [k, v] of Object.entries(params))
+            url.searchParams.set(k, v);
+        const headers = { accept: 'application/json' };
+        if (this.options.token)
+            headers['authorization'] = `Bearer ${this.options.token}`;
+        else if (this.basic)
+            headers['authorization'] = `Basic ${this.basic}`;
+        const shown = `${describeUrl(url.toString())} (${what})`;
+        let last = '';
+        for (let attempt = 1; attempt <= this.attempts; attempt++) {
+            this.requests++;
+            let waitMs = this.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+            try {
+                const response = await fetch(url, {
+                    headers,
+                    signal: AbortSignal.timeout(this.timeoutMs)
+                }).then(async (r) => ({ r, text: await r.text() }));
+                const status = response.r.status;
+                const parsed = parseBody(response.text);
+                if (status >= 200 && status < 300 && parsed?.status === 'success')
+                    return parsed.data;
+                // a proxy may echo the request's headers into its error page
+                const serverSays = this.redact(parsed?.error ?? excerpt(response.text));
+                last = `HTTP ${status}: ${serverSays}`;
+                if (!RETRY_STATUSES.has(status)) {
+                    throw new PrometheusError(`Prometheus at ${shown}: ${last}`, status, parsed?.errorType ?? null);
+                }
+                const after = retryAfterMs(response.r.headers.get('retry-after'));
+                if (after !== null) {
+                    if (after > this.maxWaitMs)
+                        break;
+                    waitMs = after;
+                }
+            }
+            catch (error) {
+                if (error instanceof PrometheusError)
+                    throw error;
+                last = this.redact(describeFailure(error, this.timeoutMs));
+            }
+            if (attempt < this.attempts)
+                await sleep$1(waitMs);
+        }
+        throw new PrometheusError(`Prometheus at ${shown}: ${last} (after ${this.attempts} tries)`, null, null);
+    }
+}
+function parseBody(text) {
+    try {
+        const v = JSON.parse(text);
+        return v && typeof v === 'object' ? v : null;
+    }
+    catch {
+        return null;
+    }
+}
+function excerpt(text) {
+    const t = text.replace(/\s+/g, ' ').trim();
+    return t === '' ? '(empty body)' : t.length > 200 ? `${t.slice(0, 200)}…` : t;
+}
+function describeFailure(error, timeoutMs) {
+    const e = error;
+    if (e.name === 'TimeoutError')
+        return `no answer within ${timeoutMs} ms`;
+    if (e.cause?.code)
+        return `connection failed (${e.cause.code})`;
+    return e.cause?.message ? `connection failed (${e.cause.message})` : (e.message ?? String(error));
+}
+
+// PromQL for one measured window, built as text from the user's selector (pure). Every query
+// carries the selector, and the window's sum over time is computed by Prometheus itself: a
+// 64-node job costs the same three queries as a 1-node one. See docs/cluster.md for the method.
+const DCGM_ENERGY = 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION'; // mJ counter, per GPU
+const RAPL_ENERGY = [
+    'node_rapl_package_joules_total',
+    'node_rapl_dram_joules_total'
+];
+const KEPLER_ENERGY = 'kepler_container_joules_total';
+const ENERGY_METRICS = [DCGM_ENERGY, ...RAPL_ENERGY, KEPLER_ENERGY];
+/** The label that tells the parts of one combined answer apart; no exporter uses it. */
+const PART_LABEL = 'joulegate_part';
+/** The labels one GPU's series is reduced to: pod/job churn must not split a device in two. */
+const DCGM_BY = ['Hostname', 'instance', 'gpu', 'UUID', 'modelName'];
+const RAPL_BY = ['Hostname', 'instance', 'index', 'path'];
+const KEPLER_BY = ['Hostname', 'instance'];
+/**
+ * The selector's matchers, checked just enough to keep the query well-formed: a brace or a
+ * metric name would change what every query means. Prometheus checks the rest and says so.
+ */
+function normaliseSelector(selector) {
+    const s = (selector ?? '').trim().replace(/^\{/, '').replace(/\}$/, '').trim();
+    if (/[{}]/.test(s))
+        throw new UsageError(`prometheus-selector: got ${JSON.stringify(selector)}, expected label matchers such as Hostname=~"gpu-node-0[1-4]",hpc_job="4242" (no braces inside, no metric name)`);
+    if (s !== '' && !/^[A-Za-z_][A-Za-z0-9_]*\s*(=~|!~|!=|=)/.test(s))
+        throw new UsageError(`prometheus-selector: got ${JSON.stringify(selector)}, expected label matchers such as Hostname=~"gpu-node-0[1-4]" (LABEL="value", LABEL=~"regex", comma-separated)`);
+    return s;
+}
+function select(metric, selector) {
+    return `${metric}{${selector}}`;
+}
+/** A range in whole milliseconds: Prometheus reads `20500ms`, and rounding to seconds would cut the edges. */
+function formatRange(seconds) {
+    return `${Math.max(1, Math.round(seconds * 1000))}ms`;
+}
+function tag(expr, part, extra = {}) {
+    let out = `label_replace(${expr}, "${PART_LABEL}", "${part}", "", "")`;
+    for (const [k, v] of Object.entries(extra))
+        out = `label_replace(${out}, "${k}", "${v}", "", "")`;
+    return out;
+}
+function parts(metric, selector, range, by, extra = {}) {
+    const series = `${select(metric, selector)}[${range}]`;
+    const grouping = `by (${by.join(', ')})`;
+    // max, not sum: two series for one device are two scrapes of one counter (two jobs, a
+    // relabelled duplicate), never two devices
+    return [
+        tag(`max ${grouping} (increase(${series}))`, 'increase', extra),
+        tag(`max ${grouping} (count_over_time(${series}))`, 'samples', extra),
+        tag(`max ${grouping} (resets(${series}))`, 'resets', extra)
+    ];
+}
+/** The three queries of a window of `seconds` that ends at the evaluation time. */
+function buildWindowQueries(selector, seconds) {
+    const range = formatRange(seconds);
+    return {
+        dcgm: parts(DCGM_ENERGY, selector, range, DCGM_BY).join(' or '),
+        rapl: RAPL_ENERGY.flatMap((m) => parts(m, selector, range, RAPL_BY, { zone: m.replace(/^node_rapl_|_joules_total$/g, '') })).join(' or '),
+        kepler: parts(KEPLER_ENERGY, selector, range, KEPLER_BY).join(' or ')
+    };
+}
+/** The series the selector matches now, per metric and device: the preflight and the double-count check. */
+function buildInventoryQuery(selector) {
+    const names = ENERGY_METRICS.join('|');
+    const sel = selector === '' ? '' : `, ${selector}`;
+    return `count by (__name__, Hostname, instance, UUID, modelName) ({__name__=~"${names}"${sel}})`;
+}
+/** A cheap running total for progress lines while the command runs (GPUs only). */
+function buildRunningTotalQuery(selector, seconds) {
+    return `sum(max by (${DCGM_BY.join(', ')}) (increase(${select(DCGM_ENERGY, selector)}[${formatRange(seconds)}])))`;
+}
+
+/** The node a series belongs to: DCGM's Hostname, else the scrape target's host without port. */
+function hostOf(labels) {
+    if (labels['Hostname'])
+        return labels['Hostname'];
+    const instance = labels['instance'] ?? '';
+    return instance.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1') || 'unknown-node';
+}
+function groupDevices(samples, keyOf) {
+    const devices = new Map();
+    for (const s of samples) {
+        const part = s.metric[PART_LABEL];
+        const labels = { ...s.metric };
+        delete labels[PART_LABEL];
+        const key = keyOf(labels);
+        const value = Number(s.value[1]);
+        let d = devices.get(key);
+        if (!d) {
+            d = { key, labels, increase: null, samples: 0, resets: 0 };
+            devices.set(key, d);
+        }
+        if (!Number.isFinite(value))
+            continue;
+        // the same device seen under two target labels (two jobs scraping one exporter): one device
+        if (part === 'increase')
+            d.increase = Math.max(d.increase ?? 0, value);
+        else if (part === 'samples')
+            d.samples = Math.max(d.samples, value);
+        else if (part === 'resets')
+            d.resets = Math.max(d.resets, value);
+    }
+    return [...devices.values()];
+}
+/**
+ * The fraction of the window the series was scraped in: samples seen over samples a scrape every
+ * `intervalS` puts in the window (a closed range holds one more sample than intervals).
+ */
+function coverageOf(samples, windowS, intervalS) {
+    if (windowS <= 0 || intervalS <= 0)
+        return samples > 0 ? 1 : 0;
+    const expected = Math.max(1, windowS / intervalS);
+    return Math.min(1, Math.max(0, samples / expected));
+}
+function notesOf(d, coverage, what) {
+    const notes = [];
+    if (d.resets > 0)
+        notes.push(`${what}: counter reset ${d.resets} time(s) in the window (exporter or driver restart); counted from zero after each reset, as PromQL's increase() does`);
+    if (coverage < 0.95)
+        notes.push(`${what}: scraped for ${Math.round(coverage * 100)}% of the window (the node or its exporter was gone for the rest); energy is counted while it was scraped`);
+    return notes;
+}
+function toComponent(d, ctx, base, scale) {
+    const coverage = coverageOf(d.samples, ctx.windowS, ctx.intervalS);
+    const energyJ = Math.max(0, (d.increase ?? 0) * scale);
+    const notes = notesOf(d, coverage, base.id);
+    return {
+        ...base,
+        method: 'counter',
+        energyJ,
+        meanPowerW: ctx.windowS > 0 ? energyJ / ctx.windowS : null,
+        samples: d.samples,
+        coverage: d.increase === null ? 0 : coverage,
+        host: hostOf(d.labels),
+        ...(notes.length ? { notes } : {})
+    };
+}
+const byHostThenId = (a, b) => (a.host ?? '').localeCompare(b.host ?? '', 'en', { numeric: true }) ||
+    a.id.localeCompare(b.id, 'en', { numeric: true });
+/** Components from the three answers of one window; Kepler only on nodes nothing else measured. */
+function parseWindowAnswers(answers, ctx) {
+    const notes = [];
+    const gpus = groupDevices(answers.dcgm, (l) => l['UUID'] || `${hostOf(l)}/${l['gpu'] ?? '?'}`).map((d) => {
+        const host = hostOf(d.labels);
+        return {
+            ...toComponent(d, ctx, {
+                id: `${host}/gpu${d.labels['gpu'] ?? '?'}`,
+                kind: 'gpu',
+                name: d.labels['modelName'] || 'NVIDIA GPU',
+                source: 'prometheus:dcgm'
+            }, 1 / 1000 // DCGM counts millijoules
+            ),
+            ...(d.labels['UUID'] ? { uuid: d.labels['UUID'] } : {})
+        };
+    });
+    const zones = groupDevices(answers.rapl, (l) => `${hostOf(l)}|${l['zone']}|${l['path'] ?? l['index'] ?? ''}`).map((d) => {
+        const host = hostOf(d.labels);
+        const zone = d.labels['zone'] ?? 'package';
+        return toComponent(d, ctx, {
+            id: `${host}/${zone}${d.labels['index'] ?? ''}`,
+            kind: zone === 'dram' ? 'ram' : 'cpu',
+            name: `${zone}-${d.labels['index'] ?? '0'}`,
+            source: 'prometheus:node-rapl'
+        }, 1);
+    });
+    const measuredHosts = new Set([...gpus, ...zones].map((c) => c.host));
+    const kepler = [];
+    for (const d of groupDevices(answers.kepler, (l) => hostOf(l))) {
+        const host = hostOf(d.labels);
+        if (measuredHosts.has(host)) {
+            // Kepler's container total includes the GPU and package energy DCGM and RAPL already count
+            notes.push(`${host}: Kepler's container energy is not added, DCGM or RAPL already measure that node`);
+            continue;
+        }
+        kepler.push(toComponent(d, ctx, {
+            id: `${host}/kepler`,
+            kind: 'other',
+            name: 'Kepler containers',
+            source: 'prometheus:kepler'
+        }, 1));
+    }
+    return { components: [...gpus, ...zones, ...kepler].sort(byHostThenId), notes };
+}
+
+// The cluster's energy, read from its Prometheus (DCGM exporter, node exporter RAPL, Kepler). The
+// source remembers when the window opened and closed, waits one scrape interval after the close
+// so the last scrape is stored, then asks three queries whatever the cluster's size. Before the
+// command starts, a preflight checks that the selector matches energy series: a typo must fail
+// in a second, not after a night of training.
+const DEFAULT_INTERVAL_S = 60; // Prometheus's own default scrape interval
+const nowS = () => Date.now() / 1000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Go durations as the targets API writes them: 1s, 15s, 1m, 1m30s, 500ms. */
+function parseGoDuration(text) {
+    if (!text)
+        return null;
+    const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+    let total = 0;
+    let seen = '';
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+        const n = Number(m[1]);
+        total += m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : m[2] === 's' ? n : n / 1000;
+        seen += m[0];
+    }
+    return seen === text && total > 0 ? total : null;
+}
+async function findInterval(client, settings, hosts) {
+    if (settings.intervalS)
+        return { intervalS: settings.intervalS, from: 'the setting' };
+    try {
+        const targets = await client.targets();
+        // the slowest target that serves this job's nodes decides when the last scrape has landed
+        const relevant = targets.filter((t) => hosts.has(hostOf(t.labels)) || hosts.size === 0);
+        const intervals = (relevant.length ? relevant : targets)
+            .map((t) => parseGoDuration(t.scrapeInterval))
+            .filter((x) => x !== null);
+        if (intervals.length > 0)
+            return { intervalS: Math.max(...intervals), from: 'the targets API' };
+    }
+    catch {
+        // a managed Prometheus may not serve /api/v1/targets: fall through to the default
+    }
+    return { intervalS: DEFAULT_INTERVAL_S, from: `Prometheus's default (${DEFAULT_INTERVAL_S} s)` };
+}
+/** Which energy metrics and labels exist without the selector: the error a typo deserves. */
+async function describeWhatExists(client) {
+    const names = await client.labelValues('__name__').catch(() => []);
+    const known = names.filter((n) => /^(DCGM_FI_|node_rapl_|kepler_)/.test(n));
+    if (!known.includes(DCGM_ENERGY) && !known.some((n) => n.startsWith('node_rapl_')))
+        return known.length
+            ? `the server has ${known.slice(0, 8).join(', ')} but no ${DCGM_ENERGY} (enable it in the DCGM exporter's counters file)`
+            : `the server has no DCGM exporter, node exporter RAPL or Kepler metrics at all`;
+    const series = await client
+        .series(known.includes(DCGM_ENERGY) ? DCGM_ENERGY : RAPL_ENERGY[0], nowS() - 600, nowS())
+        .catch(() => []);
+    const values = new Map();
+    for (const s of series)
+        for (const [k, v] of Object.entries(s)) {
+            if (k === '__name__')
+                continue;
+            const set = values.get(k) ?? new Set();
+            set.add(v);
+            values.set(k, set);
+        }
+    const labels = [...values.entries()]
+        .map(([k, v]) => {
+        const shown = [...v].slice(0, 4).map((x) => JSON.stringify(x));
+        return `${k} (${shown.join(', ')}${v.size > 4 ? `, … ${v.size} values` : ''})`;
+    })
+        .join('; ');
+    return `energy metrics present: ${known.filter((n) => ENERGY_METRICS.includes(n)).join(', ')}; their labels in the last 10 minutes: ${labels || 'none'}`;
+}
+/**
+ * The preflight: the selector is valid PromQL and matches energy series now. Throws a UsageError
+ * (exit 2) naming the selector and what exists when it matches nothing.
+ */
+async function inspectCluster(client, settings) {
+    const selector = normaliseSelector(settings.selector);
+    let rows;
+    try {
+        rows = await client.queryVector(buildInventoryQuery(selector), nowS());
+    }
+    catch (error) {
+        if (error instanceof PrometheusError && error.errorType === 'bad_data')
+            throw new UsageError(`prometheus-selector: got ${JSON.stringify(settings.selector)}, which Prometheus refuses: ${error.message}`);
+        throw error;
+    }
+    const inventory = {
+        gpuSeries: 0,
+        raplSeries: 0,
+        keplerSeries: 0,
+        gpuHosts: new Set(),
+        cpuHosts: new Set(),
+        uuids: new Set(),
+        intervalS: 0,
+        intervalFrom: ''
+    };
+    for (const r of rows) {
+        const name = r.metric['__name__'];
+        const n = Number(r.value[1]);
+        if (name === DCGM_ENERGY) {
+            inventory.gpuSeries += n;
+            inventory.gpuHosts.add(hostOf(r.metric));
+            if (r.metric['UUID'])
+                inventory.uuids.add(r.metric['UUID']);
+        }
+        else if (name === KEPLER_ENERGY)
+            inventory.keplerSeries += n;
+        else {
+            inventory.raplSeries += n;
+            inventory.cpuHosts.add(hostOf(r.metric));
+        }
+    }
+    if (inventory.gpuSeries + inventory.raplSeries + inventory.keplerSeries === 0) {
+        const what = await describeWhatExists(client);
+        throw new UsageError(`prometheus-selector: got ${JSON.stringify(settings.selector ?? '')}, which matches no energy series (${ENERGY_METRICS.join(', ')}) at ${client.shownUrl}; ${what}`);
+    }
+    const interval = await findInterval(client, settings, inventory.gpuHosts);
+    inventory.intervalS = interval.intervalS;
+    inventory.intervalFrom = interval.from;
+    return inventory;
+}
+/** The energy source over one window; `start` opens it, the first `refresh` re-opens it at the command's start. */
+function createPrometheusSensor(client, settings, inventory, options = {}) {
+    const selector = normaliseSelector(settings.selector);
+    let t0 = 0;
+    let refreshed = false;
+    let lastRefreshS = 0;
+    let running = [];
+    return {
+        source: 'prometheus',
+        async start() {
+            t0 = nowS();
+            refreshed = false;
+            running = [];
+        },
+        snapshot: () => running,
+        async refresh() {
+            const t = nowS();
+            if (!refreshed) {
+                // the command starts now: what the cluster spent while other sensors started is not its
+                refreshed = true;
+                t0 = t;
+                lastRefreshS = t;
+                return;
+            }
+            // progress lines get a running total at most once per scrape interval: one small query
+            if (t - lastRefreshS < Math.max(inventory.intervalS, 5) || inventory.gpuSeries === 0)
+                return;
+            lastRefreshS = t;
+            try {
+                const [row] = await client.queryVector(buildRunningTotalQuery(selector, t - t0), t);
+                running = row ? [{ id: 'prometheus:running', energyJ: Number(row.value[1]) / 1000 }] : [];
+            }
+            catch {
+                // a progress stamp may lag; the window's total is read at stop
+            }
+        },
+        async stop() {
+            const t1 = nowS();
+            const windowS = t1 - t0;
+            // the scrape that began before t1 is stored once it answers: wait one interval for it
+            await sleep(options.settleMs ?? inventory.intervalS * 1000 + 500);
+            const q = buildWindowQueries(selector, windowS);
+            try {
+                const [dcgm, rapl, kepler] = await Promise.all([
+                    client.queryVector(q.dcgm, t1),
+                    inventory.raplSeries > 0 ? client.queryVector(q.rapl, t1) : Promise.resolve([]),
+                    inventory.keplerSeries > 0 ? client.queryVector(q.kepler, t1) : Promise.resolve([])
+                ]);
+                const parsed = parseWindowAnswers({ dcgm, rapl, kepler }, { windowS, intervalS: inventory.intervalS });
+                if (parsed.components.length === 0)
+                    throw new Error(`Prometheus at ${client.shownUrl} had no sample of the job's energy series in the window (its exporters stopped answering, or the selector's series ended before it)`);
+                if (parsed.notes.length > 0 && parsed.components[0])
+                    parsed.components[0].notes = [...(parsed.components[0].notes ?? []), ...parsed.notes];
+                return parsed.components;
+            }
+            catch (error) {
+                return [
+                    {
+                        id: 'prometheus',
+                        kind: 'other',
+                        name: `cluster at ${client.shownUrl}`,
+                        method: 'counter',
+                        source: 'prometheus:dcgm',
+                        energyJ: 0,
+                        meanPowerW: null,
+                        samples: 0,
+                        coverage: 0,
+                        notes: [error.message]
+                    }
+                ];
+            }
+        }
+    };
+}
+function createPrometheusClient(settings) {
+    try {
+        return new PrometheusClient({ url: settings.url, token: settings.token });
+    }
+    catch (error) {
+        throw new UsageError(error.message);
+    }
+}
+
+// The cluster contract in a measurement: the Prometheus source beside the runner's own sensors.
+// The preflight runs before the command; the runner's devices that Prometheus also sees are
+// read from Prometheus only, so no device is counted twice.
+const CLUSTER_ENV = {
+    url: 'JOULEGATE_PROMETHEUS_URL', // contract
+    token: 'JOULEGATE_PROMETHEUS_TOKEN', // contract
+    intervalS: 'JOULEGATE_PROMETHEUS_INTERVAL_S'
+};
+const LOCAL_GPU_SOURCES = new Set(['nvml', 'nvidia-smi', 'amd-hwmon']);
+const LOCAL_CPU_SOURCES = new Set(['rapl', 'estimate']);
+/** Null without a URL (setting or JOULEGATE_PROMETHEUS_URL); otherwise preflighted, or a UsageError. */
+async function openClusterSource(settings, env) {
+    const url = settings.prometheusUrl || env[CLUSTER_ENV.url] || null;
+    if (!url)
+        return null;
+    const intervalS = Number(env[CLUSTER_ENV.intervalS]);
+    const prom = {
+        url,
+        selector: settings.prometheusSelector ?? null,
+        token: env[CLUSTER_ENV.token] || null,
+        intervalS: Number.isFinite(intervalS) && intervalS > 0 ? intervalS : null
+    };
+    const client = createPrometheusClient(prom);
+    const inventory = await inspectCluster(client, prom);
+    const hosts = [...inventory.gpuHosts].sort();
+    const notices = [
+        `Prometheus at ${client.shownUrl}${prom.selector ? ` with ${prom.selector}` : ''}: ${inventory.gpuSeries} GPU series on ${hosts.length} node(s) (${hosts.slice(0, 8).join(', ')}${hosts.length > 8 ? ', …' : ''}), ${inventory.raplSeries} RAPL and ${inventory.keplerSeries} Kepler series; scrape interval ${inventory.intervalS} s from ${inventory.intervalFrom}`
+    ];
+    const me = hostname();
+    return {
+        client,
+        inventory,
+        notices,
+        open: () => createPrometheusSensor(client, prom, inventory),
+        filterLocal(sensors, localGpuUuids) {
+            const out = [];
+            const gpuSeen = inventory.gpuHosts.has(me) || localGpuUuids.some((u) => inventory.uuids.has(u));
+            const cpuSeen = inventory.cpuHosts.has(me);
+            const kept = sensors.filter((s) => {
+                if (gpuSeen && LOCAL_GPU_SOURCES.has(s.source)) {
+                    out.push(`local ${s.source} sensor not used: this runner's GPUs are in Prometheus and are counted from there once`);
+                    return false;
+                }
+                if (cpuSeen && LOCAL_CPU_SOURCES.has(s.source)) {
+                    out.push(`local ${s.source} sensor not used: this runner's CPU is in Prometheus (node exporter RAPL) and is counted from there once`);
+                    return false;
+                }
+                return true;
+            });
+            return { sensors: kept, notices: [...new Set(out)] };
+        }
     };
 }
 
@@ -106934,13 +108424,29 @@ function renderCheckResult(result, options = {}) {
 async function runMeasurement(command, settings, context) {
     const sensorEnv = readSensorEnv(context.env, settings.intervalMs);
     const crossCheck = context.env['JOULEGATE_CROSS_CHECK'] === '1';
+    // the cluster's preflight comes first: a selector that matches nothing fails before anything runs
+    const cluster = await openClusterSource(settings, context.env);
+    const localUuids = cluster
+        ? (await readGpuInventory(sensorEnv).catch(() => [])).flatMap((g) => (g.uuid ? [g.uuid] : []))
+        : [];
     const probe = async () => {
         const p = await probeSensors(sensorEnv, { crossCheck });
         for (const s of p.crossChecks)
             s.crossCheck = true;
-        return { ...p, sensors: [...p.sensors, ...p.crossChecks] };
+        const local = [...p.sensors, ...p.crossChecks];
+        if (!cluster)
+            return { ...p, sensors: local };
+        const kept = cluster.filterLocal(local, localUuids);
+        return {
+            ...p,
+            notices: [...cluster.notices, ...p.notices, ...kept.notices],
+            sensors: [...kept.sensors, cluster.open()]
+        };
     };
     const first = await probe();
+    const launcher = describeLauncher(command);
+    if (launcher)
+        first.notices.push(launcher);
     for (const notice of first.notices)
         context.log(`joulegate: ${notice}`);
     context.log(`joulegate: sensors: ${first.sensors.map((s) => (s.crossCheck ? `${s.source} (cross-check)` : s.source)).join(', ') || 'none'}`);
@@ -106961,6 +108467,9 @@ async function runMeasurement(command, settings, context) {
         env: context.env,
         openSensors,
         readHost: async (seen) => {
+            // a cluster job's hardware is every GPU it ran on, models and counts (the fingerprint)
+            if (cluster)
+                return readHostInventory(seen, null);
             // The inventory names every visible GPU with its driver; the sensors' names are the fallback.
             const inventory = await readGpuInventory(sensorEnv).catch(() => []);
             const names = inventory.length > 0 ? inventory.map((g) => g.name) : seen;
@@ -106971,9 +108480,21 @@ async function runMeasurement(command, settings, context) {
         intervalMs: settings.intervalMs,
         signal: context.signal,
         onTick: context.onTick ? (tick) => context.onTick(tick, estimated) : undefined,
+        onStep: context.onStep,
         log: context.log,
         notices: first.notices
     });
+}
+// Launchers start one process per GPU (rank); joulegate stays outside them and reads each device once.
+const LAUNCHERS = ['torchrun', 'deepspeed', 'accelerate', 'mpirun', 'mpiexec', 'srun', 'horovodrun'];
+function describeLauncher(command) {
+    const words = 'argv' in command ? command.argv : command.shell.split(/\s+/);
+    const base = (w) => w.split('/').pop() ?? w;
+    const found = words.map(base).find((w) => LAUNCHERS.includes(w)) ??
+        (words.includes('torch.distributed.run') ? 'torch.distributed.run' : null);
+    return found
+        ? `${found} starts several ranks: each GPU of this host is measured once by joulegate, whatever the number of ranks; metrics lines with "rank" count for rank 0 only`
+        : null;
 }
 
 // Energy versus performance from a measurement's progress: when was most of the final value reached,
@@ -107118,26 +108639,42 @@ function analyseCurve(progress, options) {
     };
 }
 const pct = (x) => `${Math.round(x * 100)}%`;
-const kwh = (j) => `${(j / JOULES_PER_KWH).toPrecision(3)} kWh`;
 const where = (p) => (p.at ? ` (${p.at.key} ${p.at.value})` : '');
-/** One sentence for the pull request report. */
-function describeCurve(analysis, fraction = 0.95) {
+/** The metric improved from the first progress point to the one at `index`. */
+function improvedBy(analysis, index) {
+    const gain = analysis.points[index].value - analysis.firstValue;
+    return analysis.direction === 'higher' ? gain > 0 : gain < 0;
+}
+/**
+ * One sentence for the pull request report. A stop point is advised only when it is sound: at
+ * least three progress points, a metric that rose before the stop point (a curve that stays at 0
+ * has no point where it "stopped paying"), and measured, not estimated, energy.
+ */
+function describeCurve(analysis, fraction = 0.95, options = {}) {
     const { metric, points, stop } = analysis;
     if (points.length < 2)
         return `Only one ${metric} value was reported, so there is no curve to read.`;
     const reach = analysis.reach.find((r) => r?.fraction === fraction) ?? null;
     const goal = analysis.direction === 'higher' ? `of the final ${metric}` : `of the ${metric} improvement`;
+    if (!improvedBy(analysis, points.length - 1))
+        return `${metric} did not improve during training (${analysis.firstValue} at the first report, ${analysis.finalValue} at the last), so there is no point where training stopped paying for itself.`;
     const head = reach
         ? `${pct(fraction)} ${goal} was reached after ${pct(reach.energyFraction)} of the energy${where(points[reach.index])}`
         : `${pct(fraction)} ${goal} was never reached`;
+    if (options.advise === false)
+        return `${head}; the energy figures are estimates, so no stop point is advised.`;
+    if (points.length < 3)
+        return `${head}; with only ${points.length} progress points no stop point is advised.`;
     if (stop === null) {
         return analysis.priceKwhPerUnit !== null
             ? `${head}, and training still paid for itself at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric} up to the end.`
             : `${head}.`;
     }
+    if (!improvedBy(analysis, stop.index))
+        return `${head}.`;
     const rest = analysis.totalEnergyJ - stop.energyJ;
     const tail = stop.method === 'price'
-        ? `at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric}, training stopped paying for itself after ${pct(stop.energyFraction)} of the energy${where(points[stop.index])}: the last ${kwh(rest)} bought less than the price`
+        ? `at ${analysis.priceKwhPerUnit} kWh per +1.0 ${metric}, training stopped paying for itself after ${pct(stop.energyFraction)} of the energy${where(points[stop.index])}: the last ${formatEnergy(rest)} bought less than the price`
         : `the knee of the curve is at ${pct(stop.energyFraction)} of the energy${where(points[stop.index])}`;
     return `${head}; ${tail}.`;
 }
@@ -107545,8 +109082,10 @@ function analyseProgress(m, budget) {
             direction: budget.metrics[metric],
             priceKwhPerUnit: budget.price?.metric === metric ? budget.price.kwhPerUnit : null
         });
+        // a power model's energy follows its own formula, not this training's progress
+        const estimated = m.components.some((c) => c.method === 'estimate');
         if (analysis && analysis.points.length >= 2)
-            sentence = describeCurve(analysis);
+            sentence = describeCurve(analysis, 0.95, { advise: !estimated });
     }
     const planned = m.metrics[PLANNED_KEYS.epoch] ?? m.metrics[PLANNED_KEYS.step] ?? null;
     let projection = null;
@@ -107556,7 +109095,7 @@ function analyseProgress(m, budget) {
             projection = {
                 kwh: toKwh(p.projectedJ),
                 interval: [toKwh(p.interval[0]), toKwh(p.interval[1])],
-                detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${toKwh(p.linearJ).toPrecision(3)} kWh)`
+                detail: `projected from ${p.observed} of ${p.planned} ${p.unit}s (${p.method}; linear extrapolation would say ${formatEnergy(p.linearJ)})`
             };
         }
         catch (error) {
@@ -116854,7 +118393,8 @@ async function runCheck(settings, ctx) {
             cwd,
             log: ctx.log,
             signal: ctx.signal,
-            onTick: ctx.onTick
+            onTick: ctx.onTick,
+            onStep: ctx.onStep
         }));
     const ancestry = await readAncestryForBaseline(cwd, { records: history, baseCommit: baseSha }, { log: ctx.log });
     const headCommit = ctx.headSha ?? ancestry?.shas[0] ?? null;
@@ -116893,15 +118433,666 @@ async function runCheck(settings, ctx) {
         curveSentence: progress.sentence,
         notes
     });
+    const outcome = renderCheckResult(result, { history });
     if (settings.record) {
-        await ctx.store.appendRecord(settings.name, record);
+        // the verdict goes with the record, so the dashboard's last verdicts need no re-judging
+        await ctx.store.appendRecord(settings.name, { ...record, verdict: outcome.verdict });
         ctx.log(`joulegate: recorded this run in ${ctx.store.description} (series ${settings.name}, commit ${headCommit ?? 'unknown'})`);
     }
-    return renderCheckResult(result, { history });
+    return outcome;
 }
 /** record: measure and append to history as a baseline; the report shows the run's own figures. */
 async function runRecord(settings, ctx) {
     return runCheck({ ...settings, record: true }, { ...ctx, baseSha: null });
+}
+
+async function readChartAssets() {
+  return {"js":"/*! https://github.com/leeoniya/uPlot (v1.6.32) */\nvar uPlot=function(){\"use strict\";const l=\"u-off\",e=\"u-label\",t=\"width\",n=\"height\",i=\"top\",o=\"bottom\",s=\"left\",r=\"right\",u=\"#000\",a=u+\"0\",f=\"mousemove\",c=\"mousedown\",h=\"mouseup\",d=\"mouseenter\",p=\"mouseleave\",m=\"dblclick\",g=\"change\",x=\"dppxchange\",w=\"--\",_=\"undefined\"!=typeof window,b=_?document:null,v=_?window:null,k=_?navigator:null;let y,M;function S(l,e){if(null!=e){let t=l.classList;!t.contains(e)&&t.add(e)}}function T(l,e){let t=l.classList;t.contains(e)&&t.remove(e)}function E(l,e,t){l.style[e]=t+\"px\"}function z(l,e,t,n){let i=b.createElement(l);return null!=e&&S(i,e),null!=t&&t.insertBefore(i,n),i}function D(l,e){return z(\"div\",l,e)}const P=new WeakMap;function A(e,t,n,i,o){let s=\"translate(\"+t+\"px,\"+n+\"px)\";s!=P.get(e)&&(e.style.transform=s,P.set(e,s),0>t||0>n||t>i||n>o?S(e,l):T(e,l))}const W=new WeakMap;function Y(l,e,t){let n=e+t;n!=W.get(l)&&(W.set(l,n),l.style.background=e,l.style.borderColor=t)}const C=new WeakMap;function H(l,e,t,n){let i=e+\"\"+t;i!=C.get(l)&&(C.set(l,i),l.style.height=t+\"px\",l.style.width=e+\"px\",l.style.marginLeft=n?-e/2+\"px\":0,l.style.marginTop=n?-t/2+\"px\":0)}const F={passive:!0},R={...F,capture:!0};function G(l,e,t,n){e.addEventListener(l,t,n?R:F)}function I(l,e,t){e.removeEventListener(l,t,F)}function L(l,e,t,n){let i;t=t||0;let o=2147483647>=(n=n||e.length-1);for(;n-t>1;)i=o?t+n>>1:sl((t+n)/2),l>e[i]?t=i:n=i;return l-e[t]>e[n]-l?n:t}function O(l){return(e,t,n)=>{let i=-1,o=-1;for(let o=t;n>=o;o++)if(l(e[o])){i=o;break}for(let i=n;i>=t;i--)if(l(e[i])){o=i;break}return[i,o]}}_&&function l(){let e=devicePixelRatio;y!=e&&(y=e,M&&I(g,M,l),M=matchMedia(`(min-resolution: ${y-.001}dppx) and (max-resolution: ${y+.001}dppx)`),G(g,M,l),v.dispatchEvent(new CustomEvent(x)))}();const N=l=>null!=l,j=l=>null!=l&&l>0,U=O(N),V=O(j);function B(l,e,t,n){let i=hl(l),o=hl(e);l==e&&(-1==i?(l*=t,e/=t):(l/=t,e*=t));let s=10==t?dl:pl,r=1==o?ul:sl,u=(1==i?sl:ul)(s(ol(l))),a=r(s(ol(e))),f=cl(t,u),c=cl(t,a);return 10==t&&(0>u&&(f=Al(f,-u)),0>a&&(c=Al(c,-a))),n||2==t?(l=f*i,e=c*o):(l=Pl(l,f),e=Dl(e,c)),[l,e]}function $(l,e,t,n){let i=B(l,e,t,n);return 0==l&&(i[0]=0),0==e&&(i[1]=0),i}const J=.1,q={mode:3,pad:J},K={pad:0,soft:null,mode:0},X={min:K,max:K};function Z(l,e,t,n){return Ol(t)?ll(l,e,t):(K.pad=t,K.soft=n?0:null,K.mode=n?3:0,ll(l,e,X))}function Q(l,e){return null==l?e:l}function ll(l,e,t){let n=t.min,i=t.max,o=Q(n.pad,0),s=Q(i.pad,0),r=Q(n.hard,-gl),u=Q(i.hard,gl),a=Q(n.soft,gl),f=Q(i.soft,-gl),c=Q(n.mode,0),h=Q(i.mode,0),d=e-l,p=dl(d),m=fl(ol(l),ol(e)),g=dl(m),x=ol(g-p);(1e-24>d||x>10)&&(d=0,0!=l&&0!=e||(d=1e-24,2==c&&a!=gl&&(o=0),2==h&&f!=-gl&&(s=0)));let w=d||m||1e3,_=dl(w),b=cl(10,sl(_)),v=Al(Pl(l-w*(0==d?0==l?.1:1:o),b/10),24),k=a>l||1!=c&&(3!=c||v>a)&&(2!=c||a>v)?gl:a,y=fl(r,k>v&&l>=k?k:al(k,v)),M=Al(Dl(e+w*(0==d?0==e?.1:1:s),b/10),24),S=e>f||1!=h&&(3!=h||f>M)&&(2!=h||M>f)?-gl:f,T=al(u,M>S&&S>=e?S:fl(S,M));return y==T&&0==y&&(T=100),[y,T]}const el=new Intl.NumberFormat(_?k.language:\"en-US\"),tl=l=>el.format(l),nl=Math,il=nl.PI,ol=nl.abs,sl=nl.floor,rl=nl.round,ul=nl.ceil,al=nl.min,fl=nl.max,cl=nl.pow,hl=nl.sign,dl=nl.log10,pl=nl.log2,ml=(l,e=1)=>nl.asinh(l/e),gl=1/0;function xl(l){return 1+(0|dl((l^l>>31)-(l>>31)))}function wl(l,e,t){return al(fl(l,e),t)}function _l(l){return\"function\"==typeof l}function bl(l){return _l(l)?l:()=>l}const vl=l=>l,kl=(l,e)=>e,yl=()=>null,Ml=()=>!0,Sl=(l,e)=>l==e,Tl=/\\.\\d*?(?=9{6,}|0{6,})/gm,El=l=>{if(Il(l)||Wl.has(l))return l;const e=\"\"+l,t=e.match(Tl);if(null==t)return l;let n=t[0].length-1;if(-1!=e.indexOf(\"e-\")){let[l,t]=e.split(\"e\");return+`${El(l)}e${t}`}return Al(l,n)};function zl(l,e){return El(Al(El(l/e))*e)}function Dl(l,e){return El(ul(El(l/e))*e)}function Pl(l,e){return El(sl(El(l/e))*e)}function Al(l,e=0){if(Il(l))return l;let t=10**e;return rl(l*t*(1+Number.EPSILON))/t}const Wl=new Map;function Yl(l){return((\"\"+l).split(\".\")[1]||\"\").length}function Cl(l,e,t,n){let i=[],o=n.map(Yl);for(let s=e;t>s;s++){let e=ol(s),t=Al(cl(l,s),e);for(let r=0;n.length>r;r++){let u=10==l?+`${n[r]}e${s}`:n[r]*t,a=(0>s?e:0)+(o[r]>s?o[r]:0),f=10==l?u:Al(u,a);i.push(f),Wl.set(f,a)}}return i}const Hl={},Fl=[],Rl=[null,null],Gl=Array.isArray,Il=Number.isInteger;function Ll(l){return\"string\"==typeof l}function Ol(l){let e=!1;if(null!=l){let t=l.constructor;e=null==t||t==Object}return e}function Nl(l){return null!=l&&\"object\"==typeof l}const jl=Object.getPrototypeOf(Uint8Array),Ul=\"__proto__\";function Vl(l,e=Ol){let t;if(Gl(l)){let n=l.find((l=>null!=l));if(Gl(n)||e(n)){t=Array(l.length);for(let n=0;l.length>n;n++)t[n]=Vl(l[n],e)}else t=l.slice()}else if(l instanceof jl)t=l.slice();else if(e(l)){t={};for(let n in l)n!=Ul&&(t[n]=Vl(l[n],e))}else t=l;return t}function Bl(l){let e=arguments;for(let t=1;e.length>t;t++){let n=e[t];for(let e in n)e!=Ul&&(Ol(l[e])?Bl(l[e],Vl(n[e])):l[e]=Vl(n[e]))}return l}function $l(l,e,t){for(let n,i=0,o=-1;e.length>i;i++){let s=e[i];if(s>o){for(n=s-1;n>=0&&null==l[n];)l[n--]=null;for(n=s+1;t>n&&null==l[n];)l[o=n++]=null}}}const Jl=\"undefined\"==typeof queueMicrotask?l=>Promise.resolve().then(l):queueMicrotask,ql=[\"January\",\"February\",\"March\",\"April\",\"May\",\"June\",\"July\",\"August\",\"September\",\"October\",\"November\",\"December\"],Kl=[\"Sunday\",\"Monday\",\"Tuesday\",\"Wednesday\",\"Thursday\",\"Friday\",\"Saturday\"];function Xl(l){return l.slice(0,3)}const Zl=Kl.map(Xl),Ql=ql.map(Xl),le={MMMM:ql,MMM:Ql,WWWW:Kl,WWW:Zl};function ee(l){return(10>l?\"0\":\"\")+l}const te={YYYY:l=>l.getFullYear(),YY:l=>(l.getFullYear()+\"\").slice(2),MMMM:(l,e)=>e.MMMM[l.getMonth()],MMM:(l,e)=>e.MMM[l.getMonth()],MM:l=>ee(l.getMonth()+1),M:l=>l.getMonth()+1,DD:l=>ee(l.getDate()),D:l=>l.getDate(),WWWW:(l,e)=>e.WWWW[l.getDay()],WWW:(l,e)=>e.WWW[l.getDay()],HH:l=>ee(l.getHours()),H:l=>l.getHours(),h:l=>{let e=l.getHours();return 0==e?12:e>12?e-12:e},AA:l=>12>l.getHours()?\"AM\":\"PM\",aa:l=>12>l.getHours()?\"am\":\"pm\",a:l=>12>l.getHours()?\"a\":\"p\",mm:l=>ee(l.getMinutes()),m:l=>l.getMinutes(),ss:l=>ee(l.getSeconds()),s:l=>l.getSeconds(),fff:l=>function(l){return(10>l?\"00\":100>l?\"0\":\"\")+l}(l.getMilliseconds())};function ne(l,e){e=e||le;let t,n=[],i=/\\{([a-z]+)\\}|[^{]+/gi;for(;t=i.exec(l);)n.push(\"{\"==t[0][0]?te[t[1]]:t[0]);return l=>{let t=\"\";for(let i=0;n.length>i;i++)t+=\"string\"==typeof n[i]?n[i]:n[i](l,e);return t}}const ie=(new Intl.DateTimeFormat).resolvedOptions().timeZone,oe=l=>l%1==0,se=[1,2,2.5,5],re=Cl(10,-32,0,se),ue=Cl(10,0,32,se),ae=ue.filter(oe),fe=re.concat(ue),ce=\"{YYYY}\",he=\"\\n\"+ce,de=\"{M}/{D}\",pe=\"\\n\"+de,me=pe+\"/{YY}\",ge=\"{aa}\",xe=\"{h}:{mm}\"+ge,we=\"\\n\"+xe,_e=\":{ss}\",be=null;function ve(l){let e=1e3*l,t=60*e,n=60*t,i=24*n,o=30*i,s=365*i;return[(1==l?Cl(10,0,3,se).filter(oe):Cl(10,-3,0,se)).concat([e,5*e,10*e,15*e,30*e,t,5*t,10*t,15*t,30*t,n,2*n,3*n,4*n,6*n,8*n,12*n,i,2*i,3*i,4*i,5*i,6*i,7*i,8*i,9*i,10*i,15*i,o,2*o,3*o,4*o,6*o,s,2*s,5*s,10*s,25*s,50*s,100*s]),[[s,ce,be,be,be,be,be,be,1],[28*i,\"{MMM}\",he,be,be,be,be,be,1],[i,de,he,be,be,be,be,be,1],[n,\"{h}\"+ge,me,be,pe,be,be,be,1],[t,xe,me,be,pe,be,be,be,1],[e,_e,me+\" \"+xe,be,pe+\" \"+xe,be,we,be,1],[l,_e+\".{fff}\",me+\" \"+xe,be,pe+\" \"+xe,be,we,be,1]],function(e){return(r,u,a,f,c,h)=>{let d=[],p=c>=s,m=c>=o&&s>c,g=e(a),x=Al(g*l,3),w=Pe(g.getFullYear(),p?0:g.getMonth(),m||p?1:g.getDate()),_=Al(w*l,3);if(m||p){let t=m?c/o:0,n=p?c/s:0,i=x==_?x:Al(Pe(w.getFullYear()+n,w.getMonth()+t,1)*l,3),r=new Date(rl(i/l)),u=r.getFullYear(),a=r.getMonth();for(let o=0;f>=i;o++){let s=Pe(u+n*o,a+t*o,1),r=s-e(Al(s*l,3));i=Al((+s+r)*l,3),i>f||d.push(i)}}else{let o=i>c?c:i,s=_+(sl(a)-sl(x))+Dl(x-_,o);d.push(s);let p=e(s),m=p.getHours()+p.getMinutes()/t+p.getSeconds()/n,g=c/n,w=h/r.axes[u]._space;for(;s=Al(s+c,1==l?0:3),f>=s;)if(g>1){let l=sl(Al(m+g,6))%24,t=e(s).getHours()-l;t>1&&(t=-1),s-=t*n,m=(m+g)%24,.7>Al((s-d[d.length-1])/c,3)*w||d.push(s)}else d.push(s)}return d}}]}const[ke,ye,Me]=ve(1),[Se,Te,Ee]=ve(.001);function ze(l,e){return l.map((l=>l.map(((t,n)=>0==n||8==n||null==t?t:e(1==n||0==l[8]?t:l[1]+t)))))}function De(l,e){return(t,n,i,o,s)=>{let r,u,a,f,c,h,d=e.find((l=>s>=l[0]))||e[e.length-1];return n.map((e=>{let t=l(e),n=t.getFullYear(),i=t.getMonth(),o=t.getDate(),s=t.getHours(),p=t.getMinutes(),m=t.getSeconds(),g=n!=r&&d[2]||i!=u&&d[3]||o!=a&&d[4]||s!=f&&d[5]||p!=c&&d[6]||m!=h&&d[7]||d[1];return r=n,u=i,a=o,f=s,c=p,h=m,g(t)}))}}function Pe(l,e,t){return new Date(l,e,t)}function Ae(l,e){return e(l)}function We(l,e){return(t,n,i,o)=>null==o?w:e(l(n))}Cl(2,-53,53,[1]);const Ye={show:!0,live:!0,isolate:!1,mount:()=>{},markers:{show:!0,width:2,stroke:function(l,e){let t=l.series[e];return t.width?t.stroke(l,e):t.points.width?t.points.stroke(l,e):null},fill:function(l,e){return l.series[e].fill(l,e)},dash:\"solid\"},idx:null,idxs:null,values:[]},Ce=[0,0];function He(l,e,t,n=!0){return l=>{0==l.button&&(!n||l.target==e)&&t(l)}}function Fe(l,e,t,n=!0){return l=>{(!n||l.target==e)&&t(l)}}const Re={show:!0,x:!0,y:!0,lock:!1,move:function(l,e,t){return Ce[0]=e,Ce[1]=t,Ce},points:{one:!1,show:function(l,e){let i=l.cursor.points,o=D(),s=i.size(l,e);E(o,t,s),E(o,n,s);let r=s/-2;E(o,\"marginLeft\",r),E(o,\"marginTop\",r);let u=i.width(l,e,s);return u&&E(o,\"borderWidth\",u),o},size:function(l,e){return l.series[e].points.size},width:0,stroke:function(l,e){let t=l.series[e].points;return t._stroke||t._fill},fill:function(l,e){let t=l.series[e].points;return t._fill||t._stroke}},bind:{mousedown:He,mouseup:He,click:He,dblclick:He,mousemove:Fe,mouseleave:Fe,mouseenter:Fe},drag:{setScale:!0,x:!0,y:!1,dist:0,uni:null,click:(l,e)=>{e.stopPropagation(),e.stopImmediatePropagation()},_x:!1,_y:!1},focus:{dist:(l,e,t,n,i)=>n-i,prox:-1,bias:0},hover:{skip:[void 0],prox:null,bias:0},left:-10,top:-10,idx:null,dataIdx:null,idxs:null,event:null},Ge={show:!0,stroke:\"rgba(0,0,0,0.07)\",width:2},Ie=Bl({},Ge,{filter:kl}),Le=Bl({},Ie,{size:10}),Oe=Bl({},Ge,{show:!1}),Ne='12px system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, \"Noto Sans\", sans-serif, \"Apple Color Emoji\", \"Segoe UI Emoji\", \"Segoe UI Symbol\", \"Noto Color Emoji\"',je=\"bold \"+Ne,Ue={show:!0,scale:\"x\",stroke:u,space:50,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:je,side:2,grid:Ie,ticks:Le,border:Oe,font:Ne,lineGap:1.5,rotate:0},Ve={show:!0,scale:\"x\",auto:!1,sorted:1,min:gl,max:-gl,idxs:[]};function Be(l,e){return e.map((l=>null==l?\"\":tl(l)))}function $e(l,e,t,n,i,o,s){let r=[],u=Wl.get(i)||0;for(let l=t=s?t:Al(Dl(t,i),u);n>=l;l=Al(l+i,u))r.push(Object.is(l,-0)?0:l);return r}function Je(l,e,t,n,i){const o=[],s=l.scales[l.axes[e].scale].log,r=sl((10==s?dl:pl)(t));i=cl(s,r),10==s&&(i=fe[L(i,fe)]);let u=t,a=i*s;10==s&&(a=fe[L(a,fe)]);do{o.push(u),u+=i,10!=s||Wl.has(u)||(u=Al(u,Wl.get(i))),a>u||(a=(i=u)*s,10==s&&(a=fe[L(a,fe)]))}while(n>=u);return o}function qe(l,e,t,n,i){let o=l.scales[l.axes[e].scale].asinh,s=n>o?Je(l,e,fl(o,t),n,i):[o],r=0>n||t>0?[]:[0];return(-o>t?Je(l,e,fl(o,-n),-t,i):[o]).reverse().map((l=>-l)).concat(r,s)}const Ke=/./,Xe=/[12357]/,Ze=/[125]/,Qe=/1/,lt=(l,e,t,n)=>l.map(((l,i)=>4==e&&0==l||i%n==0&&t.test(l.toExponential()[0>l?1:0])?l:null));function et(l,e,t){let n=l.axes[t],i=n.scale,o=l.scales[i],s=l.valToPos,r=n._space,u=s(10,i),a=s(9,i)-u<r?s(7,i)-u<r?s(5,i)-u<r?Qe:Ze:Xe:Ke;if(a==Qe){let l=ol(s(1,i)-u);if(r>l)return lt(e.slice().reverse(),o.distr,a,ul(r/l)).reverse()}return lt(e,o.distr,a,1)}function tt(l,e,t){let n=l.axes[t],i=n.scale,o=n._space,s=l.valToPos,r=ol(s(1,i)-s(2,i));return o>r?lt(e.slice().reverse(),3,Ke,ul(o/r)).reverse():e}function nt(l,e,t,n){return null==n?w:null==e?\"\":tl(e)}const it={show:!0,scale:\"y\",stroke:u,space:30,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:je,side:3,grid:Ie,ticks:Le,border:Oe,font:Ne,lineGap:1.5,rotate:0},ot={scale:null,auto:!0,sorted:0,min:gl,max:-gl},st=(l,e,t,n,i)=>i,rt={show:!0,auto:!0,sorted:0,gaps:st,alpha:1,facets:[Bl({},ot,{scale:\"x\"}),Bl({},ot,{scale:\"y\"})]},ut={scale:\"y\",auto:!0,sorted:0,show:!0,spanGaps:!1,gaps:st,alpha:1,points:{show:function(l,e){let{scale:t,idxs:n}=l.series[0],i=l._data[0],o=l.valToPos(i[n[0]],t,!0),s=l.valToPos(i[n[1]],t,!0);return ol(s-o)/(l.series[e].points.space*y)>=n[1]-n[0]},filter:null},values:null,min:gl,max:-gl,idxs:[],path:null,clip:null};function at(l,e,t){return t/10}const ft={time:!0,auto:!0,distr:1,log:10,asinh:1,min:null,max:null,dir:1,ori:0},ct=Bl({},ft,{time:!1,ori:1}),ht={};function dt(l){let e=ht[l];return e||(e={key:l,plots:[],sub(l){e.plots.push(l)},unsub(l){e.plots=e.plots.filter((e=>e!=l))},pub(l,t,n,i,o,s,r){for(let u=0;e.plots.length>u;u++)e.plots[u]!=t&&e.plots[u].pub(l,t,n,i,o,s,r)}},null!=l&&(ht[l]=e)),e}function pt(l,e,t){const n=l.mode,i=l.series[e],o=2==n?l._data[e]:l._data,s=l.scales,r=l.bbox;let u=o[0],a=2==n?o[1]:o[e],f=2==n?s[i.facets[0].scale]:s[l.series[0].scale],c=2==n?s[i.facets[1].scale]:s[i.scale],h=r.left,d=r.top,p=r.width,m=r.height,g=l.valToPosH,x=l.valToPosV;return 0==f.ori?t(i,u,a,f,c,g,x,h,d,p,m,kt,Mt,Tt,zt,Pt):t(i,u,a,f,c,x,g,d,h,m,p,yt,St,Et,Dt,At)}function mt(l,e){let t=0,n=0,i=Q(l.bands,Fl);for(let l=0;i.length>l;l++){let o=i[l];o.series[0]==e?t=o.dir:o.series[1]==e&&(n|=1==o.dir?1:2)}return[t,1==n?-1:2==n?1:3==n?2:0]}function gt(l,e,t,n,i){let o=l.series[e],s=l.scales[2==l.mode?o.facets[1].scale:o.scale];return-1==i?s.min:1==i?s.max:3==s.distr?1==s.dir?s.min:s.max:0}function xt(l,e,t,n,i,o){return pt(l,e,((l,e,s,r,u,a,f,c,h,d,p)=>{let m=l.pxRound;const g=0==r.ori?Mt:St;let x,w;1==r.dir*(0==r.ori?1:-1)?(x=t,w=n):(x=n,w=t);let _=m(a(e[x],r,d,c)),b=m(f(s[x],u,p,h)),v=m(a(e[w],r,d,c)),k=m(f(1==o?u.max:u.min,u,p,h)),y=new Path2D(i);return g(y,v,k),g(y,_,k),g(y,_,b),y}))}function wt(l,e,t,n,i,o){let s=null;if(l.length>0){s=new Path2D;const r=0==e?Tt:Et;let u=t;for(let e=0;l.length>e;e++){let t=l[e];if(t[1]>t[0]){let l=t[0]-u;l>0&&r(s,u,n,l,n+o),u=t[1]}}let a=t+i-u,f=10;a>0&&r(s,u,n-f/2,a,n+o+f)}return s}function _t(l,e,t,n,i,o,s){let r=[],u=l.length;for(let a=1==i?t:n;a>=t&&n>=a;a+=i)if(null===e[a]){let f=a,c=a;if(1==i)for(;++a<=n&&null===e[a];)c=a;else for(;--a>=t&&null===e[a];)c=a;let h=o(l[f]),d=c==f?h:o(l[c]),p=f-i;h=s>0||0>p||p>=u?h:o(l[p]);let m=c+i;d=0>s||0>m||m>=u?d:o(l[m]),h>d||r.push([h,d])}return r}function bt(l){return 0==l?vl:1==l?rl:e=>zl(e,l)}function vt(l){let e=0==l?kt:yt,t=0==l?(l,e,t,n,i,o)=>{l.arcTo(e,t,n,i,o)}:(l,e,t,n,i,o)=>{l.arcTo(t,e,i,n,o)},n=0==l?(l,e,t,n,i)=>{l.rect(e,t,n,i)}:(l,e,t,n,i)=>{l.rect(t,e,i,n)};return(l,i,o,s,r,u=0,a=0)=>{0==u&&0==a?n(l,i,o,s,r):(u=al(u,s/2,r/2),a=al(a,s/2,r/2),e(l,i+u,o),t(l,i+s,o,i+s,o+r,u),t(l,i+s,o+r,i,o+r,a),t(l,i,o+r,i,o,a),t(l,i,o,i+s,o,u),l.closePath())}}const kt=(l,e,t)=>{l.moveTo(e,t)},yt=(l,e,t)=>{l.moveTo(t,e)},Mt=(l,e,t)=>{l.lineTo(e,t)},St=(l,e,t)=>{l.lineTo(t,e)},Tt=vt(0),Et=vt(1),zt=(l,e,t,n,i,o)=>{l.arc(e,t,n,i,o)},Dt=(l,e,t,n,i,o)=>{l.arc(t,e,n,i,o)},Pt=(l,e,t,n,i,o,s)=>{l.bezierCurveTo(e,t,n,i,o,s)},At=(l,e,t,n,i,o,s)=>{l.bezierCurveTo(t,e,i,n,s,o)};function Wt(){return(l,e,t,n,i)=>pt(l,e,((e,o,s,r,u,a,f,c,h,d,p)=>{let m,g,{pxRound:x,points:w}=e;0==r.ori?(m=kt,g=zt):(m=yt,g=Dt);const _=Al(w.width*y,3);let b=(w.size-w.width)/2*y,v=Al(2*b,3),k=new Path2D,M=new Path2D,{left:S,top:T,width:E,height:z}=l.bbox;Tt(M,S-v,T-v,E+2*v,z+2*v);const D=l=>{if(null!=s[l]){let e=x(a(o[l],r,d,c)),t=x(f(s[l],u,p,h));m(k,e+b,t),g(k,e,t,b,0,2*il)}};if(i)i.forEach(D);else for(let l=t;n>=l;l++)D(l);return{stroke:_>0?k:null,fill:k,clip:M,flags:3}}))}function Yt(l){return(e,t,n,i,o,s)=>{n!=i&&(o!=n&&s!=n&&l(e,t,n),o!=i&&s!=i&&l(e,t,i),l(e,t,s))}}const Ct=Yt(Mt),Ht=Yt(St);function Ft(l){const e=Q(l?.alignGaps,0);return(l,t,n,i)=>pt(l,t,((o,s,r,u,a,f,c,h,d,p,m)=>{[n,i]=U(r,n,i);let g,x,w=o.pxRound,_=l=>w(f(l,u,p,h)),b=l=>w(c(l,a,m,d));0==u.ori?(g=Mt,x=Ct):(g=St,x=Ht);const v=u.dir*(0==u.ori?1:-1),k={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:1},y=k.stroke;let M=!1;if(i-n<4*p)for(let l=1==v?n:i;l>=n&&i>=l;l+=v){let e=r[l];null===e?M=!0:null!=e&&g(y,_(s[l]),b(e))}else{let e,t,o,a=e=>l.posToVal(e,u.key,!0),f=null,c=null,h=_(s[1==v?n:i]),d=_(s[n]),p=_(s[i]),m=a(1==v?d+1:p-1);for(let l=1==v?n:i;l>=n&&i>=l;l+=v){let n=s[l],i=(1==v?m>n:n>m)?h:_(n),o=r[l];i==h?null!=o?(t=o,null==f?(g(y,i,b(t)),e=f=c=t):f>t?f=t:t>c&&(c=t)):null===o&&(M=!0):(null!=f&&x(y,h,b(f),b(c),b(e),b(t)),null!=o?(t=o,g(y,i,b(t)),f=c=e=t):(f=c=null,null===o&&(M=!0)),h=i,m=a(h+v))}null!=f&&f!=c&&o!=h&&x(y,h,b(f),b(c),b(e),b(t))}let[S,T]=mt(l,t);if(null!=o.fill||0!=S){let e=k.fill=new Path2D(y),r=b(o.fillTo(l,t,o.min,o.max,S)),u=_(s[n]),a=_(s[i]);-1==v&&([a,u]=[u,a]),g(e,a,r),g(e,u,r)}if(!o.spanGaps){let a=[];M&&a.push(..._t(s,r,n,i,v,_,e)),k.gaps=a=o.gaps(l,t,n,i,a),k.clip=wt(a,u.ori,h,d,p,m)}return 0!=T&&(k.band=2==T?[xt(l,t,n,i,y,-1),xt(l,t,n,i,y,1)]:xt(l,t,n,i,y,T)),k}))}function Rt(l,e,t,n,i,o,s=gl){if(l.length>1){let r=null;for(let u=0,a=1/0;l.length>u;u++)if(void 0!==e[u]){if(null!=r){let e=ol(l[u]-l[r]);a>e&&(a=e,s=ol(t(l[u],n,i,o)-t(l[r],n,i,o)))}r=u}}return s}function Gt(l,e,t,n,i){const o=l.length;if(2>o)return null;const s=new Path2D;if(t(s,l[0],e[0]),2==o)n(s,l[1],e[1]);else{let t=Array(o),n=Array(o-1),r=Array(o-1),u=Array(o-1);for(let t=0;o-1>t;t++)r[t]=e[t+1]-e[t],u[t]=l[t+1]-l[t],n[t]=r[t]/u[t];t[0]=n[0];for(let l=1;o-1>l;l++)0===n[l]||0===n[l-1]||n[l-1]>0!=n[l]>0?t[l]=0:(t[l]=3*(u[l-1]+u[l])/((2*u[l]+u[l-1])/n[l-1]+(u[l]+2*u[l-1])/n[l]),isFinite(t[l])||(t[l]=0));t[o-1]=n[o-2];for(let n=0;o-1>n;n++)i(s,l[n]+u[n]/3,e[n]+t[n]*u[n]/3,l[n+1]-u[n]/3,e[n+1]-t[n+1]*u[n]/3,l[n+1],e[n+1])}return s}const It=new Set;function Lt(){for(let l of It)l.syncRect(!0)}_&&(G(\"resize\",v,Lt),G(\"scroll\",v,Lt,!0),G(x,v,(()=>{en.pxRatio=y})));const Ot=Ft(),Nt=Wt();function jt(l,e,t,n){return(n?[l[0],l[1]].concat(l.slice(2)):[l[0]].concat(l.slice(1))).map(((l,n)=>Ut(l,n,e,t)))}function Ut(l,e,t,n){return Bl({},0==e?t:n,l)}function Vt(l,e,t){return null==e?Rl:[e,t]}const Bt=Vt;function $t(l,e,t){return null==e?Rl:Z(e,t,J,!0)}function Jt(l,e,t,n){return null==e?Rl:B(e,t,l.scales[n].log,!1)}const qt=Jt;function Kt(l,e,t,n){return null==e?Rl:$(e,t,l.scales[n].log,!1)}const Xt=Kt;function Zt(l,e,t,n,i){let o=fl(xl(l),xl(e)),s=e-l,r=L(i/n*s,t);do{let l=t[r],e=n*l/s;if(e>=i&&17>=o+(5>l?Wl.get(l):0))return[l,e]}while(++r<t.length);return[0,0]}function Qt(l){let e,t;return[l=l.replace(/(\\d+)px/,((l,n)=>(e=rl((t=+n)*y))+\"px\")),e,t]}function ln(l){l.show&&[l.font,l.labelFont].forEach((l=>{let e=Al(l[2]*y,1);l[0]=l[0].replace(/[0-9.]+px/,e+\"px\"),l[1]=e}))}function en(u,g,_){const k={mode:Q(u.mode,1)},M=k.mode;function P(l,e,t,n){let i=e.valToPct(l);return n+t*(-1==e.dir?1-i:i)}function W(l,e,t,n){let i=e.valToPct(l);return n+t*(-1==e.dir?i:1-i)}function C(l,e,t,n){return 0==e.ori?P(l,e,t,n):W(l,e,t,n)}k.valToPosH=P,k.valToPosV=W;let F=!1;k.status=0;const R=k.root=D(\"uplot\");null!=u.id&&(R.id=u.id),S(R,u.class),u.title&&(D(\"u-title\",R).textContent=u.title);const O=z(\"canvas\"),K=k.ctx=O.getContext(\"2d\"),X=D(\"u-wrap\",R);G(\"click\",X,(l=>{l.target===el&&(Nn!=Gn||jn!=In)&&Zn.click(k,l)}),!0);const ll=k.under=D(\"u-under\",X);X.appendChild(O);const el=k.over=D(\"u-over\",X),tl=+Q((u=Vl(u)).pxAlign,1),sl=bt(tl);(u.plugins||[]).forEach((l=>{l.opts&&(u=l.opts(k,u)||u)}));const hl=u.ms||.001,pl=k.series=1==M?jt(u.series||[],Ve,ut,!1):function(l,e){return l.map(((l,t)=>0==t?{}:Bl({},e,l)))}(u.series||[null],rt),xl=k.axes=jt(u.axes||[],Ue,it,!0),vl=k.scales={},Tl=k.bands=u.bands||[];Tl.forEach((l=>{l.fill=bl(l.fill||null),l.dir=Q(l.dir,-1)}));const El=2==M?pl[1].facets[0].scale:pl[0].scale,Dl={axes:function(){for(let l=0;xl.length>l;l++){let e=xl[l];if(!e.show||!e._show)continue;let t,n,u=e.side,a=u%2,f=e.stroke(k,l),c=0==u||3==u?-1:1,[h,d]=e._found;if(null!=e.label){let s=rl((e._lpos+e.labelGap*c)*y);_n(e.labelFont[0],f,\"center\",2==u?i:o),K.save(),1==a?(t=n=0,K.translate(s,rl(lt+st/2)),K.rotate((3==u?-il:il)/2)):(t=rl(Qe+ot/2),n=s);let r=_l(e.label)?e.label(k,l,h,d):e.label;K.fillText(r,t,n),K.restore()}if(0==d)continue;let p=vl[e.scale],m=0==a?ot:st,g=0==a?Qe:lt,x=e._splits,w=2==p.distr?x.map((l=>pn[l])):x,_=2==p.distr?pn[x[1]]-pn[x[0]]:h,b=e.ticks,v=e.border,M=b.show?b.size:0,S=rl(M*y),T=rl((2==e.alignTo?e._size-M-e.gap:e.gap)*y),E=e._rotate*-il/180,z=sl(e._pos*y),D=z+(S+T)*c;n=0==a?D:0,t=1==a?D:0,_n(e.font[0],f,1==e.align?s:2==e.align?r:E>0?s:0>E?r:0==a?\"center\":3==u?r:s,E||1==a?\"middle\":2==u?i:o);let P=e.font[1]*e.lineGap,A=x.map((l=>sl(C(l,p,m,g)))),W=e._values;for(let l=0;W.length>l;l++){let e=W[l];if(null!=e){0==a?t=A[l]:n=A[l],e=\"\"+e;let i=-1==e.indexOf(\"\\n\")?[e]:e.split(/\\n/gm);for(let l=0;i.length>l;l++){let e=i[l];E?(K.save(),K.translate(t,n+l*P),K.rotate(E),K.fillText(e,0,0),K.restore()):K.fillText(e,t,n+l*P)}}}b.show&&zn(A,b.filter(k,w,l,d,_),a,u,z,S,Al(b.width*y,3),b.stroke(k,l),b.dash,b.cap);let Y=e.grid;Y.show&&zn(A,Y.filter(k,w,l,d,_),a,0==a?2:1,0==a?lt:Qe,0==a?st:ot,Al(Y.width*y,3),Y.stroke(k,l),Y.dash,Y.cap),v.show&&zn([z],[1],0==a?1:0,0==a?1:2,1==a?lt:Qe,1==a?st:ot,Al(v.width*y,3),v.stroke(k,l),v.dash,v.cap)}Ci(\"drawAxes\")},series:function(){if(Gt>0){let l=pl.some((l=>l._focus))&&dn!=Tt.alpha;l&&(K.globalAlpha=dn=Tt.alpha),pl.forEach(((l,e)=>{if(e>0&&l.show&&(kn(e,!1),kn(e,!0),null==l._paths)){let t=dn;dn!=l.alpha&&(K.globalAlpha=dn=l.alpha);let n=2==M?[0,g[e][0].length-1]:function(l){let e=wl(Lt-1,0,Gt-1),t=wl(en+1,0,Gt-1);for(;null==l[e]&&e>0;)e--;for(;null==l[t]&&Gt-1>t;)t++;return[e,t]}(g[e]);l._paths=l.paths(k,e,n[0],n[1]),dn!=t&&(K.globalAlpha=dn=t)}})),pl.forEach(((l,e)=>{if(e>0&&l.show){let t=dn;dn!=l.alpha&&(K.globalAlpha=dn=l.alpha),null!=l._paths&&yn(e,!1);{let t=null!=l._paths?l._paths.gaps:null,n=l.points.show(k,e,Lt,en,t),i=l.points.filter(k,e,n,t);(n||i)&&(l.points._paths=l.points.paths(k,e,Lt,en,i),yn(e,!0))}dn!=t&&(K.globalAlpha=dn=t),Ci(\"drawSeries\",e)}})),l&&(K.globalAlpha=dn=1)}}},Pl=(u.drawOrder||[\"axes\",\"series\"]).map((l=>Dl[l]));function Cl(l){const e=3==l.distr?e=>dl(e>0?e:l.clamp(k,e,l.min,l.max,l.key)):4==l.distr?e=>ml(e,l.asinh):100==l.distr?e=>l.fwd(e):l=>l;return t=>{let n=e(t),{_min:i,_max:o}=l;return(n-i)/(o-i)}}function Il(l){let e=vl[l];if(null==e){let t=(u.scales||Hl)[l]||Hl;if(null!=t.from){Il(t.from);let e=Bl({},vl[t.from],t,{key:l});e.valToPct=Cl(e),vl[l]=e}else{e=vl[l]=Bl({},l==El?ft:ct,t),e.key=l;let n=e.time,i=e.range,o=Gl(i);if((l!=El||2==M&&!n)&&(!o||null!=i[0]&&null!=i[1]||(i={min:null==i[0]?q:{mode:1,hard:i[0],soft:i[0]},max:null==i[1]?q:{mode:1,hard:i[1],soft:i[1]}},o=!1),!o&&Ol(i))){let l=i;i=(e,t,n)=>null==t?Rl:Z(t,n,l)}e.range=bl(i||(n?Bt:l==El?3==e.distr?qt:4==e.distr?Xt:Vt:3==e.distr?Jt:4==e.distr?Kt:$t)),e.auto=bl(!o&&e.auto),e.clamp=bl(e.clamp||at),e._min=e._max=null,e.valToPct=Cl(e)}}}Il(\"x\"),Il(\"y\"),1==M&&pl.forEach((l=>{Il(l.scale)})),xl.forEach((l=>{Il(l.scale)}));for(let l in u.scales)Il(l);const jl=vl[El],Ul=jl.distr;let $l,ql;0==jl.ori?(S(R,\"u-hz\"),$l=P,ql=W):(S(R,\"u-vt\"),$l=W,ql=P);const Kl={};for(let l in vl){let e=vl[l];null==e.min&&null==e.max||(Kl[l]={min:e.min,max:e.max},e.min=e.max=null)}const Xl=u.tzDate||(l=>new Date(rl(l/hl))),Zl=u.fmtDate||ne,Ql=1==hl?Me(Xl):Ee(Xl),le=De(Xl,ze(1==hl?ye:Te,Zl)),ee=We(Xl,Ae(\"{YYYY}-{MM}-{DD} {h}:{mm}{aa}\",Zl)),te=[],ie=k.legend=Bl({},Ye,u.legend),oe=k.cursor=Bl({},Re,{drag:{y:2==M}},u.cursor),se=ie.show,re=oe.show,ue=ie.markers;let ce,he,de;ie.idxs=te,ue.width=bl(ue.width),ue.dash=bl(ue.dash),ue.stroke=bl(ue.stroke),ue.fill=bl(ue.fill);let pe,me=[],ge=[],xe=!1,we={};if(ie.live){const l=pl[1]?pl[1].values:null;xe=null!=l,pe=xe?l(k,1,0):{_:0};for(let l in pe)we[l]=w}if(se)if(ce=z(\"table\",\"u-legend\",R),de=z(\"tbody\",null,ce),ie.mount(k,ce),xe){he=z(\"thead\",null,ce,de);let l=z(\"tr\",null,he);for(var _e in z(\"th\",null,l),pe)z(\"th\",e,l).textContent=_e}else S(ce,\"u-inline\"),ie.live&&S(ce,\"u-live\");const be={show:!0},ve={show:!1},Pe=new Map;function Ce(l,e,t,n=!0){const i=Pe.get(e)||{},o=oe.bind[l](k,e,t,n);o&&(G(l,e,i[l]=o),Pe.set(e,i))}function He(l,e){const t=Pe.get(e)||{};for(let n in t)null!=l&&n!=l||(I(n,e,t[n]),delete t[n]);null==l&&Pe.delete(e)}let Fe=0,Ge=0,Ie=0,Le=0,Oe=0,Ne=0,je=Oe,Ke=Ne,Xe=Ie,Ze=Le,Qe=0,lt=0,ot=0,st=0;k.bbox={};let ht=!1,pt=!1,mt=!1,xt=!1,wt=!1,_t=!1;function vt(l,e,t){(t||l!=k.width||e!=k.height)&&kt(l,e),An(!1),mt=!0,pt=!0,Jn()}function kt(l,e){k.width=Fe=Ie=l,k.height=Ge=Le=e,Oe=Ne=0,function(){let l=!1,e=!1,t=!1,n=!1;xl.forEach((i=>{if(i.show&&i._show){let{side:o,_size:s}=i,r=s+(null!=i.label?i.labelSize:0);r>0&&(o%2?(Ie-=r,3==o?(Oe+=r,n=!0):t=!0):(Le-=r,0==o?(Ne+=r,l=!0):e=!0))}})),Ct[0]=l,Ct[1]=t,Ct[2]=e,Ct[3]=n,Ie-=Rt[1]+Rt[3],Oe+=Rt[3],Le-=Rt[2]+Rt[0],Ne+=Rt[0]}(),function(){let l=Oe+Ie,e=Ne+Le,t=Oe,n=Ne;function i(i,o){switch(i){case 1:return l+=o,l-o;case 2:return e+=o,e-o;case 3:return t-=o,t+o;case 0:return n-=o,n+o}}xl.forEach((l=>{if(l.show&&l._show){let e=l.side;l._pos=i(e,l._size),null!=l.label&&(l._lpos=i(e,l.labelSize))}}))}();let t=k.bbox;Qe=t.left=zl(Oe*y,.5),lt=t.top=zl(Ne*y,.5),ot=t.width=zl(Ie*y,.5),st=t.height=zl(Le*y,.5)}const yt=3;if(k.setSize=function({width:l,height:e}){vt(l,e)},null==oe.dataIdx){let l=oe.hover,e=l.skip=new Set(l.skip??[]);e.add(void 0);let t=l.prox=bl(l.prox),n=l.bias??=0;oe.dataIdx=(l,i,o,s)=>{if(0==i)return o;let r=o,u=t(l,i,o,s)??gl,a=u>=0&&gl>u,f=0==jl.ori?Ie:Le,c=oe.left,h=g[0],d=g[i];if(e.has(d[o])){r=null;let l,t=null,i=null;if(0==n||-1==n)for(l=o;null==t&&l-- >0;)e.has(d[l])||(t=l);if(0==n||1==n)for(l=o;null==i&&l++<d.length;)e.has(d[l])||(i=l);if(null!=t||null!=i)if(a){let l=c-(null==t?-1/0:$l(h[t],jl,f,0)),e=(null==i?1/0:$l(h[i],jl,f,0))-c;l>e?e>u||(r=i):l>u||(r=t)}else r=null==i?t:null==t||o-t>i-o?i:t}else a&&ol(c-$l(h[o],jl,f,0))>u&&(r=null);return r}}const Mt=l=>{oe.event=l};oe.idxs=te,oe._lock=!1;let St=oe.points;St.show=bl(St.show),St.size=bl(St.size),St.stroke=bl(St.stroke),St.width=bl(St.width),St.fill=bl(St.fill);const Tt=k.focus=Bl({},u.focus||{alpha:.3},oe.focus),Et=Tt.prox>=0,zt=Et&&St.one;let Dt=[],Pt=[],At=[];function Wt(l,e){let t=St.show(k,e);if(t instanceof HTMLElement)return S(t,\"u-cursor-pt\"),S(t,l.class),A(t,-10,-10,Ie,Le),el.insertBefore(t,Dt[e]),t}function Yt(t,n){if(1==M||n>0){let l=1==M&&vl[t.scale].time,e=t.value;t.value=l?Ll(e)?We(Xl,Ae(e,Zl)):e||ee:e||nt,t.label=t.label||(l?\"Time\":\"Value\")}if(zt||n>0){t.width=null==t.width?1:t.width,t.paths=t.paths||Ot||yl,t.fillTo=bl(t.fillTo||gt),t.pxAlign=+Q(t.pxAlign,tl),t.pxRound=bt(t.pxAlign),t.stroke=bl(t.stroke||null),t.fill=bl(t.fill||null),t._stroke=t._fill=t._paths=t._focus=null;let l=function(l){return Al(1*(3+2*(l||1)),3)}(fl(1,t.width)),e=t.points=Bl({},{size:l,width:fl(1,.2*l),stroke:t.stroke,space:2*l,paths:Nt,_stroke:null,_fill:null},t.points);e.show=bl(e.show),e.filter=bl(e.filter),e.fill=bl(e.fill),e.stroke=bl(e.stroke),e.paths=bl(e.paths),e.pxAlign=t.pxAlign}if(se){let i=function(t,n){if(0==n&&(xe||!ie.live||2==M))return Rl;let i=[],o=z(\"tr\",\"u-series\",de,de.childNodes[n]);S(o,t.class),t.show||S(o,l);let s=z(\"th\",null,o);if(ue.show){let l=D(\"u-marker\",s);if(n>0){let e=ue.width(k,n);e&&(l.style.border=e+\"px \"+ue.dash(k,n)+\" \"+ue.stroke(k,n)),l.style.background=ue.fill(k,n)}}let r=D(e,s);for(var u in t.label instanceof HTMLElement?r.appendChild(t.label):r.textContent=t.label,n>0&&(ue.show||(r.style.color=t.width>0?ue.stroke(k,n):ue.fill(k,n)),Ce(\"click\",s,(l=>{if(oe._lock)return;Mt(l);let e=pl.indexOf(t);if((l.ctrlKey||l.metaKey)!=ie.isolate){let l=pl.some(((l,t)=>t>0&&t!=e&&l.show));pl.forEach(((t,n)=>{n>0&&oi(n,l?n==e?be:ve:be,!0,Fi.setSeries)}))}else oi(e,{show:!t.show},!0,Fi.setSeries)}),!1),Et&&Ce(d,s,(l=>{oe._lock||(Mt(l),oi(pl.indexOf(t),ai,!0,Fi.setSeries))}),!1)),pe){let l=z(\"td\",\"u-value\",o);l.textContent=\"--\",i.push(l)}return[o,i]}(t,n);me.splice(n,0,i[0]),ge.splice(n,0,i[1]),ie.values.push(null)}if(re){te.splice(n,0,null);let l=null;zt?0==n&&(l=Wt(t,n)):n>0&&(l=Wt(t,n)),Dt.splice(n,0,l),Pt.splice(n,0,0),At.splice(n,0,0)}Ci(\"addSeries\",n)}k.addSeries=function(l,e){e=null==e?pl.length:e,l=1==M?Ut(l,e,Ve,ut):Ut(l,e,{},rt),pl.splice(e,0,l),Yt(pl[e],e)},k.delSeries=function(l){if(pl.splice(l,1),se){ie.values.splice(l,1),ge.splice(l,1);let e=me.splice(l,1)[0];He(null,e.firstChild),e.remove()}re&&(te.splice(l,1),Dt.splice(l,1)[0].remove(),Pt.splice(l,1),At.splice(l,1)),Ci(\"delSeries\",l)};const Ct=[!1,!1,!1,!1];function Ht(l,e,t){let[n,i,o,s]=t,r=e%2,u=0;return 0==r&&(s||i)&&(u=0==e&&!n||2==e&&!o?rl(Ue.size/3):0),1==r&&(n||o)&&(u=1==e&&!i||3==e&&!s?rl(it.size/2):0),u}const Ft=k.padding=(u.padding||[Ht,Ht,Ht,Ht]).map((l=>bl(Q(l,Ht)))),Rt=k._padding=Ft.map(((l,e)=>l(k,e,Ct,0)));let Gt,Lt=null,en=null;const tn=1==M?pl[0].idxs:null;let nn,on,sn,rn,un,an,fn,cn,hn,dn,pn=null,mn=!1;function gn(l,e){if(k.data=k._data=g=null==l?[]:l,2==M){Gt=0;for(let l=1;pl.length>l;l++)Gt+=g[l][0].length}else{0==g.length&&(k.data=k._data=g=[[]]),pn=g[0],Gt=pn.length;let l=g;if(2==Ul){l=g.slice();let e=l[0]=Array(Gt);for(let l=0;Gt>l;l++)e[l]=l}k._data=g=l}if(An(!0),Ci(\"setData\"),2==Ul&&(mt=!0),!1!==e){let l=jl;l.auto(k,mn)?xn():ii(El,l.min,l.max),xt=xt||oe.left>=0,_t=!0,Jn()}}function xn(){let l,e;mn=!0,1==M&&(Gt>0?(Lt=tn[0]=0,en=tn[1]=Gt-1,l=g[0][Lt],e=g[0][en],2==Ul?(l=Lt,e=en):l==e&&(3==Ul?[l,e]=B(l,l,jl.log,!1):4==Ul?[l,e]=$(l,l,jl.log,!1):jl.time?e=l+rl(86400/hl):[l,e]=Z(l,e,J,!0))):(Lt=tn[0]=l=null,en=tn[1]=e=null)),ii(El,l,e)}function wn(l,e,t,n,i,o){l??=a,t??=Fl,n??=\"butt\",i??=a,o??=\"round\",l!=nn&&(K.strokeStyle=nn=l),i!=on&&(K.fillStyle=on=i),e!=sn&&(K.lineWidth=sn=e),o!=un&&(K.lineJoin=un=o),n!=an&&(K.lineCap=an=n),t!=rn&&K.setLineDash(rn=t)}function _n(l,e,t,n){e!=on&&(K.fillStyle=on=e),l!=fn&&(K.font=fn=l),t!=cn&&(K.textAlign=cn=t),n!=hn&&(K.textBaseline=hn=n)}function bn(l,e,t,n,i=0){if(n.length>0&&l.auto(k,mn)&&(null==e||null==e.min)){let e=Q(Lt,0),o=Q(en,n.length-1),s=null==t.min?function(l,e,t,n=0,i=!1){let o=i?V:U,s=i?j:N;[e,t]=o(l,e,t);let r=l[e],u=l[e];if(e>-1)if(1==n)r=l[e],u=l[t];else if(-1==n)r=l[t],u=l[e];else for(let n=e;t>=n;n++){let e=l[n];s(e)&&(r>e?r=e:e>u&&(u=e))}return[r??gl,u??-gl]}(n,e,o,i,3==l.distr):[t.min,t.max];l.min=al(l.min,t.min=s[0]),l.max=fl(l.max,t.max=s[1])}}k.setData=gn;const vn={min:null,max:null};function kn(l,e){let t=e?pl[l].points:pl[l];t._stroke=t.stroke(k,l),t._fill=t.fill(k,l)}function yn(l,e){let t=e?pl[l].points:pl[l],{stroke:n,fill:i,clip:o,flags:s,_stroke:r=t._stroke,_fill:u=t._fill,_width:a=t.width}=t._paths;a=Al(a*y,3);let f=null,c=a%2/2;e&&null==u&&(u=a>0?\"#fff\":r);let h=1==t.pxAlign&&c>0;if(h&&K.translate(c,c),!e){let l=Qe-a/2,e=lt-a/2,t=ot+a,n=st+a;f=new Path2D,f.rect(l,e,t,n)}e?Sn(r,a,t.dash,t.cap,u,n,i,s,o):function(l,e,t,n,i,o,s,r,u,a,f){let c=!1;0!=u&&Tl.forEach(((h,d)=>{if(h.series[0]==l){let l,p=pl[h.series[1]],m=g[h.series[1]],x=(p._paths||Hl).band;Gl(x)&&(x=1==h.dir?x[0]:x[1]);let w=null;p.show&&x&&function(l,e,t){for(e=Q(e,0),t=Q(t,l.length-1);t>=e;){if(null!=l[e])return!0;e++}return!1}(m,Lt,en)?(w=h.fill(k,d)||o,l=p._paths.clip):x=null,Sn(e,t,n,i,w,s,r,u,a,f,l,x),c=!0}})),c||Sn(e,t,n,i,o,s,r,u,a,f)}(l,r,a,t.dash,t.cap,u,n,i,s,f,o),h&&K.translate(-c,-c)}const Mn=3;function Sn(l,e,t,n,i,o,s,r,u,a,f,c){wn(l,e,t,n,i),(u||a||c)&&(K.save(),u&&K.clip(u),a&&K.clip(a)),c?(r&Mn)==Mn?(K.clip(c),f&&K.clip(f),En(i,s),Tn(l,o,e)):2&r?(En(i,s),K.clip(c),Tn(l,o,e)):1&r&&(K.save(),K.clip(c),f&&K.clip(f),En(i,s),K.restore(),Tn(l,o,e)):(En(i,s),Tn(l,o,e)),(u||a||c)&&K.restore()}function Tn(l,e,t){t>0&&(e instanceof Map?e.forEach(((l,e)=>{K.strokeStyle=nn=e,K.stroke(l)})):null!=e&&l&&K.stroke(e))}function En(l,e){e instanceof Map?e.forEach(((l,e)=>{K.fillStyle=on=e,K.fill(l)})):null!=e&&l&&K.fill(e)}function zn(l,e,t,n,i,o,s,r,u,a){let f=s%2/2;1==tl&&K.translate(f,f),wn(r,s,u,a,r),K.beginPath();let c,h,d,p,m=i+(0==n||3==n?-o:o);0==t?(h=i,p=m):(c=i,d=m);for(let n=0;l.length>n;n++)null!=e[n]&&(0==t?c=d=l[n]:h=p=l[n],K.moveTo(c,h),K.lineTo(d,p));K.stroke(),1==tl&&K.translate(-f,-f)}function Dn(l){let e=!0;return xl.forEach(((t,n)=>{if(!t.show)return;let i=vl[t.scale];if(null==i.min)return void(t._show&&(e=!1,t._show=!1,An(!1)));t._show||(e=!1,t._show=!0,An(!1));let o=t.side,s=o%2,{min:r,max:u}=i,[a,f]=function(l,e,t,n){let i,o=xl[l];if(n>0){let s=o._space=o.space(k,l,e,t,n);i=Zt(e,t,o._incrs=o.incrs(k,l,e,t,n,s),n,s)}else i=[0,0];return o._found=i}(n,r,u,0==s?Ie:Le);if(0==f)return;let c=t._splits=t.splits(k,n,r,u,a,f,2==i.distr),h=2==i.distr?c.map((l=>pn[l])):c,d=2==i.distr?pn[c[1]]-pn[c[0]]:a,p=t._values=t.values(k,t.filter(k,h,n,f,d),n,f,d);t._rotate=2==o?t.rotate(k,p,n,f):0;let m=t._size;t._size=ul(t.size(k,p,n,l)),null!=m&&t._size!=m&&(e=!1)})),e}function Pn(l){let e=!0;return Ft.forEach(((t,n)=>{let i=t(k,n,Ct,l);i!=Rt[n]&&(e=!1),Rt[n]=i})),e}function An(l){pl.forEach(((e,t)=>{t>0&&(e._paths=null,l&&(1==M?(e.min=null,e.max=null):e.facets.forEach((l=>{l.min=null,l.max=null}))))}))}let Wn,Yn,Cn,Hn,Fn,Rn,Gn,In,Ln,On,Nn,jn,Un=!1,Vn=!1,Bn=[];function $n(){Vn=!1;for(let l=0;Bn.length>l;l++)Ci(...Bn[l]);Bn.length=0}function Jn(){Un||(Jl(qn),Un=!0)}function qn(){if(ht&&(function(){for(let l in vl){let e=vl[l];null==Kl[l]&&(null==e.min||null!=Kl[El]&&e.auto(k,mn))&&(Kl[l]=vn)}for(let l in vl){let e=vl[l];null==Kl[l]&&null!=e.from&&null!=Kl[e.from]&&(Kl[l]=vn)}null!=Kl[El]&&An(!0);let l={};for(let e in Kl){let t=Kl[e];if(null!=t){let n=l[e]=Vl(vl[e],Nl);if(null!=t.min)Bl(n,t);else if(e!=El||2==M)if(0==Gt&&null==n.from){let l=n.range(k,null,null,e);n.min=l[0],n.max=l[1]}else n.min=gl,n.max=-gl}}if(Gt>0){pl.forEach(((e,t)=>{if(1==M){let n=e.scale,i=Kl[n];if(null==i)return;let o=l[n];if(0==t){let l=o.range(k,o.min,o.max,n);o.min=l[0],o.max=l[1],Lt=L(o.min,g[0]),en=L(o.max,g[0]),en-Lt>1&&(o.min>g[0][Lt]&&Lt++,g[0][en]>o.max&&en--),e.min=pn[Lt],e.max=pn[en]}else e.show&&e.auto&&bn(o,i,e,g[t],e.sorted);e.idxs[0]=Lt,e.idxs[1]=en}else if(t>0&&e.show&&e.auto){let[n,i]=e.facets,o=n.scale,s=i.scale,[r,u]=g[t],a=l[o],f=l[s];null!=a&&bn(a,Kl[o],n,r,n.sorted),null!=f&&bn(f,Kl[s],i,u,i.sorted),e.min=i.min,e.max=i.max}}));for(let e in l){let t=l[e],n=Kl[e];if(null==t.from&&(null==n||null==n.min)){let l=t.range(k,t.min==gl?null:t.min,t.max==-gl?null:t.max,e);t.min=l[0],t.max=l[1]}}}for(let e in l){let t=l[e];if(null!=t.from){let n=l[t.from];if(null==n.min)t.min=t.max=null;else{let l=t.range(k,n.min,n.max,e);t.min=l[0],t.max=l[1]}}}let e={},t=!1;for(let n in l){let i=l[n],o=vl[n];if(o.min!=i.min||o.max!=i.max){o.min=i.min,o.max=i.max;let l=o.distr;o._min=3==l?dl(o.min):4==l?ml(o.min,o.asinh):100==l?o.fwd(o.min):o.min,o._max=3==l?dl(o.max):4==l?ml(o.max,o.asinh):100==l?o.fwd(o.max):o.max,e[n]=t=!0}}if(t){pl.forEach(((l,t)=>{2==M?t>0&&e.y&&(l._paths=null):e[l.scale]&&(l._paths=null)}));for(let l in e)mt=!0,Ci(\"setScale\",l);re&&oe.left>=0&&(xt=_t=!0)}for(let l in Kl)Kl[l]=null}(),ht=!1),mt&&(function(){let l=!1,e=0;for(;!l;){e++;let t=Dn(e),n=Pn(e);l=e==yt||t&&n,l||(kt(k.width,k.height),pt=!0)}}(),mt=!1),pt){if(E(ll,s,Oe),E(ll,i,Ne),E(ll,t,Ie),E(ll,n,Le),E(el,s,Oe),E(el,i,Ne),E(el,t,Ie),E(el,n,Le),E(X,t,Fe),E(X,n,Ge),O.width=rl(Fe*y),O.height=rl(Ge*y),xl.forEach((({_el:e,_show:t,_size:n,_pos:i,side:o})=>{if(null!=e)if(t){let t=o%2==1;E(e,t?\"left\":\"top\",i-(3===o||0===o?n:0)),E(e,t?\"width\":\"height\",n),E(e,t?\"top\":\"left\",t?Ne:Oe),E(e,t?\"height\":\"width\",t?Le:Ie),T(e,l)}else S(e,l)})),nn=on=sn=un=an=fn=cn=hn=rn=null,dn=1,_i(!0),Oe!=je||Ne!=Ke||Ie!=Xe||Le!=Ze){An(!1);let l=Ie/Xe,e=Le/Ze;if(re&&!xt&&oe.left>=0){oe.left*=l,oe.top*=e,Cn&&A(Cn,rl(oe.left),0,Ie,Le),Hn&&A(Hn,0,rl(oe.top),Ie,Le);for(let t=0;Dt.length>t;t++){let n=Dt[t];null!=n&&(Pt[t]*=l,At[t]*=e,A(n,ul(Pt[t]),ul(At[t]),Ie,Le))}}if(ei.show&&!wt&&ei.left>=0&&ei.width>0){ei.left*=l,ei.width*=l,ei.top*=e,ei.height*=e;for(let l in ki)E(ti,l,ei[l])}je=Oe,Ke=Ne,Xe=Ie,Ze=Le}Ci(\"setSize\"),pt=!1}Fe>0&&Ge>0&&(K.clearRect(0,0,O.width,O.height),Ci(\"drawClear\"),Pl.forEach((l=>l())),Ci(\"draw\")),ei.show&&wt&&(ni(ei),wt=!1),re&&xt&&(xi(null,!0,!1),xt=!1),ie.show&&ie.live&&_t&&(mi(),_t=!1),F||(F=!0,k.status=1,Ci(\"ready\")),mn=!1,Un=!1}function Kn(l,e){let t=vl[l];if(null==t.from){if(0==Gt){let n=t.range(k,e.min,e.max,l);e.min=n[0],e.max=n[1]}if(e.min>e.max){let l=e.min;e.min=e.max,e.max=l}if(Gt>1&&null!=e.min&&null!=e.max&&1e-16>e.max-e.min)return;l==El&&2==t.distr&&Gt>0&&(e.min=L(e.min,g[0]),e.max=L(e.max,g[0]),e.min==e.max&&e.max++),Kl[l]=e,ht=!0,Jn()}}k.batch=function(l,e=!1){Un=!0,Vn=e,l(k),qn(),e&&Bn.length>0&&queueMicrotask($n)},k.redraw=(l,e)=>{mt=e||!1,!1!==l?ii(El,jl.min,jl.max):Jn()},k.setScale=Kn;let Xn=!1;const Zn=oe.drag;let Qn=Zn.x,li=Zn.y;re&&(oe.x&&(Wn=D(\"u-cursor-x\",el)),oe.y&&(Yn=D(\"u-cursor-y\",el)),0==jl.ori?(Cn=Wn,Hn=Yn):(Cn=Yn,Hn=Wn),Nn=oe.left,jn=oe.top);const ei=k.select=Bl({show:!0,over:!0,left:0,width:0,top:0,height:0},u.select),ti=ei.show?D(\"u-select\",ei.over?el:ll):null;function ni(l,e){if(ei.show){for(let e in l)ei[e]=l[e],e in ki&&E(ti,e,l[e]);!1!==e&&Ci(\"setSelect\")}}function ii(l,e,t){Kn(l,{min:e,max:t})}function oi(e,t,n,i){null!=t.focus&&function(l){if(l!=ui){let e=null==l,t=1!=Tt.alpha;pl.forEach(((n,i)=>{if(1==M||i>0){let o=e||0==i||i==l;n._focus=e?null:o,t&&function(l,e){pl[l].alpha=e,re&&null!=Dt[l]&&(Dt[l].style.opacity=e),se&&me[l]&&(me[l].style.opacity=e)}(i,o?1:Tt.alpha)}})),ui=l,t&&Jn()}}(e),null!=t.show&&pl.forEach(((n,i)=>{0>=i||e!=i&&null!=e||(n.show=t.show,function(e){if(pl[e].show)se&&T(me[e],l);else if(se&&S(me[e],l),re){let l=zt?Dt[0]:Dt[e];null!=l&&A(l,-10,-10,Ie,Le)}}(i),2==M?(ii(n.facets[0].scale,null,null),ii(n.facets[1].scale,null,null)):ii(n.scale,null,null),Jn())})),!1!==n&&Ci(\"setSeries\",e,t),i&&Ii(\"setSeries\",k,e,t)}let si,ri,ui;k.setSelect=ni,k.setSeries=oi,k.addBand=function(l,e){l.fill=bl(l.fill||null),l.dir=Q(l.dir,-1),Tl.splice(e=null==e?Tl.length:e,0,l)},k.setBand=function(l,e){Bl(Tl[l],e)},k.delBand=function(l){null==l?Tl.length=0:Tl.splice(l,1)};const ai={focus:!0};function fi(l,e,t){let n=vl[e];t&&(l=l/y-(1==n.ori?Ne:Oe));let i=Ie;1==n.ori&&(i=Le,l=i-l),-1==n.dir&&(l=i-l);let o=n._min,s=o+l/i*(n._max-o),r=n.distr;return 3==r?cl(10,s):4==r?((l,e=1)=>nl.sinh(l)*e)(s,n.asinh):100==r?n.bwd(s):s}function ci(l,e){E(ti,s,ei.left=l),E(ti,t,ei.width=e)}function hi(l,e){E(ti,i,ei.top=l),E(ti,n,ei.height=e)}se&&Et&&Ce(p,ce,(l=>{oe._lock||(Mt(l),null!=ui&&oi(null,ai,!0,Fi.setSeries))})),k.valToIdx=l=>L(l,g[0]),k.posToIdx=function(l,e){return L(fi(l,El,e),g[0],Lt,en)},k.posToVal=fi,k.valToPos=(l,e,t)=>0==vl[e].ori?P(l,vl[e],t?ot:Ie,t?Qe:0):W(l,vl[e],t?st:Le,t?lt:0),k.setCursor=(l,e,t)=>{Nn=l.left,jn=l.top,xi(null,e,t)};let di=0==jl.ori?ci:hi,pi=1==jl.ori?ci:hi;function mi(l,e){if(null!=l&&(l.idxs?l.idxs.forEach(((l,e)=>{te[e]=l})):(l=>void 0===l)(l.idx)||te.fill(l.idx),ie.idx=te[0]),se&&ie.live){for(let l=0;pl.length>l;l++)(l>0||1==M&&!xe)&&gi(l,te[l]);!function(){if(se&&ie.live)for(let l=2==M?1:0;pl.length>l;l++){if(0==l&&xe)continue;let e=ie.values[l],t=0;for(let n in e)ge[l][t++].firstChild.nodeValue=e[n]}}()}_t=!1,!1!==e&&Ci(\"setLegend\")}function gi(l,e){let t,n=pl[l],i=0==l&&2==Ul?pn:g[l];xe?t=n.values(k,l,e)??we:(t=n.value(k,null==e?null:i[e],l,e),t=null==t?we:{_:t}),ie.values[l]=t}function xi(l,e,t){let n;Ln=Nn,On=jn,[Nn,jn]=oe.move(k,Nn,jn),oe.left=Nn,oe.top=jn,re&&(Cn&&A(Cn,rl(Nn),0,Ie,Le),Hn&&A(Hn,0,rl(jn),Ie,Le)),si=gl,ri=null;let i=0==jl.ori?Ie:Le,o=1==jl.ori?Ie:Le;if(0>Nn||0==Gt||Lt>en){n=oe.idx=null;for(let l=0;pl.length>l;l++){let e=Dt[l];null!=e&&A(e,-10,-10,Ie,Le)}Et&&oi(null,ai,!0,null==l&&Fi.setSeries),ie.live&&(te.fill(n),_t=!0)}else{let l,e,t;1==M&&(l=0==jl.ori?Nn:jn,e=fi(l,El),n=oe.idx=L(e,g[0],Lt,en),t=$l(g[0][n],jl,i,0));let s=-10,r=-10,u=0,a=0,f=!0,c=\"\",h=\"\";for(let l=2==M?1:0;pl.length>l;l++){let d=pl[l],p=te[l],m=null==p?null:1==M?g[l][p]:g[l][1][p],x=oe.dataIdx(k,l,n,e),w=null==x?null:1==M?g[l][x]:g[l][1][x];if(_t=_t||w!=m||x!=p,te[l]=x,l>0&&d.show){let e=null==x?-10:x==n?t:$l(1==M?g[0][x]:g[l][0][x],jl,i,0),p=null==w?-10:ql(w,1==M?vl[d.scale]:vl[d.facets[1].scale],o,0);if(Et&&null!=w){let e=1==jl.ori?Nn:jn,t=ol(Tt.dist(k,l,x,p,e));if(si>t){let n=Tt.bias;if(0!=n){let i=fi(e,d.scale),o=0>i?-1:1;o!=(0>w?-1:1)||(1==o?1==n?i>w:w>i:1==n?w>i:i>w)||(si=t,ri=l)}else si=t,ri=l}}if(_t||zt){let t,n;0==jl.ori?(t=e,n=p):(t=p,n=e);let i,o,d,m,g,x,w=!0,_=St.bbox;if(null!=_){w=!1;let e=_(k,l);d=e.left,m=e.top,i=e.width,o=e.height}else d=t,m=n,i=o=St.size(k,l);if(x=St.fill(k,l),g=St.stroke(k,l),zt)l!=ri||si>Tt.prox||(s=d,r=m,u=i,a=o,f=w,c=x,h=g);else{let e=Dt[l];null!=e&&(Pt[l]=d,At[l]=m,H(e,i,o,w),Y(e,x,g),A(e,ul(d),ul(m),Ie,Le))}}}}if(zt){let l=Tt.prox;if(_t||(null==ui?l>=si:si>l||ri!=ui)){let l=Dt[0];null!=l&&(Pt[0]=s,At[0]=r,H(l,u,a,f),Y(l,c,h),A(l,ul(s),ul(r),Ie,Le))}}}if(ei.show&&Xn)if(null!=l){let[e,t]=Fi.scales,[n,s]=Fi.match,[r,u]=l.cursor.sync.scales,a=l.cursor.drag;if(Qn=a._x,li=a._y,Qn||li){let a,f,c,h,d,{left:p,top:m,width:g,height:x}=l.select,w=l.scales[r].ori,_=l.posToVal,b=null!=e&&n(e,r),v=null!=t&&s(t,u);b&&Qn?(0==w?(a=p,f=g):(a=m,f=x),c=vl[e],h=$l(_(a,r),c,i,0),d=$l(_(a+f,r),c,i,0),di(al(h,d),ol(d-h))):di(0,i),v&&li?(1==w?(a=p,f=g):(a=m,f=x),c=vl[t],h=ql(_(a,u),c,o,0),d=ql(_(a+f,u),c,o,0),pi(al(h,d),ol(d-h))):pi(0,o)}else yi()}else{let l=ol(Ln-Fn),e=ol(On-Rn);if(1==jl.ori){let t=l;l=e,e=t}Qn=Zn.x&&l>=Zn.dist,li=Zn.y&&e>=Zn.dist;let t,n,s=Zn.uni;null!=s?Qn&&li&&(Qn=l>=s,li=e>=s,Qn||li||(e>l?li=!0:Qn=!0)):Zn.x&&Zn.y&&(Qn||li)&&(Qn=li=!0),Qn&&(0==jl.ori?(t=Gn,n=Nn):(t=In,n=jn),di(al(t,n),ol(n-t)),li||pi(0,o)),li&&(1==jl.ori?(t=Gn,n=Nn):(t=In,n=jn),pi(al(t,n),ol(n-t)),Qn||di(0,i)),Qn||li||(di(0,0),pi(0,0))}if(Zn._x=Qn,Zn._y=li,null==l){if(t){if(null!=Ri){let[l,e]=Fi.scales;Fi.values[0]=null!=l?fi(0==jl.ori?Nn:jn,l):null,Fi.values[1]=null!=e?fi(1==jl.ori?Nn:jn,e):null}Ii(f,k,Nn,jn,Ie,Le,n)}if(Et){let l=t&&Fi.setSeries,e=Tt.prox;null==ui?si>e||oi(ri,ai,!0,l):si>e?oi(null,ai,!0,l):ri!=ui&&oi(ri,ai,!0,l)}}_t&&(ie.idx=n,mi()),!1!==e&&Ci(\"setCursor\")}k.setLegend=mi;let wi=null;function _i(l=!1){l?wi=null:(wi=el.getBoundingClientRect(),Ci(\"syncRect\",wi))}function bi(l,e,t,n,i,o){oe._lock||Xn&&null!=l&&0==l.movementX&&0==l.movementY||(vi(l,e,t,n,i,o,0,!1,null!=l),null!=l?xi(null,!0,!0):xi(e,!0,!1))}function vi(l,e,t,n,i,o,s,r,u){if(null==wi&&_i(!1),Mt(l),null!=l)t=l.clientX-wi.left,n=l.clientY-wi.top;else{if(0>t||0>n)return Nn=-10,void(jn=-10);let[l,s]=Fi.scales,r=e.cursor.sync,[u,a]=r.values,[f,c]=r.scales,[h,d]=Fi.match,p=e.axes[0].side%2==1,m=0==jl.ori?Ie:Le,g=1==jl.ori?Ie:Le,x=p?o:i,w=p?i:o,_=p?n:t,b=p?t:n;if(t=null!=f?h(l,f)?C(u,vl[l],m,0):-10:m*(_/x),n=null!=c?d(s,c)?C(a,vl[s],g,0):-10:g*(b/w),1==jl.ori){let l=t;t=n,n=l}}!u||null!=e&&e.cursor.event.type!=f||(t>1&&Ie-1>t||(t=zl(t,Ie)),n>1&&Le-1>n||(n=zl(n,Le))),r?(Fn=t,Rn=n,[Gn,In]=oe.move(k,t,n)):(Nn=t,jn=n)}Object.defineProperty(k,\"rect\",{get:()=>(null==wi&&_i(!1),wi)});const ki={width:0,height:0,left:0,top:0};function yi(){ni(ki,!1)}let Mi,Si,Ti,Ei;function zi(l,e,t,n,i,o){Xn=!0,Qn=li=Zn._x=Zn._y=!1,vi(l,e,t,n,i,o,0,!0,!1),null!=l&&(Ce(h,b,Di,!1),Ii(c,k,Gn,In,Ie,Le,null));let{left:s,top:r,width:u,height:a}=ei;Mi=s,Si=r,Ti=u,Ei=a}function Di(l,e,t,n,i,o){Xn=Zn._x=Zn._y=!1,vi(l,e,t,n,i,o,0,!1,!0);let{left:s,top:r,width:u,height:a}=ei,f=u>0||a>0,c=Mi!=s||Si!=r||Ti!=u||Ei!=a;if(f&&c&&ni(ei),Zn.setScale&&f&&c){let l=s,e=u,t=r,n=a;if(1==jl.ori&&(l=r,e=a,t=s,n=u),Qn&&ii(El,fi(l,El),fi(l+e,El)),li)for(let l in vl){let e=vl[l];l!=El&&null==e.from&&e.min!=gl&&ii(l,fi(t+n,l),fi(t,l))}yi()}else oe.lock&&(oe._lock=!oe._lock,xi(e,!0,null!=l));null!=l&&(He(h,b),Ii(h,k,Nn,jn,Ie,Le,null))}function Pi(l){oe._lock||(Mt(l),xn(),yi(),null!=l&&Ii(m,k,Nn,jn,Ie,Le,null))}function Ai(){xl.forEach(ln),vt(k.width,k.height,!0)}G(x,v,Ai);const Wi={};Wi.mousedown=zi,Wi.mousemove=bi,Wi.mouseup=Di,Wi.dblclick=Pi,Wi.setSeries=(l,e,t,n)=>{-1!=(t=(0,Fi.match[2])(k,e,t))&&oi(t,n,!0,!1)},re&&(Ce(c,el,zi),Ce(f,el,bi),Ce(d,el,(l=>{Mt(l),_i(!1)})),Ce(p,el,(function(l){if(oe._lock)return;Mt(l);let e=Xn;if(Xn){let l,e,t=!0,n=!0,i=10;0==jl.ori?(l=Qn,e=li):(l=li,e=Qn),l&&e&&(t=i>=Nn||Nn>=Ie-i,n=i>=jn||jn>=Le-i),l&&t&&(Nn=Gn>Nn?0:Ie),e&&n&&(jn=In>jn?0:Le),xi(null,!0,!0),Xn=!1}Nn=-10,jn=-10,te.fill(null),xi(null,!0,!0),e&&(Xn=e)})),Ce(m,el,Pi),It.add(k),k.syncRect=_i);const Yi=k.hooks=u.hooks||{};function Ci(l,e,t){Vn?Bn.push([l,e,t]):l in Yi&&Yi[l].forEach((l=>{l.call(null,k,e,t)}))}(u.plugins||[]).forEach((l=>{for(let e in l.hooks)Yi[e]=(Yi[e]||[]).concat(l.hooks[e])}));const Hi=(l,e,t)=>t,Fi=Bl({key:null,setSeries:!1,filters:{pub:Ml,sub:Ml},scales:[El,pl[1]?pl[1].scale:null],match:[Sl,Sl,Hi],values:[null,null]},oe.sync);2==Fi.match.length&&Fi.match.push(Hi),oe.sync=Fi;const Ri=Fi.key,Gi=dt(Ri);function Ii(l,e,t,n,i,o,s){Fi.filters.pub(l,e,t,n,i,o,s)&&Gi.pub(l,e,t,n,i,o,s)}function Li(){Ci(\"init\",u,g),gn(g||u.data,!1),Kl[El]?Kn(El,Kl[El]):xn(),wt=ei.show&&(ei.width>0||ei.height>0),xt=_t=!0,vt(u.width,u.height)}return Gi.sub(k),k.pub=function(l,e,t,n,i,o,s){Fi.filters.sub(l,e,t,n,i,o,s)&&Wi[l](null,e,t,n,i,o,s)},k.destroy=function(){Gi.unsub(k),It.delete(k),Pe.clear(),I(x,v,Ai),R.remove(),ce?.remove(),Ci(\"destroy\")},pl.forEach(Yt),xl.forEach((function(l,e){if(l._show=l.show,l.show){let t=vl[l.scale];null==t&&(l.scale=l.side%2?pl[1].scale:El,t=vl[l.scale]);let n=t.time;l.size=bl(l.size),l.space=bl(l.space),l.rotate=bl(l.rotate),Gl(l.incrs)&&l.incrs.forEach((l=>{!Wl.has(l)&&Wl.set(l,Yl(l))})),l.incrs=bl(l.incrs||(2==t.distr?ae:n?1==hl?ke:Se:fe)),l.splits=bl(l.splits||(n&&1==t.distr?Ql:3==t.distr?Je:4==t.distr?qe:$e)),l.stroke=bl(l.stroke),l.grid.stroke=bl(l.grid.stroke),l.ticks.stroke=bl(l.ticks.stroke),l.border.stroke=bl(l.border.stroke);let i=l.values;l.values=Gl(i)&&!Gl(i[0])?bl(i):n?Gl(i)?De(Xl,ze(i,Zl)):Ll(i)?function(l,e){let t=ne(e);return(e,n)=>n.map((e=>t(l(e))))}(Xl,i):i||le:i||Be,l.filter=bl(l.filter||(3>t.distr||10!=t.log?3==t.distr&&2==t.log?tt:kl:et)),l.font=Qt(l.font),l.labelFont=Qt(l.labelFont),l._size=l.size(k,null,e,0),l._space=l._rotate=l._incrs=l._found=l._splits=l._values=null,l._size>0&&(Ct[e]=!0,l._el=D(\"u-axis\",X))}})),_?_ instanceof HTMLElement?(_.appendChild(R),Li()):_(k,Li):Li(),k}en.assign=Bl,en.fmtNum=tl,en.rangeNum=Z,en.rangeLog=B,en.rangeAsinh=$,en.orient=pt,en.pxRatio=y,en.join=function(l,e){if(function(l){let e=l[0][0],t=e.length;for(let n=1;l.length>n;n++){let i=l[n][0];if(i.length!=t)return!1;if(i!=e)for(let l=0;t>l;l++)if(i[l]!=e[l])return!1}return!0}(l)){let e=l[0].slice();for(let t=1;l.length>t;t++)e.push(...l[t].slice(1));return function(l,e=100){const t=l.length;if(1>=t)return!0;let n=0,i=t-1;for(;i>=n&&null==l[n];)n++;for(;i>=n&&null==l[i];)i--;if(n>=i)return!0;const o=fl(1,sl((i-n+1)/e));for(let e=l[n],t=n+o;i>=t;t+=o){const n=l[t];if(null!=n){if(e>=n)return!1;e=n}}return!0}(e[0])||(e=function(l){let e=l[0],t=e.length,n=Array(t);for(let l=0;n.length>l;l++)n[l]=l;n.sort(((l,t)=>e[l]-e[t]));let i=[];for(let e=0;l.length>e;e++){let o=l[e],s=Array(t);for(let l=0;t>l;l++)s[l]=o[n[l]];i.push(s)}return i}(e)),e}let t=new Set;for(let e=0;l.length>e;e++){let n=l[e][0],i=n.length;for(let l=0;i>l;l++)t.add(n[l])}let n=[Array.from(t).sort(((l,e)=>l-e))],i=n[0].length,o=new Map;for(let l=0;i>l;l++)o.set(n[0][l],l);for(let t=0;l.length>t;t++){let s=l[t],r=s[0];for(let l=1;s.length>l;l++){let u=s[l],a=Array(i).fill(void 0),f=e?e[t][l]:1,c=[];for(let l=0;u.length>l;l++){let e=u[l],t=o.get(r[l]);null===e?0!=f&&(a[t]=e,2==f&&c.push(t)):a[t]=e}$l(a,c,i),n.push(a)}}return n},en.fmtDate=ne,en.tzDate=function(l,e){let t;return\"UTC\"==e||\"Etc/UTC\"==e?t=new Date(+l+6e4*l.getTimezoneOffset()):e==ie?t=l:(t=new Date(l.toLocaleString(\"en-US\",{timeZone:e})),t.setMilliseconds(l.getMilliseconds())),t},en.sync=dt;{en.addGap=function(l,e,t){let n=l[l.length-1];n&&n[0]==e?n[1]=t:l.push([e,t])},en.clipGaps=wt;let l=en.paths={points:Wt};l.linear=Ft,l.stepped=function(l){const e=Q(l.align,1),t=Q(l.ascDesc,!1),n=Q(l.alignGaps,0),i=Q(l.extend,!1);return(l,o,s,r)=>pt(l,o,((u,a,f,c,h,d,p,m,g,x,w)=>{[s,r]=U(f,s,r);let _=u.pxRound,{left:b,width:v}=l.bbox,k=l=>_(d(l,c,x,m)),M=l=>_(p(l,h,w,g)),S=0==c.ori?Mt:St;const T={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:1},E=T.stroke,z=c.dir*(0==c.ori?1:-1);let D=M(f[1==z?s:r]),P=k(a[1==z?s:r]),A=P,W=P;i&&-1==e&&(W=b,S(E,W,D)),S(E,P,D);for(let l=1==z?s:r;l>=s&&r>=l;l+=z){let t=f[l];if(null==t)continue;let n=k(a[l]),i=M(t);1==e?S(E,n,D):S(E,A,i),S(E,n,i),D=i,A=n}let Y=A;i&&1==e&&(Y=b+v,S(E,Y,D));let[C,H]=mt(l,o);if(null!=u.fill||0!=C){let e=T.fill=new Path2D(E),t=M(u.fillTo(l,o,u.min,u.max,C));S(e,Y,t),S(e,W,t)}if(!u.spanGaps){let i=[];i.push(..._t(a,f,s,r,z,k,n));let h=u.width*y/2,d=t||1==e?h:-h,p=t||-1==e?-h:h;i.forEach((l=>{l[0]+=d,l[1]+=p})),T.gaps=i=u.gaps(l,o,s,r,i),T.clip=wt(i,c.ori,m,g,x,w)}return 0!=H&&(T.band=2==H?[xt(l,o,s,r,E,-1),xt(l,o,s,r,E,1)]:xt(l,o,s,r,E,H)),T}))},l.bars=function(l){const e=Q((l=l||Hl).size,[.6,gl,1]),t=l.align||0,n=l.gap||0;let i=l.radius;i=null==i?[0,0]:\"number\"==typeof i?[i,0]:i;const o=bl(i),s=1-e[0],r=Q(e[1],gl),u=Q(e[2],1),a=Q(l.disp,Hl),f=Q(l.each,(()=>{})),{fill:c,stroke:h}=a;return(l,e,i,d)=>pt(l,e,((p,m,g,x,w,_,b,v,k,M,S)=>{let T,E,z=p.pxRound,D=t,P=n*y,A=r*y,W=u*y;0==x.ori?[T,E]=o(l,e):[E,T]=o(l,e);const Y=x.dir*(0==x.ori?1:-1);let C,H,F,R=0==x.ori?Tt:Et,G=0==x.ori?f:(l,e,t,n,i,o,s)=>{f(l,e,t,i,n,s,o)},I=Q(l.bands,Fl).find((l=>l.series[0]==e)),L=p.fillTo(l,e,p.min,p.max,null!=I?I.dir:0),O=z(b(L,w,S,k)),N=M,j=z(p.width*y),U=!1,V=null,B=null,$=null,J=null;null==c||0!=j&&null==h||(U=!0,V=c.values(l,e,i,d),B=new Map,new Set(V).forEach((l=>{null!=l&&B.set(l,new Path2D)})),j>0&&($=h.values(l,e,i,d),J=new Map,new Set($).forEach((l=>{null!=l&&J.set(l,new Path2D)}))));let{x0:q,size:K}=a;if(null!=q&&null!=K){D=1,m=q.values(l,e,i,d),2==q.unit&&(m=m.map((e=>l.posToVal(v+e*M,x.key,!0))));let t=K.values(l,e,i,d);H=2==K.unit?t[0]*M:_(t[0],x,M,v)-_(0,x,M,v),N=Rt(m,g,_,x,M,v,N),F=N-H+P}else N=Rt(m,g,_,x,M,v,N),F=N*s+P,H=N-F;1>F&&(F=0),H/2>j||(j=0),5>F&&(z=vl);let X=F>0;H=z(wl(N-F-(X?j:0),W,A)),C=(0==D?H/2:D==Y?0:H)-D*Y*((0==D?P/2:0)+(X?j/2:0));const Z={stroke:null,fill:null,clip:null,band:null,gaps:null,flags:0},ll=U?null:new Path2D;let el=null;if(null!=I)el=l.data[I.series[1]];else{let{y0:t,y1:n}=a;null!=t&&null!=n&&(g=n.values(l,e,i,d),el=t.values(l,e,i,d))}let tl=T*H,nl=E*H;for(let t=1==Y?i:d;t>=i&&d>=t;t+=Y){let n=g[t];if(null==n)continue;if(null!=el){let l=el[t]??0;if(n-l==0)continue;O=b(l,w,S,k)}let i=_(2!=x.distr||null!=a?m[t]:t,x,M,v),o=b(Q(n,L),w,S,k),s=z(i-C),r=z(fl(o,O)),u=z(al(o,O)),f=r-u;if(null!=n){let i=0>n?nl:tl,o=0>n?tl:nl;U?(j>0&&null!=$[t]&&R(J.get($[t]),s,u+sl(j/2),H,fl(0,f-j),i,o),null!=V[t]&&R(B.get(V[t]),s,u+sl(j/2),H,fl(0,f-j),i,o)):R(ll,s,u+sl(j/2),H,fl(0,f-j),i,o),G(l,e,t,s-j/2,u,H+j,f)}}return j>0?Z.stroke=U?J:ll:U||(Z._fill=0==p.width?p._fill:p._stroke??p._fill,Z.width=0),Z.fill=U?B:ll,Z}))},l.spline=function(l){return function(l,e){const t=Q(e?.alignGaps,0);return(e,n,i,o)=>pt(e,n,((s,r,u,a,f,c,h,d,p,m,g)=>{[i,o]=U(u,i,o);let x,w,_,b=s.pxRound,v=l=>b(c(l,a,m,d)),k=l=>b(h(l,f,g,p));0==a.ori?(x=kt,_=Mt,w=Pt):(x=yt,_=St,w=At);const y=a.dir*(0==a.ori?1:-1);let M=v(r[1==y?i:o]),S=M,T=[],E=[];for(let l=1==y?i:o;l>=i&&o>=l;l+=y)if(null!=u[l]){let e=v(r[l]);T.push(S=e),E.push(k(u[l]))}const z={stroke:l(T,E,x,_,w,b),fill:null,clip:null,band:null,gaps:null,flags:1},D=z.stroke;let[P,A]=mt(e,n);if(null!=s.fill||0!=P){let l=z.fill=new Path2D(D),t=k(s.fillTo(e,n,s.min,s.max,P));_(l,S,t),_(l,M,t)}if(!s.spanGaps){let l=[];l.push(..._t(r,u,i,o,y,v,t)),z.gaps=l=s.gaps(e,n,i,o,l),z.clip=wt(l,a.ori,d,p,m,g)}return 0!=A&&(z.band=2==A?[xt(e,n,i,o,D,-1),xt(e,n,i,o,D,1)]:xt(e,n,i,o,D,A)),z}))}(Gt,l)}}return en}();\n","css":".uplot, .uplot *, .uplot *::before, .uplot *::after {box-sizing: border-box;}.uplot {font-family: system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, \"Noto Sans\", sans-serif, \"Apple Color Emoji\", \"Segoe UI Emoji\", \"Segoe UI Symbol\", \"Noto Color Emoji\";line-height: 1.5;width: min-content;}.u-title {text-align: center;font-size: 18px;font-weight: bold;}.u-wrap {position: relative;user-select: none;}.u-over, .u-under {position: absolute;}.u-under {overflow: hidden;}.uplot canvas {display: block;position: relative;width: 100%;height: 100%;}.u-axis {position: absolute;}.u-legend {font-size: 14px;margin: auto;text-align: center;}.u-inline {display: block;}.u-inline * {display: inline-block;}.u-inline tr {margin-right: 16px;}.u-legend th {font-weight: 600;}.u-legend th > * {vertical-align: middle;display: inline-block;}.u-legend .u-marker {width: 1em;height: 1em;margin-right: 4px;background-clip: padding-box !important;}.u-inline.u-live th::after {content: \":\";vertical-align: middle;}.u-inline:not(.u-live) .u-value {display: none;}.u-series > * {padding: 4px;}.u-series th {cursor: pointer;}.u-legend .u-off > * {opacity: 0.3;}.u-select {background: rgba(0,0,0,0.07);position: absolute;pointer-events: none;}.u-cursor-x, .u-cursor-y {position: absolute;left: 0;top: 0;pointer-events: none;will-change: transform;}.u-hz .u-cursor-x, .u-vt .u-cursor-y {height: 100%;border-right: 1px dashed #607D8B;}.u-hz .u-cursor-y, .u-vt .u-cursor-x {width: 100%;border-bottom: 1px dashed #607D8B;}.u-cursor-pt {position: absolute;top: 0;left: 0;border-radius: 50%;border: 0 solid;pointer-events: none;will-change: transform;/*this has to be !important since we set inline \"background\" shorthand */background-clip: padding-box !important;}.u-axis.u-off, .u-select.u-off, .u-cursor-x.u-off, .u-cursor-y.u-off, .u-cursor-pt.u-off {display: none;}","version":"1.6.32"}
+}
+
+// The history dashboard's data: records and calibration logs turned into the columns the page
+// draws (one block per series and runner), the Pareto front of energy against each metric, the
+// drift of each runner's calibrations and the latest verdicts. Values are rounded to 4 significant
+// figures: the charts cannot show more, and 10k records must stay a page a phone can load.
+/** Reserved keys describe the run (size, progress, plan), never its quality: not charted. */
+const HIDDEN_METRICS = new Set([...RESERVED_METRIC_KEYS, 'planned_epochs', 'planned_steps']);
+/** More metric charts than this per runner bury the energy chart on a phone. */
+const MAX_METRICS = 3;
+const MAX_DRIFT_WORKLOADS = 8;
+const VERDICT_ROWS = 30;
+const UNIT_SCALE = { J: 1, Wh: 3600, kWh: 3.6e6, MWh: 3.6e9 };
+const round = (x) => Number(x.toPrecision(4));
+function energyUnit(maxJ) {
+    const unit = formatEnergy(maxJ).split(' ')[1] ?? 'J';
+    return { unit, scale: UNIT_SCALE[unit] ?? 1 };
+}
+function describeHost(record) {
+    const host = record.measurement.host;
+    const gpus = host.gpus ?? [];
+    const device = gpus.length > 0 ? `${gpus.length > 1 ? `${gpus.length}× ` : ''}${gpus[0]}` : host.cpu;
+    return `${device || 'unknown host'} (${host.fingerprint})`;
+}
+const timeOf = (r) => {
+    const t = Date.parse(r.recordedAt);
+    return Number.isFinite(t) ? t / 1000 : 0;
+};
+function listMetrics(records) {
+    const seen = new Map();
+    for (const r of records) {
+        for (const [k, v] of Object.entries(r.measurement.metrics ?? {})) {
+            if (HIDDEN_METRICS.has(k) || typeof v !== 'number' || !Number.isFinite(v))
+                continue;
+            seen.set(k, (seen.get(k) ?? 0) + 1);
+        }
+    }
+    // the metrics most records declare first; ties keep the order they were first seen
+    return [...seen.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, MAX_METRICS)
+        .map(([k]) => k);
+}
+/**
+ * The Pareto front of (energy, metric): a point is on it when no other point has less or equal
+ * energy and a better or equal metric. `energy` must be ascending; returns the indices on it.
+ */
+function findParetoFront(energy, metric, direction) {
+    const sign = direction === 'higher' ? 1 : -1;
+    const front = [];
+    let best = -Infinity;
+    for (let i = 0; i < energy.length; i++) {
+        const m = metric[i];
+        if (m === null)
+            continue;
+        // among equal energies only the best metric can be on the front
+        let j = i;
+        let bestHere = sign * m;
+        let at = i;
+        while (j + 1 < energy.length && energy[j + 1] === energy[i]) {
+            j++;
+            const mj = metric[j];
+            if (mj !== null && sign * mj > bestHere) {
+                bestHere = sign * mj;
+                at = j;
+            }
+        }
+        if (bestHere > best) {
+            front.push(at);
+            best = bestHere;
+        }
+        i = j;
+    }
+    return front;
+}
+function buildScatter(energy, column) {
+    const order = energy.map((_, i) => i).filter((i) => column.values[i] !== null);
+    order.sort((a, b) => energy[a] - energy[b]);
+    const x = order.map((i) => energy[i]);
+    const y = order.map((i) => column.values[i]);
+    // indices, not a column of mostly nulls: the page stays small with 10k records
+    const front = findParetoFront(x, y, column.direction);
+    return {
+        metric: column.name,
+        direction: column.direction,
+        x,
+        y,
+        front
+    };
+}
+function buildRunner(id, records) {
+    records.sort((a, b) => timeOf(a) - timeOf(b));
+    let max = 0;
+    for (const r of records) {
+        max = Math.max(max, r.measurement.energyJ, r.normalization?.normalizedEnergyJ ?? 0);
+    }
+    const { unit, scale } = energyUnit(max);
+    const scaled = (j) => typeof j === 'number' && Number.isFinite(j) ? round(j / scale) : null;
+    const measured = records.map((r) => scaled(r.measurement.energyJ) ?? 0);
+    const normalized = records.map((r) => scaled(r.normalization?.normalizedEnergyJ));
+    const metrics = listMetrics(records).map((name) => ({
+        name,
+        direction: guessDirection(name),
+        values: records.map((r) => {
+            const v = r.measurement.metrics?.[name];
+            return typeof v === 'number' && Number.isFinite(v) ? round(v) : null;
+        })
+    }));
+    const allNormalised = normalized.every((v) => v !== null);
+    const energy = allNormalised ? normalized : measured;
+    return {
+        id,
+        label: describeHost(records[records.length - 1]),
+        unit,
+        t: records.map(timeOf),
+        commit: records.map((r) => (r.commit ?? '').slice(0, 7)),
+        measured,
+        estimated: records.filter((r) => r.measurement.components.some((c) => c.method === 'estimate'))
+            .length,
+        normalized,
+        lo: records.map((r) => scaled(r.normalization?.interval?.[0])),
+        hi: records.map((r) => scaled(r.normalization?.interval?.[1])),
+        metrics,
+        scatterBasis: allNormalised ? 'normalised' : 'measured',
+        scatter: metrics.map((m) => buildScatter(energy, m))
+    };
+}
+function buildDrift(fingerprint, log) {
+    const cals = [...log]
+        .filter((c) => Number.isFinite(Date.parse(c.createdAt)))
+        .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+    if (cals.length === 0)
+        return null;
+    const names = [];
+    for (const c of cals)
+        for (const p of c.points)
+            if (!names.includes(p.workload))
+                names.push(p.workload);
+    const workloads = names.slice(0, MAX_DRIFT_WORKLOADS).map((name) => {
+        let first = null;
+        const values = cals.map((c) => {
+            const p = c.points.find((q) => q.workload === name);
+            if (!p || !(p.energyJ > 0))
+                return null;
+            first ??= p.energyJ;
+            return round((p.energyJ / first - 1) * 100);
+        });
+        return { name, values };
+    });
+    const last = cals[cals.length - 1];
+    const device = last.host.gpus.map((g) => g.name)[0] ?? last.host.cpu;
+    return {
+        fingerprint,
+        label: `${device || 'unknown host'} (${fingerprint})`,
+        t: cals.map((c) => Date.parse(c.createdAt) / 1000),
+        workloads
+    };
+}
+function buildVerdicts(records) {
+    return [...records]
+        .sort((a, b) => timeOf(b) - timeOf(a))
+        .slice(0, VERDICT_ROWS)
+        .map((r) => ({
+        recordedAt: r.recordedAt,
+        series: r.series,
+        runner: describeHost(r),
+        commit: r.commit,
+        branch: r.branch ?? null,
+        measured: formatEnergy(r.measurement.energyJ),
+        normalized: r.normalization ? formatEnergy(r.normalization.normalizedEnergyJ) : null,
+        verdict: typeof r.verdict === 'string' ? r.verdict : null,
+        dirty: r.dirty === true
+    }));
+}
+function buildDashboardData(input) {
+    const series = [];
+    const all = [];
+    for (const { series: name, records } of input.history) {
+        if (records.length === 0)
+            continue;
+        all.push(...records);
+        const byHost = new Map();
+        for (const r of records) {
+            const id = r.measurement.host?.fingerprint ?? 'unknown';
+            const list = byHost.get(id) ?? [];
+            list.push(r);
+            byHost.set(id, list);
+        }
+        const runners = [...byHost.entries()]
+            .sort((a, b) => a[0].localeCompare(b[0]))
+            .map(([id, list]) => buildRunner(id, list));
+        series.push({ name, records: records.length, runners });
+    }
+    series.sort((a, b) => a.name.localeCompare(b.name));
+    const drift = input.calibrations
+        .map((c) => buildDrift(c.fingerprint, c.log))
+        .filter((d) => d !== null)
+        .sort((a, b) => a.fingerprint.localeCompare(b.fingerprint));
+    return {
+        generatedAt: input.generatedAt,
+        repoUrl: input.repoUrl,
+        series,
+        drift,
+        verdicts: buildVerdicts(all),
+        notes: input.notes ?? []
+    };
+}
+
+// The dashboard's script, run by the browser: it reads the JSON data island and draws the charts
+// of the chosen series with uPlot. Every text from the records reaches the page through
+// textContent, never innerHTML, so a series or GPU name cannot inject markup. Each chart's figure
+// carries `data-chart` and `data-points` (the points its data holds), so a reader's tools (and a
+// browser check) can see what was drawn without decoding the canvas.
+const PAGE_SCRIPT = String.raw `(function () {
+  'use strict';
+  var startMs = performance.now();
+  var data = JSON.parse(document.getElementById('dashboard-data').textContent);
+  var parsedMs = performance.now();
+  var select = document.getElementById('series');
+  var root = document.getElementById('charts');
+  var driftRoot = document.getElementById('drift');
+  var live = [];
+  var drift = [];
+  window.joulegateDashboard = { data: data, charts: live, drift: drift };
+
+  var COLORS = ['#1f6feb', '#d1242f', '#1a7f37', '#8250df', '#bf8700', '#0a7ea4', '#cf222e', '#6e7781'];
+
+  function node(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function sig(v) {
+    if (v === null || v === undefined) return '—';
+    return String(Number(Number(v).toPrecision(3)));
+  }
+  function withUnit(unit) {
+    return function (u, v) { return v === null || v === undefined ? '—' : sig(v) + ' ' + unit; };
+  }
+  function plain(u, v) { return sig(v); }
+  function count(values) {
+    var n = 0;
+    for (var i = 0; i < values.length; i++) if (values[i] !== null && values[i] !== undefined) n++;
+    return n;
+  }
+  function size(box) {
+    var w = Math.max(240, Math.floor(box.clientWidth || 320));
+    return { width: w, height: Math.max(160, Math.min(260, Math.round(w * 0.55))) };
+  }
+
+  function draw(list, container, kind, title, caption, opts, columns, pointsOf) {
+    var fig = node('figure', 'chart');
+    fig.dataset.chart = kind;
+    fig.appendChild(node('figcaption', null, title));
+    container.appendChild(fig);
+    var plot = node('div', 'plot');
+    fig.appendChild(plot);
+    if (caption) fig.appendChild(node('p', 'caption', caption));
+    var s = size(plot);
+    opts.width = s.width;
+    opts.height = s.height;
+    opts.legend = { live: true };
+    var u = new uPlot(opts, columns, plot);
+    fig.dataset.points = String(count(u.data[pointsOf]));
+    list.push(u);
+    return u;
+  }
+
+  function timeAxis() { return { space: 60 }; }
+  // the x legend names the commit under the cursor, not only its time
+  function commitAt(runner) {
+    return { label: 'commit', value: function (u, v, si, idx) {
+      if (idx === null || idx === undefined || v === null) return '—';
+      return (runner.commit[idx] || '?') + ' · ' + new Date(v * 1000).toISOString().slice(0, 16).replace('T', ' ');
+    } };
+  }
+
+  function frontColumn(s) {
+    var col = new Array(s.x.length);
+    for (var i = 0; i < col.length; i++) col[i] = null;
+    for (var j = 0; j < s.front.length; j++) col[s.front[j]] = s.y[s.front[j]];
+    return col;
+  }
+
+  function drawRunner(series, runner, container) {
+    var section = node('section', 'runner');
+    section.dataset.runner = runner.id;
+    section.appendChild(node('h3', null, runner.label));
+    var grid = node('div', 'grid');
+    section.appendChild(grid);
+    container.appendChild(section);
+    var unit = runner.unit;
+    var hasNorm = count(runner.normalized) > 0;
+    var energySeries = [
+      commitAt(runner),
+      { label: runner.estimated > 0 ? 'measured (' + runner.estimated + ' estimated)' : 'measured', stroke: COLORS[0], width: 1.5, value: withUnit(unit), points: { size: 4 } }
+    ];
+    var columns = [runner.t, runner.measured];
+    var bands;
+    if (hasNorm) {
+      energySeries.push({ label: 'normalised', stroke: COLORS[2], width: 1.5, value: withUnit(unit), points: { size: 4 } });
+      energySeries.push({ label: '80% low', stroke: 'rgba(26,127,55,0.35)', width: 1, value: withUnit(unit), points: { show: false } });
+      energySeries.push({ label: '80% high', stroke: 'rgba(26,127,55,0.35)', width: 1, value: withUnit(unit), points: { show: false } });
+      columns.push(runner.normalized, runner.lo, runner.hi);
+      bands = [{ series: [4, 3], fill: 'rgba(26,127,55,0.12)' }];
+    }
+    draw(live, grid, 'energy', 'Energy per commit (' + unit + ')',
+      hasNorm ? 'Measured on this runner, and normalised to the reference host with its 80% interval.'
+              : 'Measured on this runner; no calibration, so no normalised figure.',
+      { series: energySeries, bands: bands, axes: [timeAxis(), { values: function (u, t) { return t.map(sig); } }],
+        scales: { x: { time: true } } },
+      columns, 1);
+    runner.metrics.forEach(function (m, i) {
+      draw(live, grid, 'metric', m.name + ' per commit (' + (m.direction === 'higher' ? 'higher' : 'lower') + ' is better)', null,
+        { series: [commitAt(runner), { label: m.name, stroke: COLORS[(i + 3) % COLORS.length], width: 1.5, value: plain, points: { size: 4 } }],
+          axes: [timeAxis(), {}], scales: { x: { time: true } } },
+        [runner.t, m.values], 1);
+    });
+    runner.scatter.forEach(function (s) {
+      draw(live, grid, 'scatter', s.metric + ' against energy', 'Each dot is a run (' + runner.scatterBasis +
+        ' energy); the line joins the Pareto front: no other run used less energy for a ' + s.metric + ' as good.',
+        { series: [
+            { label: 'energy', value: withUnit(unit) },
+            { label: s.metric, stroke: COLORS[0], paths: function () { return null; }, points: { show: true, size: 6, fill: 'rgba(31,111,235,0.5)' }, value: plain },
+            { label: 'Pareto front', stroke: COLORS[1], width: 2, spanGaps: true, points: { show: true, size: 7 }, value: plain }
+          ],
+          axes: [{ label: runner.scatterBasis + ' energy (' + unit + ')', values: function (u, t) { return t.map(sig); } }, { label: s.metric }],
+          scales: { x: { time: false } } },
+        [s.x, s.y, frontColumn(s)], 1);
+    });
+  }
+
+  function render(name) {
+    while (live.length) live.pop().destroy();
+    root.textContent = '';
+    var series = null;
+    for (var i = 0; i < data.series.length; i++) if (data.series[i].name === name) series = data.series[i];
+    root.dataset.series = series ? series.name : '';
+    if (!series) { root.appendChild(node('p', 'empty', 'No records yet.')); return; }
+    series.runners.forEach(function (r) { drawRunner(series, r, root); });
+  }
+
+  function renderDrift() {
+    data.drift.forEach(function (d) {
+      var cols = [d.t];
+      var ser = [{}];
+      d.workloads.forEach(function (w, i) {
+        cols.push(w.values);
+        ser.push({ label: w.name, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true, value: function (u, v) { return v === null || v === undefined ? '—' : sig(v) + '%'; }, points: { size: 5 } });
+      });
+      var u = draw(drift, driftRoot, 'drift', d.label, null,
+        { series: ser, axes: [timeAxis(), { values: function (u, t) { return t.map(function (v) { return sig(v) + '%'; }); } }], scales: { x: { time: true } } },
+        cols, 0);
+      u.root.parentNode.parentNode.dataset.points = String(d.t.length);
+    });
+    if (data.drift.length === 0) driftRoot.appendChild(node('p', 'empty', 'No calibrations in the store.'));
+  }
+
+  data.series.forEach(function (s) {
+    var o = node('option', null, s.name + ' (' + s.records + ')');
+    o.value = s.name;
+    select.appendChild(o);
+  });
+  var wanted = decodeURIComponent(location.hash.slice(1));
+  if (wanted) select.value = wanted;
+  if (select.selectedIndex < 0) select.selectedIndex = 0;
+  select.addEventListener('change', function () {
+    history.replaceState(null, '', '#' + encodeURIComponent(select.value));
+    render(select.value);
+  });
+  render(select.value);
+  renderDrift();
+
+  var pending = 0;
+  window.addEventListener('resize', function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      live.concat(drift).forEach(function (u) { u.setSize(size(u.root.parentNode)); });
+    }, 100);
+  });
+  // from navigation start to drawn charts, for anyone timing the page on their device
+  window.joulegateDashboard.drawnMs = Math.round(performance.now());
+  window.joulegateDashboard.timings = { scriptStartMs: Math.round(startMs), dataParsedMs: Math.round(parsedMs) };
+  document.body.dataset.ready = 'true';
+})();`;
+
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+};
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+/** JSON for a <script type="application/json"> element: `</script>`, `<!--` and line separators cannot end it. */
+function toDataIsland(value) {
+    return JSON.stringify(value)
+        .replace(/</g, '\\u003c')
+        .replace(/>/g, '\\u003e')
+        .replace(/&/g, '\\u0026')
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029');
+}
+/** Inlined code must not contain the end tag of the element it sits in. */
+const inlineSafe = (code, tag) => code.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
+const STYLE = `
+:root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #fff; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+header, main { max-width: 1200px; margin: 0 auto; padding: 12px 16px; }
+header { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: baseline; border-bottom: 1px solid var(--line); }
+h1 { font-size: 1.25rem; margin: 0; }
+h2 { font-size: 1.1rem; margin: 24px 0 8px; }
+h3 { font-size: 1rem; margin: 16px 0 8px; overflow-wrap: anywhere; }
+label { color: var(--muted); }
+select { font: inherit; padding: 4px 8px; max-width: 100%; }
+.meta, .caption, .empty { color: var(--muted); font-size: 0.85rem; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 360px), 1fr)); gap: 12px; }
+figure.chart { margin: 0; min-width: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
+figcaption { font-weight: 600; font-size: 0.9rem; margin-bottom: 4px; overflow-wrap: anywhere; }
+.plot { width: 100%; min-width: 0; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.v-pass { color: #1a7f37; } .v-fail { color: #d1242f; font-weight: 600; } .v-inconclusive { color: #9a6700; }
+code { font-size: 0.85em; }
+`;
+// words, not emoji: a phone or a Linux desktop without an emoji font shows them as boxes
+const VERDICT_MARKS = {
+    pass: 'pass',
+    fail: 'fail',
+    inconclusive: 'inconclusive',
+    'no-baseline': 'no baseline'
+};
+function renderCommit(row, repoUrl) {
+    if (!row.commit)
+        return '—';
+    const short = escapeHtml(row.commit.slice(0, 7));
+    if (!repoUrl || !/^[0-9a-f]{7,64}$/i.test(row.commit))
+        return `<code>${short}</code>`;
+    const href = escapeHtml(`${repoUrl}/commit/${row.commit}`);
+    return `<a href="${href}"><code>${short}</code></a>`;
+}
+function renderVerdicts(data) {
+    if (data.verdicts.length === 0)
+        return '<p class="empty">No records yet.</p>';
+    const rows = data.verdicts.map((r) => {
+        const verdict = r.verdict
+            ? `<span class="v-${escapeHtml(r.verdict)}">${escapeHtml(VERDICT_MARKS[r.verdict] ?? r.verdict)}</span>`
+            : '<span class="meta">not recorded</span>';
+        return [
+            '<tr>',
+            `<td>${escapeHtml(r.recordedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</td>`,
+            `<td>${escapeHtml(r.series)}</td>`,
+            `<td>${renderCommit(r, data.repoUrl)}${r.dirty ? ' <span class="meta">(local changes)</span>' : ''}</td>`,
+            `<td>${r.branch ? escapeHtml(r.branch) : '—'}</td>`,
+            `<td>${verdict}</td>`,
+            `<td class="num">${escapeHtml(r.measured)}</td>`,
+            `<td class="num">${r.normalized ? escapeHtml(r.normalized) : '—'}</td>`,
+            `<td>${escapeHtml(r.runner)}</td>`,
+            '</tr>'
+        ].join('');
+    });
+    return [
+        '<div class="table-wrap"><table id="verdicts">',
+        '<thead><tr><th>recorded</th><th>series</th><th>commit</th><th>branch</th><th>verdict</th><th>measured</th><th>normalised</th><th>runner</th></tr></thead>',
+        `<tbody>${rows.join('\n')}</tbody>`,
+        '</table></div>'
+    ].join('\n');
+}
+function renderDashboard(data, assets) {
+    const records = data.series.reduce((n, s) => n + s.records, 0);
+    const repo = data.repoUrl
+        ? ` · <a href="${escapeHtml(data.repoUrl)}">${escapeHtml(data.repoUrl.replace(/^https:\/\//, ''))}</a>`
+        : '';
+    const notes = data.notes.map((n) => `<p class="meta">${escapeHtml(n)}</p>`).join('\n');
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>joulegate energy history</title>
+<style>${inlineSafe(assets.css, 'style')}</style>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Energy history</h1>
+<label for="series">series <select id="series"></select></label>
+<span class="meta">${records} records in ${data.series.length} series · generated ${escapeHtml(data.generatedAt)}${repo}</span>
+</header>
+<main>
+${notes}
+<div id="charts"></div>
+<h2>Last verdicts</h2>
+${renderVerdicts(data)}
+<h2>Calibration drift per runner</h2>
+<p class="caption">Energy of each suite workload against the runner's first calibration: a rising line is a runner that got slower (thermal paste, driver, power limit), which a normalised figure would otherwise hide.</p>
+<div id="drift" class="grid"></div>
+<p class="meta">Energy figures are what each record holds: "measured" is read from the runner's sensors (or an estimate where the record says so), "normalised" is the energy the same work is modelled to take on the reference host. Charts by uPlot ${escapeHtml(assets.version)}.</p>
+</main>
+<script type="application/json" id="dashboard-data">${toDataIsland(data)}</script>
+<script>${inlineSafe(assets.js, 'script')}</script>
+<script>${inlineSafe(PAGE_SCRIPT, 'script')}</script>
+</body>
+</html>
+`;
+}
+
+// The history dashboard from a store: every series' records and every runner's calibration log
+// read, turned into the page's data and rendered. The CLI writes the page to a folder; the
+// action's record and calibrate modes put it under dashboard/ of the data branch in the same
+// commit as the new record or calibration, so the published page never lags the history.
+/** Where the action keeps the page on the data branch (GitHub Pages serves it from there). */
+const DASHBOARD_DIR = 'dashboard';
+function fingerprintsOf(history) {
+    const seen = new Set();
+    for (const { records } of history) {
+        for (const r of records) {
+            if (r.calibrationFingerprint)
+                seen.add(r.calibrationFingerprint);
+            if (r.measurement.host?.fingerprint)
+                seen.add(r.measurement.host.fingerprint);
+        }
+    }
+    return [...seen];
+}
+async function readCalibrationsSafely(source, fingerprint, notes) {
+    try {
+        const log = await source.readCalibrationLog(fingerprint);
+        notes.push(...describeSkippedLines(log));
+        return log;
+    }
+    catch (error) {
+        // a fingerprint that is not a valid file name (an old record) has no log to read
+        if (error instanceof UsageError)
+            return [];
+        throw error;
+    }
+}
+async function buildDashboardSite(source, options) {
+    const available = await source.listSeries();
+    let names = available;
+    if (options.series && options.series.length > 0) {
+        for (const name of options.series) {
+            validateSeriesName(name);
+            if (!available.includes(name))
+                throw new UsageError(`--series: no series "${name}" in ${source.description}; expected one of: ${available.join(', ') || '(none yet)'}`);
+        }
+        names = [...options.series];
+    }
+    const notes = [];
+    const history = [];
+    for (const series of names) {
+        const records = await source.readHistory(series);
+        notes.push(...describeSkippedLines(records));
+        history.push({ series, records });
+    }
+    const fingerprints = source.listCalibrations
+        ? await source.listCalibrations()
+        : fingerprintsOf(history);
+    const calibrations = [];
+    for (const fingerprint of fingerprints.sort()) {
+        calibrations.push({
+            fingerprint,
+            log: await readCalibrationsSafely(source, fingerprint, notes)
+        });
+    }
+    const data = buildDashboardData({
+        history,
+        calibrations,
+        repoUrl: options.repoUrl,
+        generatedAt: (options.now ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z'),
+        notes
+    });
+    const assets = options.assets ?? (await readChartAssets());
+    return { files: { 'index.html': renderDashboard(data, assets) }, data };
+}
+/** A dashboard source over a tree of the store's layout (history/, calibration/). */
+function sourceOfTree(tree, description) {
+    return {
+        description,
+        async listSeries() {
+            return (await tree.list(HISTORY_DIR))
+                .map((n) => seriesOfPath(n))
+                .filter((s) => s !== null)
+                .sort();
+        },
+        async readHistory(series) {
+            const file = historyPath(series);
+            const text = await tree.read(file);
+            return text === null ? [] : parseHistory(text, `${description}:${file}`);
+        },
+        async readCalibrationLog(fingerprint) {
+            const file = calibrationLogPath(fingerprint);
+            const text = await tree.read(file);
+            return text === null ? [] : parseCalibrationLog(text, `${description}:${file}`);
+        },
+        async listCalibrations() {
+            return (await tree.list(CALIBRATION_DIR))
+                .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
+                .filter((s) => s !== null);
+        }
+    };
+}
+/**
+ * The dashboard files for the data branch, computed from the tree the write is about to commit:
+ * the page always shows the record it was written with.
+ */
+function dashboardForTree(options) {
+    return async (tree) => {
+        const site = await buildDashboardSite(sourceOfTree(tree, options.description), options);
+        return Object.fromEntries(Object.entries(site.files).map(([name, text]) => [`${DASHBOARD_DIR}/${name}`, text]));
+    };
+}
+
+// Commit links on the dashboard point at the repository's web page, derived from its git remote.
+/**
+ * The web address of a repository from its git remote (https, ssh or scp-like), without
+ * credentials or `.git`; null for anything that is not a plain http(s) host and path, so a record
+ * or remote can never put a `javascript:` link on the page.
+ */
+function toRepositoryUrl(remote) {
+    if (!remote)
+        return null;
+    const text = remote.trim();
+    let host;
+    let repoPath;
+    const scp = /^(?:[\w.-]+@)?([\w.-]+):(?!\/\/)([\w.\-/]+?)(?:\.git)?\/?$/.exec(text);
+    const url = /^(?:https?|ssh|git):\/\/(?:[^@/]+@)?([\w.-]+)(?::\d+)?\/([\w.\-/]+?)(?:\.git)?\/?$/.exec(text);
+    if (url)
+        [, host, repoPath] = url;
+    else if (scp)
+        [, host, repoPath] = scp;
+    else
+        return null;
+    if (!/^[\w-]+(\.[\w-]+)+$/.test(host) && host !== 'localhost')
+        return null;
+    if (repoPath.split('/').some((s) => s === '' || s === '.' || s === '..'))
+        return null;
+    return `https://${host}/${repoPath}`;
 }
 
 // Mode `report` (the fork-safe workflow_run half): a result file measured by an untrusted run is
@@ -117080,6 +119271,12 @@ function readOnly(store) {
         writeCalibration: refuse
     };
 }
+/** The repository's web address, for the dashboard's commit links. */
+function repositoryUrl() {
+    const server = process.env['GITHUB_SERVER_URL'] ?? 'https://github.com';
+    const repo = process.env['GITHUB_REPOSITORY'];
+    return repo ? toRepositoryUrl(`${server}/${repo}`) : null;
+}
 async function openStore(request) {
     // The data branch lives in a private repository that does not read the workspace's git config:
     // it gets the credentials actions/checkout persisted there, else the action's token. Exactly one
@@ -117093,7 +119290,12 @@ async function openStore(request) {
         branch: request.branch,
         identity: request.identity,
         authHeader,
-        onRetry: (attempt, reason) => request.log(`joulegate: data branch push rejected (${reason}); retry ${attempt}`)
+        onRetry: (attempt, reason) => request.log(`joulegate: data branch push rejected (${reason}); retry ${attempt}`),
+        // every record and calibration refreshes dashboard/ in the same commit (GitHub Pages serves it)
+        companionFiles: request.writable
+            ? dashboardForTree({ repoUrl: repositoryUrl(), description: request.branch })
+            : undefined,
+        onNote: (line) => request.log(`joulegate: ${line}`)
     });
     return request.writable ? store : readOnly(store);
 }
