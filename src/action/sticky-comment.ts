@@ -10,12 +10,8 @@ import {
   waitBeforeRetry,
   type HttpPolicy
 } from '../adapters/github-api.js'
-import {
-  DEFAULT_BOT_LOGIN,
-  fitCommentBody,
-  selectOwnComment,
-  type CommentInfo
-} from '../core/comment-selection.js'
+import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'
+import { fitCommentBody, selectOwnComment, type CommentInfo } from '../core/comment-selection.js'
 
 export interface StickyCommentRequest {
   token: string
@@ -93,7 +89,7 @@ export async function resolveCommentAuthor(
   log: (line: string) => void
 ): Promise<string> {
   if (configured !== null) return configured
-  if (!USER_TOKEN.test(token)) return DEFAULT_BOT_LOGIN
+  if (!USER_TOKEN.test(token)) return GITHUB_ACTIONS_BOT.name
   try {
     const { data } = await octokit.rest.users.getAuthenticated()
     return data.login
@@ -101,9 +97,9 @@ export async function resolveCommentAuthor(
     // without knowing who we are, a comment could be posted twice: let the caller give up
     if (error instanceof GitHubUnavailableError) throw error
     log(
-      `joulegate: could not resolve the token's login (${httpStatus(error) ?? String(error)}); assuming ${DEFAULT_BOT_LOGIN}, set comment-author to be sure`
+      `joulegate: could not resolve the token's login (${httpStatus(error) ?? String(error)}); assuming ${GITHUB_ACTIONS_BOT.name}, set comment-author to be sure`
     )
-    return DEFAULT_BOT_LOGIN
+    return GITHUB_ACTIONS_BOT.name
   }
 }
 

@@ -139,12 +139,6 @@ export interface GitIdentity {
   email: string
 }
 
-/** The identity GitHub shows for commits made with the workflow's GITHUB_TOKEN. */
-export const GITHUB_ACTIONS_IDENTITY: GitIdentity = {
-  name: 'github-actions[bot]',
-  email: '41898282+github-actions[bot]@users.noreply.github.com'
-}
-
 /** Git refuses names and emails with angle brackets or newlines; say so before writing anything. */
 export function validateIdentity(identity: GitIdentity): GitIdentity {
   for (const [key, value] of Object.entries(identity)) {
