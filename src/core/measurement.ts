@@ -29,11 +29,6 @@ export function sumEnergy(components: readonly Component[]): number {
   return components.reduce((sum, c) => sum + c.energyJ, 0)
 }
 
-/** Mean power over a window from its components, or null when the window is empty. */
-export function meanPower(components: readonly Component[], durationS: number): number | null {
-  return durationS > 0 ? sumEnergy(components) / durationS : null
-}
-
 export function netEnergy(
   energyJ: number,
   idlePowerW: number | null,

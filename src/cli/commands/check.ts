@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises'
 import { FolderStore, DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
 import { UsageError } from '../../core/errors.js'
 import { INPUTS, parseSettings } from '../../core/settings.js'
+import { exitCodeForVerdict } from '../../core/verdict.js'
 import { runCheck } from '../../pipeline/check.js'
 import type { CliIo } from '../io.js'
 import { parseFlags, stringFlag } from '../flags.js'
@@ -91,7 +92,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       )
       return 1
     }
-    return outcome.verdict === 'fail' ? 1 : 0
+    return exitCodeForVerdict(outcome.verdict)
   } finally {
     runner.dispose()
     await store.close()

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FolderStore } from '../../adapters/folder-store.js'
 import { parseSettings } from '../../core/settings.js'
+import { exitCodeForVerdict } from '../../core/verdict.js'
 import { runCheck } from '../../pipeline/check.js'
 import { locateAssets } from '../../pipeline/reference-suite.js'
 import type { CliIo } from '../io.js'
@@ -75,7 +76,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.out(variant.report)
     io.err(variant.summaryText)
     io.err(
-      `\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${variant.verdict === 'fail' ? 1 : 0}.`
+      `\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${exitCodeForVerdict(variant.verdict)}.`
     )
     if (flags.values['keep']) io.err(`files kept in ${dir}`)
     return 0
