@@ -13,7 +13,7 @@ import {
 import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'
 import { fitCommentBody, selectOwnComment, type CommentInfo } from '../core/comment-selection.js'
 
-export interface StickyCommentRequest {
+interface StickyCommentRequest {
   token: string
   /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server */
   apiUrl: string
@@ -29,7 +29,7 @@ export interface StickyCommentRequest {
   policy?: HttpPolicy
 }
 
-export type StickyCommentResult =
+type StickyCommentResult =
   | { action: 'created' | 'updated'; id: number; url: string; author: string }
   | { action: 'forbidden'; status: number; message: string }
   /** GitHub was down, timed out, rate limited, or refused the request for another reason */
@@ -82,7 +82,7 @@ function createClient(
  * github-actions[bot]; a personal token writes as its owner, which GET /user tells us. Best effort:
  * when that lookup fails we fall back to the bot login and say so.
  */
-export async function resolveCommentAuthor(
+async function resolveCommentAuthor(
   octokit: Octokit,
   token: string,
   configured: string | null,

@@ -21,7 +21,7 @@ export interface HostRoots {
 
 const LINUX_ROOTS: HostRoots = { proc: '/proc', sys: '/sys', etc: '/etc' }
 
-export interface CpuInventory {
+interface CpuInventory {
   /** "Intel Xeon® Gold 6230", "AMD EPYC 7763 64-Core Processor", "Neoverse-V2" */
   name: string
   /** physical cores: distinct (package, core) pairs of the online CPUs */
@@ -52,7 +52,7 @@ const ARM_PARTS: Readonly<Record<string, string>> = {
  * calibration. It leaves out the driver on purpose, so that a driver update shows up as drift
  * against the previous calibration instead of starting a new, unrelated series.
  */
-export function fingerprintHost(cpu: string, cores: number, gpus: readonly string[]): string {
+function fingerprintHost(cpu: string, cores: number, gpus: readonly string[]): string {
   const key = JSON.stringify({
     cpu: cpu.trim(),
     cores,

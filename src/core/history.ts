@@ -15,7 +15,7 @@ import { CALIBRATION_SCHEMA, RESULT_SCHEMA, type Calibration, type HistoryRecord
  *   newer one never erases the evidence of drift.
  */
 export const HISTORY_DIR = 'history'
-export const CALIBRATION_DIR = 'calibration'
+const CALIBRATION_DIR = 'calibration'
 
 /** The data branch's README.md, written with the branch's first commit. */
 export const DATA_BRANCH_README = `# joulegate data
@@ -44,7 +44,7 @@ export class CorruptHistoryError extends UsageError {
 // Names become file names on every platform and in git trees, so keep them to a safe alphabet.
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
 
-export function validateSeriesName(name: string): string {
+function validateSeriesName(name: string): string {
   if (!NAME_PATTERN.test(name) || name.endsWith('.lock')) {
     throw new UsageError(
       describeBadValue(
@@ -57,7 +57,7 @@ export function validateSeriesName(name: string): string {
   return name
 }
 
-export function validateFingerprint(fingerprint: string): string {
+function validateFingerprint(fingerprint: string): string {
   if (!NAME_PATTERN.test(fingerprint) || fingerprint.endsWith('.lock')) {
     throw new UsageError(
       describeBadValue('fingerprint', fingerprint, 'letters, digits, ".", "_" or "-" (at most 100)')
@@ -158,14 +158,14 @@ function parseJsonLine(text: string, file: string, line: number): unknown {
 }
 
 /** A line of a JSON Lines file that was left out because it cannot be read as written. */
-export interface SkippedLine {
+interface SkippedLine {
   file: string
   line: number
   detail: string
 }
 
 /** Records read from a JSON Lines file; `skipped` names the lines that could not be read. */
-export type ReadLines<T> = T[] & { readonly skipped?: readonly SkippedLine[] }
+type ReadLines<T> = T[] & { readonly skipped?: readonly SkippedLine[] }
 
 /**
  * Reads a JSON Lines file. Blank lines are skipped (they carry no data); a line that is not a valid

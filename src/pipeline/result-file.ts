@@ -8,7 +8,7 @@ import { CHECK_RESULT_SCHEMA, type HistoryRecord } from '../core/types.js'
 import { judge, type Judgement } from '../core/verdict.js'
 import type { CheckOutcome } from './contracts.js'
 
-export interface CheckResult {
+interface CheckResult {
   schema: typeof CHECK_RESULT_SCHEMA
   series: string
   carbonIntensity: number | string | null
@@ -63,7 +63,7 @@ export function buildCheckResult(input: BuildInput): CheckResult {
   }
 }
 
-export function judgeResult(result: CheckResult): Judgement {
+function judgeResult(result: CheckResult): Judgement {
   const j = judge({
     series: result.series,
     run: {

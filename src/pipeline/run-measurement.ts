@@ -8,7 +8,7 @@ import { probeSensors, readGpuInventory } from '../sensors/probe-sensors.js'
 import { measureCommand, type Tick } from './measure.js'
 import { readSensorEnv } from './sensor-env.js'
 
-export interface MeasurementContext {
+interface MeasurementContext {
   env: NodeJS.ProcessEnv
   cwd?: string
   log: (line: string) => void

@@ -17,13 +17,13 @@ import type { ComponentSnapshot, EnergySensor, SensorEnv, SensorProbe } from './
 /** One load reading a second is plenty for a mean (the kernel's counters tick at 100 Hz). */
 const MIN_LOAD_PERIOD_MS = 1000
 
-export interface EstimateHost {
+interface EstimateHost {
   cpuName: string
   threads: number
   memoryGB: number
 }
 
-export interface EstimateOptions {
+interface EstimateOptions {
   /** why the estimate is used, added to every component's notes */
   reason?: string
   /** reads the host's CPU load (0..100 %) since the previous call; /proc/stat by default */

@@ -7,7 +7,7 @@ import { createNvmlSensor } from './nvml.js'
 import { raplProbe } from './rapl.js'
 import type { EnergySensor, SensorEnv } from './sensor.js'
 
-export interface ProbeOptions {
+interface ProbeOptions {
   /**
    * Also return an nvidia-smi power-integration sensor when NVML is used, as a cross-check
    * (scripts/ comparing counter and integrated energy). It is never part of `sensors`, so its
@@ -16,7 +16,7 @@ export interface ProbeOptions {
   crossCheck?: boolean
 }
 
-export interface ProbedSensors {
+interface ProbedSensors {
   sensors: EnergySensor[]
   notices: string[]
   crossChecks: EnergySensor[]
@@ -81,7 +81,7 @@ async function probeNvidia(
   return { sensors, notices, crossChecks, count: nvidia.inventory.selection.selected.length }
 }
 
-export interface GpuInventoryItem {
+interface GpuInventoryItem {
   vendor: 'nvidia' | 'amd'
   name: string
   uuid: string | null

@@ -10,7 +10,7 @@ import type { CliIo } from '../io.js'
 import { parseFlags, stringFlag, stringFlags } from '../flags.js'
 import { createMeasureRunner } from '../measure-runner.js'
 
-export const CALIBRATE_USAGE = `usage: joulegate calibrate [options]
+const CALIBRATE_USAGE = `usage: joulegate calibrate [options]
 
 Runs the reference suite (or your workloads) and writes a joulegate.calibration/v1 file.
 

@@ -14,7 +14,7 @@ import { parseFlags, stringFlag, stringFlags } from '../flags.js'
 import { readTextFile } from '../../adapters/read-json-file.js'
 import type { CliIo } from '../io.js'
 
-export const CAPS_USAGE = `usage: joulegate caps FILE.csv --score COL --cost COL [COL ...] [--where COL=VALUE ...]
+const CAPS_USAGE = `usage: joulegate caps FILE.csv --score COL --cost COL [COL ...] [--where COL=VALUE ...]
                      [--label COL] [--ew-energy COL --ew-reference KWH|LABEL] [--json]
 
 For each cost column: caps at its maximum, median and 25th percentile (linear interpolation over
@@ -170,7 +170,7 @@ function formatNumber(x: number): string {
 }
 
 /** The talk's table (levels × costs, best score and system), then the caps and the Pareto fronts. */
-export function formatCapsMarkdown(result: CapsResult): string {
+function formatCapsMarkdown(result: CapsResult): string {
   const costs = [...new Set(result.rows.map((r) => r.cost))]
   const subset = result.where.length
     ? result.where.map((w) => `${w.column}=${w.value}`).join(' and ')

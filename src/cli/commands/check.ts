@@ -9,7 +9,7 @@ import type { CliIo } from '../io.js'
 import { parseFlags, stringFlag } from '../flags.js'
 import { createMeasureRunner } from '../measure-runner.js'
 
-export const CHECK_USAGE = `usage: joulegate check [options] -- CMD [ARGS...]
+const CHECK_USAGE = `usage: joulegate check [options] -- CMD [ARGS...]
 
 Measures CMD, compares it with the series' baseline in the store, judges it against the budget
 and prints the report. Exit status: 0 pass, inconclusive or no-baseline; 1 fail (or the command

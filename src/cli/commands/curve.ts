@@ -21,7 +21,7 @@ import { parseFlags, stringFlag } from '../flags.js'
 import { readTextFile } from '../../adapters/read-json-file.js'
 import type { CliIo } from '../io.js'
 
-export const CURVE_USAGE = `usage: joulegate curve FILE [--metric NAME] [--config BUDGET.yml] [--price KWH_PER_UNIT]
+const CURVE_USAGE = `usage: joulegate curve FILE [--metric NAME] [--config BUDGET.yml] [--price KWH_PER_UNIT]
                       [--direction higher|lower] [--planned N] [--projected-kwh KWH] [--json]
 
 Energy versus performance from a measurement's progress (the metric lines stamped with energy).
@@ -159,7 +159,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 
 const pct = (x: number): string => `${(x * 100).toFixed(0)}%`
 
-export function formatCurveMarkdown(
+function formatCurveMarkdown(
   a: CurveAnalysis,
   sentence: string,
   projection: Projection | null

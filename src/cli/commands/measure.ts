@@ -7,7 +7,7 @@ import type { CliIo } from '../io.js'
 import { parseFlags, stringFlag } from '../flags.js'
 import { createMeasureRunner, exitStatusOf } from '../measure-runner.js'
 
-export const MEASURE_USAGE = `usage: joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]
+const MEASURE_USAGE = `usage: joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]
 
   --out FILE         write the measurement (joulegate.measurement/v1) to FILE
   --interval-ms N    sampling interval in milliseconds (default 100)

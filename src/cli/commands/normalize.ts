@@ -15,7 +15,7 @@ import { readJsonFile } from '../../adapters/read-json-file.js'
 import type { CliIo } from '../io.js'
 import { parseFlags, stringFlag, stringFlags } from '../flags.js'
 
-export const NORMALIZE_USAGE = `usage: joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]
+const NORMALIZE_USAGE = `usage: joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]
 
   --local CAL          calibration (joulegate.calibration/v1) of the host the measurements ran on
   --reference CAL      calibration of the reference host whose scale the energy is expressed on
