@@ -66,7 +66,7 @@ interface ProbeFile {
   spawns: { api: string; argv: string[] }[]
 }
 
-async function runJoulegateOnce(dir: string, run: number) {
+async function runJoulegateOnce(cli: string, dir: string, run: number) {
   const stamp = join(dir, `stamp-${run}`)
   const probeOut = join(dir, `probe-${run}.json`)
   const emptySysfs = join(dir, 'sys')
@@ -81,7 +81,7 @@ async function runJoulegateOnce(dir: string, run: number) {
     JOULEGATE_STARTUP_PROBE: probeOut,
     JOULEGATE_STARTUP_MARKER: MARKER
   }
-  const args = ['--import', PROBE, CLI, 'measure', '--idle-s', '0', '--', 'sh', '-c']
+  const args = ['--import', PROBE, cli, 'measure', '--idle-s', '0', '--', 'sh', '-c']
   args.push('date +%s%N > "$1"', MARKER, stamp)
   const r = await runChild(process.execPath, args, env)
   if (r.code !== 0 || !existsSync(stamp))
@@ -98,8 +98,9 @@ async function runJoulegateOnce(dir: string, run: number) {
   }
 }
 
-export async function runStartupBench(runs = 7): Promise<StartupFigure> {
-  if (!existsSync(CLI)) throw new Error(`startup bench: ${CLI} is missing; run npm run bundle`)
+/** `cli`: the bundle to start, dist/cli.js by default (another build can be compared with it). */
+export async function runStartupBench(runs = 7, cli = CLI): Promise<StartupFigure> {
+  if (!existsSync(cli)) throw new Error(`startup bench: ${cli} is missing; run npm run bundle`)
   const dir = mkdtempSync(join(tmpdir(), 'joulegate-startup-'))
   try {
     const spawnMs: number[] = []
@@ -109,11 +110,11 @@ export async function runStartupBench(runs = 7): Promise<StartupFigure> {
     let childArgv: string[] = []
     // one unmeasured round of each first: the page cache then holds Node and the bundle
     await runChild(process.execPath, ['-e', '0'], {})
-    await runJoulegateOnce(dir, -1)
+    await runJoulegateOnce(cli, dir, -1)
     for (let run = 0; run < runs; run++) {
       const bare = await runChild(process.execPath, ['-e', '0'], {})
       bareMs.push(bare.endedMs - bare.startedMs)
-      const j = await runJoulegateOnce(dir, run)
+      const j = await runJoulegateOnce(cli, dir, run)
       spawnMs.push(j.spawnMs)
       cpuS.push(j.cpuS)
       children.push(j.childrenBefore)
@@ -134,9 +135,10 @@ export async function runStartupBench(runs = 7): Promise<StartupFigure> {
   }
 }
 
-// `tsx bench/startup-bench.ts` runs this case alone
+// `tsx bench/startup-bench.ts [RUNS] [CLI]` runs this case alone, on another bundle if named
 if (process.argv[1] && resolve(process.argv[1]) === resolve('bench/startup-bench.ts')) {
-  runStartupBench().then(
+  const [runs, cli] = process.argv.slice(2)
+  runStartupBench(runs ? Number(runs) : 7, cli ? resolve(cli) : CLI).then(
     (f) => console.log(JSON.stringify(f, null, 2)),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : String(error))
