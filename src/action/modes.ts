@@ -7,7 +7,8 @@ import { UsageError, describeBadValue } from '../core/errors.js'
 import type { Settings } from '../core/settings.js'
 import type { CheckOutcome, PipelineContext } from '../pipeline/contracts.js'
 import { isPullRequestEvent, type RunEnvironment } from './event.js'
-import { BOT_IDENTITY, type PipelinePort } from './pipeline-port.js'
+import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'
+import type { PipelinePort } from './pipeline-port.js'
 import type { RunPolicy } from './policy.js'
 import {
   describeOrigin,
@@ -43,7 +44,8 @@ export async function withStore<T>(
     cwd,
     branch: run.settings.dataBranch,
     writable,
-    identity: BOT_IDENTITY,
+    // the bot's commit identity, so data-branch commits need no git config on the runner
+    identity: GITHUB_ACTIONS_BOT,
     token: run.settings.githubToken,
     log
   })

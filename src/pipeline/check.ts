@@ -16,8 +16,6 @@ import { runMeasurement } from './run-measurement.js'
 import { analyseProgress } from './progress-analysis.js'
 import { loadBaseBudget, loadBudget, type BudgetChoice } from './trusted-budget.js'
 
-export { loadBudget }
-
 /**
  * The budget that judges this run: with a base commit (a pull request, or the CLI's `--base`) the
  * base's budget read from git, since the checkout is the change under review; else the checkout's.
@@ -86,13 +84,13 @@ export function chooseBaseline(
   return { baseline, baselineReason: choice.reason }
 }
 
-export function commandSpecOf(settings: Settings, argv: string[] | null): CommandSpec {
+function commandSpecOf(settings: Settings, argv: string[] | null): CommandSpec {
   if (argv && argv.length > 0) return { argv }
   if (settings.command) return { shell: settings.command }
   throw new UsageError('command: no command given; expected the training command to measure')
 }
 
-export interface CheckContext extends PipelineContext {
+interface CheckContext extends PipelineContext {
   /** the CLI's `-- CMD ARGS` (kept as argv); the action passes its `command` input instead */
   argv?: string[] | null
   env?: NodeJS.ProcessEnv

@@ -12,7 +12,7 @@ import { formatStepLine, type ProgressStep } from '../core/report/format-progres
 import type { HostInfo, Measurement } from '../core/types.js'
 import type { EnergySensor } from '../sensors/sensor.js'
 
-export const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE' // contract
+const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE' // contract
 const TICK_MS = 1000
 // a script printing its console log into the metrics file must not fill the measurement with errors
 const MAX_METRIC_ERRORS = 100

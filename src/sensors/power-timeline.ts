@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { integratePower, type PowerSample } from '../core/integrate.js'
 import { placeNvidiaReading } from '../core/nvidia-smi-csv.js'
 
-export interface TimelineResult {
+interface TimelineResult {
   energyJ: number
   meanPowerW: number | null
   samples: number

@@ -30,7 +30,7 @@ function errorCode(error: unknown): string {
 }
 
 /** The notice for a counter that exists but cannot be read (root-only since Linux 5.10, CVE-2020-8694). */
-export function describeUnreadable(file: string, code: string): string {
+function describeUnreadable(file: string, code: string): string {
   const glob = file.replace(/intel-rapl:[\d:]+\/energy_uj$/, 'intel-rapl:*/energy_uj')
   const fix =
     code === 'EACCES' || code === 'EPERM'

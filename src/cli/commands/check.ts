@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises'
 import { FolderStore, DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
 import { UsageError } from '../../core/errors.js'
+import { exitCodeForVerdict } from '../../core/verdict.js'
 import { INPUTS } from '../../core/settings.js'
 import { runCheck } from '../../pipeline/check.js'
 import { COMMON, withHelp } from '../flags.js'
@@ -124,7 +125,7 @@ failed); 2 bad flags, budget or input.`,
         )
         return 1
       }
-      return outcome.verdict === 'fail' ? 1 : 0
+      return exitCodeForVerdict(outcome.verdict)
     } finally {
       runner.dispose()
       await store.close()
