@@ -1,5 +1,6 @@
 // The four modes. Each ends the same way: files, outputs, summary (and the comment where allowed)
 // are written BEFORE the step's status is decided, so a failing or cancelled run still reports.
+import { MAX_JSON_BYTES, checkInputSize, checkNesting } from '../core/input-limits.js'
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -165,12 +166,21 @@ async function readResultFile(
       `${describeBadValue('result-file', settings.resultFile, 'a readable result JSON file')} (${(error as Error).message})`
     )
   }
+  // the file comes from an untrusted run's artifact: bounded before it is parsed or walked
+  checkInputSize(
+    text,
+    MAX_JSON_BYTES,
+    `result-file ${settings.resultFile}`,
+    'joulegate result file'
+  )
   try {
     const value: unknown = JSON.parse(text)
+    checkNesting(value, `result-file ${settings.resultFile}`)
     if (value === null || typeof value !== 'object' || Array.isArray(value))
       throw new Error('not an object')
     return value as Record<string, unknown>
-  } catch {
+  } catch (error) {
+    if (error instanceof UsageError) throw error
     throw new UsageError(
       describeBadValue('result-file', settings.resultFile, 'a JSON object written by joulegate')
     )
