@@ -1,6 +1,7 @@
 // The four modes. Each ends the same way: files, outputs, summary (and the comment where allowed)
 // are written BEFORE the step's status is decided, so a failing or cancelled run still reports.
 import { MAX_JSON_BYTES, checkInputSize, checkNesting } from '../core/input-limits.js'
+import type { OutputTarget } from '../pipeline/preflight.js'
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -119,9 +120,19 @@ function decideStep(settings: Settings, outcome: CheckOutcome, judge = true): vo
   )
 }
 
+/** The result and report files publish() writes, checked before the command runs. */
+function withOutputs<T extends object>(run: ModeRun, ctx: T): T & { outputs: OutputTarget[] } {
+  const resultPath = resolveResultPath(run.settings, run.env)
+  const outputs: OutputTarget[] = [
+    { input: 'result-file', path: resultPath, createsFolders: true },
+    { input: 'result-file', path: resultPath.replace(/(\.json)?$/i, '.md'), createsFolders: true }
+  ]
+  return { ...ctx, outputs }
+}
+
 export async function runCheckMode(run: ModeRun): Promise<void> {
   const outcome = await withStore(run, (ctx) =>
-    run.pipeline.runCheck({ ...run.settings, record: false }, ctx)
+    run.pipeline.runCheck({ ...run.settings, record: false }, withOutputs(run, ctx))
   )
   await publish(run, outcome, { ...outcome.result, github: describeOrigin(run.settings, run.env) })
   if (run.policy.postComment && run.env.pullRequest)
@@ -131,7 +142,7 @@ export async function runCheckMode(run: ModeRun): Promise<void> {
 
 export async function runRecordMode(run: ModeRun): Promise<void> {
   const outcome = await withStore(run, (ctx) =>
-    run.pipeline.runRecord({ ...run.settings, record: true }, ctx)
+    run.pipeline.runRecord({ ...run.settings, record: true }, withOutputs(run, ctx))
   )
   await publish(run, outcome, { ...outcome.result, github: describeOrigin(run.settings, run.env) })
   // Recording stores a baseline; it judges nothing, so only a broken or cancelled command fails it.

@@ -1,9 +1,9 @@
 // joulegate check [--config FILE] [--store DIR] [--name SERIES] [--record] [--report FILE] -- CMD ...
-import { writeFile } from 'node:fs/promises'
 import { FolderStore, DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
 import { UsageError } from '../../core/errors.js'
 import { INPUTS, parseSettings } from '../../core/settings.js'
 import { runCheck } from '../../pipeline/check.js'
+import { writeOrKeep, type OutputTarget } from '../../pipeline/preflight.js'
 import type { CliIo } from '../io.js'
 import { parseFlags, stringFlag } from '../flags.js'
 import { createMeasureRunner } from '../measure-runner.js'
@@ -67,9 +67,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     labels
   )
   const store = new FolderStore(settings.store ?? DEFAULT_STORE_DIR)
+  const outputs: OutputTarget[] = [
+    ...(settings.reportFile ? [{ input: '--report', path: settings.reportFile }] : []),
+    ...(settings.resultFile ? [{ input: '--result', path: settings.resultFile }] : [])
+  ]
   const runner = createMeasureRunner(io)
   try {
     const outcome = await runCheck(settings, {
+      outputs,
       cwd: process.cwd(),
       baseSha: stringFlag(flags.values, 'base') ?? null,
       headSha: null,
@@ -82,9 +87,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     })
     io.out(outcome.report)
     io.err(outcome.summaryText)
-    if (settings.reportFile) await writeFile(settings.reportFile, outcome.report)
-    if (settings.resultFile)
-      await writeFile(settings.resultFile, `${JSON.stringify(outcome.result, null, 2)}\n`)
+    const log = (line: string): void => io.err(line)
+    const reportKept =
+      settings.reportFile !== null &&
+      !(await writeOrKeep(settings.reportFile, outcome.report, 'report', log))
+    const resultKept =
+      settings.resultFile !== null &&
+      !(await writeOrKeep(
+        settings.resultFile,
+        `${JSON.stringify(outcome.result, null, 2)}\n`,
+        'result',
+        log
+      ))
+    if (reportKept || resultKept) return 2
     if (outcome.commandExitCode !== 0) {
       io.err(
         `joulegate: the command ${outcome.interrupted ? 'was interrupted' : `exited with ${outcome.commandExitCode ?? 'a signal'}`}; the check fails`

@@ -1,11 +1,11 @@
 // joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]
-import { writeFile } from 'node:fs/promises'
 import { UsageError } from '../../core/errors.js'
 import { INPUTS, parseSettings } from '../../core/settings.js'
 import { summarizeMeasurement } from '../../core/summary.js'
 import type { CliIo } from '../io.js'
 import { parseFlags, stringFlag } from '../flags.js'
 import { createMeasureRunner, exitStatusOf } from '../measure-runner.js'
+import { runPreflight, writeOrKeep } from '../../pipeline/preflight.js'
 
 export const MEASURE_USAGE = `usage: joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] -- CMD [ARGS...]
 
@@ -44,11 +44,23 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       [INPUTS.out]: '--out'
     }
   )
+  await runPreflight(null, {
+    root: process.cwd(),
+    outputs: settings.out ? [{ input: '--out', path: settings.out }] : []
+  })
   const runner = createMeasureRunner(io)
   try {
     const measurement = await runner.measure({ argv: flags.command }, settings)
-    if (settings.out) await writeFile(settings.out, `${JSON.stringify(measurement, null, 2)}\n`)
+    const written =
+      !settings.out ||
+      (await writeOrKeep(
+        settings.out,
+        `${JSON.stringify(measurement, null, 2)}\n`,
+        'measurement',
+        (line) => io.err(line)
+      ))
     io.out(summarizeMeasurement(measurement))
+    if (!written) return 2
     if (settings.out) io.err(`measurement written to ${settings.out}`)
     return exitStatusOf(measurement, runner.signal.reason)
   } finally {
