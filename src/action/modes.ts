@@ -1,7 +1,7 @@
 // The four modes. Each ends the same way: files, outputs, summary (and the comment where allowed)
 // are written BEFORE the step's status is decided, so a failing or cancelled run still reports.
 import { MAX_JSON_BYTES, checkInputSize, checkNesting } from '../core/input-limits.js'
-import type { OutputTarget } from '../pipeline/preflight.js'
+import { writeOrKeep, type OutputTarget } from '../pipeline/preflight.js'
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -16,7 +16,8 @@ import {
   resolveResultPath,
   setCheckOutputs,
   writeJobSummary,
-  writeRunFiles
+  writeRunFiles,
+  type WrittenFiles
 } from './publish.js'
 import { postCommitStatus, statusContext, type CommitState } from './commit-status.js'
 import { readPull, upsertStickyComment } from './sticky-comment.js'
@@ -64,11 +65,22 @@ async function withStore<T>(run: ModeRun, use: (ctx: PipelineContext) => Promise
 
 /** Files, outputs and summary for a measured (or re-rendered) outcome. */
 async function publish(run: ModeRun, outcome: CheckOutcome, result: object): Promise<void> {
-  const files = await writeRunFiles(
-    outcome.report,
-    result,
-    resolveResultPath(run.settings, run.env)
-  )
+  const resultPath = resolveResultPath(run.settings, run.env)
+  let files: WrittenFiles
+  try {
+    files = await writeRunFiles(outcome.report, result, resultPath)
+  } catch (error) {
+    // checked before the training, yet the write failed (a full disk): keep both, say where
+    const log = (line: string): void => core.warning(line)
+    const json = `${JSON.stringify(result, null, 2)}\n`
+    const kept = await writeOrKeep(resultPath, json, 'result', log)
+    const reportPath = resultPath.replace(/(\.json)?$/i, '.md')
+    const report = await writeOrKeep(reportPath, outcome.report, 'report', log)
+    files = { resultPath: kept.path, reportPath: report.path }
+    core.setFailed(
+      `joulegate: the result could not be written (${(error as Error).message}); kept in ${kept.path} and ${report.path}`
+    )
+  }
   setCheckOutputs(outcome, files)
   await writeJobSummary(outcome.report)
   core.info(outcome.summaryText)

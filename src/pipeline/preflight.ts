@@ -96,23 +96,23 @@ export async function runPreflight(
 /**
  * Writes `text` to `path`; when that fails after all (the disk filled, the folder was removed
  * during the run), keeps it in a fresh temporary file (joulegate-kept-*) and says where, so an
- * hour of training is not lost. False when it had to be kept elsewhere.
+ * hour of training is not lost. Returns where it went, and whether that is the kept copy.
  */
 export async function writeOrKeep(
   path: string,
   text: string,
   what: string,
   log: (line: string) => void
-): Promise<boolean> {
+): Promise<{ path: string; kept: boolean }> {
   try {
     await writeFile(path, text)
-    return true
+    return { path, kept: false }
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
     const dir = await mkdtemp(join(tmpdir(), 'joulegate-kept-'))
     const kept = join(dir, basename(path) || 'output')
     await writeFile(kept, text)
     log(`joulegate: could not write the ${what} to ${path} (${reason}); kept it in ${kept}`)
-    return false
+    return { path: kept, kept: true }
   }
 }

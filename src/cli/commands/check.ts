@@ -90,15 +90,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const log = (line: string): void => io.err(line)
     const reportKept =
       settings.reportFile !== null &&
-      !(await writeOrKeep(settings.reportFile, outcome.report, 'report', log))
+      (await writeOrKeep(settings.reportFile, outcome.report, 'report', log)).kept
     const resultKept =
       settings.resultFile !== null &&
-      !(await writeOrKeep(
-        settings.resultFile,
-        `${JSON.stringify(outcome.result, null, 2)}\n`,
-        'result',
-        log
-      ))
+      (
+        await writeOrKeep(
+          settings.resultFile,
+          `${JSON.stringify(outcome.result, null, 2)}\n`,
+          'result',
+          log
+        )
+      ).kept
     if (reportKept || resultKept) return 2
     if (outcome.commandExitCode !== 0) {
       io.err(

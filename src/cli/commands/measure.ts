@@ -51,16 +51,16 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const runner = createMeasureRunner(io)
   try {
     const measurement = await runner.measure({ argv: flags.command }, settings)
-    const written =
-      !settings.out ||
+    const kept =
+      settings.out !== null &&
       (await writeOrKeep(
         settings.out,
         `${JSON.stringify(measurement, null, 2)}\n`,
         'measurement',
         (line) => io.err(line)
-      ))
+      ).then((w) => w.kept))
     io.out(summarizeMeasurement(measurement))
-    if (!written) return 2
+    if (kept) return 2
     if (settings.out) io.err(`measurement written to ${settings.out}`)
     return exitStatusOf(measurement, runner.signal.reason)
   } finally {
