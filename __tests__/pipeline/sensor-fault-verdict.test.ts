@@ -33,7 +33,10 @@ const t = setInterval(() => {
 }
 
 async function measure(fault: Fault): Promise<Measurement> {
-  tree = buildSysfs(loadFixture('rapl-amd-desktop.json'))
+  // a two-socket server: a 262 GJ counter range, so no wrap can explain a step back; package-1
+  // starts at 100 J, above anything the reset counter reaches again during the run
+  tree = buildSysfs(loadFixture('rapl-server.json'))
+  tree.setCounter('intel-rapl:1', 100e6)
   const env = {
     sysfsRoot: tree.root,
     nvidiaSmi: '/nonexistent',
@@ -42,7 +45,7 @@ async function measure(fault: Fault): Promise<Measurement> {
     python: null
   }
   const options: MeasureOptions = {
-    command: { argv: [process.execPath, '-e', trainer(tree.raplFile('intel-rapl:0'), fault)] },
+    command: { argv: [process.execPath, '-e', trainer(tree.raplFile('intel-rapl:1'), fault)] },
     env: { ...process.env, JOULEGATE_METRICS_FILE: '' },
     openSensors: async () => [(await raplProbe.probe(env)).sensor!],
     readHost: async () => host,
