@@ -10,7 +10,7 @@ import type { RunEnvironment } from './event.js'
 /** GitHub refuses job summaries over 1 MiB; stay well clear (characters may take 3 bytes). */
 const SUMMARY_LIMIT = 300_000
 
-interface WrittenFiles {
+export interface WrittenFiles {
   reportPath: string
   resultPath: string
 }

@@ -25,7 +25,11 @@ interface CalibrationPair {
   notes: string[]
 }
 
-async function readCalibrationFile(cwd: string, file: string, what: string): Promise<Calibration> {
+export async function readCalibrationFile(
+  cwd: string,
+  file: string,
+  what: string
+): Promise<Calibration> {
   return validateCalibration(await readJsonFile(resolve(cwd, file), what), file)
 }
 

@@ -13,6 +13,7 @@ import { findCalibrations, normalizeWith } from './calibrations.js'
 import type { CheckOutcome, PipelineContext } from './contracts.js'
 import { buildCheckResult, renderCheckResult, type BuildInput } from './result-file.js'
 import { runMeasurement } from './run-measurement.js'
+import { runPreflight, type OutputTarget } from './preflight.js'
 import { analyseProgress } from './progress-analysis.js'
 import { loadBaseBudget, loadBudget, type BudgetChoice } from './trusted-budget.js'
 
@@ -98,11 +99,15 @@ interface CheckContext extends PipelineContext {
   onStep?: Parameters<typeof runMeasurement>[2]['onStep']
   /** a measurement made elsewhere (tests, `report`); skips running the command */
   measurement?: Measurement
+  /** files the caller writes once the check is done, checked before the command runs */
+  outputs?: readonly OutputTarget[]
 }
 
 export async function runCheck(settings: Settings, ctx: CheckContext): Promise<CheckOutcome> {
   const cwd = ctx.cwd
   const root = ctx.workspace ?? cwd
+  // output paths, carbon intensity and calibration files: a mistake costs nothing yet
+  await runPreflight(settings, { root, outputs: ctx.outputs ?? [] })
   // a budget next to the command (a project in a monorepo) wins over one at the repository root
   const chosen = await chooseBudget(settings, cwd, root, ctx.baseSha)
   const budget = chosen.budget
