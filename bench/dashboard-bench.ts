@@ -9,7 +9,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
 import { FolderStore } from '../src/adapters/folder-store.js'
-import { buildDashboardSite } from '../src/pipeline/dashboard.js'
+import { buildDashboardSite } from '../src/usecases/dashboard.js'
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../__tests__/helpers/chromium.js'
 import { writeDashboardStore } from '../__tests__/helpers/dashboard-fixture.js'
 

@@ -8,15 +8,15 @@
 //   detection   : true change +10%, repeat 3, cv 3% -> share whose 95% interval for the
 //                 change lies entirely above 0 (the gate reports an increase)         ≥ 90%
 // Other rows are for information (no goal). Exits 1 when a goal is missed.
-import { EMPTY_BUDGET, type Budget } from '../src/core/budget/budget-schema.js'
-import type { NoiseFloor } from '../src/core/stats.js'
+import { EMPTY_BUDGET, type Budget } from '../src/core/judge/budget/budget-schema.js'
+import type { NoiseFloor } from '../src/core/compare/stats.js'
 import {
   MEASUREMENT_SCHEMA,
   RESULT_SCHEMA,
   type HistoryRecord,
   type Measurement
 } from '../src/core/types.js'
-import { judge, type Judgement } from '../src/core/verdict.js'
+import { judge, type Judgement } from '../src/core/judge/verdict.js'
 import { createGaussian, createRng } from '../src/core/random.js'
 
 const TRIALS = Number(process.env.GATE_BENCH_TRIALS ?? 20_000)

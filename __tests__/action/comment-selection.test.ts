@@ -5,7 +5,7 @@ import {
   fitCommentBody,
   selectOwnComment,
   type CommentInfo
-} from '../../src/core/comment-selection.js'
+} from '../../src/core/report/comment-selection.js'
 
 const bot = { login: 'github-actions[bot]', type: 'Bot' }
 const person = { login: 'alice', type: 'User' }

@@ -8,7 +8,7 @@ import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { commentMarker } from '../../src/core/comment-selection.js'
+import { commentMarker } from '../../src/core/report/comment-selection.js'
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js'
 
 const DIST = resolve('dist/index.js')

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run } from '../../src/action/main.js'
 import type { PipelinePort, StoreRequest } from '../../src/action/pipeline-port.js'
-import { commentMarker } from '../../src/core/comment-selection.js'
+import { commentMarker } from '../../src/core/report/comment-selection.js'
 import type { Settings } from '../../src/core/settings.js'
 import type { Verdict } from '../../src/core/types.js'
-import type { CheckOutcome, PipelineContext, Store } from '../../src/pipeline/contracts.js'
+import type { CheckOutcome, PipelineContext, Store } from '../../src/usecases/contracts.js'
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js'
 
 const mark = commentMarker('default')

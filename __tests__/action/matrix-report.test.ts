@@ -10,10 +10,10 @@ import { FolderStore } from '../../src/adapters/folder-store.js'
 import { run } from '../../src/action/main.js'
 import { pipeline } from '../../src/action/pipeline-binding.js'
 import type { PipelinePort } from '../../src/action/pipeline-port.js'
-import { commentMarker } from '../../src/core/comment-selection.js'
+import { commentMarker } from '../../src/core/report/comment-selection.js'
 import { CHECK_RESULT_SCHEMA } from '../../src/core/types.js'
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js'
-import { makeRecord } from '../verdict/fixtures.js'
+import { makeRecord } from '../core/judge/fixtures.js'
 
 let dir = ''
 let stub: GitHubStub

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { commentMarker } from '../../src/core/comment-selection.js'
+import { commentMarker } from '../../src/core/report/comment-selection.js'
 import { readPull, upsertStickyComment } from '../../src/action/sticky-comment.js'
 import type { HttpPolicy } from '../../src/adapters/github-api.js'
 import { renderReport } from '../../src/core/report/render-report.js'
-import { judge } from '../../src/core/verdict.js'
-import { makeBudget, makeInput, makeMeasurement } from '../verdict/fixtures.js'
+import { judge } from '../../src/core/judge/verdict.js'
+import { makeBudget, makeInput, makeMeasurement } from '../core/judge/fixtures.js'
 import { startGitHubStub, type GitHubStub, type StubFault } from '../helpers/github-stub.js'
 
 const mark = commentMarker('default')

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MetricsFileTail } from '../../src/adapters/metrics-file.js'
-import { collectFinalMetrics, parseMetricLine } from '../../src/core/metrics-protocol.js'
+import { collectFinalMetrics, parseMetricLine } from '../../src/core/measure/metrics-protocol.js'
 
 const root = mkdtempSync(join(tmpdir(), 'jg-metrics-file-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { makePair, measurementJson, powerLaw } from '../normalize/fixtures.js'
+import { makePair, measurementJson, powerLaw } from '../core/normalize/fixtures.js'
 import { runCli } from '../helpers/cli-harness.js'
 
 let dir = ''

@@ -9,7 +9,7 @@ import {
   renderDashboard,
   toDataIsland
 } from '../../src/core/report/dashboard/render-dashboard.js'
-import { makeCalibration, makeRecord } from '../store/records.js'
+import { makeCalibration, makeRecord } from '../adapters/store/records.js'
 
 const ASSETS = { js: 'window.uPlot = function () {}', css: '.u-legend{}', version: 'test' }
 

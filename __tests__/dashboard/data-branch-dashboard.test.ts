@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { GitDataBranchStore } from '../../src/adapters/git-data-branch.js'
 import { pipeline } from '../../src/action/pipeline-binding.js'
 import { GITHUB_ACTIONS_BOT } from '../../src/core/github-bot.js'
-import { dashboardForTree } from '../../src/pipeline/dashboard.js'
-import { git, makeWorkspace, openSandbox, type Sandbox } from '../store/git-fixture.js'
-import { makeCalibration, makeRecord } from '../store/records.js'
+import { dashboardForTree } from '../../src/usecases/dashboard.js'
+import { git, makeWorkspace, openSandbox, type Sandbox } from '../adapters/store/git-fixture.js'
+import { makeCalibration, makeRecord } from '../adapters/store/records.js'
 
 let box: Sandbox
 beforeAll(() => {

@@ -3,7 +3,7 @@
 // and calibration drift: what a repository has after some weeks of joulegate on main. Branch
 // names carry markup, since records are written from branches anyone can name.
 import { FolderStore } from '../../src/adapters/folder-store.js'
-import { serializeLine } from '../../src/core/history.js'
+import { serializeLine } from '../../src/core/history/history.js'
 import { createRng } from '../../src/core/random.js'
 import {
   CALIBRATION_SCHEMA,

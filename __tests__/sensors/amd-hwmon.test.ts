@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { writeFileSync } from 'node:fs'
-import { amdHwmonProbe, listAmdGpus } from '../../src/sensors/amd-hwmon.js'
+import { amdHwmonProbe, listAmdGpus } from '../../src/sensors/amd-hwmon/sensor.js'
 import type { SensorEnv } from '../../src/sensors/sensor.js'
 import { buildSysfs, loadFixture, type SysfsTree } from './sysfs-tree.js'
 

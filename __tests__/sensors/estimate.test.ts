@@ -4,8 +4,8 @@ import {
   describeRamModel,
   estimateCpuPowerW,
   estimateRamPowerW
-} from '../../src/core/estimate-model.js'
-import { EstimateSensor, readEstimateHost } from '../../src/sensors/estimate.js'
+} from '../../src/core/measure/estimate-model.js'
+import { EstimateSensor, readEstimateHost } from '../../src/sensors/estimate/sensor.js'
 import type { SensorEnv } from '../../src/sensors/sensor.js'
 
 describe('estimate model', () => {

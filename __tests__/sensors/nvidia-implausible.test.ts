@@ -4,14 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createNvidiaSmiSensor, listNvidiaGpus } from '../../src/sensors/nvidia-smi.js'
-import { createNvmlSensor } from '../../src/sensors/nvml.js'
+import { createNvidiaSmiSensor, listNvidiaGpus } from '../../src/sensors/nvidia-smi/sensor.js'
+import { createNvmlSensor } from '../../src/sensors/nvml/sensor.js'
 import type { SensorEnv } from '../../src/sensors/sensor.js'
 import {
   computeMaxPlausiblePowerW,
   isPlausiblePower,
   judgeCounterStep
-} from '../../src/core/plausibility.js'
+} from '../../src/core/measure/plausibility.js'
 import { FAKE_NVIDIA_SMI, FAKE_PYTHON, writeWrapper } from './fake-tools.js'
 
 let dir: string

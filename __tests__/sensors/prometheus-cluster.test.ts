@@ -7,10 +7,10 @@ import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FolderStore } from '../../src/adapters/folder-store.js'
 import { parseSettings } from '../../src/core/settings.js'
-import { runCheck } from '../../src/pipeline/check.js'
-import type { CheckResult } from '../../src/pipeline/result-file.js'
-import { openClusterSource } from '../../src/pipeline/cluster-source.js'
-import { runMeasurement } from '../../src/pipeline/run-measurement.js'
+import { runCheck } from '../../src/usecases/check.js'
+import type { CheckResult } from '../../src/usecases/result-file.js'
+import { openClusterSource } from '../../src/usecases/cluster-source.js'
+import { runMeasurement } from '../../src/usecases/run-measurement.js'
 import {
   createPrometheusClient,
   createPrometheusSensor,

@@ -3,7 +3,7 @@
 // reload), or it jumps further than the package could have drawn. Each is a gap that lowers the
 // coverage, never energy and never silent.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { raplProbe } from '../../src/sensors/rapl.js'
+import { raplProbe } from '../../src/sensors/rapl/sensor.js'
 import type { EnergySensor, SensorEnv } from '../../src/sensors/sensor.js'
 import type { Component } from '../../src/core/types.js'
 import { buildSysfs, loadFixture, type SysfsTree } from './sysfs-tree.js'

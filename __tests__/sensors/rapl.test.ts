@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { raplProbe } from '../../src/sensors/rapl.js'
+import { raplProbe } from '../../src/sensors/rapl/sensor.js'
 import type { EnergySensor, SensorEnv } from '../../src/sensors/sensor.js'
 import { buildSysfs, loadFixture, type SysfsTree } from './sysfs-tree.js'
 

@@ -16,11 +16,11 @@ import {
   parseNvidiaNumber,
   selectVisibleGpus,
   splitCsvLine
-} from '../../src/core/nvidia-smi-csv.js'
+} from '../../src/sensors/nvidia-smi/parse.js'
 import { validateMeasurement } from '../../src/core/normalize/validate.js'
 import type { Measurement } from '../../src/core/types.js'
-import { createNvidiaSmiSensor, listNvidiaGpus } from '../../src/sensors/nvidia-smi.js'
-import { createNvmlSensor } from '../../src/sensors/nvml.js'
+import { createNvidiaSmiSensor, listNvidiaGpus } from '../../src/sensors/nvidia-smi/sensor.js'
+import { createNvmlSensor } from '../../src/sensors/nvml/sensor.js'
 import type { SensorEnv } from '../../src/sensors/sensor.js'
 import { readRealCapture, REAL_CAPTURES, splitCaptureExit } from './fake-tools.js'
 

@@ -14,7 +14,7 @@ import {
   type MatrixRunner
 } from '../core/report/matrix-comment.js'
 import { parseSeriesName } from '../core/settings.js'
-import type { CheckOutcome } from '../pipeline/contracts.js'
+import type { CheckOutcome } from '../usecases/contracts.js'
 import {
   choosePullRequest,
   decideStep,

@@ -1,13 +1,13 @@
 // The four modes. Each ends the same way: files, outputs, summary (and the comment where allowed)
 // are written BEFORE the step's status is decided, so a failing or cancelled run still reports.
 import { MAX_JSON_BYTES, checkInputSize, checkNesting } from '../core/input-limits.js'
-import { writeOrKeep, type OutputTarget } from '../pipeline/preflight.js'
+import { writeOrKeep, type OutputTarget } from '../usecases/preflight.js'
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { UsageError, describeBadValue } from '../core/errors.js'
 import type { Settings } from '../core/settings.js'
-import type { CheckOutcome, PipelineContext } from '../pipeline/contracts.js'
+import type { CheckOutcome, PipelineContext } from '../usecases/contracts.js'
 import { isPullRequestEvent, type RunEnvironment } from './event.js'
 import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'
 import type { PipelinePort } from './pipeline-port.js'

@@ -2,12 +2,12 @@
 import * as core from '@actions/core'
 import { GitDataBranchStore } from '../adapters/git-data-branch.js'
 import { readPersistedAuthHeader, tokenAuthHeader } from '../adapters/git.js'
-import { runCalibrate } from '../pipeline/calibrate-mode.js'
-import { runCheck, runRecord } from '../pipeline/check.js'
-import { dashboardForTree } from '../pipeline/dashboard.js'
+import { runCalibrate } from '../usecases/calibrate-mode.js'
+import { runCheck, runRecord } from '../usecases/check.js'
+import { dashboardForTree } from '../usecases/dashboard.js'
 import { toRepositoryUrl } from '../core/report/dashboard/repository-url.js'
-import type { Store } from '../pipeline/contracts.js'
-import { runReport } from '../pipeline/report-result.js'
+import type { Store } from '../usecases/contracts.js'
+import { runReport } from '../usecases/report-result.js'
 import type { PipelinePort, StoreRequest } from './pipeline-port.js'
 
 /** Pull request runs get a store that cannot write, whatever the pipeline asks of it. */

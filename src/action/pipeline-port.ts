@@ -8,7 +8,7 @@ import type {
   RunCheck,
   RunRecord,
   Store
-} from '../pipeline/contracts.js'
+} from '../usecases/contracts.js'
 
 export interface StoreRequest {
   cwd: string

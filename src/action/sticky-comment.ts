@@ -11,7 +11,11 @@ import {
   type HttpPolicy
 } from '../adapters/github-api.js'
 import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'
-import { fitCommentBody, selectOwnComment, type CommentInfo } from '../core/comment-selection.js'
+import {
+  fitCommentBody,
+  selectOwnComment,
+  type CommentInfo
+} from '../core/report/comment-selection.js'
 
 interface StickyCommentRequest {
   token: string

@@ -18,7 +18,7 @@ import {
   serializeCalibration,
   serializeLine,
   seriesOfPath
-} from '../core/history.js'
+} from '../core/history/history.js'
 import type { Calibration, HistoryRecord } from '../core/types.js'
 import { withFileLock } from './file-lock.js'
 import type { HistoryStore } from './store.js'

@@ -2,7 +2,7 @@
 // newest first, which is where selectBaseline looks for the nearest recorded ancestor. A shallow
 // checkout (actions/checkout fetches one commit by default) is deepened a few bounded rounds from
 // origin until that history reaches a recorded commit, so a baseline needs no full clone.
-import { needsDeeperHistory, type BaselineInput } from '../core/baseline.js'
+import { needsDeeperHistory, type BaselineInput } from '../core/compare/baseline.js'
 import { hideUserinfo, runGitRaw } from './git.js'
 
 const DEFAULT_ANCESTRY_LIMIT = 500

@@ -22,7 +22,7 @@ import {
   serializeCalibration,
   serializeLine,
   seriesOfPath
-} from '../core/history.js'
+} from '../core/history/history.js'
 import { INPUTS, parseDataBranch } from '../core/settings.js'
 import type { Calibration, HistoryRecord } from '../core/types.js'
 import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'

@@ -4,7 +4,7 @@
 // writes every line again each epoch) is followed too: the file is read again from its start.
 import { closeSync, fstatSync, openSync, readSync, watch, type FSWatcher } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
-import { splitCompleteLines } from '../core/metrics-protocol.js'
+import { splitCompleteLines } from '../core/measure/metrics-protocol.js'
 
 // One read into one reused buffer; a poll returns the complete lines of about this many bytes (more
 // only for one very long line), so the caller stamps and records a bounded batch at a time. Small

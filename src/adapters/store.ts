@@ -1,4 +1,4 @@
-// Where history and calibrations live. Two implementations share the layout of core/history.ts:
+// Where history and calibrations live. Two implementations share the layout of core/history/history.ts:
 // a local folder (CLI, `--store DIR`) and the `joulegate-data` branch of the workspace's origin
 // (the action). Both only ever add: a record is appended, a calibration is added to its log and
 // becomes the latest; nothing is rewritten or removed.
@@ -11,7 +11,7 @@ export interface HistoryStore {
   appendRecord(series: string, record: HistoryRecord): Promise<void>
   /**
    * every record of the series in file order; [] when the series has none. A line that cannot be
-   * read is skipped and named in the result (`describeSkippedLines` of core/history.ts gives the
+   * read is skipped and named in the result (`describeSkippedLines` of core/history/history.ts gives the
    * report's notes), so one torn line never stops every later check.
    */
   readHistory(series: string): Promise<HistoryRecord[]>

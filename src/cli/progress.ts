@@ -6,7 +6,7 @@ import {
   formatStepLine,
   type ProgressStep
 } from '../core/report/format-progress.js'
-import type { Tick } from '../pipeline/measure.js'
+import type { Tick } from '../usecases/measure.js'
 
 interface ProgressWriter {
   step(step: ProgressStep): void

@@ -2,8 +2,8 @@
 // with absolute times (s); a running trapezoid keeps snapshot() free of work, and the exact window
 // integral (integratePower) is taken once, at stop.
 import { performance } from 'node:perf_hooks'
-import { integratePower, type PowerSample } from '../core/integrate.js'
-import { placeNvidiaReading } from '../core/nvidia-smi-csv.js'
+import { integratePower, type PowerSample } from '../core/measure/integrate.js'
+import { placeNvidiaReading } from './nvidia-smi/parse.js'
 
 interface TimelineResult {
   energyJ: number

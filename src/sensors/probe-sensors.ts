@@ -1,10 +1,10 @@
 // Chooses the energy sources at run time: NVIDIA GPUs via NVML, else nvidia-smi; AMD GPUs via
 // hwmon; CPU (and DRAM) via RAPL, else the estimate (CPU + RAM) — always labelled as such.
-import { createAmdHwmonProbe, listAmdGpus } from './amd-hwmon.js'
-import { createEstimateProbe } from './estimate.js'
-import { createNvidiaSmiSensor, listNvidiaGpus } from './nvidia-smi.js'
-import { createNvmlSensor } from './nvml.js'
-import { raplProbe } from './rapl.js'
+import { createAmdHwmonProbe, listAmdGpus } from './amd-hwmon/sensor.js'
+import { createEstimateProbe } from './estimate/sensor.js'
+import { createNvidiaSmiSensor, listNvidiaGpus } from './nvidia-smi/sensor.js'
+import { createNvmlSensor } from './nvml/sensor.js'
+import { raplProbe } from './rapl/sensor.js'
 import type { EnergySensor, SensorEnv } from './sensor.js'
 
 interface ProbeOptions {

@@ -8,7 +8,7 @@ import {
   type CapLevel,
   type CapsResult,
   type CapsTable
-} from '../../core/caps.js'
+} from '../../core/analysis/caps.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { formatSig } from '../../core/report/format.js'
 import { COMMON, withHelp } from '../flags.js'

@@ -1,10 +1,10 @@
 // joulegate check [--config FILE] [--store DIR] [--name SERIES] [--record] [--report FILE] -- CMD ...
 import { FolderStore, DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
 import { UsageError } from '../../core/errors.js'
-import { exitCodeForVerdict } from '../../core/verdict.js'
+import { exitCodeForVerdict } from '../../core/judge/verdict.js'
 import { INPUTS } from '../../core/settings.js'
-import { runCheck } from '../../pipeline/check.js'
-import { writeOrKeep, type OutputTarget } from '../../pipeline/preflight.js'
+import { runCheck } from '../../usecases/check.js'
+import { writeOrKeep, type OutputTarget } from '../../usecases/preflight.js'
 import { COMMON, withHelp } from '../flags.js'
 import { createMeasureRunner } from '../measure-runner.js'
 import type { CommandDef } from '../settings.js'

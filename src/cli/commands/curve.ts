@@ -1,8 +1,8 @@
 // joulegate curve FILE [--metric NAME] [--json] [--config BUDGET.yml] [--price KWH_PER_UNIT]
 //                       [--direction higher|lower] [--planned N [--projected-kwh KWH]]
 import { readFile } from 'node:fs/promises'
-import { parseBudget } from '../../core/budget/parse-budget.js'
-import type { Budget } from '../../core/budget/budget-schema.js'
+import { parseBudget } from '../../core/judge/budget/parse-budget.js'
+import type { Budget } from '../../core/judge/budget/budget-schema.js'
 import { markdownTable } from 'markdown-table'
 import {
   analyseCurve,
@@ -12,10 +12,10 @@ import {
   pickDefaultMetric,
   type CurveAnalysis,
   type Direction
-} from '../../core/curve.js'
+} from '../../core/analysis/curve.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { formatEnergy as formatJoules, toKwh } from '../../core/report/format.js'
-import { projectFromProgress, type Projection } from '../../core/projection.js'
+import { projectFromProgress, type Projection } from '../../core/analysis/projection.js'
 import type { Measurement } from '../../core/types.js'
 import { INPUTS } from '../../core/settings.js'
 import { COMMON, choiceOf, positiveNumber, withHelp } from '../flags.js'

@@ -7,7 +7,7 @@ import { resolveRemoteUrl } from '../../adapters/git.js'
 import type { HistoryStore } from '../../adapters/store.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { toRepositoryUrl } from '../../core/report/dashboard/repository-url.js'
-import { buildDashboardSite } from '../../pipeline/dashboard.js'
+import { buildDashboardSite } from '../../usecases/dashboard.js'
 import { COMMON, withHelp } from '../flags.js'
 import type { CommandDef } from '../settings.js'
 

@@ -1,8 +1,12 @@
 // joulegate workload NAME [options]: the built-in jobs (the demo's tiny trainer, the CPU
 // calibration suite) run as child processes of `measure`, like any user command.
 import { UsageError, describeBadValue } from '../../core/errors.js'
-import { CPU_WORKLOAD_NAMES, QUICK_SCALE, runCpuWorkload } from '../../pipeline/cpu-workload.js'
-import { runTinyTrainer } from '../../pipeline/tiny-trainer.js'
+import {
+  CPU_WORKLOAD_NAMES,
+  QUICK_SCALE,
+  runCpuWorkload
+} from '../../usecases/workloads/cpu-workload.js'
+import { runTinyTrainer } from '../../usecases/workloads/tiny-trainer.js'
 import { integerIn } from '../flags.js'
 import { formatCommandHelp } from '../help.js'
 import type { CommandDef } from '../settings.js'

@@ -16,7 +16,11 @@ import {
 } from './models.js'
 import type { Features, FitOptions, ModelName, TrainingPoint } from './models.js'
 import type { MeasurementInput } from './validate.js'
-import { calibrationKindOf, describeUnusableKind, isMadeOnEstimates } from './calibration-codec.js'
+import {
+  calibrationKindOf,
+  describeUnusableKind,
+  isMadeOnEstimates
+} from '../history/calibration-codec.js'
 import { computeCaseResiduals, describeEvidence, predictAnchored } from './evidence.js'
 import type { EvidenceCase } from './evidence.js'
 

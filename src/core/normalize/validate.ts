@@ -4,7 +4,7 @@
 import { UsageError, describeBadValue } from '../errors.js'
 import { MEASUREMENT_SCHEMA } from '../types.js'
 import type { ComponentKind } from '../types.js'
-import { UNIT_TOLERANCE } from './calibration-codec.js'
+import { UNIT_TOLERANCE } from '../history/calibration-codec.js'
 
 /** The part of a measurement that normalisation reads (the full type is Measurement). */
 export interface MeasurementInput {

@@ -1,6 +1,6 @@
 // How a pull request's budget differs from its base's, in a few words per rule: the reviewer sees
 // what the change would allow once merged, while the run itself is judged by the base's rules.
-import type { Budget } from '../budget/budget-schema.js'
+import type { Budget } from '../judge/budget/budget-schema.js'
 
 const percent = (f: number | null): string =>
   f === null ? 'unset' : `${Number((f * 100).toFixed(4))}%`

@@ -1,10 +1,10 @@
 // One comment for a matrix of runners (one result per GPU runner of a pull request): the overall
 // verdict in plain words first, one table row per runner, each runner's own report folded below.
 // A reviewer sees which GPU went over budget without opening anything.
-import { commentMarker } from '../comment-selection.js'
-import { escapeMarkdown, escapeProse, neutralizeHtmlComments } from '../escape-markdown.js'
+import { commentMarker } from './comment-selection.js'
+import { escapeMarkdown, escapeProse, neutralizeHtmlComments } from './escape-markdown.js'
 import type { Verdict } from '../types.js'
-import type { Judgement, RuleResult } from '../verdict.js'
+import type { Judgement, RuleResult } from '../judge/verdict.js'
 import { JOULES_PER_KWH, formatEnergy, formatPercent } from './format.js'
 import { REPORT_MAX_CHARS, fitToLimit } from './render-report.js'
 

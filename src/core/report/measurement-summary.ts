@@ -1,6 +1,6 @@
 // The human summary printed by `measure`: every figure carries the method that produced it.
 import { markdownTable } from 'markdown-table'
-import { describeTotalMethod } from '../measurement.js'
+import { describeTotalMethod } from '../measure/measurement.js'
 import type { Measurement } from '../types.js'
 import { describeMethod, formatDuration, formatEnergy, formatShare, formatWatts } from './format.js'
 import { summariseNodes } from './node-breakdown.js'

@@ -1,8 +1,8 @@
 // The markdown report: a pure function of the judgement (and the recent history for charts).
-import { commentMarker } from '../comment-selection.js'
-import { escapeMarkdown, neutralizeHtmlComments } from '../escape-markdown.js'
+import { commentMarker } from './comment-selection.js'
+import { escapeMarkdown, neutralizeHtmlComments } from './escape-markdown.js'
 import type { HistoryRecord } from '../types.js'
-import type { Judgement } from '../verdict.js'
+import type { Judgement } from '../judge/verdict.js'
 import { renderCharts } from './report-charts.js'
 import {
   renderComparisonTable,

@@ -1,7 +1,7 @@
 // Mermaid xychart-beta charts, folded away: the tables carry the figures, charts only add a view.
-import { sanitizeChartLabel } from '../escape-markdown.js'
+import { sanitizeChartLabel } from './escape-markdown.js'
 import type { HistoryRecord } from '../types.js'
-import type { Judgement } from '../verdict.js'
+import type { Judgement } from '../judge/verdict.js'
 import { chooseEnergyUnit, formatSig, JOULES_PER_KWH, toKwh } from './format.js'
 
 interface Point {

@@ -1,11 +1,11 @@
 // The report's tables: base against this run, the rules checked, and where every number came from.
 import { markdownTable } from 'markdown-table'
-import { describeIntensity } from '../carbon.js'
-import { escapeMarkdown, escapeProse } from '../escape-markdown.js'
-import { describeTotalMethod, netEnergy } from '../measurement.js'
-import { RESERVED_METRIC_KEYS } from '../metrics-protocol.js'
+import { describeIntensity } from '../judge/carbon.js'
+import { escapeMarkdown, escapeProse } from './escape-markdown.js'
+import { describeTotalMethod, netEnergy } from '../measure/measurement.js'
+import { RESERVED_METRIC_KEYS } from '../measure/metrics-protocol.js'
 import type { Component, Measurement } from '../types.js'
-import type { Judgement, RuleResult, SideFigures } from '../verdict.js'
+import type { Judgement, RuleResult, SideFigures } from '../judge/verdict.js'
 import { summariseNodes } from './node-breakdown.js'
 import {
   formatCount,

@@ -1,6 +1,6 @@
 // The report for a terminal or a CI log: the same first line and figures as the pull-request
 // comment, as aligned plain text (no HTML marker, no <details>, no chart source, no escaping).
-import type { Judgement } from '../verdict.js'
+import type { Judgement } from '../judge/verdict.js'
 import { buildComparisonRows, describeRuleStatus, ESTIMATE_NOTE } from './report-tables.js'
 import { describeVerdictLine } from './verdict-line.js'
 

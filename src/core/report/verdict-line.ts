@@ -2,7 +2,7 @@
 // it was held to, so a reviewer reads the outcome without opening anything. Shared by the
 // pull-request comment, the job summary and the terminal; only the escaping differs.
 import type { Verdict } from '../types.js'
-import type { Judgement, RuleResult } from '../verdict.js'
+import type { Judgement, RuleResult } from '../judge/verdict.js'
 import { formatKwh, formatSig } from './format.js'
 
 const VERDICT_ICON: Record<Verdict, string> = {

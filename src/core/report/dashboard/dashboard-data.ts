@@ -2,8 +2,8 @@
 // draws (one block per series and runner), the Pareto front of energy against each metric, the
 // drift of each runner's calibrations and the latest verdicts. Values are rounded to 4 significant
 // figures: the charts cannot show more, and 10k records must stay a page a phone can load.
-import { guessDirection, type Direction } from '../../curve.js'
-import { RESERVED_METRIC_KEYS } from '../../metrics-protocol.js'
+import { guessDirection, type Direction } from '../../analysis/curve.js'
+import { RESERVED_METRIC_KEYS } from '../../measure/metrics-protocol.js'
 import type { Calibration, HistoryRecord } from '../../types.js'
 import { formatEnergy } from '../format.js'
 
