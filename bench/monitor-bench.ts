@@ -1,25 +1,35 @@
-// npm run bench — the two measurement goals of issue 2, on this machine, in under a minute:
+// npm run bench — the measurement goals of issues 2, 10 and 11, on this machine, in about three minutes:
 //   monitor CPU : the monitor's own CPU per wall second while the command sleeps, at a 100 ms
-//                 interval, for each emulated sensor set                        ≤ 0.3% of a core
+//                 interval, for each emulated sensor set: median of --repeats rounds minus the
+//                 median of as many idle Node rounds                           ≤ 0.15% of a core
 //   integration : |error| of PowerTimeline on seeded synthetic step traces at 100 ms,
 //                 median and max across traces                                  ≤ 1%
 //   metrics flood: peak RSS of the built CLI's `measure` while its command writes 1e6 metric
 //                 lines of 16 keys (needs `npm run bundle`)                    ≤ 200 MB
-// The goal is checked on the RAW figure (nothing subtracted); the idle-Node noise floor and the
-// figure net of it are printed beside it, as is the CPU of the child processes. Other rows are
-// information. Exits 1 when a goal is missed. Method and figures: docs/benchmarks.md.
+//   start-up    : the built CLI's `measure` on a host with no sensors, from its start to the
+//                 command's start (≤ 300 ms and ≤ 3× a bare `node -e 0` of the same run), its
+//                 CPU until then (≤ 0.3 s) and the child processes it started before (needs
+//                 `npm run bundle`)
+// A monitor figure over its goal by no more than 3× its noise (the MAD of its rounds) is NOISY:
+// reported, not failed (other jobs on a shared machine move single windows by more than the
+// goal). Other rows are information. Exits 1 when a goal is missed. Method and figures: docs/benchmarks.md.
 //
-// Options: --seconds N (length of each CPU window, default 10), --interval-ms N (default 100),
-// --traces N (default 200), --nvml (also the NVML path through the fake helper, N s more),
-// --flood-lines N (default 1000000; 0 skips the flood), --json FILE (write the figures).
+// Options: --seconds N (length of each CPU window, default 10), --repeats N (rounds, default 3),
+// --interval-ms N (default 100), --traces N (default 200), --nvml (also the NVML path through
+// the fake helper), --flood-lines N (default 1000000; 0 skips the flood), --startup-runs N
+// (default 7; 0 skips start-up), --json FILE (write the figures).
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
 import { runCpuScenarios, type CpuFigure } from './monitor-cpu.js'
 import { summariseErrors, type ErrorSummary } from './power-traces.js'
 import { runMetricsFlood, type FloodFigure } from './metrics-flood.js'
+import { runStartupBench, type StartupFigure } from './startup-bench.js'
 
-const CPU_GOAL_PCT = 0.3
+const CPU_GOAL_PCT = 0.15
+const STARTUP_GOAL_MS = 300
+const STARTUP_GOAL_RATIO = 3
+const STARTUP_GOAL_CPU_S = 0.3
 const INTEGRATION_GOAL_PCT = 1
 const FLOOD_GOAL_MB = 200
 const FLOOD_GOAL_LINES = 1_000_000
@@ -29,7 +39,7 @@ interface GoalRow {
   figure: string
   value: string
   goal: string
-  result: 'PASS' | 'FAIL' | 'info'
+  result: 'PASS' | 'FAIL' | 'NOISY' | 'info'
 }
 
 const pct = (v: number | null, digits = 3): string =>
@@ -39,39 +49,149 @@ function judge(value: number, goal: number): 'PASS' | 'FAIL' {
   return value <= goal ? 'PASS' : 'FAIL'
 }
 
-function cpuTable(figures: CpuFigure[]): string {
-  const idle = figures.find((f) => f.kind === 'idle')!
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** Median absolute deviation: how far a typical round lies from the median, robust to one burst. */
+const mad = (xs: number[]): number => {
+  const m = median(xs)
+  return median(xs.map((x) => Math.abs(x - m)))
+}
+
+/** One scenario across rounds. */
+interface CpuSummary {
+  kind: CpuFigure['kind']
+  scenario: string
+  sensors: string[]
+  rounds: number
+  samples: number
+  /** own CPU of each round, % of a core */
+  raw: number[]
+  /** median of the rounds minus the median of the idle Node rounds (monitor windows only) */
+  net: number | null
+  /** the larger MAD of the scenario's and the idle rounds: this machine's noise on the net figure */
+  noise: number
+  child: number | null
+}
+
+function summariseCpu(figures: CpuFigure[]): CpuSummary[] {
+  const idle = figures.filter((f) => f.kind === 'idle').map((f) => f.ownPct)
+  const byScenario = new Map<string, CpuFigure[]>()
+  for (const f of figures) byScenario.set(f.scenario, [...(byScenario.get(f.scenario) ?? []), f])
+  return [...byScenario.values()].map((fs) => {
+    const first = fs[0]!
+    const raw = fs.map((f) => f.ownPct)
+    const children = fs.map((f) => f.childPct).filter((c): c is number => c !== null)
+    const isMonitor = first.kind === 'monitor' && idle.length > 0
+    return {
+      kind: first.kind,
+      scenario: first.scenario,
+      sensors: first.sensors,
+      rounds: fs.length,
+      samples: median(fs.map((f) => f.samples)),
+      raw,
+      net: isMonitor ? median(raw) - median(idle) : null,
+      noise: isMonitor ? Math.max(mad(raw), mad(idle)) : mad(raw),
+      child: children.length > 0 ? median(children) : null
+    }
+  })
+}
+
+const range = (xs: number[]): string =>
+  xs.length > 1 ? ` (${pct(Math.min(...xs))} – ${pct(Math.max(...xs))})` : ''
+
+function cpuTable(summaries: CpuSummary[]): string {
   return markdownTable([
-    ['window', 'sensors', 'wall s', 'readings', 'own CPU, raw', 'own CPU, net of idle', 'children'],
-    ...figures.map((f) => [
-      f.scenario,
-      f.sensors.join(', ') || '—',
-      f.wallS.toFixed(2),
-      f.kind === 'idle' ? '—' : String(f.samples),
-      pct(f.ownPct),
-      f.kind === 'idle' ? '—' : pct(f.ownPct - idle.ownPct),
-      pct(f.childPct, 2)
+    [
+      'window',
+      'sensors',
+      'rounds',
+      'readings',
+      'own CPU, raw: median (range)',
+      'net of idle median ± noise (MAD)',
+      'children'
+    ],
+    ...summaries.map((s) => [
+      s.scenario,
+      s.sensors.join(', ') || '—',
+      String(s.rounds),
+      s.kind === 'idle' ? '—' : String(s.samples),
+      pct(median(s.raw)) + range(s.raw),
+      s.net === null ? '—' : `${pct(s.net)} ± ${pct(s.noise)}`,
+      pct(s.child, 2)
     ])
   ])
 }
 
-function cpuRows(figures: CpuFigure[], intervalMs: number): GoalRow[] {
+/**
+ * The goal is judged on the median net of idle. Over the goal by no more than three times the
+ * noise (MAD across rounds, ~2 standard deviations) is NOISY: this machine cannot tell.
+ */
+function judgeCpu(s: CpuSummary): GoalRow['result'] {
+  const value = s.net ?? Infinity
+  if (value <= CPU_GOAL_PCT) return 'PASS'
+  return value - 3 * s.noise <= CPU_GOAL_PCT ? 'NOISY' : 'FAIL'
+}
+
+function cpuRows(summaries: CpuSummary[], intervalMs: number): GoalRow[] {
   const hasGoal = intervalMs === 100
-  return figures.map((f) => {
-    if (f.kind !== 'monitor') {
+  return summaries.map((s) => {
+    if (s.kind !== 'monitor') {
       const figure =
-        f.kind === 'idle'
-          ? 'noise floor: idle Node, own CPU'
-          : `wake-up floor: ${f.scenario.replace(/ \(wake-up floor\)$/, '')}, own CPU`
-      return { figure, value: pct(f.ownPct), goal: '—', result: 'info' }
+        s.kind === 'idle'
+          ? 'noise floor: idle Node, own CPU, median'
+          : `wake-up floor: ${s.scenario.replace(/ \(wake-up floor\)$/, '')}, own CPU`
+      return { figure, value: pct(median(s.raw)) + range(s.raw), goal: '—', result: 'info' }
     }
     return {
-      figure: `monitor own CPU, raw — ${f.scenario} @ ${intervalMs} ms`,
-      value: pct(f.ownPct),
+      figure: `monitor own CPU, net of idle, median of ${s.rounds} — ${s.scenario} @ ${intervalMs} ms`,
+      value: `${pct(s.net)} ± ${pct(s.noise)}`,
       goal: hasGoal ? `≤ ${CPU_GOAL_PCT} %` : '— (goal is at 100 ms)',
-      result: hasGoal ? judge(f.ownPct, CPU_GOAL_PCT) : 'info'
+      result: hasGoal ? judgeCpu(s) : 'info'
     }
   })
+}
+
+function startupRows(f: StartupFigure | null): GoalRow[] {
+  if (f === null) return []
+  const ratio = f.spawnMs / f.bareNodeMs
+  const ms = (v: number) => `${v.toFixed(0)} ms`
+  const label = `start-up, no sensors, median of ${f.runs}`
+  return [
+    {
+      figure: `${label}: joulegate start → command start`,
+      value: `${ms(f.spawnMs)} (${ms(f.spawnMsRange[0])} – ${ms(f.spawnMsRange[1])})`,
+      goal: `≤ ${STARTUP_GOAL_MS} ms`,
+      result: judge(f.spawnMs, STARTUP_GOAL_MS)
+    },
+    {
+      figure: `${label}: bare \`node -e 0\`, start → exit`,
+      value: `${ms(f.bareNodeMs)} (${ms(f.bareNodeMsRange[0])} – ${ms(f.bareNodeMsRange[1])})`,
+      goal: '—',
+      result: 'info'
+    },
+    {
+      figure: `${label}: ratio to bare Node`,
+      value: `${ratio.toFixed(2)} ×`,
+      goal: `≤ ${STARTUP_GOAL_RATIO} ×`,
+      result: judge(ratio, STARTUP_GOAL_RATIO)
+    },
+    {
+      figure: `${label}: CPU until the command starts (own + reaped children)`,
+      value: `${f.cpuS.toFixed(3)} s`,
+      goal: `≤ ${STARTUP_GOAL_CPU_S} s`,
+      result: judge(f.cpuS, STARTUP_GOAL_CPU_S)
+    },
+    {
+      figure: `${label}: child processes started before the command`,
+      value: `${f.childrenBefore}${f.childArgv.length ? ` (${f.childArgv.map((a) => a.split(' ')[0]!.split('/').pop()).join(', ')})` : ''}`,
+      goal: '—',
+      result: 'info'
+    }
+  ]
 }
 
 function integrationRows(errors: ErrorSummary[]): GoalRow[] {
@@ -131,6 +251,8 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       seconds: { type: 'string', default: '10' },
+      repeats: { type: 'string', default: '3' },
+      'startup-runs': { type: 'string', default: '7' },
       'interval-ms': { type: 'string', default: '100' },
       traces: { type: 'string', default: '200' },
       nvml: { type: 'boolean', default: false },
@@ -142,8 +264,18 @@ async function main(): Promise<number> {
   const intervalMs = Number(values['interval-ms'])
   const traces = Number(values.traces)
   const floodLines = Number(values['flood-lines'])
-  if (!(Number.isInteger(floodLines) && floodLines >= 0))
-    throw new Error(`--flood-lines: expected a whole number >= 0, got "${values['flood-lines']}"`)
+  const repeats = Number(values.repeats)
+  const startupRuns = Number(values['startup-runs'])
+  for (const [name, v, raw] of [
+    ['--flood-lines', floodLines, values['flood-lines']],
+    ['--startup-runs', startupRuns, values['startup-runs']],
+    ['--repeats', repeats - 1, values.repeats]
+  ] as const) {
+    if (!(Number.isInteger(v) && v >= 0))
+      throw new Error(
+        `${name}: expected a whole number >= ${name === '--repeats' ? 1 : 0}, got "${raw}"`
+      )
+  }
   for (const [name, v] of [
     ['--seconds', seconds],
     ['--interval-ms', intervalMs],
@@ -157,6 +289,7 @@ async function main(): Promise<number> {
   const { figures, settledS } = await runCpuScenarios({
     seconds,
     intervalMs,
+    repeats,
     withNvml: values.nvml,
     settleMaxS: 15
   })
@@ -165,20 +298,31 @@ async function main(): Promise<number> {
   )
   // last: its garbage and its child's load must not reach the CPU windows
   const flood = floodLines > 0 ? await runMetricsFlood(floodLines) : null
+  const startup = startupRuns > 0 ? await runStartupBench(startupRuns) : null
+  const summaries = summariseCpu(figures)
 
   console.log(
     [
       `\nMonitor CPU while \`sleep ${seconds}\` runs under measureCommand, interval ${intervalMs} ms`,
-      `(% of one core per wall second. own = this Node process, process.cpuUsage() user+system.`,
+      `(% of one core per wall second, ${repeats} rounds of idle Node then each sensor set; net = the`,
+      ` median of a set's rounds minus the median of the idle rounds; noise = median absolute deviation.`,
+      ` own = this Node process, process.cpuUsage() user+system.`,
       ` children = CPU of processes reaped in the window (/proc/self/stat cutime+cstime, 10 ms ticks):`,
       ` the \`sleep\` command and the monitor's helpers, here the Node FAKES of nvidia-smi and the NVML`,
       ` helper, so that column shows the accounting, not the cost of a real nvidia-smi.`,
       ` Waited ${settledS.toFixed(1)} s for V8's start-up garbage collection before the first window.)\n`
     ].join('\n')
   )
-  console.log(cpuTable(figures))
-  const rows = [...cpuRows(figures, intervalMs), ...integrationRows(errors), ...floodRows(flood)]
-  console.log('\nGoals (issues 2 and 10)\n')
+  console.log(cpuTable(summaries))
+  const rows = [
+    ...cpuRows(summaries, intervalMs),
+    ...integrationRows(errors),
+    ...floodRows(flood),
+    ...startupRows(startup)
+  ]
+  if (startup && startup.childArgv.length > 0)
+    console.log(`\nStarted before the command: ${startup.childArgv.join('; ')}`)
+  console.log('\nGoals (issues 2, 10 and 11)\n')
   console.log(
     markdownTable([
       ['figure', 'value', 'goal', 'result'],
@@ -186,13 +330,15 @@ async function main(): Promise<number> {
     ])
   )
   const failed = rows.filter((r) => r.result === 'FAIL')
+  const noisy = rows.filter((r) => r.result === 'NOISY')
   console.log(
-    `\n${failed.length === 0 ? 'all goals met' : `${failed.length} goal(s) missed`} in ${((performance.now() - started) / 1000).toFixed(1)} s`
+    `\n${failed.length === 0 ? 'all goals met' : `${failed.length} goal(s) missed`}${noisy.length ? `, ${noisy.length} within this machine's noise (NOISY)` : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s`
   )
   if (values.json)
     writeFileSync(
       values.json,
-      JSON.stringify({ cpu: figures, integration: errors, flood, goals: rows }, null, 2) + '\n'
+      JSON.stringify({ cpu: figures, integration: errors, flood, startup, goals: rows }, null, 2) +
+        '\n'
     )
   return failed.length === 0 ? 0 : 1
 }

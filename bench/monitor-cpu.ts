@@ -37,6 +37,8 @@ export interface CpuFigure {
   childPct: number | null
   /** readings of the most-read component (RAPL reads every counter on each poll) */
   samples: number
+  /** the round of the bench it belongs to (0: taken once) */
+  round?: number
 }
 
 interface Mark {
@@ -167,7 +169,9 @@ async function measureMonitor(
 export interface CpuScenarioOptions {
   seconds: number
   intervalMs: number
-  /** also the NVML path (fake helper), 10 s more */
+  /** rounds of (idle, each monitor scenario); the bench takes medians across them */
+  repeats: number
+  /** also the NVML path (fake helper), one window more per round */
   withNvml: boolean
   /** the most to wait for start-up garbage collection before the first window */
   settleMaxS: number
@@ -178,7 +182,13 @@ export interface CpuRun {
   settledS: number
 }
 
-/** Runs the baseline and each monitor scenario one after another; nothing runs in parallel. */
+/**
+ * Runs the wake-up floor once, then `repeats` rounds of: idle Node, then each monitor scenario.
+ * Each monitor window is paired with the idle window of its round, taken a few seconds before on
+ * the same machine, so a burst of load from other jobs shows in both or is outvoted by the other
+ * rounds. Windows run one after another; nothing runs in parallel. Sensors are probed afresh for
+ * every window (outside it), as each run of a real measurement does.
+ */
 export async function runCpuScenarios(options: CpuScenarioOptions): Promise<CpuRun> {
   const { seconds, intervalMs } = options
   const fixture = buildRaplFixture()
@@ -205,28 +215,31 @@ export async function runCpuScenarios(options: CpuScenarioOptions): Promise<CpuR
   }
   const noGpu = contractEnv(join(fixture.root, 'no-nvidia-smi'), 'none')
   const smiOnly = contractEnv(FAKE_NVIDIA_SMI, 'none')
-  try {
-    const settledS = await settleStartupGc(options.settleMaxS)
-    const out: CpuFigure[] = [await measureIdleNode(seconds)]
-    // half as long: a simple figure, and the whole bench stays under a minute
-    out.push(await measureTimerFloor(seconds / 2, intervalMs))
-    out.push(await measureMonitor('RAPL', await probe(noGpu, ['rapl']), seconds, intervalMs))
+  const smiAlone = async (): Promise<EnergySensor[]> => {
     const sensorEnv = readSensorEnv(smiOnly, intervalMs)
     const { inventory } = await listNvidiaGpus(sensorEnv)
     const smi = inventory ? createNvidiaSmiSensor(sensorEnv, inventory).sensor : null
     if (!smi) throw new Error('the fake nvidia-smi gave no sensor')
-    out.push(await measureMonitor('nvidia-smi', [smi], seconds, intervalMs))
-    out.push(
-      await measureMonitor(
-        'nvidia-smi + RAPL',
-        await probe(smiOnly, ['nvidia-smi', 'rapl']),
-        seconds,
-        intervalMs
-      )
-    )
-    if (options.withNvml) {
-      const nvml = await probe(contractEnv(FAKE_NVIDIA_SMI, FAKE_PYTHON), ['nvml', 'rapl'])
-      out.push(await measureMonitor('NVML + RAPL', nvml, seconds, intervalMs))
+    return [smi]
+  }
+  const scenarios: [string, () => Promise<EnergySensor[]>][] = [
+    ['RAPL', () => probe(noGpu, ['rapl'])],
+    ['nvidia-smi', smiAlone],
+    ['nvidia-smi + RAPL', () => probe(smiOnly, ['nvidia-smi', 'rapl'])]
+  ]
+  if (options.withNvml)
+    scenarios.push([
+      'NVML + RAPL',
+      () => probe(contractEnv(FAKE_NVIDIA_SMI, FAKE_PYTHON), ['nvml', 'rapl'])
+    ])
+  try {
+    const settledS = await settleStartupGc(options.settleMaxS)
+    // half as long: a simple figure, taken once
+    const out: CpuFigure[] = [{ ...(await measureTimerFloor(seconds / 2, intervalMs)), round: 0 }]
+    for (let round = 1; round <= options.repeats; round++) {
+      out.push({ ...(await measureIdleNode(seconds)), round })
+      for (const [scenario, open] of scenarios)
+        out.push({ ...(await measureMonitor(scenario, await open(), seconds, intervalMs)), round })
     }
     return { figures: out, settledS }
   } finally {

@@ -28,7 +28,16 @@ async function cli(...argv: string[]) {
 }
 
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version
-const USER_COMMANDS = ['measure', 'check', 'calibrate', 'normalize', 'curve', 'caps', 'dashboard', 'demo']
+const USER_COMMANDS = [
+  'measure',
+  'check',
+  'calibrate',
+  'normalize',
+  'curve',
+  'caps',
+  'dashboard',
+  'demo'
+]
 
 describe('top-level help', () => {
   it('lists each command with one line, and hides the internal one', async () => {

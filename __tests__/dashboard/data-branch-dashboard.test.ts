@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { GitDataBranchStore } from '../../src/adapters/git-data-branch.js'
 import { pipeline } from '../../src/action/pipeline-binding.js'
-import { BOT_IDENTITY } from '../../src/action/pipeline-port.js'
+import { GITHUB_ACTIONS_BOT } from '../../src/core/github-bot.js'
 import { dashboardForTree } from '../../src/pipeline/dashboard.js'
 import { git, makeWorkspace, openSandbox, type Sandbox } from '../store/git-fixture.js'
 import { makeCalibration, makeRecord } from '../store/records.js'
@@ -98,7 +98,7 @@ describe('dashboard on the data branch', () => {
         cwd: workspace,
         branch: 'joulegate-data',
         writable,
-        identity: BOT_IDENTITY,
+        identity: GITHUB_ACTIONS_BOT,
         token: null,
         log: () => undefined
       })

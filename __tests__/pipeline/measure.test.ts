@@ -103,13 +103,22 @@ describe('measureCommand', () => {
   it('writes a partial, interrupted measurement when aborted, and stops the whole process group', async () => {
     const controller = new AbortController()
     // a shell whose child ignores nothing: both must be gone once the group is signalled
+    const dir = mkdtempSync(join(tmpdir(), 'jg-abort-'))
+    const startedFile = join(dir, 'started')
     const started = Date.now()
-    setTimeout(() => controller.abort('SIGTERM'), 400)
-    const m = await measureCommand({
+    const measuring = measureCommand({
       ...options(''),
-      command: { shell: `${node} -e "setTimeout(()=>{}, 60000)" & wait` },
+      command: {
+        shell: `${node} -e "require('fs').writeFileSync('${startedFile}', '1');setTimeout(()=>{}, 60000)" & wait`
+      },
       signal: controller.signal
     })
+    // abort once the child runs, not after a fixed delay that a loaded machine overruns
+    while (!existsSync(startedFile)) await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 100))
+    controller.abort('SIGTERM')
+    const m = await measuring
+    rmSync(dir, { recursive: true, force: true })
     expect(m.interrupted).toBe(true)
     expect(m.exitCode === null ? m.signal : m.exitCode).toBeTruthy()
     expect(m.energyJ).toBeGreaterThan(0)

@@ -68,10 +68,23 @@ describe('estimate sensor', () => {
     )
   })
 
-  it('reads this host through systeminformation', async () => {
+  it('reads this host from /proc', async () => {
     const host = await readEstimateHost()
     expect(host.threads).toBeGreaterThan(0)
     expect(host.memoryGB).toBeGreaterThan(0)
     expect(host.cpuName.length).toBeGreaterThan(0)
+  })
+
+  it("samples this host's load from /proc/stat when no reader is given", async () => {
+    const sensor = new EstimateSensor({ ...env, intervalMs: 1000 }, await readEstimateHost())
+    await sensor.start()
+    let spin = 0
+    for (const end = Date.now() + 150; Date.now() < end;) spin++
+    const [cpu] = await sensor.stop()
+    expect(spin).toBeGreaterThan(0)
+    const load = Number(/mean host CPU load ([\d.]+) %/.exec(cpu!.notes!.join('\n'))![1])
+    // this process kept one CPU busy for the whole window
+    expect(load).toBeGreaterThan(0)
+    expect(load).toBeLessThanOrEqual(100)
   })
 })

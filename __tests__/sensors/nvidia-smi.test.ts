@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { createNvidiaSmiSensor, listNvidiaGpus } from '../../src/sensors/nvidia-smi.js'
 import type { SensorEnv } from '../../src/sensors/sensor.js'
 import { fakeSmiEnv, readFakeCalls } from './fake-tools.js'
@@ -190,7 +190,16 @@ describe('nvidia-smi sensor', () => {
     const sensor = createNvidiaSmiSensor(env(), inventory!).sensor!
     await sensor.start()
     const a = (Date.now() - epoch) / 1000
-    await sleep(2000)
+    // wait for the restart and for the new process's readings, however slow the machine is, then
+    // as long again, so that the gap is at most about half the window
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 600 && !done(); i++) await sleep(50)
+    }
+    await until(() => loopCalls().length === 2)
+    const atRestart = sensor.snapshot()[0]!.energyJ
+    await until(() => sensor.snapshot()[0]!.energyJ > atRestart + 200 * 0.2)
+    const restartedAfter = Date.now() - epoch - a * 1000
+    await sleep(Math.max(1000, restartedAfter))
     const b = (Date.now() - epoch) / 1000
     const [g] = await sensor.stop()
     expect(existsSync(join(dir, 'died'))).toBe(true)
@@ -218,13 +227,19 @@ describe('nvidia-smi sensor', () => {
 
   it('leaves no output file behind once stopped', async () => {
     setGpus([{ name: 'NVIDIA A40', uuid: 'GPU-aaaa1111', power: 120 }])
+    // the tool says where its stdout goes: exactly this sensor's file, whatever else other
+    // processes create in the shared temp dir meanwhile
+    const stdoutLog = join(dir, 'stdout-paths')
+    vars.JOULEGATE_FAKE_STDOUT_LOG = stdoutLog
     const { inventory } = await listNvidiaGpus(env())
-    const before = new Set(readdirSync(tmpdir()))
     const sensor = createNvidiaSmiSensor(env(), inventory!).sensor!
     await sensor.start()
-    const during = readdirSync(tmpdir()).filter((n) => !before.has(n) && n.startsWith('joulegate-'))
+    const files = readFileSync(stdoutLog, 'utf8').trim().split('\n')
+    expect(files).toHaveLength(1)
+    expect(files[0]!.startsWith(tmpdir())).toBe(true)
+    expect(existsSync(files[0]!)).toBe(true)
     await sensor.stop()
-    expect(during.length).toBeGreaterThan(0)
-    expect(during.filter((n) => existsSync(join(tmpdir(), n)))).toEqual([])
+    expect(existsSync(files[0]!)).toBe(false)
+    expect(existsSync(dirname(files[0]!))).toBe(false)
   })
 })

@@ -30,6 +30,13 @@ export interface SysfsTree {
   /** the real file behind class/powercap/<entry>/<file> */
   raplFile(entry: string, file?: string): string
   hwmonFile(entry: string, file: string): string
+  /** Sets a zone's energy_uj, as the kernel would (a fault first healed). */
+  setCounter(entry: string, uj: number): void
+  /**
+   * Breaks a zone's energy_uj as failing hardware or drivers do: `unreadable` (the read fails, as
+   * after a permission change or a hot-unplugged MMIO region), `garbage` (the file holds no integer).
+   */
+  breakCounter(entry: string, fault: 'unreadable' | 'garbage'): void
   cleanup(): void
 }
 
@@ -83,6 +90,18 @@ export function buildSysfs(spec: TreeSpec): SysfsTree {
     root,
     raplFile: (entry, file = 'energy_uj') => join(real.get(entry)!, file),
     hwmonFile: (entry, file) => join(real.get(entry)!, file),
+    setCounter: (entry, uj) => {
+      const file = join(real.get(entry)!, 'energy_uj')
+      rmSync(file, { recursive: true, force: true })
+      writeFileSync(file, `${uj}\n`)
+    },
+    breakCounter: (entry, fault) => {
+      const file = join(real.get(entry)!, 'energy_uj')
+      rmSync(file, { recursive: true, force: true })
+      // a directory in its place fails every read (EISDIR), for root too, unlike chmod 000
+      if (fault === 'unreadable') mkdirSync(file)
+      else writeFileSync(file, '\u0000\u0000\u0000\n')
+    },
     cleanup: () => rmSync(root, { recursive: true, force: true })
   }
 }

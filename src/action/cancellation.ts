@@ -2,12 +2,12 @@
 // pipeline (which stops the command and keeps the partial measurement); the action then writes its
 // summary, outputs and result file. A deadline inside that window ends the process if the
 // pipeline cannot finish, so the step still says what happened.
-export interface Cancellation {
+interface Cancellation {
   signal: AbortSignal
   dispose(): void
 }
 
-export const CANCEL_DEADLINE_MS = 6000
+const CANCEL_DEADLINE_MS = 6000
 
 export function installCancellation(
   onSignal: (name: string) => void,

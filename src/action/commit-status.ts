@@ -5,7 +5,7 @@ import { getOctokit } from '@actions/github'
 
 export type CommitState = 'success' | 'failure' | 'error'
 
-export interface CommitStatusRequest {
+interface CommitStatusRequest {
   token: string
   apiUrl: string
   owner: string

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { UsageError } from '../core/errors.js'
 
-export interface PullRequestInfo {
+interface PullRequestInfo {
   number: number
   baseSha: string | null
   headSha: string | null
@@ -116,7 +116,7 @@ export function readRunEnvironment(env: NodeJS.ProcessEnv = process.env): RunEnv
   }
 }
 
-export const PULL_REQUEST_EVENTS = [
+const PULL_REQUEST_EVENTS = [
   'pull_request',
   'pull_request_target',
   'pull_request_review',

@@ -38,7 +38,7 @@ export const ACTION_INPUTS: readonly InputName[] = [
 ]
 
 /** Reads INPUT_<NAME> (hyphens kept, as the runner sets them) for every declared input. */
-export function readRawInputs(): RawSettings {
+function readRawInputs(): RawSettings {
   const raw: RawSettings = {}
   for (const name of ACTION_INPUTS) raw[name] = core.getInput(name)
   return raw
@@ -49,7 +49,7 @@ export function readRawInputs(): RawSettings {
  * pull request controls the checkout's links, and `..` or a link to /etc must not move the
  * command, the budget file or the store outside the repository it judges.
  */
-export function resolveWorkingDirectory(value: string | null, workspace: string): string | null {
+function resolveWorkingDirectory(value: string | null, workspace: string): string | null {
   if (value === null) return null
   const expected = `a directory inside the workspace ${workspace}`
   let root: string

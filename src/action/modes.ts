@@ -1,5 +1,7 @@
 // The four modes. Each ends the same way: files, outputs, summary (and the comment where allowed)
 // are written BEFORE the step's status is decided, so a failing or cancelled run still reports.
+import { MAX_JSON_BYTES, checkInputSize, checkNesting } from '../core/input-limits.js'
+import { writeOrKeep, type OutputTarget } from '../pipeline/preflight.js'
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -7,14 +9,16 @@ import { UsageError, describeBadValue } from '../core/errors.js'
 import type { Settings } from '../core/settings.js'
 import type { CheckOutcome, PipelineContext } from '../pipeline/contracts.js'
 import { isPullRequestEvent, type RunEnvironment } from './event.js'
-import { BOT_IDENTITY, type PipelinePort } from './pipeline-port.js'
+import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'
+import type { PipelinePort } from './pipeline-port.js'
 import type { RunPolicy } from './policy.js'
 import {
   describeOrigin,
   resolveResultPath,
   setCheckOutputs,
   writeJobSummary,
-  writeRunFiles
+  writeRunFiles,
+  type WrittenFiles
 } from './publish.js'
 import { postCommitStatus, statusContext, type CommitState } from './commit-status.js'
 import { readPull, upsertStickyComment } from './sticky-comment.js'
@@ -43,7 +47,8 @@ export async function withStore<T>(
     cwd,
     branch: run.settings.dataBranch,
     writable,
-    identity: BOT_IDENTITY,
+    // the bot's commit identity, so data-branch commits need no git config on the runner
+    identity: GITHUB_ACTIONS_BOT,
     token: run.settings.githubToken,
     log
   })
@@ -65,11 +70,22 @@ export async function withStore<T>(
 
 /** Files, outputs and summary for a measured (or re-rendered) outcome. */
 export async function publish(run: ModeRun, outcome: CheckOutcome, result: object): Promise<void> {
-  const files = await writeRunFiles(
-    outcome.report,
-    result,
-    resolveResultPath(run.settings, run.env)
-  )
+  const resultPath = resolveResultPath(run.settings, run.env)
+  let files: WrittenFiles
+  try {
+    files = await writeRunFiles(outcome.report, result, resultPath)
+  } catch (error) {
+    // checked before the training, yet the write failed (a full disk): keep both, say where
+    const log = (line: string): void => core.warning(line)
+    const json = `${JSON.stringify(result, null, 2)}\n`
+    const kept = await writeOrKeep(resultPath, json, 'result', log)
+    const reportPath = resultPath.replace(/(\.json)?$/i, '.md')
+    const report = await writeOrKeep(reportPath, outcome.report, 'report', log)
+    files = { resultPath: kept.path, reportPath: report.path }
+    core.setFailed(
+      `joulegate: the result could not be written (${(error as Error).message}); kept in ${kept.path} and ${report.path}`
+    )
+  }
   setCheckOutputs(outcome, files)
   await writeJobSummary(outcome.report)
   core.info(outcome.summaryText)
@@ -125,9 +141,19 @@ export function decideStep(settings: Settings, outcome: CheckOutcome, judge = tr
   )
 }
 
+/** The result and report files publish() writes, checked before the command runs. */
+function withOutputs<T extends object>(run: ModeRun, ctx: T): T & { outputs: OutputTarget[] } {
+  const resultPath = resolveResultPath(run.settings, run.env)
+  const outputs: OutputTarget[] = [
+    { input: 'result-file', path: resultPath, createsFolders: true },
+    { input: 'result-file', path: resultPath.replace(/(\.json)?$/i, '.md'), createsFolders: true }
+  ]
+  return { ...ctx, outputs }
+}
+
 export async function runCheckMode(run: ModeRun): Promise<void> {
   const outcome = await withStore(run, (ctx) =>
-    run.pipeline.runCheck({ ...run.settings, record: false }, ctx)
+    run.pipeline.runCheck({ ...run.settings, record: false }, withOutputs(run, ctx))
   )
   await publish(run, outcome, { ...outcome.result, github: describeOrigin(run.settings, run.env) })
   if (run.policy.postComment && run.env.pullRequest)
@@ -137,7 +163,7 @@ export async function runCheckMode(run: ModeRun): Promise<void> {
 
 export async function runRecordMode(run: ModeRun): Promise<void> {
   const outcome = await withStore(run, (ctx) =>
-    run.pipeline.runRecord({ ...run.settings, record: true }, ctx)
+    run.pipeline.runRecord({ ...run.settings, record: true }, withOutputs(run, ctx))
   )
   await publish(run, outcome, { ...outcome.result, github: describeOrigin(run.settings, run.env) })
   // Recording stores a baseline; it judges nothing, so only a broken or cancelled command fails it.
@@ -168,12 +194,16 @@ export async function readResultJson(
       `${describeBadValue('result-file', shown, 'a readable result JSON file')} (${(error as Error).message})`
     )
   }
+  // the file comes from an untrusted run's artifact: bounded before it is parsed or walked
+  checkInputSize(text, MAX_JSON_BYTES, `result-file ${shown}`, 'joulegate result file')
   try {
     const value: unknown = JSON.parse(text)
+    checkNesting(value, `result-file ${shown}`)
     if (value === null || typeof value !== 'object' || Array.isArray(value))
       throw new Error('not an object')
     return value as Record<string, unknown>
-  } catch {
+  } catch (error) {
+    if (error instanceof UsageError) throw error
     throw new UsageError(
       describeBadValue('result-file', shown, 'a JSON object written by joulegate')
     )

@@ -38,9 +38,3 @@ export interface PipelinePort {
   ) => CheckOutcome | Promise<CheckOutcome>
   openStore: (request: StoreRequest) => Promise<Store>
 }
-
-/** github-actions[bot]'s commit identity, so data-branch commits need no git config on the runner. */
-export const BOT_IDENTITY = {
-  name: 'github-actions[bot]',
-  email: '41898282+github-actions[bot]@users.noreply.github.com'
-} as const

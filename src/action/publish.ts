@@ -8,7 +8,7 @@ import type { CheckOutcome } from '../pipeline/contracts.js'
 import type { RunEnvironment } from './event.js'
 
 /** GitHub refuses job summaries over 1 MiB; stay well clear (characters may take 3 bytes). */
-export const SUMMARY_LIMIT = 300_000
+const SUMMARY_LIMIT = 300_000
 
 export interface WrittenFiles {
   reportPath: string
@@ -64,7 +64,7 @@ export function setCheckOutputs(outcome: CheckOutcome, files: WrittenFiles): voi
   core.setOutput('result', files.resultPath)
 }
 
-export function fitSummary(markdown: string): string {
+function fitSummary(markdown: string): string {
   if (markdown.length <= SUMMARY_LIMIT) return markdown
   return `${markdown.slice(0, SUMMARY_LIMIT)}\n\n_… summary cut at ${SUMMARY_LIMIT} characters; the full report is the \`report\` output's file._\n`
 }

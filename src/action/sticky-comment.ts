@@ -10,14 +10,10 @@ import {
   waitBeforeRetry,
   type HttpPolicy
 } from '../adapters/github-api.js'
-import {
-  DEFAULT_BOT_LOGIN,
-  fitCommentBody,
-  selectOwnComment,
-  type CommentInfo
-} from '../core/comment-selection.js'
+import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'
+import { fitCommentBody, selectOwnComment, type CommentInfo } from '../core/comment-selection.js'
 
-export interface StickyCommentRequest {
+interface StickyCommentRequest {
   token: string
   /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server */
   apiUrl: string
@@ -33,7 +29,7 @@ export interface StickyCommentRequest {
   policy?: HttpPolicy
 }
 
-export type StickyCommentResult =
+type StickyCommentResult =
   | { action: 'created' | 'updated'; id: number; url: string; author: string }
   | { action: 'forbidden'; status: number; message: string }
   /** GitHub was down, timed out, rate limited, or refused the request for another reason */
@@ -86,14 +82,14 @@ function createClient(
  * github-actions[bot]; a personal token writes as its owner, which GET /user tells us. Best effort:
  * when that lookup fails we fall back to the bot login and say so.
  */
-export async function resolveCommentAuthor(
+async function resolveCommentAuthor(
   octokit: Octokit,
   token: string,
   configured: string | null,
   log: (line: string) => void
 ): Promise<string> {
   if (configured !== null) return configured
-  if (!USER_TOKEN.test(token)) return DEFAULT_BOT_LOGIN
+  if (!USER_TOKEN.test(token)) return GITHUB_ACTIONS_BOT.name
   try {
     const { data } = await octokit.rest.users.getAuthenticated()
     return data.login
@@ -101,9 +97,9 @@ export async function resolveCommentAuthor(
     // without knowing who we are, a comment could be posted twice: let the caller give up
     if (error instanceof GitHubUnavailableError) throw error
     log(
-      `joulegate: could not resolve the token's login (${httpStatus(error) ?? String(error)}); assuming ${DEFAULT_BOT_LOGIN}, set comment-author to be sure`
+      `joulegate: could not resolve the token's login (${httpStatus(error) ?? String(error)}); assuming ${GITHUB_ACTIONS_BOT.name}, set comment-author to be sure`
     )
-    return DEFAULT_BOT_LOGIN
+    return GITHUB_ACTIONS_BOT.name
   }
 }
 

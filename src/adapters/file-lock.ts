@@ -7,7 +7,7 @@ import { hostname } from 'node:os'
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-export interface LockOptions {
+interface LockOptions {
   /** give up after this long (ms) */
   timeoutMs?: number
   /**

@@ -78,7 +78,7 @@ async function appendDurably(file: string, line: string): Promise<void> {
   }
 }
 
-export interface FolderStoreOptions {
+interface FolderStoreOptions {
   /** told what the store did on its own (a stale lock broken), one line each; default stderr */
   log?: (line: string) => void
 }

@@ -5,7 +5,7 @@
 import { needsDeeperHistory, type BaselineInput } from '../core/baseline.js'
 import { hideUserinfo, runGitRaw } from './git.js'
 
-export const DEFAULT_ANCESTRY_LIMIT = 500
+const DEFAULT_ANCESTRY_LIMIT = 500
 
 export interface Ancestry {
   /** HEAD first, then its first parent, and so on; at most `limit` shas */
@@ -51,7 +51,7 @@ export async function readFirstParentAncestry(
   return { shas, shallow: shallow.code === 0 && shallow.stdout.trim() === 'true' }
 }
 
-export interface DeepenOptions {
+interface DeepenOptions {
   /** where the missing history is fetched from; default `origin` */
   remote?: string
   /** commits added per round (`git fetch --deepen`), at most one round each */

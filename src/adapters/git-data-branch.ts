@@ -25,8 +25,8 @@ import {
 } from '../core/history.js'
 import { INPUTS, parseDataBranch } from '../core/settings.js'
 import type { Calibration, HistoryRecord } from '../core/types.js'
+import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'
 import {
-  GITHUB_ACTIONS_IDENTITY,
   type GitIdentity,
   hideUserinfo,
   readFileAt,
@@ -39,8 +39,6 @@ import {
   writeCommit
 } from './git.js'
 import type { HistoryStore } from './store.js'
-
-export { GITHUB_ACTIONS_IDENTITY, type GitIdentity }
 
 export interface GitDataBranchOptions {
   /** a directory inside the workspace repository (used to resolve the remote) */
@@ -108,7 +106,7 @@ export class GitDataBranchStore implements HistoryStore {
 
   constructor(private readonly options: GitDataBranchOptions) {
     this.branch = parseDataBranch(INPUTS.dataBranch, options.branch ?? null)
-    this.identity = validateIdentity(options.identity ?? GITHUB_ACTIONS_IDENTITY)
+    this.identity = validateIdentity(options.identity ?? GITHUB_ACTIONS_BOT)
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 8)
     this.backoffMs = options.backoffMs ?? 400
     const header = options.authHeader ?? ''

@@ -19,7 +19,7 @@ async function resolveLocal(cwd: string, ref: string): Promise<string | null> {
   return r.code === 0 ? r.stdout.trim() : null
 }
 
-export type CommitLookup = { sha: string; fetched: boolean } | { sha: null; problem: string }
+type CommitLookup = { sha: string; fetched: boolean } | { sha: null; problem: string }
 
 /**
  * The full sha of `ref`, fetching that one commit from `origin` when the checkout lacks it:

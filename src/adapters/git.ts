@@ -5,7 +5,7 @@ import { readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { UsageError, describeBadValue } from '../core/errors.js'
 
-export interface GitOptions {
+interface GitOptions {
   cwd: string
   /** extra environment, merged over process.env */
   env?: Record<string, string>
@@ -23,7 +23,7 @@ export interface GitOptions {
   timeoutMs?: number
 }
 
-export interface GitResult {
+interface GitResult {
   /** stdout as bytes, for output that mixes headers and file contents (cat-file --batch) */
   raw: Buffer
   stdout: string
@@ -32,7 +32,7 @@ export interface GitResult {
   timedOut?: boolean
 }
 
-export class GitError extends Error {
+class GitError extends Error {
   constructor(
     message: string,
     readonly args: readonly string[],
@@ -139,12 +139,6 @@ export interface GitIdentity {
   email: string
 }
 
-/** The identity GitHub shows for commits made with the workflow's GITHUB_TOKEN. */
-export const GITHUB_ACTIONS_IDENTITY: GitIdentity = {
-  name: 'github-actions[bot]',
-  email: '41898282+github-actions[bot]@users.noreply.github.com'
-}
-
 /** Git refuses names and emails with angle brackets or newlines; say so before writing anything. */
 export function validateIdentity(identity: GitIdentity): GitIdentity {
   for (const [key, value] of Object.entries(identity)) {
@@ -185,7 +179,7 @@ export async function readFileAt(
   )
 }
 
-export interface CommitSpec {
+interface CommitSpec {
   /** null makes a root commit */
   parent: string | null
   /** path -> full new content; other files are kept from the parent */

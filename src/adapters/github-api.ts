@@ -103,7 +103,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`
 
-export interface CallDescription {
+interface CallDescription {
   /** "GET /repos/o/r/issues/7/comments", for messages */
   what: string
   /** false for POST: a request that failed after reaching GitHub may have taken effect */

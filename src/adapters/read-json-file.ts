@@ -1,7 +1,8 @@
 // Reads input files for the CLI; every failure names the input, the file and what was expected,
 // so a user with three --measurement flags knows which one is wrong.
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { UsageError, describeBadValue } from '../core/errors.js'
+import { MAX_JSON_BYTES, checkFileSize, checkNesting } from '../core/input-limits.js'
 
 function describeReadError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code
@@ -22,13 +23,22 @@ export async function readTextFile(path: string, input: string, expected: string
 export async function readJsonFile(path: string, what = 'file'): Promise<unknown> {
   let text: string
   try {
+    // a wrong file (a log, a dataset) is refused by its size before it is read into memory
+    checkFileSize((await stat(path)).size, MAX_JSON_BYTES, `${what} ${path}`, `joulegate ${what}`)
     text = await readFile(path, 'utf8')
   } catch (error) {
+    if (error instanceof UsageError) throw error
     throw new UsageError(`${what} ${path}: cannot read (${describeReadError(error)})`)
   }
+  let value: unknown
   try {
-    return JSON.parse(text) as unknown
+    value = JSON.parse(text) as unknown
   } catch (error) {
-    throw new UsageError(`${what} ${path}: not valid JSON (${(error as Error).message})`)
+    const message = (error as Error).message
+    throw new UsageError(
+      `${what} ${path}: not valid JSON (${message.length > 120 ? `${message.slice(0, 119)}…` : message})`
+    )
   }
+  checkNesting(value, `${what} ${path}`)
+  return value
 }

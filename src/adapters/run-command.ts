@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 
 export type CommandSpec = { argv: string[] } | { shell: string }
 
-export interface CommandExit {
+interface CommandExit {
   exitCode: number | null
   signal: NodeJS.Signals | null
   /** set when the command could not be started at all (ENOENT, EACCES) */
@@ -14,7 +14,7 @@ export interface CommandExit {
   leftoverNotice?: string
 }
 
-export interface RunningCommand {
+interface RunningCommand {
   readonly pid: number | undefined
   readonly exited: Promise<CommandExit>
   /** sends a signal to the whole process group */
@@ -150,12 +150,12 @@ export function startCommand(
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 
 /** The signal an abort stands for: its reason when that names one (also inside an Error), else SIGTERM. */
-export function signalOfAbort(reason: unknown): NodeJS.Signals {
+function signalOfAbort(reason: unknown): NodeJS.Signals {
   const text = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : ''
   return FORWARDED.find((s) => text === s || text.includes(s)) ?? 'SIGTERM'
 }
 
-export interface AbortForwarding {
+interface AbortForwarding {
   /** after the command's own process exited on an abort: waits for the rest of its group, then kills it */
   settle(): Promise<void>
   dispose(): void

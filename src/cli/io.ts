@@ -15,9 +15,29 @@ export function isLiveTerminal(isTTY: boolean | undefined, env: NodeJS.ProcessEn
   return Boolean(isTTY) && ci !== 'true' && ci !== '1' && env['TERM'] !== 'dumb'
 }
 
+let readerGone = false
+let watching = false
+
+/**
+ * `joulegate measure ... | head -1`: the reader may close stdout before the summary is written.
+ * That is its choice, not a failure of the run: later writes are dropped quietly (no EPIPE trace)
+ * and the exit status stays the command's. Any other stdout error still surfaces.
+ */
+function watchStdout(): void {
+  if (watching) return
+  watching = true
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') readerGone = true
+    else throw error
+  })
+}
+
 export function createProcessIo(): CliIo {
+  watchStdout()
   return {
-    out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    out: (text) => {
+      if (!readerGone) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+    },
     err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     isTty: isLiveTerminal(process.stderr.isTTY, process.env)
   }

@@ -17,9 +17,9 @@ export interface BaselineInput {
   shallow?: boolean
 }
 
-export type BaselineSource = 'base-commit' | 'ancestor' | 'newest' | 'none'
+type BaselineSource = 'base-commit' | 'ancestor' | 'newest' | 'none'
 
-export interface BaselineChoice {
+interface BaselineChoice {
   /** the newest record at the chosen commit; null means verdict no-baseline */
   record: HistoryRecord | null
   /** every usable record at the chosen commit, oldest first (repeats for statistics) */

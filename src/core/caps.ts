@@ -9,12 +9,12 @@ export interface CapsTable {
   rows: Record<string, string>[]
 }
 
-export interface WhereClause {
+interface WhereClause {
   column: string
   value: string
 }
 
-export interface CapsOptions {
+interface CapsOptions {
   score: string
   costs: string[]
   /** every clause must hold (AND); values are compared as trimmed strings */
@@ -27,7 +27,7 @@ export interface CapsOptions {
 
 export type CapLevel = 'all' | 'median' | 'p25'
 
-export interface CapRow {
+interface CapRow {
   cost: string
   level: CapLevel // contract
   /** all: maximum; median, p25: linear interpolation (numpy's default) over rows with score and cost */
@@ -42,13 +42,13 @@ export interface CapRow {
   bestCost: number | null
 }
 
-export interface ParetoPoint {
+interface ParetoPoint {
   label: string
   cost: number
   score: number
 }
 
-export interface WeightedScore {
+interface WeightedScore {
   label: string
   score: number
   energyKwh: number
@@ -70,8 +70,8 @@ export interface CapsResult {
   } | null
 }
 
-export const LABEL_CANDIDATES = ['label', 'system_code', 'system', 'name', 'code'] as const
-export const CAP_LEVELS: { level: CapLevel; p: number }[] = [
+const LABEL_CANDIDATES = ['label', 'system_code', 'system', 'name', 'code'] as const
+const CAP_LEVELS: { level: CapLevel; p: number }[] = [
   { level: 'all', p: 1 },
   { level: 'median', p: 0.5 },
   { level: 'p25', p: 0.25 }

@@ -5,7 +5,7 @@
 // quoted by Statista). Countries whose 2023 value could not be read from these sources are left
 // out rather than guessed; set `carbon-intensity` to a number for them.
 
-export interface CarbonIntensityEntry {
+interface CarbonIntensityEntry {
   alpha2: string
   alpha3: string
   name: string

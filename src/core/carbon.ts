@@ -27,7 +27,7 @@ export interface CarbonFigure {
   method: 'estimate'
 }
 
-export const CARBON_SETTING = 'carbon-intensity'
+const CARBON_SETTING = 'carbon-intensity'
 
 /** Resolves the carbon-intensity setting; an unknown country code is a UsageError. */
 export function resolveCarbonIntensity(setting: number | string | null): CarbonIntensity {

@@ -15,8 +15,6 @@ export interface CommentInfo {
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of the edge. */
 export const COMMENT_LIMIT = 65_000
 
-export const DEFAULT_BOT_LOGIN = 'github-actions[bot]'
-
 /** The hidden marker (contract) that finds our sticky comment; also the report's first line. */
 export function commentMarker(series: string): string {
   // series names are validated already; this keeps a stray name from closing the HTML comment

@@ -6,7 +6,7 @@ import { formatEnergy, JOULES_PER_KWH } from './report/format.js'
 
 export type Direction = 'higher' | 'lower'
 
-export interface CurvePoint {
+interface CurvePoint {
   energyJ: number
   elapsedS: number
   value: number
@@ -14,7 +14,7 @@ export interface CurvePoint {
   at: { key: 'epoch' | 'step'; value: number } | null
 }
 
-export interface ReachPoint {
+interface ReachPoint {
   fraction: number
   /** higher: fraction × final value; lower: first − fraction × (first − final) */
   target: number
@@ -24,7 +24,7 @@ export interface ReachPoint {
   energyFraction: number
 }
 
-export interface Segment {
+interface Segment {
   fromJ: number
   toJ: number
   /** the change of the metric, signed so that a positive gain is an improvement */
@@ -33,7 +33,7 @@ export interface Segment {
   gainPerKwh: number | null
 }
 
-export interface StopPoint {
+interface StopPoint {
   method: 'price' | 'knee'
   index: number
   energyJ: number
@@ -56,7 +56,7 @@ export interface CurveAnalysis {
   priceKwhPerUnit: number | null
 }
 
-export const REACH_FRACTIONS = [0.9, 0.95, 0.99] as const
+const REACH_FRACTIONS = [0.9, 0.95, 0.99] as const
 const LOWER_IS_BETTER = /(loss|error|err$|wer|cer|perplexity|ppl|mae|mse|rmse|latency)/i
 
 /** A guess used only when neither a flag nor the budget's `metrics:` says the direction. */

@@ -6,7 +6,7 @@
 const ZWJ = '\u200d'
 const HTML: Record<string, string> = { '<': '&lt;', '>': '&gt;', '|': '&#124;' }
 
-export interface EscapeOptions {
+interface EscapeOptions {
   /** longest text kept, after which it is cut with an ellipsis */
   maxLength?: number
   /**

@@ -6,7 +6,7 @@
 // RAM: constant per GB, 0.392 W/GB (the same methodology: 0.000392 kWh per GB-hour). CodeCarbon's
 // 3 W per 8 GB (0.375 W/GB, after Crucial) agrees within 5 %. See docs/sensors.md.
 
-export const CPU_MODEL = {
+const CPU_MODEL = {
   name: 'ccf-specpower-linear',
   minWattsPerThread: 0.74,
   maxWattsPerThread: 3.5,
@@ -14,7 +14,7 @@ export const CPU_MODEL = {
     'Cloud Carbon Footprint methodology, Appendix I (AWS averages of SPECpower_ssj2008 results)'
 } as const
 
-export const RAM_MODEL = {
+const RAM_MODEL = {
   name: 'ccf-memory',
   wattsPerGB: 0.392,
   source: 'Cloud Carbon Footprint methodology, memory coefficient 0.000392 kWh/GB-h'

@@ -57,7 +57,7 @@ export function validateSeriesName(name: string): string {
   return name
 }
 
-export function validateFingerprint(fingerprint: string): string {
+function validateFingerprint(fingerprint: string): string {
   if (!NAME_PATTERN.test(fingerprint) || fingerprint.endsWith('.lock')) {
     throw new UsageError(
       describeBadValue('fingerprint', fingerprint, 'letters, digits, ".", "_" or "-" (at most 100)')
@@ -158,14 +158,14 @@ function parseJsonLine(text: string, file: string, line: number): unknown {
 }
 
 /** A line of a JSON Lines file that was left out because it cannot be read as written. */
-export interface SkippedLine {
+interface SkippedLine {
   file: string
   line: number
   detail: string
 }
 
 /** Records read from a JSON Lines file; `skipped` names the lines that could not be read. */
-export type ReadLines<T> = T[] & { readonly skipped?: readonly SkippedLine[] }
+type ReadLines<T> = T[] & { readonly skipped?: readonly SkippedLine[] }
 
 /**
  * Reads a JSON Lines file. Blank lines are skipped (they carry no data); a line that is not a valid

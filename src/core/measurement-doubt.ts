@@ -25,7 +25,9 @@ export function computeEnergyCoverage(components: readonly Component[]): number 
   for (const c of components) {
     const cov = c.coverage ?? 1
     if (c.energyJ <= 0) {
-      if (cov <= 0) return 0 // a component with no reading at all: its share is unknown
+      // nothing counted over a window mostly uncovered (no reading at all, or a counter that
+      // failed early): its share is unknown, not zero
+      if (cov < MIN_ENERGY_COVERAGE) return 0
       continue
     }
     if (cov <= 0) return 0

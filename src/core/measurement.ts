@@ -29,11 +29,6 @@ export function sumEnergy(components: readonly Component[]): number {
   return components.reduce((sum, c) => sum + c.energyJ, 0)
 }
 
-/** Mean power over a window from its components, or null when the window is empty. */
-export function meanPower(components: readonly Component[], durationS: number): number | null {
-  return durationS > 0 ? sumEnergy(components) / durationS : null
-}
-
 export function netEnergy(
   energyJ: number,
   idlePowerW: number | null,
@@ -42,7 +37,7 @@ export function netEnergy(
   return idlePowerW === null ? null : energyJ - idlePowerW * durationS
 }
 
-export function summarizeRun(run: RunResult, idlePowerW: number | null): RunSummary {
+function summarizeRun(run: RunResult, idlePowerW: number | null): RunSummary {
   const energyJ = sumEnergy(run.components)
   return {
     exitCode: run.exitCode,
@@ -69,7 +64,7 @@ export function computeRepeatStats(runs: readonly RunSummary[]): RepeatStats {
 }
 
 /** Averages components across runs by id, so that energyJ stays the sum of the components. */
-export function averageComponents(runs: readonly Component[][]): Component[] {
+function averageComponents(runs: readonly Component[][]): Component[] {
   const byId = new Map<string, Component[]>()
   for (const components of runs)
     for (const c of components) byId.set(c.id, [...(byId.get(c.id) ?? []), c])
@@ -91,7 +86,7 @@ export function averageComponents(runs: readonly Component[][]): Component[] {
   })
 }
 
-export interface AssembleInput {
+interface AssembleInput {
   runs: RunResult[]
   idlePowerW: number | null
   host: HostInfo

@@ -16,7 +16,7 @@ export const RESERVED_METRIC_KEYS = [
 
 export type MetricValue = number | string | boolean | null
 
-export type ParsedMetricLine =
+type ParsedMetricLine =
   { ok: true; values: Record<string, MetricValue> } | { ok: false; error: string }
 
 /** Parses one line; `lineNumber` is 1-based and only used in the error text. */

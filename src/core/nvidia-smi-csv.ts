@@ -12,7 +12,7 @@ export interface NvidiaGpuInfo {
 
 /** Power fields in order of preference for integration: instant readings first (Ampere+ `power.draw` is a 1 s average). */
 export const POWER_FIELDS = ['power.draw.instant', 'power.draw', 'power.draw.average'] as const
-export const LIMIT_FIELDS = ['enforced.power.limit', 'power.limit'] as const
+const LIMIT_FIELDS = ['enforced.power.limit', 'power.limit'] as const
 
 /** Field names listed by `nvidia-smi --help-query-gpu` (`"name" or "gpu_name"` lines give both). */
 export function parseHelpQueryGpu(text: string): Set<string> {
@@ -68,7 +68,7 @@ export function parseNvidiaTimestamp(raw: string | undefined): number | null {
   return Date.UTC(y, mo - 1, d, h, mi, s) + frac
 }
 
-export interface ReadingClock {
+interface ReadingClock {
   /** the caller's clock (s) when the lines were read */
   nowS: number
   /** caller's clock minus the wall clock in parseNvidiaTimestamp's form (s), measured at that read */

@@ -9,7 +9,7 @@ import tQuantile from '@stdlib/stats-base-dists-t-quantile'
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile'
 import { JOULES_PER_KWH } from './report/format.js'
 
-export interface UnitEnergy {
+interface UnitEnergy {
   /** the epoch (or step) number reported by the metric line that closed it */
   index: number
   energyJ: number
@@ -38,7 +38,7 @@ export interface Projection {
   budget: { projectedKwh: number; status: 'under' | 'over' | 'straddles' } | null
 }
 
-export interface ProjectionOptions {
+interface ProjectionOptions {
   /** cap on the projected energy (budget `projected-kwh`) */
   projectedKwh?: number | null
   /** central interval level, default 0.8 */

@@ -7,7 +7,7 @@
 // (the whole SoC/platform) on top of its own parts.
 import { COUNTER_POLL_MIN_MS } from './integrate.js'
 
-export interface RaplEntry {
+interface RaplEntry {
   /** the entry name under class/powercap, e.g. intel-rapl:0:2 */
   entry: string
   /** the zone's `name` file, null when unreadable */
@@ -23,7 +23,7 @@ export interface RaplZone {
   name: string
 }
 
-export interface SkippedZone {
+interface SkippedZone {
   entry: string
   name: string | null
   reason: string
@@ -88,9 +88,9 @@ function compareEntries(a: string, b: string): number {
 }
 
 /** The power no single RAPL package is assumed to exceed when sizing the poll period. */
-export const RAPL_ASSUMED_MAX_W = 500
+const RAPL_ASSUMED_MAX_W = 500
 /** Poll at least this many times per wrap so a late timer still sees every wrap. */
-export const RAPL_POLLS_PER_WRAP = 4
+const RAPL_POLLS_PER_WRAP = 4
 
 /**
  * Poll period in ms: the sampling interval but no faster than COUNTER_POLL_MIN_MS, and less when

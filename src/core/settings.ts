@@ -34,8 +34,8 @@ export type InputName = (typeof INPUTS)[keyof typeof INPUTS]
 /** Raw strings as they arrive (action inputs, or CLI flags mapped to input names); '' means unset. */
 export type RawSettings = Partial<Record<InputName, string>>
 
-export const MODES = ['check', 'record', 'calibrate', 'report'] as const
-export type Mode = (typeof MODES)[number]
+const MODES = ['check', 'record', 'calibrate', 'report'] as const
+type Mode = (typeof MODES)[number]
 
 export interface Settings {
   mode: Mode
@@ -120,11 +120,7 @@ export function parseNumberSetting(
   return n
 }
 
-export function parseBooleanSetting(
-  name: string,
-  value: string | null,
-  fallback: boolean
-): boolean {
+function parseBooleanSetting(name: string, value: string | null, fallback: boolean): boolean {
   if (value === null) return fallback
   const v = value.toLowerCase()
   if (['true', 'yes', '1', 'on'].includes(v)) return true

@@ -9,11 +9,11 @@ import type { CalibrationPoint } from './types.js'
 const zQuantile = (p: number): number => normalQuantile(p, 0, 1)
 
 /** Two-sided level of every interval the gate decides on: each bound is a one-sided 97.5% bound. */
-export const DECISION_CONFIDENCE = 0.95
+const DECISION_CONFIDENCE = 0.95
 /** The noise assumed for a single run when the runner has no calibration and none was supplied. */
 export const DEFAULT_NOISE_CV = 0.05
 
-export type NoiseSource = 'calibration' | 'setting' | 'default'
+type NoiseSource = 'calibration' | 'setting' | 'default'
 export interface NoiseFloor {
   cv: number
   source: NoiseSource
@@ -26,7 +26,7 @@ export interface EnergySample {
   cv: number | null
 }
 
-export type ChangeState = 'increase' | 'decrease' | 'no-detectable-change'
+type ChangeState = 'increase' | 'decrease' | 'no-detectable-change'
 
 export interface EnergyChange {
   /** run / base */
@@ -156,7 +156,7 @@ export function compareEnergy(
   }
 }
 
-export type Decision = 'pass' | 'fail' | 'inconclusive'
+type Decision = 'pass' | 'fail' | 'inconclusive'
 
 /**
  * A limit on a quantity known only within an interval: fail when even the interval's lower bound

@@ -113,7 +113,7 @@ export interface CalibrationPoint {
 /** full: the suite at its real scale; quick: a smoke run; estimate: made on estimated energy */
 export type CalibrationKind = 'full' | 'quick' | 'estimate'
 
-export interface CalibrationHostGpu {
+interface CalibrationHostGpu {
   name: string
   powerLimitW?: number | null
 }

@@ -26,11 +26,11 @@ import {
 } from './stats.js'
 import type { HistoryRecord, Measurement, Normalization, Verdict } from './types.js'
 
-export type { Projection, RuleResult } from './budget/evaluate-rules.js'
+export type { RuleResult } from './budget/evaluate-rules.js'
 
 const RESERVED = new Set<string>(RESERVED_METRIC_KEYS)
 
-export interface RunInput {
+interface RunInput {
   measurement: Measurement
   normalization: Normalization | null
   commit?: string | null
@@ -38,7 +38,7 @@ export interface RunInput {
   calibrationCreatedAt?: string | null
 }
 
-export interface BaselineInput {
+interface BaselineInput {
   record: HistoryRecord
   /** why this record was chosen, e.g. "the pull request's base commit" */
   reason: string
@@ -67,7 +67,7 @@ export interface SideFigures extends RuleSide {
   hostFingerprint: string
 }
 
-export interface EnergyWeightedScore {
+interface EnergyWeightedScore {
   metric: string
   base: number
   run: number

@@ -8,7 +8,7 @@ import type { CalibrateOutcome, PipelineContext } from './contracts.js'
 import { chooseSuite } from './reference-suite.js'
 import { readSensorEnv } from './sensor-env.js'
 
-export function renderCalibrationReport(
+function renderCalibrationReport(
   cal: Calibration,
   warnings: readonly string[],
   where: string

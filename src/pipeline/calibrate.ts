@@ -41,7 +41,7 @@ export interface CalibrateOptions {
   onProgress?: (partial: Calibration) => Promise<void>
 }
 
-export interface CalibrateResult {
+interface CalibrateResult {
   calibration: Calibration
   warnings: string[]
   interrupted: boolean

@@ -10,7 +10,7 @@ import {
 } from '../core/normalize/index.js'
 import type { Calibration, Measurement, Normalization } from '../core/types.js'
 
-export interface CalibrationSources {
+interface CalibrationSources {
   cwd: string
   /** --calibration / input `calibration`: this runner's calibration file, overriding the store */
   localFile: string | null
@@ -19,7 +19,7 @@ export interface CalibrationSources {
   store: HistoryStore
 }
 
-export interface CalibrationPair {
+interface CalibrationPair {
   local: Calibration | null
   reference: Calibration | null
   notes: string[]

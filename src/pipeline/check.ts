@@ -13,10 +13,9 @@ import { findCalibrations, normalizeWith } from './calibrations.js'
 import type { CheckOutcome, PipelineContext } from './contracts.js'
 import { buildCheckResult, renderCheckResult, type BuildInput } from './result-file.js'
 import { runMeasurement } from './run-measurement.js'
+import { runPreflight, type OutputTarget } from './preflight.js'
 import { analyseProgress } from './progress-analysis.js'
 import { loadBaseBudget, loadBudget, type BudgetChoice } from './trusted-budget.js'
-
-export { loadBudget }
 
 /**
  * The budget that judges this run: with a base commit (a pull request, or the CLI's `--base`) the
@@ -86,13 +85,13 @@ export function chooseBaseline(
   return { baseline, baselineReason: choice.reason }
 }
 
-export function commandSpecOf(settings: Settings, argv: string[] | null): CommandSpec {
+function commandSpecOf(settings: Settings, argv: string[] | null): CommandSpec {
   if (argv && argv.length > 0) return { argv }
   if (settings.command) return { shell: settings.command }
   throw new UsageError('command: no command given; expected the training command to measure')
 }
 
-export interface CheckContext extends PipelineContext {
+interface CheckContext extends PipelineContext {
   /** the CLI's `-- CMD ARGS` (kept as argv); the action passes its `command` input instead */
   argv?: string[] | null
   env?: NodeJS.ProcessEnv
@@ -100,11 +99,15 @@ export interface CheckContext extends PipelineContext {
   onStep?: Parameters<typeof runMeasurement>[2]['onStep']
   /** a measurement made elsewhere (tests, `report`); skips running the command */
   measurement?: Measurement
+  /** files the caller writes once the check is done, checked before the command runs */
+  outputs?: readonly OutputTarget[]
 }
 
 export async function runCheck(settings: Settings, ctx: CheckContext): Promise<CheckOutcome> {
   const cwd = ctx.cwd
   const root = ctx.workspace ?? cwd
+  // output paths, carbon intensity and calibration files: a mistake costs nothing yet
+  await runPreflight(settings, { root, outputs: ctx.outputs ?? [] })
   // a budget next to the command (a project in a monorepo) wins over one at the repository root
   const chosen = await chooseBudget(settings, cwd, root, ctx.baseSha)
   const budget = chosen.budget

@@ -6,7 +6,7 @@ import { appendFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 
-export interface CpuWorkloadSpec {
+interface CpuWorkloadSpec {
   name: string
   description: string
   /** worker threads, from the machine's parallelism */
@@ -16,7 +16,7 @@ export interface CpuWorkloadSpec {
   iterations: number
 }
 
-export const CPU_WORKLOADS: CpuWorkloadSpec[] = [
+const CPU_WORKLOADS: CpuWorkloadSpec[] = [
   {
     name: 'cpu-1t',
     description: 'floating-point loop on one thread',

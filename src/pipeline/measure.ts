@@ -12,7 +12,7 @@ import { formatStepLine, type ProgressStep } from '../core/report/format-progres
 import type { HostInfo, Measurement } from '../core/types.js'
 import type { EnergySensor } from '../sensors/sensor.js'
 
-export const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE' // contract
+const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE' // contract
 const TICK_MS = 1000
 // a script printing its console log into the metrics file must not fill the measurement with errors
 const MAX_METRIC_ERRORS = 100
@@ -245,8 +245,9 @@ async function runOnce(
 
 /**
  * Each component minus what it had counted when the command started, its mean power over the
- * command's life; a component that never produced a reading is not a measured zero: it is left
- * out of the total and named.
+ * command's life; a component that never produced a reading is not a measured zero: it stays as
+ * 0 J with coverage 0 (so the verdict says the measurement is incomplete instead of judging a
+ * total without it, which looks like a saving) and is named.
  */
 function windowComponents(
   components: RunResult['components'],
@@ -257,9 +258,9 @@ function windowComponents(
   const counted = components.flatMap((c) => {
     if (c.samples === 0 && c.coverage === 0) {
       unmeasured.push(
-        `${c.id} (${c.name}) gave no reading and is not counted${c.notes?.length ? `: ${c.notes.join('; ')}` : ''}`
+        `${c.id} (${c.name}) gave no reading: kept with coverage 0, so this run cannot be judged${c.notes?.length ? ` (${c.notes.join('; ')})` : ''}`
       )
-      return []
+      return [{ ...c, energyJ: 0, meanPowerW: null }]
     }
     const energyJ = Math.max(0, c.energyJ - (offsets.get(c.id) ?? 0))
     return [

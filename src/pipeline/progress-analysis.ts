@@ -7,9 +7,9 @@ import type { Measurement } from '../core/types.js'
 import { formatEnergy, toKwh } from '../core/report/format.js'
 
 /** Metric keys a training script may report to say how long the full training will be. */
-export const PLANNED_KEYS = { epoch: 'planned_epochs', step: 'planned_steps' } as const
+const PLANNED_KEYS = { epoch: 'planned_epochs', step: 'planned_steps' } as const
 
-export interface ProgressAnalysis {
+interface ProgressAnalysis {
   sentence: string | null
   projection: { kwh: number; interval: [number, number]; detail: string } | null
   notes: string[]

@@ -128,7 +128,7 @@ function describeError(raw: unknown, e: ErrorObject): string {
 }
 
 /** The measured run's own record, once the file has the shape a joulegate check writes. */
-export function readMeasuredRecord(raw: unknown, settings: Pick<Settings, 'name'>): HistoryRecord {
+function readMeasuredRecord(raw: unknown, settings: Pick<Settings, 'name'>): HistoryRecord {
   validate ??= new Ajv({ allErrors: true, strict: false }).compile(RESULT_FILE)
   if (!validate(raw)) {
     // the deepest complaint is the precise one ("schema" is "x", not "series is missing")

@@ -64,7 +64,7 @@ export function buildCheckResult(input: BuildInput): CheckResult {
   }
 }
 
-export function judgeResult(result: CheckResult): Judgement {
+function judgeResult(result: CheckResult): Judgement {
   const j = judge({
     series: result.series,
     run: {

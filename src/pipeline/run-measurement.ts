@@ -9,7 +9,7 @@ import { openClusterSource } from './cluster-source.js'
 import { measureCommand, type MeasureOptions, type Tick } from './measure.js'
 import { readSensorEnv } from './sensor-env.js'
 
-export interface MeasurementContext {
+interface MeasurementContext {
   env: NodeJS.ProcessEnv
   cwd?: string
   log: (line: string) => void

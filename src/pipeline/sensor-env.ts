@@ -2,7 +2,7 @@
 // read once by the shell that starts a measurement, never at import time.
 import type { SensorEnv } from '../sensors/sensor.js'
 
-export const ENV = {
+const ENV = {
   sysfsRoot: 'JOULEGATE_SYSFS_ROOT',
   nvidiaSmi: 'JOULEGATE_NVIDIA_SMI',
   python: 'JOULEGATE_PYTHON'

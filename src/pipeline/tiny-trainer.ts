@@ -4,7 +4,7 @@
 import { appendFileSync } from 'node:fs'
 import { createRng } from '../core/random.js'
 
-export interface TinyTrainerOptions {
+interface TinyTrainerOptions {
   hidden: number
   epochs: number
   samples: number

@@ -103,7 +103,7 @@ async function readHeadBudget(
   }
 }
 
-export interface BaseBudgetRequest {
+interface BaseBudgetRequest {
   /** where the command runs; the budget next to it wins */
   cwd: string
   /** the repository root of the checkout */

@@ -8,7 +8,7 @@ import type { Component } from '../core/types.js'
 import type { ComponentSnapshot, EnergySensor, SensorEnv, SensorProbe } from './sensor.js'
 import { PowerTimeline } from './power-timeline.js'
 
-export interface AmdGpu {
+interface AmdGpu {
   hwmon: string
   powerFile: string
   name: string

@@ -1,8 +1,10 @@
 // The estimate used when no CPU counter can be read: the model of src/core/estimate-model.ts fed
-// with systeminformation (CPU model, logical CPUs, memory) and the host's CPU load sampled during
-// the run. Every component it returns says method "estimate" and names its model.
-import si from 'systeminformation'
+// with the host inventory (CPU model, logical CPUs, memory) and the host's CPU load sampled during
+// the run from /proc/stat. Every component it returns says method "estimate" and names its model.
+import { readFile } from 'node:fs/promises'
+import { cpus } from 'node:os'
 import { performance } from 'node:perf_hooks'
+import { readCpuInventory } from '../adapters/host-inventory.js'
 import {
   describeCpuModel,
   describeRamModel,
@@ -12,29 +14,67 @@ import {
 import type { Component } from '../core/types.js'
 import type { ComponentSnapshot, EnergySensor, SensorEnv, SensorProbe } from './sensor.js'
 
-/** systeminformation's currentLoad answers from cache within 200 ms; one reading a second is plenty for a mean. */
+/** One load reading a second is plenty for a mean (the kernel's counters tick at 100 Hz). */
 const MIN_LOAD_PERIOD_MS = 1000
 
-export interface EstimateHost {
+interface EstimateHost {
   cpuName: string
   threads: number
   memoryGB: number
 }
 
-export interface EstimateOptions {
+interface EstimateOptions {
   /** why the estimate is used, added to every component's notes */
   reason?: string
-  /** reads the host's CPU load (0..100 %) since the previous call; systeminformation by default */
+  /** reads the host's CPU load (0..100 %) since the previous call; /proc/stat by default */
   readLoad?: () => Promise<number>
 }
 
 export async function readEstimateHost(): Promise<EstimateHost> {
-  const [cpu, mem] = await Promise.all([si.cpu(), si.mem()])
-  const name = [cpu.manufacturer, cpu.brand].filter((s) => s && s.trim() !== '').join(' ') || 'CPU'
+  const cpu = await readCpuInventory()
   return {
-    cpuName: name,
-    threads: cpu.cores || cpu.physicalCores || 1,
-    memoryGB: mem.total / 1024 ** 3
+    cpuName: cpu.name === 'unknown CPU' ? 'CPU' : cpu.name,
+    threads: cpu.threads,
+    memoryGB: cpu.memoryBytes / 1024 ** 3
+  }
+}
+
+interface CpuTicks {
+  busy: number
+  total: number
+}
+
+/**
+ * All CPUs' busy and total time so far: user, nice, system and irq are busy; idle is not; iowait,
+ * softirq and steal are left out of both, as the load joulegate has always modelled counted them.
+ */
+async function readCpuTicks(): Promise<CpuTicks> {
+  const stat = await readFile('/proc/stat', 'utf8').catch(() => null)
+  const line = stat?.split('\n', 1)[0]
+  if (line?.startsWith('cpu ')) {
+    const [user, nice, system, idle, , irq] = line.trim().split(/\s+/).slice(1).map(Number)
+    const busy = user! + nice! + system! + (irq ?? 0)
+    return { busy, total: busy + idle! }
+  }
+  // no /proc (not Linux): the same counters through Node
+  return cpus().reduce(
+    (sum, c) => {
+      const busy = c.times.user + c.times.nice + c.times.sys + c.times.irq
+      return { busy: sum.busy + busy, total: sum.total + busy + c.times.idle }
+    },
+    { busy: 0, total: 0 }
+  )
+}
+
+/** A load reader: the host's CPU load in % since its previous call (since boot on the first). */
+function createLoadReader(): () => Promise<number> {
+  let last: CpuTicks = { busy: 0, total: 0 }
+  return async () => {
+    const now = await readCpuTicks()
+    const dTotal = now.total - last.total
+    const load = dTotal > 0 ? (100 * (now.busy - last.busy)) / dTotal : 0
+    last = now
+    return load
   }
 }
 
@@ -47,8 +87,6 @@ export function createEstimateProbe(options: EstimateOptions = {}): SensorProbe 
     }
   }
 }
-
-const readSiLoad = async (): Promise<number> => (await si.currentLoad()).currentLoad
 
 export class EstimateSensor implements EnergySensor {
   readonly source = 'estimate'
@@ -67,7 +105,7 @@ export class EstimateSensor implements EnergySensor {
     private readonly host: EstimateHost,
     private readonly options: EstimateOptions = {}
   ) {
-    this.readLoad = options.readLoad ?? readSiLoad
+    this.readLoad = options.readLoad ?? createLoadReader()
   }
 
   async start(): Promise<void> {
@@ -105,7 +143,7 @@ export class EstimateSensor implements EnergySensor {
     return this.busy
   }
 
-  /** Samples the load now (systeminformation reads /proc/stat: cheap); a failure keeps the last step. */
+  /** Samples the load now (one read of /proc/stat: cheap); a failure keeps the last step. */
   async refresh(): Promise<void> {
     if (this.t0 === 0) return
     await this.sample().catch(() => undefined)

@@ -31,7 +31,7 @@ let exitHookInstalled = false
  * runs the real tool without `exec`, and killing only the shell would leave the tool running,
  * holding the pipes open. Each child leads its own group (spawned detached).
  */
-export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return
   try {
     process.kill(-child.pid, signal)
@@ -168,7 +168,7 @@ export function spawnLineProcess(
  * been read the file is emptied and its writes start again at 0. A line written in the instant
  * between the last read and that truncation is lost: at most once per MAX_FILE_BYTES.
  */
-export interface FileProcess {
+interface FileProcess {
   readonly child: ChildProcess
   readonly exited: Promise<ExitInfo>
   stderrTail(): string

@@ -32,7 +32,7 @@ type RunResult = OneShotResult
  * How long one nvidia-smi probe may take. A healthy driver answers in well under a second (the
  * first call on a host without persistence mode in a few); a hung one never does.
  */
-export const NVIDIA_SMI_PROBE_TIMEOUT_MS = 8000
+const NVIDIA_SMI_PROBE_TIMEOUT_MS = 8000
 
 /** A probe that did not answer in time: nvidia-smi is unusable for this run. */
 class ProbeTimeout extends Error {}

@@ -11,6 +11,7 @@ import {
   splitCsvLine,
   type NvidiaGpuInfo
 } from '../core/nvidia-smi-csv.js'
+import { computeMaxPlausiblePowerW, isPlausiblePower } from '../core/plausibility.js'
 import type { ComponentSnapshot, EnergySensor, SensorEnv } from './sensor.js'
 import { PowerTimeline, WallStampClock } from './power-timeline.js'
 import { spawnFileProcess, spawnLineProcess, type LineProcess } from './line-process.js'
@@ -188,8 +189,14 @@ class NvidiaSmiSensor implements EnergySensor {
     const t = stamped
       ? this.clock.place(parseNvidiaTimestamp(cells[0]), tl.latestT)
       : Math.max(performance.now() / 1000, (tl.latestT ?? 0) + 1e-6)
-    tl.add(t, parseNvidiaNumber(cells[stamped ? 2 : 1]))
+    const watts = parseNvidiaNumber(cells[stamped ? 2 : 1])
+    if (watts !== null && !isPlausiblePower(watts, this.limitOf(index))) tl.refuse(watts)
+    else tl.add(t, watts)
     if (this.pendingFirst.delete(index) && this.pendingFirst.size === 0) this.firstLine?.()
+  }
+
+  private limitOf(index: number): number | null {
+    return this.inventory.selection.selected.find((g) => g.index === index)?.powerLimitW ?? null
   }
 
   /** Reads the file first (one pread, no wake-up of its own) so stamps of metric lines are exact. */
@@ -240,6 +247,10 @@ class NvidiaSmiSensor implements EnergySensor {
       ...(g.busId ? { busId: g.busId } : {})
     }
     if (migs) notes.push(`whole GPU measured for MIG devices ${migs.join(', ')}`)
+    if (tl.refused > 0)
+      notes.push(
+        `${tl.refused} readings refused as impossible for this GPU (up to ${tl.largestRefusedW} W, above ${computeMaxPlausiblePowerW(g.powerLimitW)} W): gaps, not energy`
+      )
     if (tl.latestT === null) {
       // nothing to integrate: unmeasured, not a measured 0 J (the caller leaves it out of totals)
       notes.push(`nvidia-smi gave no power reading${na ? ` (${na})` : ''}: not measured`)

@@ -13,6 +13,7 @@ import type { NvidiaInventory } from './nvidia-smi.js'
 import { spawnLineProcess, withTimeout, type LineProcess } from './line-process.js'
 import { NVML_HELPER } from './nvml-helper.js'
 import { COUNTER_POLL_MIN_MS } from '../core/integrate.js'
+import { computeMaxPlausiblePowerW, judgeCounterStep } from '../core/plausibility.js'
 
 const NVML_ERROR_NOT_SUPPORTED = 3
 const HELLO_TIMEOUT_MS = 15000
@@ -132,6 +133,11 @@ class NvmlSensor implements EnergySensor {
   private helper: Helper | null = null
   private base: number[] = []
   private latest: (number | null)[] = []
+  /** per GPU: mJ counted, time (s) of its latest reading, seconds lost to refused steps, why */
+  private countedMj: number[] = []
+  private latestT: number[] = []
+  private gapS: number[] = []
+  private faults: string[][] = []
   private t0 = 0
   private timer: NodeJS.Timeout | null = null
   /** the reading in flight: requests are chained so that requests and replies never cross */
@@ -174,6 +180,10 @@ class NvmlSensor implements EnergySensor {
     this.lastReadT = this.t0
     this.base = first.map((v) => v ?? NaN)
     this.latest = [...first]
+    this.countedMj = first.map(() => 0)
+    this.latestT = first.map(() => this.t0)
+    this.gapS = first.map(() => 0)
+    this.faults = first.map(() => [])
     this.timer = setInterval(
       () => void this.poll(),
       Math.max(COUNTER_POLL_MIN_MS, this.env.intervalMs)
@@ -214,9 +224,28 @@ class NvmlSensor implements EnergySensor {
 
   private keep(values: (number | null)[]): void {
     this.reads++
-    this.lastReadT = performance.now() / 1000
+    const t = performance.now() / 1000
+    this.lastReadT = t
     values.forEach((v, i) => {
-      if (v !== null) this.latest[i] = v
+      if (v === null) return
+      const before = this.latest[i]
+      if (before !== null && before !== undefined && Number.isFinite(before)) {
+        const elapsedS = t - this.latestT[i]!
+        const maxW = computeMaxPlausiblePowerW(this.limits.get(this.gpus[i]!.uuid) ?? null)
+        const step = judgeCounterStep((v - before) / 1000, elapsedS, maxW)
+        if (step.kind === 'energy') this.countedMj[i]! += v - before
+        else {
+          // a driver reload resets the counter; a jump beyond the board's power is a garbled value
+          this.gapS[i]! += elapsedS
+          this.faults[i]!.push(
+            step.kind === 'backwards'
+              ? `went back from ${before} to ${v} mJ`
+              : `stepped ${((v - before) / 1000).toFixed(0)} J in ${elapsedS.toFixed(2)} s, beyond ${maxW} W`
+          )
+        }
+      }
+      this.latest[i] = v
+      this.latestT[i] = t
     })
   }
 
@@ -225,8 +254,7 @@ class NvmlSensor implements EnergySensor {
   }
 
   private deltaJ(k: number): number {
-    const d = (this.latest[k] ?? NaN) - this.base[k]!
-    return Number.isFinite(d) && d > 0 ? d / 1000 : 0
+    return (this.countedMj[k] ?? 0) / 1000
   }
 
   async stop(): Promise<Component[]> {
@@ -252,6 +280,10 @@ class NvmlSensor implements EnergySensor {
       const notes = [...this.notes]
       const measured = Number.isFinite(this.base[k]!) && this.latest[k] !== null
       if (!measured) notes.push('the NVML energy counter gave no reading: not measured')
+      if (this.faults[k]!.length > 0)
+        notes.push(
+          `${this.faults[k]!.length} impossible counter step(s) not counted, ${this.gapS[k]!.toFixed(1)} s uncovered: ${this.faults[k]!.slice(-2).join('; ')}`
+        )
       const mig = this.migOnParent.get(g.uuid)
       if (mig) notes.push(`whole GPU measured for MIG devices ${mig.join(', ')}`)
       const c: Component = {
@@ -267,7 +299,7 @@ class NvmlSensor implements EnergySensor {
         coverage: !measured
           ? 0
           : span > 0
-            ? Math.min(1, Math.max(0, (this.lastReadT - this.t0) / span))
+            ? Math.min(1, Math.max(0, (this.lastReadT - this.t0 - this.gapS[k]!) / span))
             : 1,
         uuid: g.uuid,
         busId: g.busId

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { integratePower, type PowerSample } from '../core/integrate.js'
 import { placeNvidiaReading } from '../core/nvidia-smi-csv.js'
 
-export interface TimelineResult {
+interface TimelineResult {
   energyJ: number
   meanPowerW: number | null
   samples: number
@@ -19,6 +19,9 @@ export class PowerTimeline {
   private runningJ = 0
   /** readings that were [N/A] or unreadable */
   missing = 0
+  /** readings refused as physically impossible for the device (isPlausiblePower) */
+  refused = 0
+  private maxRefusedW = 0
 
   /** `intervalS`: the expected spacing of readings; longer gaps lower the coverage. */
   constructor(private readonly intervalS: number) {}
@@ -65,6 +68,17 @@ export class PowerTimeline {
     }
     this.samples.push(s)
     this.last = s
+  }
+
+  /** Counts a reading the device cannot have given; like a missing one, its time is a gap. */
+  refuse(watts: number): void {
+    this.refused++
+    if (!(watts <= this.maxRefusedW)) this.maxRefusedW = watts
+  }
+
+  /** The largest refused reading (W), for the note. */
+  get largestRefusedW(): number {
+    return this.maxRefusedW
   }
 
   /** Energy since open() as of the latest reading (no allocation). */

@@ -7,7 +7,7 @@ import { createNvmlSensor } from './nvml.js'
 import { raplProbe } from './rapl.js'
 import type { EnergySensor, SensorEnv } from './sensor.js'
 
-export interface ProbeOptions {
+interface ProbeOptions {
   /**
    * Also return an nvidia-smi power-integration sensor when NVML is used, as a cross-check
    * (scripts/ comparing counter and integrated energy). It is never part of `sensors`, so its
@@ -16,7 +16,7 @@ export interface ProbeOptions {
   crossCheck?: boolean
 }
 
-export interface ProbedSensors {
+interface ProbedSensors {
   sensors: EnergySensor[]
   notices: string[]
   crossChecks: EnergySensor[]
@@ -26,37 +26,16 @@ export async function probeSensors(
   env: SensorEnv,
   options: ProbeOptions = {}
 ): Promise<ProbedSensors> {
-  const sensors: EnergySensor[] = []
-  const crossChecks: EnergySensor[] = []
-  const notices: string[] = []
+  // The GPU path waits on processes (nvidia-smi, the NVML helper's Python); RAPL reads sysfs. Both
+  // at once, so the slower alone decides how long the user's command waits for its window.
+  const [nvidia, rapl] = await Promise.all([probeNvidia(env, options), raplProbe.probe(env)])
+  const sensors = [...nvidia.sensors]
+  const notices = [...nvidia.notices]
 
-  const nvidia = await listNvidiaGpus(env)
-  let nvidiaCount = 0
-  if (nvidia.inventory) {
-    notices.push(...nvidia.notices)
-    const nvml = await createNvmlSensor(env, nvidia.inventory)
-    notices.push(...nvml.notices)
-    const smi =
-      nvml.sensor === null || options.crossCheck
-        ? createNvidiaSmiSensor(env, nvidia.inventory)
-        : null
-    if (nvml.sensor) {
-      sensors.push(nvml.sensor)
-      if (smi?.sensor) crossChecks.push(smi.sensor)
-    } else if (smi) {
-      notices.push(...smi.notices)
-      if (smi.sensor) sensors.push(smi.sensor)
-    }
-    nvidiaCount = nvidia.inventory.selection.selected.length
-  } else if (!nvidia.notices.some((n) => n.startsWith('nvidia-smi not found'))) {
-    notices.push(...nvidia.notices) // a broken driver is worth saying; a host without nvidia-smi is not
-  }
-
-  const amd = await createAmdHwmonProbe(nvidiaCount).probe(env)
+  const amd = await createAmdHwmonProbe(nvidia.count).probe(env)
   notices.push(...amd.notices)
   if (amd.sensor) sensors.push(amd.sensor)
 
-  const rapl = await raplProbe.probe(env)
   notices.push(...rapl.notices)
   if (rapl.sensor) {
     sensors.push(rapl.sensor)
@@ -69,10 +48,40 @@ export async function probeSensors(
     notices.push(...est.notices, reason)
     if (est.sensor) sensors.push(est.sensor)
   }
-  return { sensors, notices, crossChecks }
+  return { sensors, notices, crossChecks: nvidia.crossChecks }
 }
 
-export interface GpuInventoryItem {
+/** NVIDIA GPUs via NVML, else nvidia-smi; `count` is how many GPUs were selected. */
+async function probeNvidia(
+  env: SensorEnv,
+  options: ProbeOptions
+): Promise<ProbedSensors & { count: number }> {
+  const sensors: EnergySensor[] = []
+  const crossChecks: EnergySensor[] = []
+  const notices: string[] = []
+  const nvidia = await listNvidiaGpus(env)
+  if (!nvidia.inventory) {
+    // a broken driver is worth saying; a host without nvidia-smi is not
+    if (!nvidia.notices.some((n) => n.startsWith('nvidia-smi not found')))
+      notices.push(...nvidia.notices)
+    return { sensors, notices, crossChecks, count: 0 }
+  }
+  notices.push(...nvidia.notices)
+  const nvml = await createNvmlSensor(env, nvidia.inventory)
+  notices.push(...nvml.notices)
+  const smi =
+    nvml.sensor === null || options.crossCheck ? createNvidiaSmiSensor(env, nvidia.inventory) : null
+  if (nvml.sensor) {
+    sensors.push(nvml.sensor)
+    if (smi?.sensor) crossChecks.push(smi.sensor)
+  } else if (smi) {
+    notices.push(...smi.notices)
+    if (smi.sensor) sensors.push(smi.sensor)
+  }
+  return { sensors, notices, crossChecks, count: nvidia.inventory.selection.selected.length }
+}
+
+interface GpuInventoryItem {
   vendor: 'nvidia' | 'amd'
   name: string
   uuid: string | null

@@ -203,7 +203,7 @@ const LEVEL_NAMES: Record<CapLevel, string> = {
 const formatNumber = (x: number): string => formatSig(x, 4)
 
 /** The talk's table (levels × costs, best score and system), then the caps and the Pareto fronts. */
-export function formatCapsMarkdown(result: CapsResult): string {
+function formatCapsMarkdown(result: CapsResult): string {
   const costs = [...new Set(result.rows.map((r) => r.cost))]
   const subset = result.where.length
     ? result.where.map((w) => `${w.column}=${w.value}`).join(' and ')

@@ -1,9 +1,10 @@
 // joulegate check [--config FILE] [--store DIR] [--name SERIES] [--record] [--report FILE] -- CMD ...
-import { writeFile } from 'node:fs/promises'
 import { FolderStore, DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
 import { UsageError } from '../../core/errors.js'
+import { exitCodeForVerdict } from '../../core/verdict.js'
 import { INPUTS } from '../../core/settings.js'
 import { runCheck } from '../../pipeline/check.js'
+import { writeOrKeep, type OutputTarget } from '../../pipeline/preflight.js'
 import { COMMON, withHelp } from '../flags.js'
 import { createMeasureRunner } from '../measure-runner.js'
 import type { CommandDef } from '../settings.js'
@@ -99,8 +100,14 @@ failed); 2 bad flags, budget or input.`,
       throw new UsageError('check: no command given; expected "-- CMD [ARGS...]" after the options')
     const store = new FolderStore(settings.store ?? DEFAULT_STORE_DIR)
     const runner = createMeasureRunner(io)
+    // checked before the command starts, so a bad path never costs a training run
+    const outputs: OutputTarget[] = [
+      ...(settings.reportFile ? [{ input: '--report', path: settings.reportFile }] : []),
+      ...(settings.resultFile ? [{ input: '--result', path: settings.resultFile }] : [])
+    ]
     try {
       const outcome = await runCheck(settings, {
+        outputs,
         cwd: process.cwd(),
         baseSha: settings.base,
         headSha: null,
@@ -115,16 +122,28 @@ failed); 2 bad flags, budget or input.`,
       runner.clear()
       // the terminal reading; the markdown comment goes to --report FILE
       io.out(outcome.summaryText)
-      if (settings.reportFile) await writeFile(settings.reportFile, outcome.report)
-      if (settings.resultFile)
-        await writeFile(settings.resultFile, `${JSON.stringify(outcome.result, null, 2)}\n`)
+      const log = (line: string): void => io.err(line)
+      const reportKept =
+        settings.reportFile !== null &&
+        (await writeOrKeep(settings.reportFile, outcome.report, 'report', log)).kept
+      const resultKept =
+        settings.resultFile !== null &&
+        (
+          await writeOrKeep(
+            settings.resultFile,
+            `${JSON.stringify(outcome.result, null, 2)}\n`,
+            'result',
+            log
+          )
+        ).kept
+      if (reportKept || resultKept) return 2
       if (outcome.commandExitCode !== 0) {
         io.err(
           `joulegate: the command ${outcome.interrupted ? 'was interrupted' : `exited with ${outcome.commandExitCode ?? 'a signal'}`}; the check fails`
         )
         return 1
       }
-      return outcome.verdict === 'fail' ? 1 : 0
+      return exitCodeForVerdict(outcome.verdict)
     } finally {
       runner.dispose()
       await store.close()

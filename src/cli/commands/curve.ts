@@ -175,7 +175,7 @@ async function runCurve(...[settings, io]: Parameters<CommandDef['run']>): Promi
 
 const pct = (x: number): string => `${(x * 100).toFixed(0)}%`
 
-export function formatCurveMarkdown(
+function formatCurveMarkdown(
   a: CurveAnalysis,
   sentence: string,
   projection: Projection | null

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { FolderStore } from '../../adapters/folder-store.js'
 import { formatKwh } from '../../core/report/format.js'
 import { parseSettings } from '../../core/settings.js'
+import { exitCodeForVerdict } from '../../core/verdict.js'
 import { runCheck } from '../../pipeline/check.js'
 import { locateAssets } from '../../pipeline/reference-suite.js'
 import type { CommandDef } from '../settings.js'
@@ -83,7 +84,7 @@ async function runDemo(...[cli, io]: Parameters<CommandDef['run']>): Promise<num
     runner.clear()
     io.out(variant.summaryText)
     io.err(
-      `\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${variant.verdict === 'fail' ? 1 : 0}.`
+      `\njoulegate demo: verdict ${variant.verdict}${variant.energyDeltaPercent === null ? '' : ` (energy ${variant.energyDeltaPercent >= 0 ? '+' : ''}${variant.energyDeltaPercent.toFixed(0)}%)`}; \`joulegate check\` would exit ${exitCodeForVerdict(variant.verdict)}.`
     )
     if (cli.keep) io.err(`files kept in ${dir}`)
     return 0

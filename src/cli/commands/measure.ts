@@ -4,6 +4,7 @@ import path from 'node:path'
 import { DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
 import { UsageError } from '../../core/errors.js'
 import { summarizeMeasurement } from '../../core/report/measurement-summary.js'
+import { runPreflight, writeOrKeep } from '../../pipeline/preflight.js'
 import { COMMON, withHelp } from '../flags.js'
 import { createMeasureRunner, exitStatusOf } from '../measure-runner.js'
 import type { CommandDef } from '../settings.js'
@@ -38,14 +39,21 @@ line to it (e.g. {"epoch": 3, "psds1": 0.52}). Exit status: the command's when i
       throw new UsageError(
         'measure: no command given; expected "-- CMD [ARGS...]" after the options'
       )
+    // a bad --out is found before the command runs, not after an hour of training
+    await runPreflight(null, {
+      root: process.cwd(),
+      outputs: settings.out ? [{ input: '--out', path: settings.out }] : []
+    })
     const runner = createMeasureRunner(io)
     try {
       const measurement = await runner.measure({ argv: settings.argv }, settings)
       const file = settings.out ?? DEFAULT_MEASUREMENT_FILE
       const text = `${JSON.stringify(measurement, null, 2)}\n`
       let written = true
-      if (settings.out) await writeFile(file, text)
-      else {
+      if (settings.out) {
+        const kept = (await writeOrKeep(file, text, 'measurement', (line) => io.err(line))).kept
+        if (kept) return 2
+      } else {
         // the default: a failure to keep it costs the file, not the command's exit status
         written = await mkdir(path.dirname(file), { recursive: true })
           .then(() => writeFile(file, text))

@@ -3,7 +3,7 @@
 
 export type Direction = 'higher' | 'lower'
 
-export interface PriceRule {
+interface PriceRule {
   metric: string
   /** extra kWh allowed per +1.0 of the metric's improvement */
   kwhPerUnit: number
@@ -35,7 +35,7 @@ export const EMPTY_BUDGET: Budget = {
 }
 
 /** "10%", "2.5%": a bare number is refused because 10 could mean 10% or 1000%. */
-export const PERCENT_PATTERN = '^[0-9]+(\\.[0-9]+)?%$'
+const PERCENT_PATTERN = '^[0-9]+(\\.[0-9]+)?%$'
 
 const positiveNumber = { type: 'number', exclusiveMinimum: 0 } as const
 const metricName = '^[A-Za-z0-9_.:/-]{1,100}$'

@@ -11,9 +11,9 @@ import {
 import { decideAgainstLimit, type EnergyChange } from '../stats.js'
 import type { Budget, Direction } from './budget-schema.js'
 
-export type RuleName =
+type RuleName =
   'energy-kwh' | 'energy-increase' | 'price' | 'co2-grams' | 'metric-drop' | 'projected-kwh'
-export type RuleStatus = 'pass' | 'fail' | 'inconclusive' | 'not-applicable'
+type RuleStatus = 'pass' | 'fail' | 'inconclusive' | 'not-applicable'
 
 export interface RuleResult {
   rule: RuleName
@@ -51,7 +51,7 @@ export interface RuleSide {
   carbon: CarbonFigure
 }
 
-export interface RuleContext {
+interface RuleContext {
   budget: Budget
   basis: 'normalized' | 'measured'
   run: RuleSide
@@ -89,7 +89,7 @@ function explainDecision(
   return `the ${formatPercent(allowed)} ${what} lies inside the interval: the difference is within the noise (repeat runs with --repeat 3, or calibrate the runner, to narrow it)`
 }
 
-export function checkEnergyKwh(ctx: RuleContext, cap: number): RuleResult {
+function checkEnergyKwh(ctx: RuleContext, cap: number): RuleResult {
   const { run } = ctx
   const limit = `≤ ${formatKwh(cap)}`
   if (run.normalizedKwh !== null && run.normalizedIntervalKwh !== null) {
@@ -119,7 +119,7 @@ export function checkEnergyKwh(ctx: RuleContext, cap: number): RuleResult {
   }
 }
 
-export function checkEnergyIncrease(ctx: RuleContext, allowed: number): RuleResult {
+function checkEnergyIncrease(ctx: RuleContext, allowed: number): RuleResult {
   const limit = `≤ ${formatPercent(allowed)}`
   if (!ctx.change) return noBaseline('energy-increase', limit)
   const status = decideAgainstLimit(ctx.change.interval, allowed)
@@ -134,11 +134,11 @@ export function checkEnergyIncrease(ctx: RuleContext, allowed: number): RuleResu
 }
 
 /** Gain in the improving direction: positive is better. */
-export function metricGain(direction: Direction, base: number, run: number): number {
+function metricGain(direction: Direction, base: number, run: number): number {
   return direction === 'higher' ? run - base : base - run
 }
 
-export function checkPrice(ctx: RuleContext, metric: string, kwhPerUnit: number): RuleResult {
+function checkPrice(ctx: RuleContext, metric: string, kwhPerUnit: number): RuleResult {
   const base = ctx.base
   const increase = ctx.budget.energyIncrease ?? 0
   const limit = `${formatPercent(increase)} + ${formatSig(kwhPerUnit)} kWh per +1.0 ${metric}`
@@ -174,7 +174,7 @@ export function checkPrice(ctx: RuleContext, metric: string, kwhPerUnit: number)
   }
 }
 
-export function checkMetricDrop(ctx: RuleContext, metric: string, maxLoss: number): RuleResult {
+function checkMetricDrop(ctx: RuleContext, metric: string, maxLoss: number): RuleResult {
   const limit = `loss ≤ ${formatSig(maxLoss)}`
   if (!ctx.base) return noBaseline('metric-drop', limit, metric)
   const direction = ctx.budget.metrics[metric]!
@@ -210,7 +210,7 @@ export function checkMetricDrop(ctx: RuleContext, metric: string, maxLoss: numbe
   }
 }
 
-export function checkCo2(ctx: RuleContext, cap: number): RuleResult {
+function checkCo2(ctx: RuleContext, cap: number): RuleResult {
   const c = ctx.run.carbon
   const status = c.grams > cap ? 'fail' : 'pass'
   return {
@@ -222,7 +222,7 @@ export function checkCo2(ctx: RuleContext, cap: number): RuleResult {
   }
 }
 
-export function checkProjectedKwh(ctx: RuleContext, cap: number): RuleResult {
+function checkProjectedKwh(ctx: RuleContext, cap: number): RuleResult {
   const limit = `≤ ${formatKwh(cap)}`
   const p = ctx.projection
   if (!p)

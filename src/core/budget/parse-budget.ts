@@ -1,11 +1,15 @@
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { closest, distance } from 'fastest-levenshtein'
 import { parseDocument } from 'yaml'
-import { UsageError, describeBadValue } from '../errors.js'
+import { UsageError, describeBadValue, excerptValue } from '../errors.js'
+import { MAX_BUDGET_BYTES, checkInputSize, checkNesting } from '../input-limits.js'
 import { BUDGET_SCHEMA, EXPECTATIONS, type Budget, type Direction } from './budget-schema.js'
 
-const ajv = new Ajv({ allErrors: true, strict: true })
-const validate = ajv.compile(BUDGET_SCHEMA)
+// Compiled on first use, not at import: compiling costs ~0.1 CPU-s, which `measure` (no budget)
+// would otherwise pay before it starts the user's command.
+let validator: ValidateFunction | undefined
+const compileValidator = (): ValidateFunction =>
+  (validator ??= new Ajv({ allErrors: true, strict: true }).compile(BUDGET_SCHEMA))
 
 /** Keys whose children are names the user chose (metric names), not fixed keys. */
 const NAME_MAPS = new Set(['metrics', 'budget.metric-drop'])
@@ -60,7 +64,7 @@ function describeError(err: ErrorObject, data: unknown): { path: string; message
     const key = String((err.params as { additionalProperty: string }).additionalProperty)
     const path = [...segments, key].join('.')
     const allowed = allowedKeys(segments)
-    const shown = JSON.stringify(valueAt(data, [...segments, key])) ?? 'null'
+    const shown = excerptValue(valueAt(data, [...segments, key]) ?? null)
     const hint = suggest(key, allowed)
     return {
       path,
@@ -92,8 +96,18 @@ function describeError(err: ErrorObject, data: unknown): { path: string; message
   return { path, message: describeBadValue(path, valueAt(data, segments) ?? null, expected) }
 }
 
+/** yaml's own bound on alias uses (toJS maxAliasCount): more is an expansion ("billion laughs"). */
+const MAX_ALIAS_COUNT = 100
+
 function parseYaml(text: string, fileName: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
+  checkInputSize(text, MAX_BUDGET_BYTES, fileName, 'budget file')
+  let doc: ReturnType<typeof parseDocument>
+  try {
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(fileName)
+    throw error
+  }
   if (doc.errors.length > 0) {
     const lines = doc.errors.map((e) => {
       const pos = e.linePos?.[0]
@@ -102,7 +116,26 @@ function parseYaml(text: string, fileName: string): unknown {
     })
     throw new UsageError(lines.join('\n'))
   }
-  return doc.toJS() ?? {}
+  let data: unknown
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(fileName)
+    // yaml refuses an alias expansion beyond maxAliasCount with a ReferenceError
+    if (error instanceof ReferenceError && /alias/i.test(error.message))
+      throw new UsageError(
+        `${fileName}: YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} uses of an anchor); expected a budget that repeats its values instead of nesting *aliases`
+      )
+    throw error
+  }
+  checkNesting(data, fileName)
+  return data
+}
+
+function tooDeep(fileName: string): UsageError {
+  return new UsageError(
+    `${fileName}: YAML nested too deep to read; expected a budget of a few levels (metrics:, budget:)`
+  )
 }
 
 interface RawBudget {
@@ -148,6 +181,7 @@ function checkDeclaredMetrics(raw: RawBudget, fileName: string): void {
  */
 export function parseBudget(text: string, fileName: string): Budget {
   const data = parseYaml(text, fileName)
+  const validate = compileValidator()
   if (!validate(data)) {
     const seen = new Set<string>()
     const lines: string[] = []

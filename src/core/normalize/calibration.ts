@@ -15,7 +15,7 @@ export interface WorkloadRun {
 }
 
 /** Below this a cv says more about counter resolution than about the runner's noise. */
-export const DRIFT_CV_FLOOR = 0.01
+const DRIFT_CV_FLOOR = 0.01
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 

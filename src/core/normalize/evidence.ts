@@ -7,9 +7,9 @@ import { fitModel } from './models.js'
 import type { FitOptions, ModelName, TrainingPoint } from './models.js'
 
 /** Share of the anchor in an anchored estimate; the rest is the suite model (selection splits). */
-export const ANCHOR_WEIGHT = 1
+const ANCHOR_WEIGHT = 1
 /** How much of the suite model's difference between the job's and the anchor's GPU use is added. */
-export const ANCHOR_CORRECTION = 0.5
+const ANCHOR_CORRECTION = 0.5
 
 export type EvidenceCase = 'anchored' | 'unseen-family' | 'unknown-family'
 

@@ -6,7 +6,7 @@
 /** Widths tried, as multiples of the spread of GPU use among the points. */
 const WIDTH_GRID = [0.08, 0.12, 0.18, 0.25, 0.35, 0.5, 0.7, 1, 1.5, 2.5, 4]
 
-export interface KernelPoint {
+interface KernelPoint {
   x: number
   y: number
 }
@@ -47,7 +47,7 @@ function predictAt(points: KernelPoint[], width: number, x: number, skip = -1): 
 }
 
 /** The width (in use units) with the smallest mean |LOO error|; ties go to the wider one. */
-export function chooseKernelWidth(points: KernelPoint[]): number {
+function chooseKernelWidth(points: KernelPoint[]): number {
   const spread = sd(points.map((p) => p.x)) || 0.1
   if (points.length < 3) return spread * WIDTH_GRID[WIDTH_GRID.length - 1]
   let best = { width: spread, error: Infinity }

@@ -36,7 +36,7 @@ export const MODEL_NAMES = [
 export type ModelName = (typeof MODEL_NAMES)[number]
 
 /** Which features each model needs; the selection skips a model whose inputs are missing. */
-export const MODEL_NEEDS: Record<ModelName, (keyof Features)[]> = {
+const MODEL_NEEDS: Record<ModelName, (keyof Features)[]> = {
   'single-ratio': [],
   'geometric-mean': [],
   'log-log': ['logPower'],
@@ -48,18 +48,18 @@ export const MODEL_NEEDS: Record<ModelName, (keyof Features)[]> = {
 
 /** The models loo-weighted averages. The geometric mean and the multivariate model are left out:
  *  on the selection splits either one in the mix made both datasets worse (see docs/normalisation.md). */
-export const WEIGHTED_MEMBERS: ModelName[] = ['log-log', 'similarity-weighted']
+const WEIGHTED_MEMBERS: ModelName[] = ['log-log', 'similarity-weighted']
 
 /** Which feature measures GPU use: the power fraction when every point and the query have one. */
-export type UseKey = 'logPowerFraction' | 'logPower'
+type UseKey = 'logPowerFraction' | 'logPower'
 
 /** The multivariate model's optional regressors: used when every point and the query have them. */
-export const MULTIVARIATE_EXTRAS: (keyof Features)[] = ['logParams', 'logFlopRate']
+const MULTIVARIATE_EXTRAS: (keyof Features)[] = ['logParams', 'logFlopRate']
 
 /** Gaussian kernel width in ln(power): 0.25 ≈ a 28% power difference. Chosen on selection seeds. */
-export const SIMILARITY_BANDWIDTH = 0.25
+const SIMILARITY_BANDWIDTH = 0.25
 /** Ridge penalty on standardised features: n is about six, so the fit must shrink hard. */
-export const RIDGE_LAMBDA = 1
+const RIDGE_LAMBDA = 1
 
 export interface FitOptions {
   /** the single-ratio model's baseline workload; default: the first shared point */
@@ -219,7 +219,7 @@ export function fitModel(
   }
 }
 
-export interface MemberWeight {
+interface MemberWeight {
   model: ModelName
   /** share in the loo-weighted estimate; the shares add up to 1 */
   weight: number

@@ -23,9 +23,9 @@ import type { EvidenceCase } from './evidence.js'
 /** One-sided 90% Student t quantiles by degrees of freedom, for intervals from very few points. */
 const T90 = [Infinity, 3.078, 1.886, 1.638, 1.533, 1.476, 1.44, 1.415, 1.397, 1.383]
 const Z90 = 1.2816
-export const INTERVAL_LEVEL = 0.8
+const INTERVAL_LEVEL = 0.8
 
-export interface NormalizeOptions {
+interface NormalizeOptions {
   /** force one model instead of the automatic one */
   model?: ModelName
   /** the single-ratio model's baseline workload (DCASE: the organisers' baseline system) */
@@ -39,7 +39,7 @@ export interface NormalizeOptions {
 /** The model used when none is forced (chosen on the selection half of the evaluation's draws). */
 export const AUTOMATIC_MODEL: ModelName = 'kernel'
 
-export interface CandidateScore {
+interface CandidateScore {
   model: ModelName
   /** median |relative error| over leave-one-out predictions */
   looError: number
@@ -92,7 +92,7 @@ function featuresOfPoint(
 }
 
 /** Device kind whose mean power the local calibration recorded. */
-export function powerKindOf(local: Calibration): 'gpu' | 'cpu' {
+function powerKindOf(local: Calibration): 'gpu' | 'cpu' {
   return local.powerOf ?? (local.host.gpus.length > 0 ? 'gpu' : 'cpu')
 }
 
@@ -102,7 +102,7 @@ export function powerKindOf(local: Calibration): 'gpu' | 'cpu' {
  * divides it by the sum of those devices' limits, so that a job on eight GPUs at half load and one
  * on a single GPU at half load look alike (their total powers differ eightfold).
  */
-export function featuresOfMeasurement(
+function featuresOfMeasurement(
   local: Calibration,
   m: MeasurementInput,
   notices: string[]
@@ -138,7 +138,7 @@ export function featuresOfMeasurement(
 }
 
 /** Local and reference points of the workloads both calibrations contain, in local order. */
-export function findSharedPoints(
+function findSharedPoints(
   local: Calibration,
   reference: Calibration
 ): { local: CalibrationPoint; reference: CalibrationPoint }[] {
@@ -179,7 +179,7 @@ function describeReference(reference: Calibration): string {
  * smoke run at a small scale (its energies read 400% off a full one's); one made on estimated
  * energy says nothing about how real hardware compares.
  */
-export function findUnusableCalibration(
+function findUnusableCalibration(
   local: Calibration,
   reference: Calibration,
   measurement: MeasurementInput,
