@@ -215,8 +215,9 @@ describe('dashboard in Chromium', () => {
     const clean = await browser.newPage({ viewport: { width: 1200, height: 900 } })
     clean.on('pageerror', (e) => stderr.push(`page error: ${e.message}`))
     await clean.route(/^(?!file:)/, (route) => route.abort())
-    await clean.goto(pathToFileURL(path.join(site, 'index.html')).href)
-    await clean.waitForSelector('body[data-ready="true"]', { timeout: 10_000 })
+    // the normalised series, so the picture shows the interval band
+    await clean.goto(`${pathToFileURL(path.join(site, 'index.html')).href}#sed-crnn`)
+    await clean.waitForSelector('#charts[data-series="sed-crnn"]', { timeout: 10_000 })
     expect(await clean.textContent('body')).not.toContain('<img')
     expect(await clean.textContent('#verdicts')).toContain('specaugment-mixup')
     mkdirSync(path.dirname(SHOT), { recursive: true })
