@@ -202,11 +202,29 @@ describe('dashboard in Chromium', () => {
     await page.waitForTimeout(300)
   })
 
-  it('saves a screenshot', async () => {
+  it('saves a screenshot of a store with ordinary branch names', async () => {
+    // the hostile branch names above test escaping; the picture shows what a team's store looks like
+    const store = path.join(dir, 'clean-store')
+    const site = path.join(dir, 'clean-site')
+    await writeDashboardStore(store, PER_RUNNER, { realisticBranches: true })
+    const code = await main(
+      ['dashboard', '--store', store, '--out', site, '--repo-url', 'https://github.com/acme/sed'],
+      { out: () => undefined, err: (t) => void stderr.push(t), isTty: false }
+    )
+    expect({ code, stderr }).toEqual({ code: 0, stderr: [] })
+    const clean = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+    clean.on('pageerror', (e) => stderr.push(`page error: ${e.message}`))
+    await clean.route(/^(?!file:)/, (route) => route.abort())
+    // the normalised series, so the picture shows the interval band
+    await clean.goto(`${pathToFileURL(path.join(site, 'index.html')).href}#sed-crnn`)
+    await clean.waitForSelector('#charts[data-series="sed-crnn"]', { timeout: 10_000 })
+    expect(await clean.textContent('body')).not.toContain('<img')
+    expect(await clean.textContent('#verdicts')).toContain('specaugment-mixup')
     mkdirSync(path.dirname(SHOT), { recursive: true })
-    await page.evaluate(() => window.scrollTo(0, 0))
-    await page.screenshot({ path: SHOT })
+    await clean.screenshot({ path: SHOT })
+    await clean.close()
     expect(readFileSync(SHOT).subarray(1, 4).toString()).toBe('PNG')
+    expect(stderr).toEqual([])
     if (process.env.UPDATE_SCREENSHOTS === '1')
       copyFileSync(SHOT, path.resolve('docs/dashboard.png'))
   })

@@ -1,7 +1,8 @@
 // A store of the real layout (history/*.jsonl, calibration/*.jsonl) written through FolderStore,
 // with two series, two GPU runners, normalised and unnormalised records, metrics, reserved keys
 // and calibration drift: what a repository has after some weeks of joulegate on main. Branch
-// names carry markup, since records are written from branches anyone can name.
+// names carry markup by default, since records are written from branches anyone can name; the
+// documentation's screenshot asks for ordinary branch names instead.
 import { FolderStore } from '../../src/adapters/folder-store.js'
 import { serializeLine } from '../../src/core/history/history.js'
 import { createRng } from '../../src/core/random.js'
@@ -16,6 +17,7 @@ import { appendFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 
 export const HOSTILE_BRANCH = '<img src=x onerror="window.__owned=1">'
+const FEATURE_BRANCH = 'specaugment-mixup'
 
 const RUNNERS = [
   { fingerprint: 'h100a1b2c3d4e5f6', gpu: 'NVIDIA H100 80GB HBM3', watts: 450 },
@@ -34,7 +36,8 @@ function makeRecord(
   i: number,
   runner: (typeof RUNNERS)[number],
   rand: () => number,
-  normalised: boolean
+  normalised: boolean,
+  sideBranch: string
 ): HistoryRecord {
   const at = new Date(Date.UTC(2026, 0, 1) + i * 3600_000).toISOString()
   const energyJ = runner.watts * 600 * (0.9 + 0.2 * rand())
@@ -44,7 +47,7 @@ function makeRecord(
     schema: RESULT_SCHEMA,
     series,
     commit: commit.slice(0, 40),
-    branch: i % 7 === 3 ? HOSTILE_BRANCH : 'main',
+    branch: i % 7 === 3 ? sideBranch : 'main',
     recordedAt: at,
     runner: 'GitHub Actions 2',
     verdict: i % 5 === 0 ? 'fail' : 'pass',
@@ -105,9 +108,15 @@ function makeCalibration(runner: (typeof RUNNERS)[number], k: number): Calibrati
 
 /**
  * Writes `perRunner` records for each series and runner (series "sed-crnn" normalised on the A40
- * only, "kws-tiny" never) and three calibrations per runner.
+ * only, "kws-tiny" never) and three calibrations per runner. Every seventh record comes from a
+ * side branch: HOSTILE_BRANCH unless `realisticBranches` is set.
  */
-export async function writeDashboardStore(dir: string, perRunner: number): Promise<FixtureCounts> {
+export async function writeDashboardStore(
+  dir: string,
+  perRunner: number,
+  options: { realisticBranches?: boolean } = {}
+): Promise<FixtureCounts> {
+  const sideBranch = options.realisticBranches ? FEATURE_BRANCH : HOSTILE_BRANCH
   const store = new FolderStore(dir, { log: () => undefined })
   const rand = createRng(42)
   const counts: FixtureCounts = { records: {}, calibrations: {} }
@@ -117,7 +126,7 @@ export async function writeDashboardStore(dir: string, perRunner: number): Promi
     for (let i = 0; i < perRunner; i++) {
       for (const [r, runner] of RUNNERS.entries()) {
         const normalised = series === 'sed-crnn' && r === 1
-        lines.push(serializeLine(makeRecord(series, i, runner, rand, normalised)))
+        lines.push(serializeLine(makeRecord(series, i, runner, rand, normalised, sideBranch)))
       }
     }
     for (const runner of RUNNERS) counts.records[series][runner.fingerprint] = perRunner
