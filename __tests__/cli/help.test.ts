@@ -2,9 +2,9 @@
 // command or a flag, a forgotten `--`, and flag values the CLI cannot use.
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { main } from '../../src/cli/main.js'
 import type { CliIo } from '../../src/cli/io.js'
 import { CLI } from '../helpers/cli-harness.js'
@@ -98,11 +98,14 @@ describe('--version', () => {
     }
   })
 
-  it('is inlined in the bundle: a copy of dist/cli.js far from package.json still knows it', () => {
+  it('is inlined in the bundle: a copy of dist/cli.js (and its chunks) far from package.json still knows it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'joulegate-version-'))
     try {
-      copyFileSync(CLI, join(dir, 'cli.mjs'))
-      const copy = spawnSync(process.execPath, [join(dir, 'cli.mjs'), '--version'], {
+      copyFileSync(CLI, join(dir, 'cli.js'))
+      cpSync(join(dirname(CLI), 'cli'), join(dir, 'cli'), { recursive: true })
+      // the copy is a module by its own package.json, as in an installed package
+      writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n')
+      const copy = spawnSync(process.execPath, [join(dir, 'cli.js'), '--version'], {
         cwd: dir,
         encoding: 'utf8'
       })

@@ -25,7 +25,13 @@ const COMMANDS: readonly { name: string; load: () => Promise<CommandDef> }[] = [
   { name: 'workload', load: async () => (await import('./commands/workload.js')).workload }
 ]
 
-const loadAll = (): Promise<CommandDef[]> => Promise.all(COMMANDS.map((c) => c.load()))
+// one after another: only help needs them all, and the test runner's ESM loader cannot link
+// modules that share dependencies while they load side by side
+async function loadAll(): Promise<CommandDef[]> {
+  const all: CommandDef[] = []
+  for (const c of COMMANDS) all.push(await c.load())
+  return all
+}
 
 /** package.json's version, inlined into the bundle by the JSON plugin. */
 const VERSION: string = pkg.version
