@@ -1,20 +1,15 @@
 #!/usr/bin/env node
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { D as DEFAULT_STORE_DIR } from './cli/folder-store.js';
-import { U as UsageError, p as parseSettings } from './cli/settings.js';
+import { U as UsageError, p as parseSettings, D as DEFAULT_STORE_DIR } from './cli/mod.js';
 import { f as findUnmarkedCommand, p as parseArgv, s as suggestName } from './cli/flags.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { r as runGitRaw } from './cli/git.js';
 import { f as formatTopHelp, a as formatCommandHelp } from './cli/help.js';
-import 'node:fs/promises';
-import './cli/ajv.js';
-import './cli/calibration-codec.js';
-import 'node:os';
-import 'node:timers/promises';
 import 'node:util';
 import 'node:child_process';
+import 'node:fs/promises';
 
 var version = "0.1.0";
 var pkg = {

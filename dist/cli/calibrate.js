@@ -1,8 +1,8 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { writeFile } from 'node:fs/promises';
-import { F as FolderStore, D as DEFAULT_STORE_DIR } from './folder-store.js';
-import { U as UsageError, d as describeBadValue } from './settings.js';
+import { F as FolderStore } from './folder-store.js';
+import { U as UsageError, d as describeBadValue, D as DEFAULT_STORE_DIR } from './mod.js';
 import { f as formatEnergy } from './format.js';
 import { C as CALIBRATION_SCHEMA, c as calibrationKindOf } from './calibration-codec.js';
 import { r as readSensorEnv, p as probeSensors, a as readGpuInventory, b as readHostInventory, m as measureCommand, f as measureIdlePower, g as formatStepLine, c as createMeasureRunner } from './measure-runner.js';

@@ -1,7 +1,7 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { a as ajvExports } from './ajv.js';
-import { U as UsageError, d as describeBadValue } from './settings.js';
+import { U as UsageError, d as describeBadValue } from './mod.js';
 
 // The data that flows through the pipeline. Field names marked "contract" are read by external
 // tools (see DESIGN.md) and must not be renamed.

@@ -2,7 +2,7 @@ import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { a as readTextFile, m as markdownTable } from './read-json-file.js';
 import { m as max, q as quantile } from './simple-statistics.js';
-import { U as UsageError, d as describeBadValue } from './settings.js';
+import { U as UsageError, d as describeBadValue } from './mod.js';
 import { e as formatSig } from './format.js';
 import { w as withHelp, C as COMMON } from './flags.js';
 import 'node:fs/promises';

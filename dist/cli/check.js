@@ -1,7 +1,7 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { F as FolderStore, D as DEFAULT_STORE_DIR } from './folder-store.js';
-import { I as INPUTS, U as UsageError } from './settings.js';
+import { F as FolderStore } from './folder-store.js';
+import { I as INPUTS, U as UsageError, D as DEFAULT_STORE_DIR } from './mod.js';
 import { r as runCheck, e as exitCodeForVerdict } from './check2.js';
 import { w as writeOrKeep } from './preflight.js';
 import { C as COMMON, w as withHelp } from './flags.js';

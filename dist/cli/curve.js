@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { p as projectFromProgress, a as parseBudget } from './parse-budget.js';
 import { a as readTextFile, m as markdownTable } from './read-json-file.js';
 import { l as listNumericMetrics, p as pickDefaultMetric, g as guessDirection, a as analyseCurve, d as describeCurve } from './curve2.js';
-import { I as INPUTS, U as UsageError, d as describeBadValue } from './settings.js';
+import { I as INPUTS, U as UsageError, d as describeBadValue } from './mod.js';
 import { f as formatEnergy, t as toKwh } from './format.js';
 import { b as positiveNumber, c as choiceOf, w as withHelp, C as COMMON } from './flags.js';
 import './simple-statistics.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { F as FolderStore } from './folder-store.js';
 import { g as formatKwh } from './format.js';
-import { p as parseSettings } from './settings.js';
+import { p as parseSettings } from './mod.js';
 import { r as runCheck, e as exitCodeForVerdict } from './check2.js';
 import { l as locateAssets } from './reference-suite.js';
 import { c as createMeasureRunner } from './measure-runner.js';

@@ -1,7 +1,7 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { parseArgs } from 'node:util';
-import { I as INPUTS, U as UsageError, d as describeBadValue, c as closest, b as distance, f as parseIntegerSetting, g as parseNumberSetting } from './settings.js';
+import { I as INPUTS, U as UsageError, d as describeBadValue, c as closest, f as distance, g as parseIntegerSetting, h as parseNumberSetting } from './mod.js';
 
 // One flag table for every command: each flag says what it takes, its help line, and where its
 // value lands in CliSettings (an input of the shared settings, validated there, or a CLI field

@@ -3,7 +3,7 @@ const require = __jgCreateRequire(import.meta.url);
 import { open, unlink, stat, readFile, rename, link, mkdir, writeFile, rm, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { a as ajvExports } from './ajv.js';
-import { U as UsageError, d as describeBadValue } from './settings.js';
+import { U as UsageError, d as describeBadValue } from './mod.js';
 import { C as CALIBRATION_SCHEMA, v as validateCalibration, R as RESULT_SCHEMA } from './calibration-codec.js';
 import { hostname } from 'node:os';
 import { setTimeout } from 'node:timers/promises';
@@ -351,7 +351,6 @@ async function withFileLock(lockPath, fn, options = {}) {
 // a line is appended, flushed to the disk and, if that fails (a full disk), cut off again, so a
 // failed write never leaves half a line; the latest calibration is replaced by rename, so a reader
 // never sees half a file.
-const DEFAULT_STORE_DIR = '.joulegate';
 async function readText(file) {
     try {
         return await readFile(file, 'utf8');
@@ -514,4 +513,4 @@ class FolderStore {
     async close() { }
 }
 
-export { CALIBRATION_DIR as C, DEFAULT_STORE_DIR as D, FolderStore as F, HISTORY_DIR as H, appendLine as a, parseCalibration as b, calibrationPath as c, calibrationLogPath as d, parseCalibrationLog as e, chooseLatestCalibration as f, serializeCalibration as g, historyPath as h, seriesOfPath as i, DATA_BRANCH_README as j, describeSkippedLines as k, parseHistory as p, serializeLine as s, validateSeriesName as v };
+export { CALIBRATION_DIR as C, DATA_BRANCH_README as D, FolderStore as F, HISTORY_DIR as H, appendLine as a, parseCalibration as b, calibrationPath as c, calibrationLogPath as d, parseCalibrationLog as e, chooseLatestCalibration as f, serializeCalibration as g, historyPath as h, seriesOfPath as i, describeSkippedLines as j, parseHistory as p, serializeLine as s, validateSeriesName as v };

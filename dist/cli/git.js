@@ -3,7 +3,7 @@ const require = __jgCreateRequire(import.meta.url);
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { U as UsageError, d as describeBadValue } from './settings.js';
+import { U as UsageError, d as describeBadValue } from './mod.js';
 
 // Runs the real git executable. Output is collected without a size cap (history files grow), the
 // locale is fixed so messages can be recognised, and git never stops to ask for a password.

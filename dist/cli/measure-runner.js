@@ -7,7 +7,7 @@ import { join, basename } from 'node:path';
 import { readdirSync, realpathSync, readFileSync, mkdtempSync, openSync, closeSync, rmSync, readSync, truncateSync, fstatSync, watch } from 'node:fs';
 import { performance as performance$1 } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
-import { U as UsageError } from './settings.js';
+import { U as UsageError } from './mod.js';
 import { StringDecoder } from 'node:string_decoder';
 import { c as collectFinalMetrics, s as splitCompleteLines, P as ProgressRecorder, p as parseMetricLine, t as takeCountedRank } from './metrics-protocol.js';
 import { M as MEASUREMENT_SCHEMA } from './calibration-codec.js';

@@ -2,7 +2,7 @@ import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { r as readJsonFile, m as markdownTable } from './read-json-file.js';
 import { t as toKwh } from './format.js';
-import { U as UsageError, d as describeBadValue } from './settings.js';
+import { U as UsageError, d as describeBadValue } from './mod.js';
 import { A as AUTOMATIC_MODEL, M as MODEL_NAMES, n as normalizeMeasurement, N as NormalizationError } from './normalize2.js';
 import { M as MEASUREMENT_SCHEMA, U as UNIT_TOLERANCE, v as validateCalibration } from './calibration-codec.js';
 import { C as COMMON, c as choiceOf, a as nameLike, w as withHelp } from './flags.js';

@@ -1,6 +1,6 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { U as UsageError } from './settings.js';
+import { U as UsageError } from './mod.js';
 import { c as calibrationKindOf, d as describeUnusableKind, i as isMadeOnEstimates } from './calibration-codec.js';
 
 // The kernel model: a Gaussian-weighted, locally linear fit of the calibration points' log ratios

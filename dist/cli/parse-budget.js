@@ -1,7 +1,7 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { a as median, b as medianAbsoluteDeviation } from './simple-statistics.js';
-import { U as UsageError, d as describeBadValue, e as excerptValue, c as closest, b as distance } from './settings.js';
+import { U as UsageError, d as describeBadValue, e as excerptValue, c as closest, f as distance } from './mod.js';
 import require$$0 from 'tty';
 import require$$1 from 'util';
 import require$$3 from 'fs';

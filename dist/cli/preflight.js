@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { writeFile, mkdtemp, stat, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve, join, basename, dirname } from 'node:path';
-import { U as UsageError, d as describeBadValue } from './settings.js';
+import { U as UsageError, d as describeBadValue } from './mod.js';
 import { r as readJsonFile } from './read-json-file.js';
 import { n as normalizeMeasurement } from './normalize2.js';
 import { v as validateCalibration, c as calibrationKindOf } from './calibration-codec.js';

@@ -1,6 +1,6 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { U as UsageError, d as describeBadValue } from './settings.js';
+import { U as UsageError, d as describeBadValue } from './mod.js';
 import { appendFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';

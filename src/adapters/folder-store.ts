@@ -23,8 +23,6 @@ import type { Calibration, HistoryRecord } from '../core/types.js'
 import { withFileLock } from './file-lock.js'
 import type { HistoryStore } from './store.js'
 
-export const DEFAULT_STORE_DIR = '.joulegate'
-
 async function readText(file: string): Promise<string | null> {
   try {
     return await readFile(file, 'utf8')

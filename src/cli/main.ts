@@ -1,6 +1,6 @@
 /** The command table: one CommandDef per command; main reads argv once and hands out settings. */
 import pkg from '../../package.json' with { type: 'json' }
-import { DEFAULT_STORE_DIR } from '../adapters/folder-store.js'
+import { DEFAULT_STORE_DIR } from '../core/settings.js'
 import { UsageError } from '../core/errors.js'
 import { suggestName } from './flags.js'
 import { watchNewFolder } from './gitignore-hint.js'

@@ -2,6 +2,10 @@
 // Names are the action's input names (contract); the CLI maps its flags onto the same names.
 import { UsageError, describeBadValue } from './errors.js'
 
+/** The local history folder when no --store or store input names one (also where `measure`
+ *  keeps its default file): hidden, per repository, easy to ignore in git. */
+export const DEFAULT_STORE_DIR = '.joulegate'
+
 export const INPUTS = {
   mode: 'mode',
   command: 'command',

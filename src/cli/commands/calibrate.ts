@@ -1,6 +1,7 @@
 // joulegate calibrate [--out FILE] [--workload NAME=CMD ...] [--runs N] [--quick] [--suite S]
 import { writeFile } from 'node:fs/promises'
-import { DEFAULT_STORE_DIR, FolderStore } from '../../adapters/folder-store.js'
+import { FolderStore } from '../../adapters/folder-store.js'
+import { DEFAULT_STORE_DIR } from '../../core/settings.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { formatEnergy } from '../../core/report/format.js'
 import { runCalibration } from '../../usecases/calibrate.js'

@@ -1,8 +1,8 @@
 // joulegate check [--config FILE] [--store DIR] [--name SERIES] [--record] [--report FILE] -- CMD ...
-import { FolderStore, DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
+import { FolderStore } from '../../adapters/folder-store.js'
 import { UsageError } from '../../core/errors.js'
 import { exitCodeForVerdict } from '../../core/judge/verdict.js'
-import { INPUTS } from '../../core/settings.js'
+import { DEFAULT_STORE_DIR, INPUTS } from '../../core/settings.js'
 import { runCheck } from '../../usecases/check.js'
 import { writeOrKeep, type OutputTarget } from '../../usecases/preflight.js'
 import { COMMON, withHelp } from '../flags.js'

@@ -1,10 +1,11 @@
 // joulegate dashboard [--out DIR] [--series NAME ...] [--store DIR | --data-branch BRANCH]
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { DEFAULT_STORE_DIR, FolderStore } from '../../adapters/folder-store.js'
+import { FolderStore } from '../../adapters/folder-store.js'
 import { GitDataBranchStore } from '../../adapters/git-data-branch.js'
 import { resolveRemoteUrl } from '../../adapters/git.js'
 import type { HistoryStore } from '../../adapters/store.js'
+import { DEFAULT_STORE_DIR } from '../../core/settings.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { toRepositoryUrl } from '../../core/report/dashboard/repository-url.js'
 import { buildDashboardSite } from '../../usecases/dashboard.js'

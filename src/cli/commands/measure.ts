@@ -1,7 +1,7 @@
 // joulegate measure [--out FILE] [--interval-ms N] [--idle-s S] [--repeat N] [--prometheus URL] -- CMD [ARGS...]
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { DEFAULT_STORE_DIR } from '../../adapters/folder-store.js'
+import { DEFAULT_STORE_DIR } from '../../core/settings.js'
 import { UsageError } from '../../core/errors.js'
 import { summarizeMeasurement } from '../../core/report/measurement-summary.js'
 import { runPreflight, writeOrKeep } from '../../usecases/preflight.js'
