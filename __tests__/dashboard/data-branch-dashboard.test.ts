@@ -2,7 +2,7 @@
 // commit as the data: real git, a bare origin, the real page builder.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { GitDataBranchStore } from '../../src/adapters/git-data-branch.js'
-import { pipeline } from '../../src/action/pipeline-binding.js'
+import { openStore } from '../../src/action/open-store.js'
 import { GITHUB_ACTIONS_BOT } from '../../src/core/github-bot.js'
 import { dashboardForTree } from '../../src/usecases/dashboard.js'
 import { git, makeWorkspace, openSandbox, type Sandbox } from '../adapters/store/git-fixture.js'
@@ -94,7 +94,7 @@ describe('dashboard on the data branch', () => {
     const saved = process.env.GITHUB_REPOSITORY
     process.env.GITHUB_REPOSITORY = 'acme/sed'
     const open = (writable: boolean) =>
-      pipeline.openStore({
+      openStore({
         cwd: workspace,
         branch: 'joulegate-data',
         writable,

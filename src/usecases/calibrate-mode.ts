@@ -4,7 +4,7 @@ import { formatEnergy } from '../core/report/format.js'
 import type { Settings } from '../core/settings.js'
 import type { Calibration } from '../core/types.js'
 import { runCalibration } from './calibrate.js'
-import type { CalibrateOutcome, PipelineContext } from './contracts.js'
+import type { JobContext } from './check.js'
 import { chooseSuite } from './reference-suite.js'
 import { readSensorEnv } from '../sensors/sensor-env.js'
 
@@ -36,10 +36,16 @@ function renderCalibrationReport(
   ].join('\n')
 }
 
-export async function runCalibrate(
-  settings: Settings,
-  ctx: PipelineContext
-): Promise<CalibrateOutcome> {
+interface CalibrateOutcome {
+  calibration: Calibration
+  /** markdown for the job summary */
+  report: string
+  /** drift against the previous calibration of this runner, one line each (warned) */
+  warnings: string[]
+  interrupted: boolean
+}
+
+export async function runCalibrate(settings: Settings, ctx: JobContext): Promise<CalibrateOutcome> {
   const env = process.env
   const { workloads, notices } = await chooseSuite('auto', readSensorEnv(env, settings.intervalMs))
   for (const notice of notices) ctx.log(`joulegate: ${notice}`)
