@@ -43,6 +43,8 @@ interface NodeState {
   dcgmPort: number
   raplPort: number
   goneAtS: number | null
+  /** when Prometheus last read this node's DCGM exporter: what a vanished node could still show */
+  lastDcgmScrapeS: number | null
 }
 
 const nowS = (): number => Date.now() / 1000
@@ -77,7 +79,8 @@ export class ClusterExporter {
         rapl: null,
         dcgmPort: 0,
         raplPort: 0,
-        goneAtS: null
+        goneAtS: null,
+        lastDcgmScrapeS: null
       }
       exporter.nodes.set(node.hostname, state)
       await exporter.serve(state)
@@ -87,6 +90,7 @@ export class ClusterExporter {
 
   private async serve(state: NodeState, ports?: { dcgm: number; rapl: number }): Promise<void> {
     state.dcgm = createServer((_req, res) => {
+      state.lastDcgmScrapeS = nowS()
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
       res.end(this.dcgmText(state))
     })
@@ -111,6 +115,11 @@ export class ClusterExporter {
     const swing = g.swingW ?? 0
     const period = g.periodS ?? 10
     return g.powerW + swing * Math.sin((2 * Math.PI * (t - this.epochS)) / period)
+  }
+
+  /** when the node's DCGM exporter was last scraped (seconds since the epoch), or null */
+  lastScrapeS(hostname: string): number | null {
+    return this.nodes.get(hostname)!.lastDcgmScrapeS
   }
 
   /** the GPU's energy in joules between two instants (seconds since the epoch), while its node existed */

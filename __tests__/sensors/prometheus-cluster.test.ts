@@ -122,10 +122,10 @@ suite('cluster energy through a real Prometheus', () => {
       expect(c.coverage).toBeGreaterThan(0.95)
     }
     const packages = components.filter((c) => c.kind === 'cpu')
-    expect(packages.map((c) => [c.host, Math.round(c.energyJ / (t1 - t0))])).toEqual([
-      ['gpu-node-01', 120],
-      ['gpu-node-02', 100]
-    ])
+    // each node's package draws a constant 120 W and 100 W: within 2%, like the GPUs
+    expect(packages.map((c) => c.host)).toEqual(['gpu-node-01', 'gpu-node-02'])
+    for (const [c, watts] of packages.map((c, i) => [c, [120, 100][i]!] as const))
+      expect(Math.abs(c.energyJ / (t1 - t0) - watts) / watts).toBeLessThan(0.02)
   }, 30_000)
 
   it('refuses a selector that matches nothing before the command starts, naming the labels that exist', async () => {
@@ -273,8 +273,13 @@ suite('cluster energy through a real Prometheus', () => {
     for (const c of node2) {
       expect(c.coverage).toBeLessThan(0.8)
       expect(c.coverage).toBeGreaterThan(0.3)
-      const truth = exporter.gpuEnergyJ('gpu-node-02', Number(c.id.slice(-1)), t0, t1)
-      expect(Math.abs(c.energyJ - truth) / truth).toBeLessThan(0.15)
+      const gpu = Number(c.id.slice(-1))
+      // Prometheus knows the node up to its last scrape before it vanished; the rest is the
+      // coverage gap. PromQL's increase() extrapolates up to a scrape interval (1 s here) at the
+      // window's edges, a few percent of a window this short.
+      const seen = exporter.gpuEnergyJ('gpu-node-02', gpu, t0, exporter.lastScrapeS('gpu-node-02')!)
+      expect(c.energyJ).toBeGreaterThan(seen * 0.95)
+      expect(c.energyJ).toBeLessThan(exporter.gpuEnergyJ('gpu-node-02', gpu, t0, t1) * 1.1)
     }
     expect(m.notices?.join('\n')).toMatch(/gpu-node-02\/gpu0: scraped for \d+% of the window/)
     expect(m.host.gpus).toEqual([A100, A100, A100, A100])
