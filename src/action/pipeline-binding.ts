@@ -28,23 +28,17 @@ function readOnly(store: Store): Store {
   }
 }
 
-/** The repository's web address, for the dashboard's commit links. */
-function repositoryUrl(): string | null {
-  const server = process.env['GITHUB_SERVER_URL'] ?? 'https://github.com'
-  const repo = process.env['GITHUB_REPOSITORY']
-  return repo ? toRepositoryUrl(`${server}/${repo}`) : null
-}
-
 async function openStore(request: StoreRequest): Promise<Store> {
   // The data branch lives in a private repository that does not read the workspace's git config:
   // it gets the credentials actions/checkout persisted there, else the action's token. Exactly one
   // Authorization header is sent (two would make GitHub refuse).
   const authHeader =
-    (await readPersistedAuthHeader(request.cwd)) ??
+    (await readPersistedAuthHeader({ cwd: request.cwd, env: request.env })) ??
     (request.token ? tokenAuthHeader(request.token) : null)
   if (authHeader) core.setSecret(authHeader.replace(/^authorization:\s*basic\s*/i, ''))
   const store = new GitDataBranchStore({
     cwd: request.cwd,
+    env: request.env,
     branch: request.branch,
     identity: request.identity,
     authHeader,
@@ -52,7 +46,10 @@ async function openStore(request: StoreRequest): Promise<Store> {
       request.log(`joulegate: data branch push rejected (${reason}); retry ${attempt}`),
     // every record and calibration refreshes dashboard/ in the same commit (GitHub Pages serves it)
     companionFiles: request.writable
-      ? dashboardForTree({ repoUrl: repositoryUrl(), description: request.branch })
+      ? dashboardForTree({
+          repoUrl: request.repoUrl ? toRepositoryUrl(request.repoUrl) : null,
+          description: request.branch
+        })
       : undefined,
     onNote: (line) => request.log(`joulegate: ${line}`)
   })

@@ -9,6 +9,7 @@ import type {
   RunRecord,
   Store
 } from '../usecases/contracts.js'
+import type { EnvVars } from '../usecases/run-env.js'
 
 export interface StoreRequest {
   cwd: string
@@ -20,6 +21,10 @@ export interface StoreRequest {
   identity: { name: string; email: string }
   /** the github-token input: the data branch's credentials when checkout persisted none */
   token: string | null
+  /** the repository's web address (GITHUB_SERVER_URL/GITHUB_REPOSITORY), for the dashboard's links */
+  repoUrl: string | null
+  /** the variables git starts with */
+  env: EnvVars
   log: (line: string) => void
 }
 

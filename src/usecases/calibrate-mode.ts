@@ -6,7 +6,7 @@ import type { Calibration } from '../core/types.js'
 import { runCalibration } from './calibrate.js'
 import type { CalibrateOutcome, PipelineContext } from './contracts.js'
 import { chooseSuite } from './reference-suite.js'
-import { readSensorEnv } from '../sensors/sensor-env.js'
+import { sensorEnvOf } from './run-env.js'
 
 function renderCalibrationReport(
   cal: Calibration,
@@ -40,8 +40,10 @@ export async function runCalibrate(
   settings: Settings,
   ctx: PipelineContext
 ): Promise<CalibrateOutcome> {
-  const env = process.env
-  const { workloads, notices } = await chooseSuite('auto', readSensorEnv(env, settings.intervalMs))
+  const { workloads, notices } = await chooseSuite(
+    'auto',
+    sensorEnvOf(ctx.env, settings.intervalMs)
+  )
   for (const notice of notices) ctx.log(`joulegate: ${notice}`)
   const result = await runCalibration({
     workloads,
@@ -50,7 +52,7 @@ export async function runCalibrate(
     cooldownS: 5,
     idleS: settings.idleSeconds,
     intervalMs: settings.intervalMs,
-    env,
+    env: ctx.env,
     cwd: ctx.cwd,
     signal: ctx.signal,
     log: ctx.log,

@@ -4,6 +4,7 @@ import type { Settings } from '../core/settings.js'
 import type { Calibration, Verdict } from '../core/types.js'
 import type { Judgement } from '../core/judge/verdict.js'
 import type { HistoryStore } from '../adapters/store.js'
+import type { RunEnv } from './run-env.js'
 
 /** The history store behind the pipeline (git data branch in the action, a folder in the CLI). */
 export type Store = HistoryStore
@@ -16,6 +17,8 @@ export interface PipelineContext {
   baseSha: string | null
   headSha: string | null
   store: Store
+  /** the run environment the shell read once; children get its variables explicitly */
+  env: RunEnv
   log: (line: string) => void
   /** aborted on SIGINT/SIGTERM: stop the command, keep the partial measurement */
   signal?: AbortSignal
