@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises'
 import { FolderStore } from '../../adapters/folder-store.js'
 import { DEFAULT_STORE_DIR } from '../../core/settings.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
-import { formatEnergy } from '../../core/report/format.js'
+import { formatCalibrationLines } from '../../core/report/calibration-report.js'
 import { runCalibration } from '../../usecases/calibrate.js'
 import { chooseSuite, parseCustomWorkload } from '../../usecases/reference-suite.js'
 import { sensorEnvOf } from '../../usecases/run-env.js'
@@ -139,10 +139,7 @@ async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): P
         `joulegate: calibration kept in ${store.description} for host ${result.calibration.host.fingerprint}`
       )
     }
-    for (const p of result.calibration.points)
-      io.err(
-        `  ${p.workload}: ${formatEnergy(p.energyJ)} in ${p.durationS.toFixed(1)} s, ${p.meanPowerW.toFixed(1)} W, cv ${((p.cv ?? 0) * 100).toFixed(1)}%`
-      )
+    for (const line of formatCalibrationLines(result.calibration)) io.err(line)
     return 0
   } finally {
     runner.dispose()
