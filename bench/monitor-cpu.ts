@@ -149,7 +149,7 @@ async function measureMonitor(
     // the window: from just before the sensors start to just after they stop
     openSensors: async () => {
       start = mark()
-      return sensors
+      return { sensors }
     },
     readHost: async () => {
       end = mark()

@@ -1,16 +1,19 @@
 // The action shell in-process, as the runner drives it (INPUT_* with hyphens, GITHUB_OUTPUT,
-// GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH, GITHUB_API_URL -> a GitHub stand-in), with a fake
-// pipeline whose outcomes the tests choose. The real pipeline is exercised by e2e-dist.test.ts.
+// GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH, GITHUB_API_URL -> a GitHub stand-in), with fake
+// jobs whose outcomes the tests choose. The real jobs are exercised by e2e-dist.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run } from '../../src/action/main.js'
-import type { PipelinePort, StoreRequest } from '../../src/action/pipeline-port.js'
+import type { Jobs } from '../../src/action/jobs.js'
+import type { StoreRequest } from '../../src/action/open-store.js'
+import type { HistoryStore } from '../../src/adapters/store.js'
 import { commentMarker } from '../../src/core/report/comment-selection.js'
 import type { Settings } from '../../src/core/settings.js'
 import type { Verdict } from '../../src/core/types.js'
-import type { CheckOutcome, PipelineContext, Store } from '../../src/usecases/contracts.js'
+import type { JobContext } from '../../src/usecases/check.js'
+import type { CheckOutcome } from '../../src/usecases/result-file.js'
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js'
 
 const mark = commentMarker('default')
@@ -20,10 +23,10 @@ let stdout = ''
 const realWrite = process.stdout.write.bind(process.stdout)
 const seen: {
   settings?: Settings
-  ctx?: PipelineContext
+  ctx?: JobContext
   store?: StoreRequest
   rendered?: unknown
-  reportCtx?: PipelineContext
+  reportCtx?: JobContext
 } = {}
 
 function outcome(verdict: Verdict, extra: Partial<CheckOutcome> = {}): CheckOutcome {
@@ -42,7 +45,7 @@ function outcome(verdict: Verdict, extra: Partial<CheckOutcome> = {}): CheckOutc
   }
 }
 
-const emptyStore: Store = {
+const emptyStore: HistoryStore = {
   description: 'fake',
   appendRecord: async () => undefined,
   readHistory: async () => [],
@@ -53,21 +56,19 @@ const emptyStore: Store = {
   close: async () => undefined
 }
 
-function fakePipeline(
-  result: CheckOutcome | ((ctx: PipelineContext) => Promise<CheckOutcome>)
-): PipelinePort {
-  const check = async (settings: Settings, ctx: PipelineContext): Promise<CheckOutcome> => {
+function fakePipeline(result: CheckOutcome | ((ctx: JobContext) => Promise<CheckOutcome>)): Jobs {
+  const check = async (settings: Settings, ctx: JobContext): Promise<CheckOutcome> => {
     seen.settings = settings
     seen.ctx = ctx
     return typeof result === 'function' ? result(ctx) : result
   }
   return {
-    runCheck: check,
-    runRecord: check,
-    runCalibrate: async () => {
+    check,
+    record: check,
+    calibrate: async () => {
       throw new Error('not used')
     },
-    renderResult: async (json, _settings, ctx) => {
+    report: async (json, _settings, ctx) => {
       seen.rendered = json
       seen.reportCtx = ctx
       return typeof result === 'function' ? outcome('pass') : result
@@ -222,7 +223,7 @@ describe('mode check', () => {
 
   it('forwards SIGINT to the pipeline and still reports the partial run', async () => {
     setup('pull_request', pullPayload(), {})
-    const waitForAbort = (ctx: PipelineContext): Promise<CheckOutcome> =>
+    const waitForAbort = (ctx: JobContext): Promise<CheckOutcome> =>
       new Promise((resolve) =>
         ctx.signal?.addEventListener('abort', () =>
           resolve(outcome('inconclusive', { interrupted: true, commandExitCode: null }))

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FolderStore } from '../../src/adapters/folder-store.js'
 import { run } from '../../src/action/main.js'
-import { pipeline } from '../../src/action/pipeline-binding.js'
-import type { PipelinePort } from '../../src/action/pipeline-port.js'
+import { jobs, type Jobs } from '../../src/action/jobs.js'
 import { commentMarker } from '../../src/core/report/comment-selection.js'
 import { CHECK_RESULT_SCHEMA } from '../../src/core/types.js'
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js'
@@ -21,9 +20,9 @@ let stdout = ''
 const realWrite = process.stdout.write.bind(process.stdout)
 const GLOB = 'results/**/joulegate-result.json'
 
-/** The real report pipeline; only the data branch is a folder of the same layout. */
-const port = (): PipelinePort => ({
-  ...pipeline,
+/** The real jobs; only the data branch is a folder of the same layout. */
+const port = (): Jobs => ({
+  ...jobs,
   openStore: async () => new FolderStore(join(dir, 'data-branch'))
 })
 

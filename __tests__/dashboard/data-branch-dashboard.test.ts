@@ -2,7 +2,7 @@
 // commit as the data: real git, a bare origin, the real page builder.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { GitDataBranchStore } from '../../src/adapters/git-data-branch.js'
-import { pipeline } from '../../src/action/pipeline-binding.js'
+import { openStore } from '../../src/action/open-store.js'
 import { GITHUB_ACTIONS_BOT } from '../../src/core/github-bot.js'
 import { dashboardForTree } from '../../src/usecases/dashboard.js'
 import { git, makeWorkspace, openSandbox, type Sandbox } from '../adapters/store/git-fixture.js'
@@ -95,7 +95,7 @@ describe('dashboard on the data branch', () => {
     const { origin, workspace } = makeWorkspace(box.root, 'dash-action')
     // the address the action makes of GITHUB_SERVER_URL and GITHUB_REPOSITORY=acme/sed
     const open = (writable: boolean) =>
-      pipeline.openStore({
+      openStore({
         cwd: workspace,
         branch: 'joulegate-data',
         writable,

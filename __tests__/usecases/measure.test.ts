@@ -49,7 +49,7 @@ function options(script: string, extra: Partial<MeasureOptions> = {}): MeasureOp
   return {
     command: { argv: [node, '-e', script] },
     env: { ...process.env, JOULEGATE_METRICS_FILE: '' },
-    openSensors: async () => [new ConstantPowerSensor(100)],
+    openSensors: async () => ({ sensors: [new ConstantPowerSensor(100)] }),
     readHost: async () => host,
     idleS: 0,
     repeat: 1,

@@ -1,6 +1,6 @@
 // The real H100 measurement, scaled, as the run a pipeline test judges without running anything.
 import { readFileSync } from 'node:fs'
-import type { Store } from '../../src/usecases/contracts.js'
+import type { HistoryStore } from '../../src/adapters/store.js'
 import { parseSettings, type RawSettings } from '../../src/core/settings.js'
 import type { Measurement } from '../../src/core/types.js'
 import { runCheck } from '../../src/usecases/check.js'
@@ -23,7 +23,7 @@ export function scaled(factor: number, exit: Partial<Measurement> = {}): Measure
 /** runCheck on `measurement` in `cwd` (a pull request when `baseSha` is set). */
 export function checkMeasured(
   raw: RawSettings,
-  at: { cwd: string; store: Store; baseSha?: string | null; workspace?: string },
+  at: { cwd: string; store: HistoryStore; baseSha?: string | null; workspace?: string },
   measurement: Measurement
 ): ReturnType<typeof runCheck> {
   return runCheck(parseSettings(raw), {

@@ -47,7 +47,7 @@ async function measure(fault: Fault): Promise<Measurement> {
   const options: MeasureOptions = {
     command: { argv: [process.execPath, '-e', trainer(tree.raplFile('intel-rapl:1'), fault)] },
     env: { ...process.env, JOULEGATE_METRICS_FILE: '' },
-    openSensors: async () => [(await raplProbe.probe(env)).sensor!],
+    openSensors: async () => ({ sensors: [(await raplProbe.probe(env)).sensor!] }),
     readHost: async () => host,
     idleS: 0,
     repeat: 1,

@@ -56,7 +56,7 @@ const host: HostInfo = { fingerprint: 'test', cpu: 'test cpu', gpus: [] }
 const options: MeasureOptions = {
   command: { argv: [process.execPath, '-e', 'setTimeout(() => {}, 200)'] },
   env: { ...process.env, JOULEGATE_METRICS_FILE: '' },
-  openSensors: async () => [new CpuAndSilentGpu()],
+  openSensors: async () => ({ sensors: [new CpuAndSilentGpu()] }),
   readHost: async () => host,
   idleS: 0,
   repeat: 1,

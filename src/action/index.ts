@@ -1,4 +1,4 @@
+import { jobs } from './jobs.js'
 import { run } from './main.js'
-import { pipeline } from './pipeline-binding.js'
 
-await run(pipeline)
+await run(jobs)

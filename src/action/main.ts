@@ -2,10 +2,10 @@
 import * as core from '@actions/core'
 import { installCancellation } from './cancellation.js'
 import { readEnv } from './env.js'
+import type { Jobs } from './jobs.js'
 import { readSettings } from './inputs.js'
 import { runAnyReportMode } from './matrix-report.js'
 import { runCalibrateMode, runCheckMode, runRecordMode, type ModeRun } from './modes.js'
-import type { PipelinePort } from './pipeline-port.js'
 import { decideRunPolicy } from './policy.js'
 
 const modes = {
@@ -16,7 +16,7 @@ const modes = {
 } as const
 
 /** Any error fails the step with its message; nothing is thrown past this function. */
-export async function run(pipeline: PipelinePort): Promise<void> {
+export async function run(jobs: Jobs): Promise<void> {
   const cancellation = installCancellation(
     (name) =>
       core.warning(
@@ -32,7 +32,7 @@ export async function run(pipeline: PipelinePort): Promise<void> {
     const settings = readSettings(env.run.vars)
     const policy = decideRunPolicy(settings, env)
     for (const note of policy.notes) core.info(`joulegate: ${note}`)
-    const modeRun: ModeRun = { pipeline, settings, env, policy, signal: cancellation.signal }
+    const modeRun: ModeRun = { jobs, settings, env, policy, signal: cancellation.signal }
     await modes[settings.mode](modeRun)
   } catch (error) {
     core.setFailed(`joulegate: ${error instanceof Error ? error.message : String(error)}`)

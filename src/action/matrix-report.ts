@@ -14,7 +14,7 @@ import {
   type MatrixRunner
 } from '../core/report/matrix-comment.js'
 import { parseSeriesName } from '../core/settings.js'
-import type { CheckOutcome } from '../usecases/contracts.js'
+import type { CheckOutcome } from '../usecases/result-file.js'
 import {
   choosePullRequest,
   decideStep,
@@ -143,7 +143,7 @@ export async function runMatrixReportMode(run: ModeRun, pattern: string): Promis
     for (const file of files) {
       try {
         judged.push(
-          await run.pipeline.renderResult(
+          await run.jobs.report(
             file.raw,
             { ...run.settings, name: file.series },
             {
@@ -161,7 +161,7 @@ export async function runMatrixReportMode(run: ModeRun, pattern: string): Promis
     return judged
   })
   const runners = outcomes.map((o, i) => {
-    if (!o.judgement) throw new Error(`${files[i]!.shown}: the pipeline returned no judgement`)
+    if (!o.judgement) throw new Error(`${files[i]!.shown}: the report job returned no judgement`)
     return describeRunner(o.judgement, o.report)
   })
   const order = runners

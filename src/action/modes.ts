@@ -7,10 +7,11 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { UsageError, describeBadValue } from '../core/errors.js'
 import type { Settings } from '../core/settings.js'
-import type { CheckOutcome, PipelineContext } from '../usecases/contracts.js'
+import type { JobContext } from '../usecases/check.js'
+import type { CheckOutcome } from '../usecases/result-file.js'
 import { isPullRequestEvent, type RunEnvironment } from './event.js'
 import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'
-import type { PipelinePort } from './pipeline-port.js'
+import type { Jobs } from './jobs.js'
 import type { RunPolicy } from './policy.js'
 import {
   describeOrigin,
@@ -24,7 +25,7 @@ import { postCommitStatus, statusContext, type CommitState } from './commit-stat
 import { readPull, upsertStickyComment } from './sticky-comment.js'
 
 export interface ModeRun {
-  pipeline: PipelinePort
+  jobs: Jobs
   settings: Settings
   env: RunEnvironment
   policy: RunPolicy
@@ -33,17 +34,14 @@ export interface ModeRun {
 
 const log = (line: string): void => core.info(line)
 
-export async function withStore<T>(
-  run: ModeRun,
-  use: (ctx: PipelineContext) => Promise<T>
-): Promise<T> {
+export async function withStore<T>(run: ModeRun, use: (ctx: JobContext) => Promise<T>): Promise<T> {
   const cwd = resolve(run.env.workspace, run.settings.workingDirectory ?? '.')
   // check and report judge; only record and calibrate write history
   const writable =
     !isPullRequestEvent(run.env.eventName) &&
     run.settings.mode !== 'check' &&
     run.settings.mode !== 'report'
-  const store = await run.pipeline.openStore({
+  const store = await run.jobs.openStore({
     cwd,
     branch: run.settings.dataBranch,
     writable,
@@ -57,7 +55,7 @@ export async function withStore<T>(
     env: run.env.run.vars,
     log
   })
-  const ctx: PipelineContext = {
+  const ctx: JobContext = {
     cwd,
     workspace: run.env.workspace,
     baseSha: run.env.pullRequest?.baseSha ?? null,
@@ -159,7 +157,7 @@ function withOutputs<T extends object>(run: ModeRun, ctx: T): T & { outputs: Out
 
 export async function runCheckMode(run: ModeRun): Promise<void> {
   const outcome = await withStore(run, (ctx) =>
-    run.pipeline.runCheck({ ...run.settings, record: false }, withOutputs(run, ctx))
+    run.jobs.check({ ...run.settings, record: false }, withOutputs(run, ctx))
   )
   await publish(run, outcome, { ...outcome.result, github: describeOrigin(run.settings, run.env) })
   if (run.policy.postComment && run.env.pullRequest)
@@ -169,7 +167,7 @@ export async function runCheckMode(run: ModeRun): Promise<void> {
 
 export async function runRecordMode(run: ModeRun): Promise<void> {
   const outcome = await withStore(run, (ctx) =>
-    run.pipeline.runRecord({ ...run.settings, record: true }, withOutputs(run, ctx))
+    run.jobs.record({ ...run.settings, record: true }, withOutputs(run, ctx))
   )
   await publish(run, outcome, { ...outcome.result, github: describeOrigin(run.settings, run.env) })
   // Recording stores a baseline; it judges nothing, so only a broken or cancelled command fails it.
@@ -177,7 +175,7 @@ export async function runRecordMode(run: ModeRun): Promise<void> {
 }
 
 export async function runCalibrateMode(run: ModeRun): Promise<void> {
-  const outcome = await withStore(run, (ctx) => run.pipeline.runCalibrate(run.settings, ctx))
+  const outcome = await withStore(run, (ctx) => run.jobs.calibrate(run.settings, ctx))
   for (const warning of outcome.warnings) core.warning(`joulegate: ${warning}`)
   const resultPath = resolveResultPath(run.settings, run.env)
   const files = await writeRunFiles(outcome.report, outcome.calibration, resultPath)
@@ -308,7 +306,7 @@ export async function runReportMode(run: ModeRun): Promise<void> {
   // Re-judged from the figures on the trusted side: markdown, budget and baseline from an
   // untrusted run are never used as they came.
   const outcome = await withStore(run, async (ctx) =>
-    run.pipeline.renderResult(result, run.settings, {
+    run.jobs.report(result, run.settings, {
       ...ctx,
       baseSha: pull?.baseSha ?? null,
       headSha: run.env.workflowRun?.headSha ?? null

@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Settings } from '../core/settings.js'
-import type { CheckOutcome } from '../usecases/contracts.js'
+import type { CheckOutcome } from '../usecases/result-file.js'
 import type { RunEnvironment } from './event.js'
 
 /** GitHub refuses job summaries over 1 MiB; stay well clear (characters may take 3 bytes). */

@@ -2,10 +2,16 @@
 // hwmon; CPU (and DRAM) via RAPL, else the estimate (CPU + RAM) — always labelled as such.
 import { createAmdHwmonProbe, listAmdGpus } from './amd-hwmon/sensor.js'
 import { createEstimateProbe } from './estimate/sensor.js'
-import { createNvidiaSmiSensor, listNvidiaGpus } from './nvidia-smi/sensor.js'
-import { createNvmlSensor } from './nvml/sensor.js'
+import { createNvidiaSmiProbe, listNvidiaGpus } from './nvidia-smi/sensor.js'
+import { createNvmlProbe } from './nvml/sensor.js'
 import { raplProbe } from './rapl/sensor.js'
-import type { EnergySensor, SensorEnv } from './sensor.js'
+import {
+  combineProbes,
+  type ProbeResult,
+  type ProbedSensors,
+  type SensorEnv,
+  type SensorProbe
+} from './sensor.js'
 
 interface ProbeOptions {
   /**
@@ -16,12 +22,6 @@ interface ProbeOptions {
   crossCheck?: boolean
 }
 
-interface ProbedSensors {
-  sensors: EnergySensor[]
-  notices: string[]
-  crossChecks: EnergySensor[]
-}
-
 export async function probeSensors(
   env: SensorEnv,
   options: ProbeOptions = {}
@@ -29,56 +29,44 @@ export async function probeSensors(
   // The GPU path waits on processes (nvidia-smi, the NVML helper's Python); RAPL reads sysfs. Both
   // at once, so the slower alone decides how long the user's command waits for its window.
   const [nvidia, rapl] = await Promise.all([probeNvidia(env, options), raplProbe.probe(env)])
-  const sensors = [...nvidia.sensors]
-  const notices = [...nvidia.notices]
-
+  // AMD GPUs are numbered after the NVIDIA ones (gpu0.. are taken by them)
   const amd = await createAmdHwmonProbe(nvidia.count).probe(env)
-  notices.push(...amd.notices)
-  if (amd.sensor) sensors.push(amd.sensor)
-
-  notices.push(...rapl.notices)
-  if (rapl.sensor) {
-    sensors.push(rapl.sensor)
-  } else {
-    const gpuMeasured = sensors.length > 0
+  const results: ProbeResult[] = [nvidia, amd, rapl]
+  if (!rapl.sensor) {
+    const gpuMeasured = nvidia.sensor !== null || amd.sensor !== null
     const reason = gpuMeasured
       ? 'no CPU energy counter: CPU and RAM are estimated while the GPU is measured'
       : 'no energy counter or power sensor could be read: CPU and RAM are estimated'
     const est = await createEstimateProbe({ reason }).probe(env)
-    notices.push(...est.notices, reason)
-    if (est.sensor) sensors.push(est.sensor)
+    results.push({ ...est, notices: [...est.notices, reason] })
   }
-  return { sensors, notices, crossChecks: nvidia.crossChecks }
+  return combineProbes(results)
 }
 
-/** NVIDIA GPUs via NVML, else nvidia-smi; `count` is how many GPUs were selected. */
+/**
+ * NVIDIA GPUs via NVML, else nvidia-smi, both over one nvidia-smi listing; nvidia-smi is NVML's
+ * cross-check when asked for. `count` is how many GPUs were selected.
+ */
 async function probeNvidia(
   env: SensorEnv,
   options: ProbeOptions
-): Promise<ProbedSensors & { count: number }> {
-  const sensors: EnergySensor[] = []
-  const crossChecks: EnergySensor[] = []
-  const notices: string[] = []
+): Promise<ProbeResult & { count: number }> {
   const nvidia = await listNvidiaGpus(env)
   if (!nvidia.inventory) {
     // a broken driver is worth saying; a host without nvidia-smi is not
-    if (!nvidia.notices.some((n) => n.startsWith('nvidia-smi not found')))
-      notices.push(...nvidia.notices)
-    return { sensors, notices, crossChecks, count: 0 }
+    const said = nvidia.notices.some((n) => n.startsWith('nvidia-smi not found'))
+    return { sensor: null, notices: said ? [] : nvidia.notices, count: 0 }
   }
-  notices.push(...nvidia.notices)
-  const nvml = await createNvmlSensor(env, nvidia.inventory)
-  notices.push(...nvml.notices)
-  const smi =
-    nvml.sensor === null || options.crossCheck ? createNvidiaSmiSensor(env, nvidia.inventory) : null
+  const count = nvidia.inventory.selection.selected.length
+  const nvml = await createNvmlProbe(nvidia.inventory).probe(env)
+  const notices = [...nvidia.notices, ...nvml.notices]
+  const smiProbe: SensorProbe = createNvidiaSmiProbe(nvidia.inventory)
   if (nvml.sensor) {
-    sensors.push(nvml.sensor)
-    if (smi?.sensor) crossChecks.push(smi.sensor)
-  } else if (smi) {
-    notices.push(...smi.notices)
-    if (smi.sensor) sensors.push(smi.sensor)
+    const smi = options.crossCheck ? await smiProbe.probe(env) : null
+    return { sensor: nvml.sensor, crossCheck: smi?.sensor ?? null, notices, count }
   }
-  return { sensors, notices, crossChecks, count: nvidia.inventory.selection.selected.length }
+  const smi = await smiProbe.probe(env)
+  return { sensor: smi.sensor, notices: [...notices, ...smi.notices], count }
 }
 
 interface GpuInventoryItem {

@@ -8,8 +8,6 @@ import type { Component } from '../core/types.js'
 export interface EnergySensor {
   /** a short id for logs: nvml, nvidia-smi, rapl, amd-hwmon, estimate */
   readonly source: string
-  /** a second opinion on energy another sensor already counts: reported apart, never summed */
-  crossCheck?: boolean
   /** begins sampling; energy counts from this call */
   start(): Promise<void>
   /** energy since start(), per component, as of the latest reading (cheap: at most one small read, no process) */
@@ -28,10 +26,37 @@ export interface ComponentSnapshot {
   energyJ: number
 }
 
-/** Probes a source at run time: resolves to a ready sensor, or null with the reason it was skipped. */
+/** What probing one source found: a ready sensor, or null with the reason it was skipped. */
+export interface ProbeResult {
+  sensor: EnergySensor | null
+  /**
+   * a second reading of energy `sensor` already counts (nvidia-smi's power integration beside
+   * NVML's counter): measured in the same window and reported apart, never summed
+   */
+  crossCheck?: EnergySensor | null
+  notices: string[]
+}
+
+/** Every source has one probe of this shape; the caller combines their results. */
 export interface SensorProbe {
   readonly source: string
-  probe(env: SensorEnv): Promise<{ sensor: EnergySensor | null; notices: string[] }>
+  probe(env: SensorEnv): Promise<ProbeResult>
+}
+
+/** The sensors a measurement window opens: what it counts, and what only cross-checks it. */
+export interface ProbedSensors {
+  sensors: EnergySensor[]
+  crossChecks: EnergySensor[]
+  notices: string[]
+}
+
+/** Several sources' results as one set, in the order given (the report lists them so). */
+export function combineProbes(results: readonly ProbeResult[]): ProbedSensors {
+  return {
+    sensors: results.flatMap((r) => (r.sensor ? [r.sensor] : [])),
+    crossChecks: results.flatMap((r) => (r.crossCheck ? [r.crossCheck] : [])),
+    notices: results.flatMap((r) => r.notices)
+  }
 }
 
 /** What sensors may read from the environment; filled once by the caller, never at import time. */

@@ -1,15 +1,22 @@
 // The action's `calibrate` mode: the built-in suite for this runner, kept on the data branch.
 import { renderCalibrationReport } from '../core/report/calibration-report.js'
 import type { Settings } from '../core/settings.js'
+import type { Calibration } from '../core/types.js'
 import { runCalibration } from './calibrate.js'
-import type { CalibrateOutcome, PipelineContext } from './contracts.js'
+import type { JobContext } from './check.js'
 import { chooseSuite } from './reference-suite.js'
 import { sensorEnvOf } from './run-env.js'
 
-export async function runCalibrate(
-  settings: Settings,
-  ctx: PipelineContext
-): Promise<CalibrateOutcome> {
+interface CalibrateOutcome {
+  calibration: Calibration
+  /** markdown for the job summary */
+  report: string
+  /** drift against the previous calibration of this runner, one line each (warned) */
+  warnings: string[]
+  interrupted: boolean
+}
+
+export async function runCalibrate(settings: Settings, ctx: JobContext): Promise<CalibrateOutcome> {
   const { workloads, notices } = await chooseSuite(
     'auto',
     sensorEnvOf(ctx.env, settings.intervalMs)

@@ -108,7 +108,7 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
   const base: Omit<MeasureOptions, 'command'> = {
     cwd: o.cwd,
     env: o.env.vars,
-    openSensors: async () => (await probeSensors(sensorEnv)).sensors,
+    openSensors: () => probeSensors(sensorEnv),
     readHost: async () => host,
     idleS: 0,
     repeat: 1,

@@ -8,16 +8,38 @@ import type { RunEnv } from './run-env.js'
 import { poolBaselineRecords, selectBaseline } from '../core/compare/baseline.js'
 import { UsageError } from '../core/errors.js'
 import { describeSkippedLines } from '../core/history/history.js'
+import type { HistoryStore } from '../adapters/store.js'
 import type { Settings } from '../core/settings.js'
 import { noiseFloorFromCalibration } from '../core/compare/stats.js'
 import { RESULT_SCHEMA, type HistoryRecord, type Measurement } from '../core/types.js'
 import { findCalibrations, normalizeWith } from './calibrations.js'
-import type { CheckOutcome, PipelineContext } from './contracts.js'
-import { buildCheckResult, renderCheckResult, type BuildInput } from './result-file.js'
+import {
+  buildCheckResult,
+  renderCheckResult,
+  type BuildInput,
+  type CheckOutcome
+} from './result-file.js'
 import { runMeasurement } from './run-measurement.js'
 import { runPreflight, type OutputTarget } from './preflight.js'
 import { analyseProgress } from './progress-analysis.js'
 import { loadBaseBudget, loadBudget, type BudgetChoice } from './trusted-budget.js'
+
+/** What a shell hands every job: where it runs, which commits it compares, the history store. */
+export interface JobContext {
+  /** where the command runs (the action's working-directory) */
+  cwd: string
+  /** the repository root: the budget file and calibration files are found from here (default cwd) */
+  workspace?: string
+  baseSha: string | null
+  headSha: string | null
+  /** the history store (git data branch in the action, a folder in the CLI) */
+  store: HistoryStore
+  /** the run environment the shell read once; children get its variables explicitly */
+  env: RunEnv
+  log: (line: string) => void
+  /** aborted on SIGINT/SIGTERM: stop the command, keep the partial measurement */
+  signal?: AbortSignal
+}
 
 /**
  * The budget that judges this run: with a base commit (a pull request, or the CLI's `--base`) the
@@ -47,7 +69,7 @@ async function describeDirtyTree(at: GitAt, log: (line: string) => void): Promis
 
 /** A store that cannot be reached costs the comparison, not the run; a corrupt file is an error. */
 export async function readHistorySafely(
-  ctx: PipelineContext,
+  ctx: JobContext,
   series: string
 ): Promise<{ history: HistoryRecord[]; note: string | null }> {
   try {
@@ -94,7 +116,7 @@ function commandSpecOf(settings: Settings, argv: string[] | null): CommandSpec {
   throw new UsageError('command: no command given; expected the training command to measure')
 }
 
-interface CheckContext extends PipelineContext {
+interface CheckContext extends JobContext {
   /** the CLI's `-- CMD ARGS` (kept as argv); the action passes its `command` input instead */
   argv?: string[] | null
   onTick?: Parameters<typeof runMeasurement>[2]['onTick']

@@ -3,7 +3,7 @@
 // read from Prometheus only, so no device is counted twice.
 import { hostname } from 'node:os'
 import type { Settings } from '../core/settings.js'
-import type { EnergySensor } from '../sensors/sensor.js'
+import type { EnergySensor, SensorProbe } from '../sensors/sensor.js'
 import type { EnvVars } from './run-env.js'
 import {
   createPrometheusClient,
@@ -23,16 +23,18 @@ export const CLUSTER_ENV = {
 const LOCAL_GPU_SOURCES = new Set(['nvml', 'nvidia-smi', 'amd-hwmon'])
 const LOCAL_CPU_SOURCES = new Set(['rapl', 'estimate'])
 
-export interface ClusterSource {
+/**
+ * The Prometheus source, preflighted: its probe gives a fresh sensor for each window (with the
+ * preflight's summary as its notice), the same shape as every local source's.
+ */
+export interface ClusterSource extends SensorProbe {
   client: PrometheusClient
   inventory: ClusterInventory
-  open(): EnergySensor
   /** the local sensors that may run beside the cluster, and what was left out and why */
   filterLocal(
     sensors: EnergySensor[],
     localGpuUuids: readonly string[]
   ): { sensors: EnergySensor[]; notices: string[] }
-  notices: string[]
 }
 
 /** Null without a URL (setting or JOULEGATE_PROMETHEUS_URL); otherwise preflighted, or a UsageError. */
@@ -57,10 +59,10 @@ export async function openClusterSource(
   ]
   const me = hostname()
   return {
+    source: 'prometheus',
     client,
     inventory,
-    notices,
-    open: () => createPrometheusSensor(client, prom, inventory),
+    probe: async () => ({ sensor: createPrometheusSensor(client, prom, inventory), notices }),
     filterLocal(sensors, localGpuUuids) {
       const out: string[] = []
       const gpuSeen =

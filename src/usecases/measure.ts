@@ -34,8 +34,11 @@ export interface MeasureOptions {
   cwd?: string
   /** environment for the command; JOULEGATE_METRICS_FILE is added unless it already names a file */
   env: EnvVars
-  /** opens a fresh set of sensors for one window (idle baseline, each run) */
-  openSensors: () => Promise<EnergySensor[]>
+  /**
+   * opens a fresh set of sensors for one window (idle baseline, each run); `crossChecks` read the
+   * same window but are reported apart, never summed
+   */
+  openSensors: () => Promise<{ sensors: EnergySensor[]; crossChecks?: EnergySensor[] }>
   /** host inventory, given the GPUs the sensors saw */
   readHost: (gpuNames: string[]) => Promise<HostInfo>
   idleS: number
@@ -88,16 +91,15 @@ export async function measureIdlePower(options: MeasureOptions): Promise<number 
     label: `measuring idle power for ${options.idleS} s`,
     ...(total ? { index: 1, total } : {})
   })
-  const opened = await options.openSensors()
+  const { sensors, crossChecks = [] } = await options.openSensors()
+  const opened = [...sensors, ...crossChecks]
   await startAll(opened)
   // the window opens when every sensor has its first reading
   const t0 = performance.now()
   await sleep(options.idleS * 1000, options.signal)
   const seconds = (performance.now() - t0) / 1000
-  const components = (await stopAll(opened.filter((s) => !s.crossCheck))).filter(
-    (c) => !(c.samples === 0 && c.coverage === 0)
-  )
-  await stopAll(opened.filter((s) => s.crossCheck))
+  const components = (await stopAll(sensors)).filter((c) => !(c.samples === 0 && c.coverage === 0))
+  await stopAll(crossChecks)
   if (options.signal?.aborted || seconds <= 0) return null
   // each sensor's own mean power covers exactly its window; stopping takes time that is not idle
   if (components.length > 0 && components.every((c) => c.meanPowerW !== null))
@@ -118,9 +120,8 @@ async function runOnce(
   run: number,
   metricsPath: string
 ): Promise<RunResult> {
-  const opened = await options.openSensors()
-  const sensors = opened.filter((s) => !s.crossCheck)
-  const checks = opened.filter((s) => s.crossCheck)
+  const { sensors, crossChecks: checks = [] } = await options.openSensors()
+  const opened = [...sensors, ...checks]
   await startAll(opened)
   if (options.signal?.aborted) {
     // cancelled while the sensors were starting: the command never runs

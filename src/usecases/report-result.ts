@@ -15,10 +15,9 @@ import {
   type Calibration,
   type HistoryRecord
 } from '../core/types.js'
-import { chooseBaseline, readHistorySafely } from './check.js'
-import type { CheckOutcome, PipelineContext } from './contracts.js'
+import { chooseBaseline, readHistorySafely, type JobContext } from './check.js'
 import { analyseProgress } from './progress-analysis.js'
-import { buildCheckResult, renderCheckResult } from './result-file.js'
+import { buildCheckResult, renderCheckResult, type CheckOutcome } from './result-file.js'
 import { findBudgetFile } from './trusted-budget.js'
 
 const text = { type: 'string', maxLength: 10_000 } as const
@@ -151,7 +150,7 @@ function readMeasuredRecord(raw: unknown, settings: Pick<Settings, 'name'>): His
 }
 
 async function readCalibration(
-  ctx: PipelineContext,
+  ctx: JobContext,
   fingerprint: string | null | undefined
 ): Promise<Calibration | null> {
   if (!fingerprint) return null
@@ -167,7 +166,7 @@ async function readCalibration(
 export async function runReport(
   raw: unknown,
   settings: Settings,
-  ctx: PipelineContext
+  ctx: JobContext
 ): Promise<CheckOutcome> {
   const record = readMeasuredRecord(raw, settings)
   const workspace = ctx.workspace ?? ctx.cwd

@@ -5,9 +5,8 @@ import { renderReport } from '../core/report/render-report.js'
 import { renderTerminal } from '../core/report/terminal.js'
 import type { Settings } from '../core/settings.js'
 import type { NoiseFloor } from '../core/compare/stats.js'
-import { CHECK_RESULT_SCHEMA, type HistoryRecord } from '../core/types.js'
+import { CHECK_RESULT_SCHEMA, type HistoryRecord, type Verdict } from '../core/types.js'
 import { judge, type Judgement } from '../core/judge/verdict.js'
-import type { CheckOutcome } from './contracts.js'
 
 export interface CheckResult {
   schema: typeof CHECK_RESULT_SCHEMA
@@ -94,6 +93,27 @@ function judgeResult(result: CheckResult): Judgement {
       ...result.notes
     ]
   })
+}
+
+/** What a check, a record or a re-judged result gives its shell to publish. */
+export interface CheckOutcome {
+  verdict: Verdict
+  /** markdown: the comment body and the job summary */
+  report: string
+  /** a few plain lines for logs */
+  summaryText: string
+  /** the result JSON (written to the result file, read back by mode `report`) */
+  result: object
+  energyKwh: number
+  normalizedEnergyKwh: number | null
+  energyDeltaPercent: number | null
+  co2Grams: number | null
+  commandExitCode: number | null
+  interrupted: boolean
+  /** set when no trusted budget judged the run (the verdict is then inconclusive) */
+  budgetProblem?: string | null
+  /** the judgement the report was rendered from, for a view that combines several runners */
+  judgement?: Judgement
 }
 
 export function renderCheckResult(

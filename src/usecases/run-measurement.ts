@@ -8,6 +8,7 @@ import { probeSensors, readGpuInventory } from '../sensors/probe-sensors.js'
 import { openClusterSource } from './cluster-source.js'
 import { measureCommand, type MeasureOptions, type Tick } from './measure.js'
 import { sensorEnvOf, type RunEnv } from './run-env.js'
+import type { ProbedSensors } from '../sensors/sensor.js'
 
 interface MeasurementContext {
   env: RunEnv
@@ -31,27 +32,33 @@ export async function runMeasurement(
   const localUuids = cluster
     ? (await readGpuInventory(sensorEnv).catch(() => [])).flatMap((g) => (g.uuid ? [g.uuid] : []))
     : []
-  const probe = async () => {
+  const probe = async (): Promise<ProbedSensors> => {
     const p = await probeSensors(sensorEnv, { crossCheck })
-    for (const s of p.crossChecks) s.crossCheck = true
-    const local = [...p.sensors, ...p.crossChecks]
-    if (!cluster) return { ...p, sensors: local }
-    const kept = cluster.filterLocal(local, localUuids)
+    if (!cluster) return p
+    const kept = cluster.filterLocal(p.sensors, localUuids)
+    const keptChecks = cluster.filterLocal(p.crossChecks, localUuids)
+    const remote = await cluster.probe(sensorEnv)
     return {
-      ...p,
-      notices: [...cluster.notices, ...p.notices, ...kept.notices],
-      sensors: [...kept.sensors, cluster.open()]
+      sensors: [...kept.sensors, ...(remote.sensor ? [remote.sensor] : [])],
+      crossChecks: keptChecks.sensors,
+      notices: [
+        ...remote.notices,
+        ...p.notices,
+        ...new Set([...kept.notices, ...keptChecks.notices])
+      ]
     }
   }
   const first = await probe()
   const launcher = describeLauncher(command)
   if (launcher) first.notices.push(launcher)
   for (const notice of first.notices) context.log(`joulegate: ${notice}`)
-  context.log(
-    `joulegate: sensors: ${first.sensors.map((s) => (s.crossCheck ? `${s.source} (cross-check)` : s.source)).join(', ') || 'none'}`
-  )
+  const named = [
+    ...first.sensors.map((s) => s.source),
+    ...first.crossChecks.map((s) => `${s.source} (cross-check)`)
+  ]
+  context.log(`joulegate: sensors: ${named.join(', ') || 'none'}`)
   const estimated = first.sensors.some((s) => s.source === 'estimate')
-  let pending: typeof first.sensors | null = first.sensors
+  let pending: ProbedSensors | null = first
   // The first window reuses the probe's sensors; later windows (idle, repeats) probe afresh.
   const openSensors = async () => {
     if (pending) {
@@ -59,7 +66,7 @@ export async function runMeasurement(
       pending = null
       return sensors
     }
-    return (await probe()).sensors
+    return probe()
   }
   return measureCommand({
     command,

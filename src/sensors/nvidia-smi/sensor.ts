@@ -12,7 +12,13 @@ import {
   type NvidiaGpuInfo
 } from './parse.js'
 import { computeMaxPlausiblePowerW, isPlausiblePower } from '../../core/measure/plausibility.js'
-import type { ComponentSnapshot, EnergySensor, SensorEnv } from '../sensor.js'
+import type {
+  ComponentSnapshot,
+  EnergySensor,
+  ProbeResult,
+  SensorEnv,
+  SensorProbe
+} from '../sensor.js'
 import { PowerTimeline, WallStampClock } from '../power-timeline.js'
 import {
   spawnFileProcess,
@@ -38,11 +44,13 @@ interface Reader {
   stop(): Promise<void>
 }
 
+/** The nvidia-smi source for the GPUs it listed. */
+export function createNvidiaSmiProbe(inventory: NvidiaInventory): SensorProbe {
+  return { source: 'nvidia-smi', probe: async (env) => createNvidiaSmiSensor(env, inventory) }
+}
+
 /** Builds the nvidia-smi sensor from an inventory, or says why there is none. */
-export function createNvidiaSmiSensor(
-  env: SensorEnv,
-  inventory: NvidiaInventory
-): { sensor: EnergySensor | null; notices: string[] } {
+export function createNvidiaSmiSensor(env: SensorEnv, inventory: NvidiaInventory): ProbeResult {
   if (inventory.all.length === 0) return { sensor: null, notices: ['nvidia-smi lists no GPU'] }
   if (inventory.selection.selected.length === 0) {
     return {

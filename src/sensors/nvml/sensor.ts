@@ -8,7 +8,13 @@
 import { performance } from 'node:perf_hooks'
 import type { Component } from '../../core/types.js'
 import type { NvidiaGpuInfo } from '../nvidia-smi/parse.js'
-import type { ComponentSnapshot, EnergySensor, SensorEnv } from '../sensor.js'
+import type {
+  ComponentSnapshot,
+  EnergySensor,
+  ProbeResult,
+  SensorEnv,
+  SensorProbe
+} from '../sensor.js'
 import type { NvidiaInventory } from '../nvidia-smi/sensor.js'
 import { spawnLineProcess, withTimeout, type LineProcess } from '../../adapters/line-process.js'
 import { NVML_HELPER } from './helper.js'
@@ -71,11 +77,16 @@ class Helper {
   }
 }
 
+/** The NVML source for the GPUs nvidia-smi listed (NVML needs their UUIDs). */
+export function createNvmlProbe(inventory: NvidiaInventory): SensorProbe {
+  return { source: 'nvml', probe: (env) => createNvmlSensor(env, inventory) }
+}
+
 /** Checks that the helper runs and every selected GPU has an energy counter; else null and why. */
 export async function createNvmlSensor(
   env: SensorEnv,
   inventory: NvidiaInventory
-): Promise<{ sensor: EnergySensor | null; notices: string[] }> {
+): Promise<ProbeResult> {
   const gpus = inventory.selection.selected
   if (gpus.length === 0) return { sensor: null, notices: [] }
   if (env.python === null)

@@ -1,17 +1,31 @@
-// Binds the action to the real pipeline and the git data-branch store.
+// The action's history store: the git data branch, read-only on pull request runs.
 import * as core from '@actions/core'
 import { GitDataBranchStore } from '../adapters/git-data-branch.js'
 import { readPersistedAuthHeader, tokenAuthHeader } from '../adapters/git.js'
-import { runCalibrate } from '../usecases/calibrate-mode.js'
-import { runCheck, runRecord } from '../usecases/check.js'
 import { dashboardForTree } from '../usecases/dashboard.js'
 import { toRepositoryUrl } from '../core/report/dashboard/repository-url.js'
-import type { Store } from '../usecases/contracts.js'
-import { runReport } from '../usecases/report-result.js'
-import type { PipelinePort, StoreRequest } from './pipeline-port.js'
+import type { HistoryStore } from '../adapters/store.js'
+import type { EnvVars } from '../core/types.js'
 
-/** Pull request runs get a store that cannot write, whatever the pipeline asks of it. */
-function readOnly(store: Store): Store {
+export interface StoreRequest {
+  cwd: string
+  /** the data branch on the workspace's `origin` */
+  branch: string
+  /** false on pull request runs: history is never written from them */
+  writable: boolean
+  /** the commit identity for data-branch commits (the runner may have none configured) */
+  identity: { name: string; email: string }
+  /** the github-token input: the data branch's credentials when checkout persisted none */
+  token: string | null
+  /** the repository's web address (GITHUB_SERVER_URL/GITHUB_REPOSITORY), for the dashboard's links */
+  repoUrl: string | null
+  /** the variables git starts with */
+  env: EnvVars
+  log: (line: string) => void
+}
+
+/** Pull request runs get a store that cannot write, whatever a job asks of it. */
+function readOnly(store: HistoryStore): HistoryStore {
   const refuse = async (): Promise<never> => {
     throw new Error(`${store.description}: history is never written from a pull request run`)
   }
@@ -28,7 +42,7 @@ function readOnly(store: Store): Store {
   }
 }
 
-async function openStore(request: StoreRequest): Promise<Store> {
+export async function openStore(request: StoreRequest): Promise<HistoryStore> {
   // The data branch lives in a private repository that does not read the workspace's git config:
   // it gets the credentials actions/checkout persisted there, else the action's token. Exactly one
   // Authorization header is sent (two would make GitHub refuse).
@@ -54,13 +68,4 @@ async function openStore(request: StoreRequest): Promise<Store> {
     onNote: (line) => request.log(`joulegate: ${line}`)
   })
   return request.writable ? store : readOnly(store)
-}
-
-export const pipeline: PipelinePort = {
-  runCheck,
-  runRecord,
-  runCalibrate,
-  // report runs in the base repository's checkout (workflow_run): its budget file is the trusted one
-  renderResult: runReport,
-  openStore
 }
