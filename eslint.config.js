@@ -25,6 +25,22 @@ export default tseslint.config(
     }
   },
   {
+    // The environment is read once per shell and passed down as data: a use case, an adapter or a
+    // sensor that read it itself would behave differently under the CLI, the action and a test.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/env.ts', 'src/action/env.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read the environment in src/cli/env.ts or src/action/env.ts and pass it down.'
+        }
+      ]
+    }
+  },
+  {
     // The pure core takes data and returns data: no I/O, no process, no Actions toolkit. A
     // sensor's parser (nvidia-smi CSV, RAPL zones, Prometheus answers) is held to the same rule,
     // so it can be table-tested on real captures without the device.

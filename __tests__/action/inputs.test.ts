@@ -56,7 +56,7 @@ describe('action.yml', () => {
       Object.entries(actionYml.inputs).map(([k, v]) => [k, v.default ?? ''])
     )
     set({ ...defaults, 'github-token': 'ghs_x' })
-    expect(readSettings()).toMatchObject({
+    expect(readSettings(process.env)).toMatchObject({
       mode: 'check',
       name: 'default',
       repeat: 1,
@@ -86,7 +86,7 @@ describe('readSettings from INPUT_* variables', () => {
       'data-branch': 'energy',
       'working-directory': 'model'
     })
-    expect(readSettings()).toMatchObject({
+    expect(readSettings(process.env)).toMatchObject({
       mode: 'record',
       command: 'python train.py',
       failOnBudget: false,
@@ -106,7 +106,7 @@ describe('readSettings from INPUT_* variables', () => {
       ['.', '.']
     ]) {
       set({ 'working-directory': value })
-      expect(readSettings().workingDirectory).toBe(want)
+      expect(readSettings(process.env).workingDirectory).toBe(want)
     }
   })
 
@@ -114,7 +114,7 @@ describe('readSettings from INPUT_* variables', () => {
     'accepts data branch %j, which git accepts too',
     (branch) => {
       set({ 'data-branch': branch })
-      expect(readSettings().dataBranch).toBe(branch)
+      expect(readSettings(process.env).dataBranch).toBe(branch)
       expect(() =>
         execFileSync('git', ['check-ref-format', '--branch', branch], { stdio: 'pipe' })
       ).not.toThrow()
@@ -161,7 +161,7 @@ describe('readSettings from INPUT_* variables', () => {
       set({ [input]: value })
       let error: unknown = null
       try {
-        readSettings()
+        readSettings(process.env)
       } catch (e) {
         error = e
       }

@@ -30,6 +30,7 @@ describe('dashboard on the data branch', () => {
     const { origin, workspace } = makeWorkspace(box.root, 'dash')
     const head = git(workspace, 'rev-parse', 'HEAD')
     const store = new GitDataBranchStore({
+      env: process.env,
       cwd: workspace,
       companionFiles: dashboardForTree({
         repoUrl: 'https://github.com/acme/sed',
@@ -73,6 +74,7 @@ describe('dashboard on the data branch', () => {
     const { origin, workspace } = makeWorkspace(box.root, 'dash-fail')
     const notes: string[] = []
     const store = new GitDataBranchStore({
+      env: process.env,
       cwd: workspace,
       companionFiles: async () => {
         throw new Error('out of memory')
@@ -91,8 +93,7 @@ describe('dashboard on the data branch', () => {
 
   it('is what the action binds: written stores refresh it, pull-request stores write nothing', async () => {
     const { origin, workspace } = makeWorkspace(box.root, 'dash-action')
-    const saved = process.env.GITHUB_REPOSITORY
-    process.env.GITHUB_REPOSITORY = 'acme/sed'
+    // the address the action makes of GITHUB_SERVER_URL and GITHUB_REPOSITORY=acme/sed
     const open = (writable: boolean) =>
       openStore({
         cwd: workspace,
@@ -100,21 +101,18 @@ describe('dashboard on the data branch', () => {
         writable,
         identity: GITHUB_ACTIONS_BOT,
         token: null,
+        repoUrl: 'https://github.com/acme/sed',
+        env: process.env,
         log: () => undefined
       })
-    try {
-      const store = await open(true)
-      await store.appendRecord('default', makeRecord({ commit: 'd'.repeat(40) }))
-      await store.close()
-      const html = git(origin, 'show', 'joulegate-data:dashboard/index.html')
-      expect(html).toContain(`https://github.com/acme/sed/commit/${'d'.repeat(40)}`)
-      const readOnly = await open(false)
-      await expect(readOnly.appendRecord('default', makeRecord())).rejects.toThrow(/never written/)
-      await readOnly.close()
-      expect(git(origin, 'rev-list', '--count', 'joulegate-data')).toBe('1')
-    } finally {
-      if (saved === undefined) delete process.env.GITHUB_REPOSITORY
-      else process.env.GITHUB_REPOSITORY = saved
-    }
+    const store = await open(true)
+    await store.appendRecord('default', makeRecord({ commit: 'd'.repeat(40) }))
+    await store.close()
+    const html = git(origin, 'show', 'joulegate-data:dashboard/index.html')
+    expect(html).toContain(`https://github.com/acme/sed/commit/${'d'.repeat(40)}`)
+    const readOnly = await open(false)
+    await expect(readOnly.appendRecord('default', makeRecord())).rejects.toThrow(/never written/)
+    await readOnly.close()
+    expect(git(origin, 'rev-list', '--count', 'joulegate-data')).toBe('1')
   })
 })

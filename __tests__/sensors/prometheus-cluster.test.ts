@@ -26,6 +26,7 @@ import {
 } from '../helpers/prometheus-server.js'
 import { FAKE_NVIDIA_SMI, writeWrapper } from './fake-tools.js'
 import { buildSysfs } from './sysfs-tree.js'
+import { readRunEnv } from '../../src/usecases/run-env.js'
 
 const bin = requirePrometheus('cluster energy (Prometheus)')
 const suite = bin ? describe : describe.skip
@@ -146,7 +147,7 @@ suite('cluster energy through a real Prometheus', () => {
           prometheusUrl: prom.url,
           prometheusSelector: 'Hostname="gpu-node-1"'
         },
-        { env: runnerEnv(), log: () => undefined }
+        { env: readRunEnv(runnerEnv()), log: () => undefined }
       )
     ).rejects.toThrow(
       /prometheus-selector: got "Hostname=\\"gpu-node-1\\"", which matches no energy series.*Hostname \("gpu-node-01", "gpu-node-02"\).*hpc_job \("4242"\)/
@@ -219,7 +220,7 @@ suite('cluster energy through a real Prometheus', () => {
           store: new FolderStore(join(project, 'store')),
           log: () => undefined,
           argv: [process.execPath, '-e', `setTimeout(() => {}, ${ms})`],
-          env
+          env: readRunEnv(env)
         })
         verdicts.push(outcome.verdict)
         const m = (outcome.result as CheckResult).record.measurement
@@ -251,7 +252,7 @@ suite('cluster energy through a real Prometheus', () => {
         prometheusUrl: prom.url,
         prometheusSelector: SELECTOR
       },
-      { env: runnerEnv(), log: (l) => lines.push(l) }
+      { env: readRunEnv(runnerEnv()), log: (l) => lines.push(l) }
     )
     await sleep(2500)
     await exporter.restart('gpu-node-01', 300)

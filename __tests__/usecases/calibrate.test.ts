@@ -13,6 +13,7 @@ import {
   parseCustomWorkload
 } from '../../src/usecases/reference-suite.js'
 import { fakeSmiEnv, writeWrapper } from '../sensors/fake-tools.js'
+import { readRunEnv } from '../../src/usecases/run-env.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'jg-cal-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -33,12 +34,12 @@ function options(extra: Partial<CalibrateOptions> = {}): CalibrateOptions {
     cooldownS: 0,
     idleS: 0,
     intervalMs: 50,
-    env: {
+    env: readRunEnv({
       ...process.env,
       JOULEGATE_SYSFS_ROOT: join(dir, 'no-sysfs'),
       JOULEGATE_NVIDIA_SMI: join(dir, 'no-smi'),
       JOULEGATE_PYTHON: 'none'
-    },
+    }),
     log: () => undefined,
     store: null,
     ...extra

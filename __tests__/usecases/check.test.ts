@@ -7,6 +7,7 @@ import { parseSettings } from '../../src/core/settings.js'
 import type { Measurement } from '../../src/core/types.js'
 import { runCheck } from '../../src/usecases/check.js'
 import { checkMeasured, scaled } from './recorded-run.js'
+import { readRunEnv } from '../../src/usecases/run-env.js'
 
 const root = mkdtempSync(join(tmpdir(), 'jg-check-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -66,6 +67,7 @@ describe('runCheck on a recorded measurement', () => {
       baseSha: null,
       headSha: null,
       store,
+      env: readRunEnv(process.env),
       log: () => undefined,
       argv: ['true']
     }

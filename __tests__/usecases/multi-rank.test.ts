@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runMeasurement } from '../../src/usecases/run-measurement.js'
+import { readRunEnv } from '../../src/usecases/run-env.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'jg-ranks-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -37,12 +38,12 @@ for (let i = 0; i < ${STEPS}; i++) {
       { argv: [torchrun, '--nproc-per-node', String(RANKS), 'train.py'] },
       { intervalMs: 100, idleSeconds: 0, repeat: 1 },
       {
-        env: {
+        env: readRunEnv({
           PATH: process.env['PATH'],
           JOULEGATE_NVIDIA_SMI: join(dir, 'none'),
           JOULEGATE_SYSFS_ROOT: join(dir, 'none'),
           JOULEGATE_PYTHON: 'none'
-        },
+        }),
         log: () => undefined
       }
     )

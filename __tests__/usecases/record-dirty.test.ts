@@ -8,6 +8,7 @@ import { FolderStore } from '../../src/adapters/folder-store.js'
 import { parseSettings } from '../../src/core/settings.js'
 import { runCheck } from '../../src/usecases/check.js'
 import { scaled } from './recorded-run.js'
+import { readRunEnv } from '../../src/usecases/run-env.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'jg-dirty-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -25,6 +26,7 @@ async function record(store: FolderStore): Promise<string[]> {
     baseSha: null,
     headSha: null,
     store,
+    env: readRunEnv(process.env),
     log: (l) => lines.push(l),
     argv: ['true'],
     measurement: scaled(1)

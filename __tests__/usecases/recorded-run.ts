@@ -4,6 +4,7 @@ import type { HistoryStore } from '../../src/adapters/store.js'
 import { parseSettings, type RawSettings } from '../../src/core/settings.js'
 import type { Measurement } from '../../src/core/types.js'
 import { runCheck } from '../../src/usecases/check.js'
+import { readRunEnv } from '../../src/usecases/run-env.js'
 
 const real = JSON.parse(
   readFileSync('__tests__/fixtures/real-h100-measurement.json', 'utf8')
@@ -31,6 +32,7 @@ export function checkMeasured(
     baseSha: at.baseSha ?? null,
     headSha: null,
     store: at.store,
+    env: readRunEnv(process.env),
     log: () => undefined,
     argv: ['true'],
     measurement

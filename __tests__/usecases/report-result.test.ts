@@ -8,6 +8,7 @@ import { FolderStore } from '../../src/adapters/folder-store.js'
 import { parseSettings } from '../../src/core/settings.js'
 import { runReport } from '../../src/usecases/report-result.js'
 import { checkMeasured, scaled } from './recorded-run.js'
+import { readRunEnv } from '../../src/usecases/run-env.js'
 
 const root = mkdtempSync(join(tmpdir(), 'jg-report-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -44,6 +45,7 @@ const report = (raw: unknown, dir = trusted) =>
     baseSha: null,
     headSha: null,
     store,
+    env: readRunEnv(process.env),
     log: () => undefined
   })
 

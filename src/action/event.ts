@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { UsageError } from '../core/errors.js'
+import { readRunEnv, type EnvVars, type RunEnv } from '../usecases/run-env.js'
 
 interface PullRequestInfo {
   number: number
@@ -35,6 +36,12 @@ export interface RunEnvironment {
     pulls: { number: number; baseSha: string | null }[]
     event: string | null
   } | null
+  /** GITHUB_SERVER_URL: the web host, for links to commits (GitHub Enterprise Server has its own) */
+  serverUrl: string
+  /** GITHUB_STEP_SUMMARY: the job summary file; null outside a runner */
+  stepSummary: string | null
+  /** the variables every use case and child process gets (sensors, RUNNER_NAME, cross-check) */
+  run: RunEnv
 }
 
 type Json = Record<string, unknown>
@@ -97,7 +104,7 @@ function readPayload(path: string | undefined): Json {
   }
 }
 
-export function readRunEnvironment(env: NodeJS.ProcessEnv = process.env): RunEnvironment {
+export function readRunEnvironment(env: EnvVars): RunEnvironment {
   const payload = readPayload(env['GITHUB_EVENT_PATH'])
   const [owner, repo] = (env['GITHUB_REPOSITORY'] ?? '').split('/')
   const fromPayload = obj(payload['repository'])
@@ -112,7 +119,10 @@ export function readRunEnvironment(env: NodeJS.ProcessEnv = process.env): RunEnv
     runId: str(env['GITHUB_RUN_ID']),
     pullRequest: describePullRequest(payload),
     defaultBranch: str(fromPayload?.['default_branch']),
-    workflowRun: describeWorkflowRun(payload)
+    workflowRun: describeWorkflowRun(payload),
+    serverUrl: str(env['GITHUB_SERVER_URL']) ?? 'https://github.com',
+    stepSummary: str(env['GITHUB_STEP_SUMMARY']),
+    run: readRunEnv(env)
   }
 }
 

@@ -5,6 +5,7 @@ import * as core from '@actions/core'
 import { realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { UsageError, describeBadValue } from '../core/errors.js'
+import type { EnvVars } from '../usecases/run-env.js'
 import {
   INPUTS,
   parseSettings,
@@ -72,7 +73,7 @@ function resolveWorkingDirectory(value: string | null, workspace: string): strin
   return relative === '' ? '.' : relative
 }
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export function readSettings(env: EnvVars): Settings {
   const settings = parseSettings(readRawInputs())
   // Defence in depth: the runner masks `${{ github.token }}`, but a PAT passed some other way may not be.
   if (settings.githubToken) core.setSecret(settings.githubToken)

@@ -1,8 +1,8 @@
 // The action's entry: inputs -> Settings, the run's policy, one of four modes; one top-level catch.
 import * as core from '@actions/core'
 import { installCancellation } from './cancellation.js'
+import { readEnv } from './env.js'
 import type { Jobs } from './jobs.js'
-import { readRunEnvironment } from './event.js'
 import { readSettings } from './inputs.js'
 import { runAnyReportMode } from './matrix-report.js'
 import { runCalibrateMode, runCheckMode, runRecordMode, type ModeRun } from './modes.js'
@@ -28,8 +28,8 @@ export async function run(jobs: Jobs): Promise<void> {
     }
   )
   try {
-    const settings = readSettings()
-    const env = readRunEnvironment()
+    const env = readEnv()
+    const settings = readSettings(env.run.vars)
     const policy = decideRunPolicy(settings, env)
     for (const note of policy.notes) core.info(`joulegate: ${note}`)
     const modeRun: ModeRun = { jobs, settings, env, policy, signal: cancellation.signal }

@@ -48,6 +48,11 @@ export async function withStore<T>(run: ModeRun, use: (ctx: JobContext) => Promi
     // the bot's commit identity, so data-branch commits need no git config on the runner
     identity: GITHUB_ACTIONS_BOT,
     token: run.settings.githubToken,
+    repoUrl:
+      run.env.owner && run.env.repo
+        ? `${run.env.serverUrl}/${run.env.owner}/${run.env.repo}`
+        : null,
+    env: run.env.run.vars,
     log
   })
   const ctx: JobContext = {
@@ -56,6 +61,7 @@ export async function withStore<T>(run: ModeRun, use: (ctx: JobContext) => Promi
     baseSha: run.env.pullRequest?.baseSha ?? null,
     headSha: run.env.pullRequest?.headSha ?? run.env.sha,
     store,
+    env: run.env.run,
     log,
     signal: run.signal
   }
@@ -85,7 +91,7 @@ export async function publish(run: ModeRun, outcome: CheckOutcome, result: objec
     )
   }
   setCheckOutputs(outcome, files)
-  await writeJobSummary(outcome.report)
+  await writeJobSummary(outcome.report, run.env)
   core.info(outcome.summaryText)
 }
 
@@ -175,7 +181,7 @@ export async function runCalibrateMode(run: ModeRun): Promise<void> {
   const files = await writeRunFiles(outcome.report, outcome.calibration, resultPath)
   core.setOutput('report', files.reportPath)
   core.setOutput('result', files.resultPath)
-  await writeJobSummary(outcome.report)
+  await writeJobSummary(outcome.report, run.env)
   if (outcome.interrupted) core.setFailed('joulegate: calibration cancelled; nothing was stored')
 }
 

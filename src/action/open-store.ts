@@ -5,6 +5,7 @@ import { readPersistedAuthHeader, tokenAuthHeader } from '../adapters/git.js'
 import { dashboardForTree } from '../usecases/dashboard.js'
 import { toRepositoryUrl } from '../core/report/dashboard/repository-url.js'
 import type { HistoryStore } from '../adapters/store.js'
+import type { EnvVars } from '../core/types.js'
 
 export interface StoreRequest {
   cwd: string
@@ -16,6 +17,10 @@ export interface StoreRequest {
   identity: { name: string; email: string }
   /** the github-token input: the data branch's credentials when checkout persisted none */
   token: string | null
+  /** the repository's web address (GITHUB_SERVER_URL/GITHUB_REPOSITORY), for the dashboard's links */
+  repoUrl: string | null
+  /** the variables git starts with */
+  env: EnvVars
   log: (line: string) => void
 }
 
@@ -37,23 +42,17 @@ function readOnly(store: HistoryStore): HistoryStore {
   }
 }
 
-/** The repository's web address, for the dashboard's commit links. */
-function repositoryUrl(): string | null {
-  const server = process.env['GITHUB_SERVER_URL'] ?? 'https://github.com'
-  const repo = process.env['GITHUB_REPOSITORY']
-  return repo ? toRepositoryUrl(`${server}/${repo}`) : null
-}
-
 export async function openStore(request: StoreRequest): Promise<HistoryStore> {
   // The data branch lives in a private repository that does not read the workspace's git config:
   // it gets the credentials actions/checkout persisted there, else the action's token. Exactly one
   // Authorization header is sent (two would make GitHub refuse).
   const authHeader =
-    (await readPersistedAuthHeader(request.cwd)) ??
+    (await readPersistedAuthHeader({ cwd: request.cwd, env: request.env })) ??
     (request.token ? tokenAuthHeader(request.token) : null)
   if (authHeader) core.setSecret(authHeader.replace(/^authorization:\s*basic\s*/i, ''))
   const store = new GitDataBranchStore({
     cwd: request.cwd,
+    env: request.env,
     branch: request.branch,
     identity: request.identity,
     authHeader,
@@ -61,7 +60,10 @@ export async function openStore(request: StoreRequest): Promise<HistoryStore> {
       request.log(`joulegate: data branch push rejected (${reason}); retry ${attempt}`),
     // every record and calibration refreshes dashboard/ in the same commit (GitHub Pages serves it)
     companionFiles: request.writable
-      ? dashboardForTree({ repoUrl: repositoryUrl(), description: request.branch })
+      ? dashboardForTree({
+          repoUrl: request.repoUrl ? toRepositoryUrl(request.repoUrl) : null,
+          description: request.branch
+        })
       : undefined,
     onNote: (line) => request.log(`joulegate: ${line}`)
   })

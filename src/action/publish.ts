@@ -70,8 +70,11 @@ function fitSummary(markdown: string): string {
 }
 
 /** Appends to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it only logs. */
-export async function writeJobSummary(markdown: string): Promise<void> {
-  if (!process.env['GITHUB_STEP_SUMMARY']) {
+export async function writeJobSummary(
+  markdown: string,
+  env: Pick<RunEnvironment, 'stepSummary'>
+): Promise<void> {
+  if (!env.stepSummary) {
     core.info('joulegate: GITHUB_STEP_SUMMARY is not set; job summary skipped')
     return
   }

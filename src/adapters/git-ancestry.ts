@@ -3,7 +3,7 @@
 // checkout (actions/checkout fetches one commit by default) is deepened a few bounded rounds from
 // origin until that history reaches a recorded commit, so a baseline needs no full clone.
 import { needsDeeperHistory, type BaselineInput } from '../core/compare/baseline.js'
-import { hideUserinfo, runGitRaw } from './git.js'
+import { hideUserinfo, runGitRaw, type GitAt } from './git.js'
 
 const DEFAULT_ANCESTRY_LIMIT = 500
 
@@ -15,11 +15,11 @@ export interface Ancestry {
 }
 
 /**
- * Null when `cwd` is not inside a git repository, the repository has no commit yet, or git is not
+ * Null when `at.cwd` is not inside a git repository, the repository has no commit yet, or git is not
  * installed: the baseline rule then falls back to the newest record and says so.
  */
 export async function readFirstParentAncestry(
-  cwd: string,
+  at: GitAt,
   limit: number = DEFAULT_ANCESTRY_LIMIT,
   rev: string = 'HEAD'
 ): Promise<Ancestry | null> {
@@ -27,7 +27,7 @@ export async function readFirstParentAncestry(
   try {
     list = await runGitRaw(
       ['rev-list', '--first-parent', `--max-count=${Math.max(1, Math.floor(limit))}`, rev, '--'],
-      { cwd }
+      { cwd: at.cwd, env: at.env }
     )
   } catch {
     return null // git itself could not be started
@@ -40,14 +40,17 @@ export async function readFirstParentAncestry(
     ) {
       return null
     }
-    throw new Error(`git rev-list --first-parent ${rev} failed in ${cwd}: ${list.stderr.trim()}`)
+    throw new Error(`git rev-list --first-parent ${rev} failed in ${at.cwd}: ${list.stderr.trim()}`)
   }
   const shas = list.stdout
     .split('\n')
     .map((s) => s.trim())
     .filter((s) => s !== '')
   if (shas.length === 0) return null
-  const shallow = await runGitRaw(['rev-parse', '--is-shallow-repository'], { cwd })
+  const shallow = await runGitRaw(['rev-parse', '--is-shallow-repository'], {
+    cwd: at.cwd,
+    env: at.env
+  })
   return { shas, shallow: shallow.code === 0 && shallow.stdout.trim() === 'true' }
 }
 
@@ -72,19 +75,19 @@ const DEEPENED_LIMIT = 1 + DEEPEN_ROUNDS.reduce((a, b) => a + b, 0)
  * falls back to the newest record and says so.
  */
 export async function readAncestryForBaseline(
-  cwd: string,
+  at: GitAt,
   input: Pick<BaselineInput, 'records' | 'baseCommit'>,
   options: DeepenOptions = {}
 ): Promise<Ancestry | null> {
   const remote = options.remote ?? 'origin'
-  let ancestry = await readFirstParentAncestry(cwd, DEEPENED_LIMIT)
+  let ancestry = await readFirstParentAncestry(at, DEEPENED_LIMIT)
   for (const depth of options.rounds ?? DEEPEN_ROUNDS) {
     if (!ancestry?.shallow) break
     if (!needsDeeperHistory({ ...input, ancestry: ancestry.shas, shallow: true })) break
     // The commit itself is wanted: it is what the walk starts from, whatever ref it came by.
     const fetch = await runGitRaw(
       ['fetch', '--quiet', '--no-tags', `--deepen=${depth}`, remote, ancestry.shas[0]],
-      { cwd, timeoutMs: options.timeoutMs ?? 60_000 }
+      { cwd: at.cwd, env: at.env, timeoutMs: options.timeoutMs ?? 60_000 }
     )
     if (fetch.code !== 0) {
       const why = fetch.timedOut
@@ -94,7 +97,7 @@ export async function readAncestryForBaseline(
       break
     }
     const before = ancestry.shas.length
-    ancestry = await readFirstParentAncestry(cwd, DEEPENED_LIMIT)
+    ancestry = await readFirstParentAncestry(at, DEEPENED_LIMIT)
     options.log?.(
       `joulegate: deepened the shallow checkout by ${depth} commits to look for a recorded ancestor (${ancestry?.shas.length ?? 0} first-parent commits read)`
     )

@@ -39,10 +39,13 @@ import {
   writeCommit
 } from './git.js'
 import type { HistoryStore } from './store.js'
+import type { EnvVars } from '../core/types.js'
 
 export interface GitDataBranchOptions {
   /** a directory inside the workspace repository (used to resolve the remote) */
   cwd: string
+  /** the variables git starts with, as the shell read them (HOME, PATH, GIT_*) */
+  env: EnvVars
   /** remote name in the workspace, or a URL / path; default `origin` */
   remote?: string
   branch?: string
@@ -188,7 +191,7 @@ export class GitDataBranchStore implements HistoryStore {
 
   private git(args: string[]): Promise<string> {
     if (!this.repo) throw new DataBranchError('the data-branch store was closed')
-    return runGit(args, { cwd: this.repo, secrets: this.secrets })
+    return runGit(args, { cwd: this.repo, env: this.options.env, secrets: this.secrets })
   }
 
   /** Only fetch and push carry the auth header, in git's environment: never in argv or a config file. */
@@ -204,7 +207,7 @@ export class GitDataBranchStore implements HistoryStore {
     if (this.repo) return this.repo
     const remote = this.options.remote ?? 'origin'
     try {
-      this.url = await resolveRemoteUrl(this.options.cwd, remote)
+      this.url = await resolveRemoteUrl({ cwd: this.options.cwd, env: this.options.env }, remote)
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err)
       throw new DataBranchError(
@@ -216,7 +219,7 @@ export class GitDataBranchStore implements HistoryStore {
     }
     if (this.options.authHeader) {
       try {
-        await requireEnvironmentConfig()
+        await requireEnvironmentConfig(this.options.env)
       } catch (err) {
         throw new DataBranchError(`cannot reach ${this.where()}: ${(err as Error).message}`, {
           cause: err
@@ -224,7 +227,7 @@ export class GitDataBranchStore implements HistoryStore {
       }
     }
     const repo = await mkdtemp(path.join(this.options.tmpRoot ?? os.tmpdir(), 'joulegate-data-'))
-    await runGit(['init', '--bare', '--quiet', repo], { cwd: repo })
+    await runGit(['init', '--bare', '--quiet', repo], { cwd: repo, env: this.options.env })
     this.repo = repo
     return repo
   }
@@ -244,7 +247,11 @@ export class GitDataBranchStore implements HistoryStore {
       this.url!,
       `refs/heads/${this.branch}`
     ]
-    const result = await runGitRaw(args, { cwd: repo, config: this.networkConfig() })
+    const result = await runGitRaw(args, {
+      cwd: repo,
+      env: this.options.env,
+      config: this.networkConfig()
+    })
     if (result.code !== 0) {
       if (/couldn't find remote ref/i.test(result.stderr)) {
         this.tip = null
@@ -263,7 +270,7 @@ export class GitDataBranchStore implements HistoryStore {
   }
 
   private async readAtTip(file: string): Promise<string | null> {
-    return this.tip ? readFileAt(this.repo!, this.tip, file) : null
+    return this.tip ? readFileAt({ cwd: this.repo!, env: this.options.env }, this.tip, file) : null
   }
 
   /** file names directly inside `dir` at the tip */
@@ -317,14 +324,21 @@ export class GitDataBranchStore implements HistoryStore {
       const files: FileChanges = parent
         ? { ...derived, ...changes }
         : { 'README.md': DATA_BRANCH_README, ...derived, ...changes }
-      const commit = await writeCommit(this.repo!, {
-        parent,
-        files,
-        message,
-        identity: this.identity
-      })
+      const commit = await writeCommit(
+        { cwd: this.repo!, env: this.options.env },
+        {
+          parent,
+          files,
+          message,
+          identity: this.identity
+        }
+      )
       const push = ['push', '--porcelain', this.url!, `${commit}:refs/heads/${this.branch}`]
-      const result = await runGitRaw(push, { cwd: this.repo!, config: this.networkConfig() })
+      const result = await runGitRaw(push, {
+        cwd: this.repo!,
+        env: this.options.env,
+        config: this.networkConfig()
+      })
       if (result.code === 0) {
         this.tip = commit
         return

@@ -1,6 +1,6 @@
 // Files as they are at a commit that is not checked out: a pull request is judged by its base
 // branch's budget, and the pull request's checkout is the one tree that cannot be trusted for it.
-import { readFileAt, runGitRaw } from './git.js'
+import { readFileAt, runGitRaw, type GitAt } from './git.js'
 
 export { readFileAt }
 
@@ -9,13 +9,18 @@ const REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/^~@{}-]{0,199}$/
 const FULL_SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/i
 
 /** The repository's top folder containing `cwd`, or null outside a git repository. */
-export async function readRepositoryRoot(cwd: string): Promise<string | null> {
-  const r = await runGitRaw(['rev-parse', '--show-toplevel'], { cwd }).catch(() => null)
+export async function readRepositoryRoot(at: GitAt): Promise<string | null> {
+  const r = await runGitRaw(['rev-parse', '--show-toplevel'], { cwd: at.cwd, env: at.env }).catch(
+    () => null
+  )
   return r && r.code === 0 ? r.stdout.trim() : null
 }
 
-async function resolveLocal(cwd: string, ref: string): Promise<string | null> {
-  const r = await runGitRaw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd })
+async function resolveLocal(at: GitAt, ref: string): Promise<string | null> {
+  const r = await runGitRaw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+    cwd: at.cwd,
+    env: at.env
+  })
   return r.code === 0 ? r.stdout.trim() : null
 }
 
@@ -26,13 +31,14 @@ type CommitLookup = { sha: string; fetched: boolean } | { sha: null; problem: st
  * actions/checkout clones a pull request's merge commit at depth 1, so its base is not there. The
  * fetch is bounded (depth 1, no tags) and uses whatever credentials the checkout persisted.
  */
-export async function resolveCommit(cwd: string, ref: string): Promise<CommitLookup> {
+export async function resolveCommit(at: GitAt, ref: string): Promise<CommitLookup> {
   if (!REF_PATTERN.test(ref))
     return { sha: null, problem: `${JSON.stringify(ref)} is not a commit or branch name` }
-  const local = await resolveLocal(cwd, ref)
+  const local = await resolveLocal(at, ref)
   if (local) return { sha: local, fetched: false }
   const fetch = await runGitRaw(['fetch', '--quiet', '--no-tags', '--depth=1', 'origin', ref], {
-    cwd
+    cwd: at.cwd,
+    env: at.env
   })
   if (fetch.code !== 0) {
     const why = fetch.stderr.trim().split('\n').at(-1) ?? `exit ${fetch.code}`
@@ -42,18 +48,19 @@ export async function resolveCommit(cwd: string, ref: string): Promise<CommitLoo
     }
   }
   const sha = FULL_SHA.test(ref)
-    ? await resolveLocal(cwd, ref)
-    : await resolveLocal(cwd, 'FETCH_HEAD')
+    ? await resolveLocal(at, ref)
+    : await resolveLocal(at, 'FETCH_HEAD')
   return sha
     ? { sha, fetched: true }
     : { sha: null, problem: `commit ${ref} could not be read after fetching it from origin` }
 }
 
 /** How many tracked files differ from HEAD (staged or not); null outside a git repository. */
-export async function countChangedFiles(cwd: string): Promise<number | null> {
-  const r = await runGitRaw(['status', '--porcelain', '-z', '--untracked-files=no'], { cwd }).catch(
-    () => null
-  )
+export async function countChangedFiles(at: GitAt): Promise<number | null> {
+  const r = await runGitRaw(['status', '--porcelain', '-z', '--untracked-files=no'], {
+    cwd: at.cwd,
+    env: at.env
+  }).catch(() => null)
   if (!r || r.code !== 0) return null
   // -z: entries end with NUL; a rename adds its old path as one more NUL-ended field
   const fields = r.stdout.split('\0').filter((f) => f !== '')

@@ -4,11 +4,18 @@ import { spawn } from 'node:child_process'
 import { readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { UsageError, describeBadValue } from '../core/errors.js'
+import type { EnvVars } from '../core/types.js'
+
+/** a folder git runs in, with the variables it starts with (passed down from the shell) */
+export interface GitAt {
+  cwd: string
+  env: EnvVars
+}
 
 interface GitOptions {
   cwd: string
-  /** extra environment, merged over process.env */
-  env?: Record<string, string>
+  /** the variables git starts with, as the shell read them (HOME, PATH, GIT_*) */
+  env: EnvVars
   /** written to git's stdin */
   input?: string | Buffer
   /**
@@ -54,10 +61,7 @@ export function redact(text: string, secrets: readonly string[] = []): string {
  * GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n for `config`, after any entries the
  * environment already holds (a runner or a wrapper may pass its own settings the same way).
  */
-function configEnvironment(
-  config: Record<string, string>,
-  env: NodeJS.ProcessEnv
-): Record<string, string> {
+function configEnvironment(config: Record<string, string>, env: EnvVars): Record<string, string> {
   const entries = Object.entries(config)
   if (entries.length === 0) return {}
   const held = env['GIT_CONFIG_COUNT'] ?? ''
@@ -72,7 +76,7 @@ function configEnvironment(
 
 /** Runs git and resolves with its output whatever the exit status (callers decide what a failure means). */
 export function runGitRaw(args: readonly string[], options: GitOptions): Promise<GitResult> {
-  const base = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', ...options.env }
+  const base = { ...options.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' }
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...args], {
       cwd: options.cwd,
@@ -156,14 +160,11 @@ export function validateIdentity(identity: GitIdentity): GitIdentity {
 }
 
 /** A file's text at a commit, or null when the commit has no such file. */
-export async function readFileAt(
-  repo: string,
-  commit: string,
-  file: string
-): Promise<string | null> {
+export async function readFileAt(at: GitAt, commit: string, file: string): Promise<string | null> {
   // --batch answers "<name> missing" instead of failing, so absence needs no error parsing.
   const { raw, stderr } = await runGitRaw(['cat-file', '--batch'], {
-    cwd: repo,
+    cwd: at.cwd,
+    env: at.env,
     input: `${commit}:${file}\n`
   })
   const eol = raw.indexOf(0x0a)
@@ -192,9 +193,9 @@ interface CommitSpec {
  * Writes one commit into `repo` without a work tree or index, in one git process (fast-import),
  * and returns its sha. It moves only the private scratch ref refs/joulegate/pending.
  */
-export async function writeCommit(repo: string, spec: CommitSpec): Promise<string> {
+export async function writeCommit(at: GitAt, spec: CommitSpec): Promise<string> {
   const marks = path.join(
-    repo,
+    at.cwd,
     `joulegate-marks-${process.pid}-${Math.random().toString(36).slice(2)}`
   )
   const data = (text: string): Buffer[] => {
@@ -217,7 +218,8 @@ export async function writeCommit(repo: string, spec: CommitSpec): Promise<strin
   try {
     // --force concerns only the private scratch ref; pushes to a remote never force.
     await runGit(['fast-import', '--quiet', '--force', '--done', `--export-marks=${marks}`], {
-      cwd: repo,
+      cwd: at.cwd,
+      env: at.env,
       input: Buffer.concat(stream)
     })
     const mark = /^:1 ([0-9a-f]{40,64})$/m.exec(await readFile(marks, 'utf8'))
@@ -239,11 +241,11 @@ export const hideUserinfo = (url: string): string => url.replace(/\/\/[^/@]*@/, 
  * The URL of `remote` (a remote name in the repository at `cwd`, or already a URL or path). A
  * relative path remote (../origin.git) is relative to the workspace, so it is made absolute.
  */
-export async function resolveRemoteUrl(cwd: string, remote: string): Promise<string> {
+export async function resolveRemoteUrl(at: GitAt, remote: string): Promise<string> {
   const url = looksLikeUrlOrPath(remote)
     ? remote
-    : (await runGit(['remote', 'get-url', remote], { cwd })).trim()
-  return looksLikeUrlOrPath(url) ? url : path.resolve(cwd, url)
+    : (await runGit(['remote', 'get-url', remote], { cwd: at.cwd, env: at.env })).trim()
+  return looksLikeUrlOrPath(url) ? url : path.resolve(at.cwd, url)
 }
 
 /**
@@ -251,10 +253,11 @@ export async function resolveRemoteUrl(cwd: string, remote: string): Promise<str
  * (`http.https://github.com/.extraheader`), or null. The data branch is fetched and pushed from a
  * private repository that does not read the workspace's config, so the header is passed on.
  */
-export async function readPersistedAuthHeader(cwd: string): Promise<string | null> {
-  const r = await runGitRaw(['config', '--get-regexp', '^http\\..*\\.extraheader$'], { cwd }).catch(
-    () => null
-  )
+export async function readPersistedAuthHeader(at: GitAt): Promise<string | null> {
+  const r = await runGitRaw(['config', '--get-regexp', '^http\\..*\\.extraheader$'], {
+    cwd: at.cwd,
+    env: at.env
+  }).catch(() => null)
   if (!r || r.code !== 0) return null
   const line = r.stdout.split('\n').find((l) => /\bauthorization:/i.test(l))
   return line ? line.slice(line.indexOf(' ') + 1).trim() : null
@@ -272,8 +275,8 @@ let installedVersion: Promise<string> | null = null
  * environment: an older git would ignore the credentials silently and fail with a confusing
  * "could not read Username" instead.
  */
-export async function requireEnvironmentConfig(): Promise<void> {
-  installedVersion ??= runGit(['version'], { cwd: process.cwd() }).then((v) => v.trim())
+export async function requireEnvironmentConfig(env: EnvVars): Promise<void> {
+  installedVersion ??= runGit(['version'], { cwd: process.cwd(), env }).then((v) => v.trim())
   const version = await installedVersion
   const m = /(\d+)\.(\d+)/.exec(version)
   if (m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 31))) return

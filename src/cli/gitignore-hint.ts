@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { runGitRaw } from '../adapters/git.js'
+import { readEnv } from './env.js'
 
 /** Call before the command; the returned function, after it, says what to add to .gitignore. */
 export function watchNewFolder(dir: string, cwd: string, log: (line: string) => void) {
@@ -14,6 +15,7 @@ export function watchNewFolder(dir: string, cwd: string, log: (line: string) => 
     // exit 0: ignored; 1: not ignored; 128: not inside a repository (or git cannot tell)
     const result = await runGitRaw(['check-ignore', '-q', '--', full], {
       cwd,
+      env: readEnv().vars,
       timeoutMs: 5000
     }).catch(() => null)
     if (result?.code !== 1) return

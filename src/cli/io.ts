@@ -1,3 +1,5 @@
+import { readEnv } from './env.js'
+
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface CliIo {
   out(text: string): void
@@ -39,6 +41,6 @@ export function createProcessIo(): CliIo {
       if (!readerGone) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
     },
     err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-    isTty: isLiveTerminal(process.stderr.isTTY, process.env)
+    isTty: isLiveTerminal(process.stderr.isTTY, readEnv().vars)
   }
 }

@@ -9,6 +9,7 @@ import type { Tick } from '../usecases/measure.js'
 import { runMeasurement } from '../usecases/run-measurement.js'
 import type { CliIo } from './io.js'
 import { createProgressWriter } from './progress.js'
+import { readEnv } from './env.js'
 
 /** The command's status when it fails (128 + signal number when a signal ended it), else 0. */
 export function exitStatusOf(m: Measurement, received?: unknown): number {
@@ -49,7 +50,7 @@ export function createMeasureRunner(io: CliIo) {
     printed: (line: string): boolean => printed.has(line),
     async measure(command: CommandSpec, settings: Settings): Promise<Measurement> {
       const measurement = await runMeasurement(command, settings, {
-        env: process.env,
+        env: readEnv(),
         cwd: settings.workingDirectory ?? undefined,
         log,
         signal: controller.signal,

@@ -1,6 +1,7 @@
 // The one place where flags (CLI) and inputs (action) become a typed, validated Settings object.
 // Names are the action's input names (contract); the CLI maps its flags onto the same names.
 import { UsageError, describeBadValue } from './errors.js'
+import { validateSeriesName } from './series-name.js'
 
 /** The local history folder when no --store or store input names one (also where `measure`
  *  keeps its default file): hidden, per repository, easy to ignore in git. */
@@ -152,17 +153,7 @@ function parseCarbonIntensity(name: string, value: string | null): number | stri
 }
 
 export function parseSeriesName(name: string, value: string | null): string {
-  if (value === null) return DEFAULTS.name
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value)) {
-    throw new UsageError(
-      describeBadValue(
-        name,
-        value,
-        'letters, digits, ".", "_" or "-" (at most 100, not starting with a dot or dash)'
-      )
-    )
-  }
-  return value
+  return value === null ? DEFAULTS.name : validateSeriesName(value, name)
 }
 
 // Branches whose history is the project's own: history written there would land in the code.

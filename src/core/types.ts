@@ -168,3 +168,6 @@ export interface HistoryRecord {
 }
 
 export const CHECK_RESULT_SCHEMA = 'joulegate.check-result/v1'
+
+/** environment variables as a shell read them, handed whole to the processes joulegate starts */
+export type EnvVars = Readonly<Record<string, string | undefined>>

@@ -8,7 +8,10 @@ const ENV = {
   python: 'JOULEGATE_PYTHON'
 } as const
 
-export function readSensorEnv(env: NodeJS.ProcessEnv, intervalMs: number): SensorEnv {
+export function readSensorEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  intervalMs: number
+): SensorEnv {
   const python = env[ENV.python]
   return {
     sysfsRoot: env[ENV.sysfsRoot] || '/sys',

@@ -19,7 +19,7 @@ import { formatStepLine, type ProgressStep } from '../core/report/format-progres
 import { measureCommand, measureIdlePower, type MeasureOptions, type Tick } from './measure.js'
 import type { SuiteWorkload } from './reference-suite.js'
 import { readHostInventory } from '../adapters/host-inventory.js'
-import { readSensorEnv } from '../sensors/sensor-env.js'
+import { sensorEnvOf, type RunEnv } from './run-env.js'
 
 export interface CalibrateOptions {
   workloads: SuiteWorkload[]
@@ -28,7 +28,7 @@ export interface CalibrateOptions {
   cooldownS: number
   idleS: number
   intervalMs: number
-  env: NodeJS.ProcessEnv
+  env: RunEnv
   cwd?: string
   signal?: AbortSignal
   log: (line: string) => void
@@ -84,7 +84,7 @@ async function findDriftReference(
 }
 
 export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResult> {
-  const sensorEnv = readSensorEnv(o.env, o.intervalMs)
+  const sensorEnv = sensorEnvOf(o.env, o.intervalMs)
   const probe = await probeSensors(sensorEnv)
   for (const n of probe.notices) o.log(`joulegate: ${n}`)
   const inventory = await readGpuInventory(sensorEnv).catch(() => [])
@@ -107,7 +107,7 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrateResu
   }
   const base: Omit<MeasureOptions, 'command'> = {
     cwd: o.cwd,
-    env: o.env,
+    env: o.env.vars,
     openSensors: () => probeSensors(sensorEnv),
     readHost: async () => host,
     idleS: 0,

@@ -3,6 +3,8 @@
 import { readAncestryForBaseline, type Ancestry } from '../adapters/git-ancestry.js'
 import { countChangedFiles } from '../adapters/git-show.js'
 import type { CommandSpec } from '../adapters/run-command.js'
+import type { GitAt } from '../adapters/git.js'
+import type { RunEnv } from './run-env.js'
 import { poolBaselineRecords, selectBaseline } from '../core/compare/baseline.js'
 import { UsageError } from '../core/errors.js'
 import { describeSkippedLines } from '../core/history/history.js'
@@ -32,6 +34,8 @@ export interface JobContext {
   headSha: string | null
   /** the history store (git data branch in the action, a folder in the CLI) */
   store: HistoryStore
+  /** the run environment the shell read once; children get its variables explicitly */
+  env: RunEnv
   log: (line: string) => void
   /** aborted on SIGINT/SIGTERM: stop the command, keep the partial measurement */
   signal?: AbortSignal
@@ -45,16 +49,17 @@ async function chooseBudget(
   settings: Settings,
   cwd: string,
   root: string,
-  base: string | null
+  base: string | null,
+  env: RunEnv
 ): Promise<BudgetChoice & { baseSha: string | null }> {
-  if (base) return loadBaseBudget(settings, { cwd, root, base })
+  if (base) return loadBaseBudget(settings, { cwd, root, base, env: env.vars })
   const { budget, note } = await loadBudget(settings, cwd, root)
   return { budget, notes: note ? [note] : [], problem: null, baseSha: null }
 }
 
 /** --record on a checkout with local changes: the record names HEAD, which is not what ran. */
-async function describeDirtyTree(cwd: string, log: (line: string) => void): Promise<boolean> {
-  const changed = await countChangedFiles(cwd)
+async function describeDirtyTree(at: GitAt, log: (line: string) => void): Promise<boolean> {
+  const changed = await countChangedFiles(at)
   if (!changed) return false
   log(
     `joulegate: warning: ${changed} tracked file${changed === 1 ? '' : 's'} differ from HEAD; this run is recorded against HEAD with "dirty": true`
@@ -114,7 +119,6 @@ function commandSpecOf(settings: Settings, argv: string[] | null): CommandSpec {
 interface CheckContext extends JobContext {
   /** the CLI's `-- CMD ARGS` (kept as argv); the action passes its `command` input instead */
   argv?: string[] | null
-  env?: NodeJS.ProcessEnv
   onTick?: Parameters<typeof runMeasurement>[2]['onTick']
   onStep?: Parameters<typeof runMeasurement>[2]['onStep']
   /** a measurement made elsewhere (tests, `report`); skips running the command */
@@ -129,7 +133,7 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
   // output paths, carbon intensity and calibration files: a mistake costs nothing yet
   await runPreflight(settings, { root, outputs: ctx.outputs ?? [] })
   // a budget next to the command (a project in a monorepo) wins over one at the repository root
-  const chosen = await chooseBudget(settings, cwd, root, ctx.baseSha)
+  const chosen = await chooseBudget(settings, cwd, root, ctx.baseSha, ctx.env)
   const budget = chosen.budget
   const baseSha = chosen.baseSha ?? ctx.baseSha
   const spec = commandSpecOf(settings, ctx.argv ?? null)
@@ -141,7 +145,7 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
   const measurement =
     ctx.measurement ??
     (await runMeasurement(spec, settings, {
-      env: ctx.env ?? process.env,
+      env: ctx.env,
       cwd,
       log: ctx.log,
       signal: ctx.signal,
@@ -149,7 +153,7 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
       onStep: ctx.onStep
     }))
   const ancestry = await readAncestryForBaseline(
-    cwd,
+    { cwd, env: ctx.env.vars },
     { records: history, baseCommit: baseSha },
     { log: ctx.log }
   )
@@ -168,13 +172,14 @@ export async function runCheck(settings: Settings, ctx: CheckContext): Promise<C
     series: settings.name,
     commit: headCommit,
     recordedAt: new Date().toISOString(),
-    runner: (ctx.env ?? process.env)['RUNNER_NAME'] ?? null,
+    runner: ctx.env.runnerName,
     measurement,
     normalization,
     calibrationFingerprint: pair.local?.host.fingerprint ?? null,
     calibrationCreatedAt: pair.local?.createdAt ?? null
   }
-  if (settings.record && (await describeDirtyTree(cwd, ctx.log))) record.dirty = true
+  if (settings.record && (await describeDirtyTree({ cwd, env: ctx.env.vars }, ctx.log)))
+    record.dirty = true
   const progress = analyseProgress(measurement, budget)
   const notes = [...chosen.notes, historyNote, normNote, ...pair.notes, ...progress.notes].filter(
     (n): n is string => Boolean(n)

@@ -4,6 +4,7 @@
 import { hostname } from 'node:os'
 import type { Settings } from '../core/settings.js'
 import type { EnergySensor, SensorProbe } from '../sensors/sensor.js'
+import type { EnvVars } from './run-env.js'
 import {
   createPrometheusClient,
   createPrometheusSensor,
@@ -39,7 +40,7 @@ export interface ClusterSource extends SensorProbe {
 /** Null without a URL (setting or JOULEGATE_PROMETHEUS_URL); otherwise preflighted, or a UsageError. */
 export async function openClusterSource(
   settings: Partial<Pick<Settings, 'prometheusUrl' | 'prometheusSelector'>>,
-  env: NodeJS.ProcessEnv
+  env: EnvVars
 ): Promise<ClusterSource | null> {
   const url = settings.prometheusUrl || env[CLUSTER_ENV.url] || null
   if (!url) return null

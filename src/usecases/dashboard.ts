@@ -12,9 +12,9 @@ import {
   historyPath,
   parseCalibrationLog,
   parseHistory,
-  seriesOfPath,
-  validateSeriesName
+  seriesOfPath
 } from '../core/history/history.js'
+import { validateSeriesName } from '../core/series-name.js'
 import { buildDashboardData, type DashboardData } from '../core/report/dashboard/dashboard-data.js'
 import { renderDashboard, type ChartAssets } from '../core/report/dashboard/render-dashboard.js'
 import type { Calibration, HistoryRecord } from '../core/types.js'
@@ -82,7 +82,7 @@ export async function buildDashboardSite(
   let names = available
   if (options.series && options.series.length > 0) {
     for (const name of options.series) {
-      validateSeriesName(name)
+      validateSeriesName(name, '--series')
       if (!available.includes(name))
         throw new UsageError(
           `--series: no series "${name}" in ${source.description}; expected one of: ${available.join(', ') || '(none yet)'}`

@@ -15,6 +15,7 @@ import {
 import { formatStepLine, type ProgressStep } from '../core/report/format-progress.js'
 import type { HostInfo, Measurement } from '../core/types.js'
 import type { EnergySensor } from '../sensors/sensor.js'
+import type { EnvVars } from './run-env.js'
 
 const METRICS_FILE_ENV = 'JOULEGATE_METRICS_FILE' // contract
 const TICK_MS = 1000
@@ -32,7 +33,7 @@ export interface MeasureOptions {
   command: CommandSpec
   cwd?: string
   /** environment for the command; JOULEGATE_METRICS_FILE is added unless it already names a file */
-  env: NodeJS.ProcessEnv
+  env: EnvVars
   /**
    * opens a fresh set of sensors for one window (idle baseline, each run); `crossChecks` read the
    * same window but are reported apart, never summed

@@ -176,7 +176,9 @@ export async function runReport(
     : `no budget file ${settings.budgetFile} in this workflow's checkout of the base repository (${workspace}); check out the base repository before this step`
   const budget = trusted ?? EMPTY_BUDGET
   const { history, note: historyNote } = await readHistorySafely(ctx, settings.name)
-  const ancestry = await readFirstParentAncestry(ctx.cwd).catch(() => null)
+  const ancestry = await readFirstParentAncestry({ cwd: ctx.cwd, env: ctx.env.vars }).catch(
+    () => null
+  )
   const calibration = await readCalibration(ctx, record.calibrationFingerprint)
   const progress = analyseProgress(record.measurement, budget)
   const notes = [

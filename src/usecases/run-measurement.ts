@@ -7,11 +7,11 @@ import type { Measurement } from '../core/types.js'
 import { probeSensors, readGpuInventory } from '../sensors/probe-sensors.js'
 import { openClusterSource } from './cluster-source.js'
 import { measureCommand, type MeasureOptions, type Tick } from './measure.js'
-import { readSensorEnv } from '../sensors/sensor-env.js'
+import { sensorEnvOf, type RunEnv } from './run-env.js'
 import type { ProbedSensors } from '../sensors/sensor.js'
 
 interface MeasurementContext {
-  env: NodeJS.ProcessEnv
+  env: RunEnv
   cwd?: string
   log: (line: string) => void
   signal?: AbortSignal
@@ -25,10 +25,10 @@ export async function runMeasurement(
     Partial<Pick<Settings, 'prometheusUrl' | 'prometheusSelector'>>,
   context: MeasurementContext
 ): Promise<Measurement> {
-  const sensorEnv = readSensorEnv(context.env, settings.intervalMs)
-  const crossCheck = context.env['JOULEGATE_CROSS_CHECK'] === '1'
+  const sensorEnv = sensorEnvOf(context.env, settings.intervalMs)
+  const crossCheck = context.env.crossCheck
   // the cluster's preflight comes first: a selector that matches nothing fails before anything runs
-  const cluster = await openClusterSource(settings, context.env)
+  const cluster = await openClusterSource(settings, context.env.vars)
   const localUuids = cluster
     ? (await readGpuInventory(sensorEnv).catch(() => [])).flatMap((g) => (g.uuid ? [g.uuid] : []))
     : []
@@ -71,7 +71,7 @@ export async function runMeasurement(
   return measureCommand({
     command,
     cwd: context.cwd,
-    env: context.env,
+    env: context.env.vars,
     openSensors,
     readHost: async (seen) => {
       // a cluster job's hardware is every GPU it ran on, models and counts (the fingerprint)

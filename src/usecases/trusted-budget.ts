@@ -4,6 +4,8 @@
 import { readFile, realpath } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { readFileAt, readRepositoryRoot, resolveCommit } from '../adapters/git-show.js'
+import type { GitAt } from '../adapters/git.js'
+import type { EnvVars } from '../core/types.js'
 import { EMPTY_BUDGET, type Budget } from '../core/judge/budget/budget-schema.js'
 import { parseBudget } from '../core/judge/budget/parse-budget.js'
 import { UsageError } from '../core/errors.js'
@@ -76,12 +78,12 @@ export async function loadBudget(
 async function readBudgetAt(
   settings: Settings,
   dirs: string[],
-  top: string,
+  top: GitAt,
   sha: string,
   source: string
 ): Promise<Budget | null> {
   for (const path of candidates(settings, dirs)) {
-    const rel = relative(top, path)
+    const rel = relative(top.cwd, path)
     const text =
       rel.startsWith('..') || isAbsolute(rel)
         ? await readIfPresent(path)
@@ -110,6 +112,8 @@ interface BaseBudgetRequest {
   root: string
   /** the pull request's base commit (or, in the CLI, `--base REF`) */
   base: string
+  /** the variables git starts with */
+  env: EnvVars
 }
 
 export async function loadBaseBudget(
@@ -122,8 +126,9 @@ export async function loadBaseBudget(
     problem: `the base commit's budget could not be read: ${why}`,
     baseSha: null
   })
-  const top = await readRepositoryRoot(req.cwd)
-  if (top === null) return untrusted(`${req.cwd} is not inside a git repository`)
+  const topDir = await readRepositoryRoot({ cwd: req.cwd, env: req.env })
+  if (topDir === null) return untrusted(`${req.cwd} is not inside a git repository`)
+  const top = { cwd: topDir, env: req.env }
   const lookup = await resolveCommit(top, req.base)
   if (lookup.sha === null) return untrusted(lookup.problem)
   const sha = lookup.sha

@@ -35,31 +35,40 @@ describe('readFirstParentAncestry', () => {
     const sub = path.join(repo, 'deep')
     mkdirSync(sub, { recursive: true })
     const want = [c.c4, c.merge, c.c2, c.c1]
-    expect(await readFirstParentAncestry(repo)).toEqual({ shas: want, shallow: false })
-    expect((await readFirstParentAncestry(sub))?.shas).toEqual(want)
+    expect(await readFirstParentAncestry({ cwd: repo, env: process.env })).toEqual({
+      shas: want,
+      shallow: false
+    })
+    expect((await readFirstParentAncestry({ cwd: sub, env: process.env }))?.shas).toEqual(want)
   })
 
   it('stops at the limit', async () => {
-    expect((await readFirstParentAncestry(repo, 2))?.shas).toEqual([c.c4, c.merge])
+    expect((await readFirstParentAncestry({ cwd: repo, env: process.env }, 2))?.shas).toEqual([
+      c.c4,
+      c.merge
+    ])
   })
 
   it('is null outside a repository and in a repository without commits', async () => {
     const plain = path.join(box.root, 'plain')
     mkdirSync(plain)
-    expect(await readFirstParentAncestry(plain)).toBeNull()
+    expect(await readFirstParentAncestry({ cwd: plain, env: process.env })).toBeNull()
     const empty = path.join(box.root, 'empty')
     git(box.root, 'init', '-q', empty)
-    expect(await readFirstParentAncestry(empty)).toBeNull()
+    expect(await readFirstParentAncestry({ cwd: empty, env: process.env })).toBeNull()
   })
 
   it('says when the checkout is shallow', async () => {
     const shallow = path.join(box.root, 'shallow')
     git(box.root, 'clone', '-q', '--depth', '1', `file://${repo}`, shallow)
-    expect(await readFirstParentAncestry(shallow)).toEqual({ shas: [c.c4], shallow: true })
+    expect(await readFirstParentAncestry({ cwd: shallow, env: process.env })).toEqual({
+      shas: [c.c4],
+      shallow: true
+    })
   })
 
   it('feeds selectBaseline: a record on the side branch is not a baseline', async () => {
-    const ancestry = await readFirstParentAncestry(repo)
+    const ancestry = await readFirstParentAncestry({ cwd: repo, env: process.env })
     const records = [
       makeRecord({ commit: c.c1, energyJ: 1 }),
       makeRecord({ commit: c.s1, energyJ: 2, recordedAt: '2026-02-01T00:00:00Z' })
@@ -118,7 +127,7 @@ describe('readAncestryForBaseline in a shallow checkout', () => {
   async function deepenAndSelect(ws: string, records: HistoryRecord[]) {
     const logs: string[] = []
     const ancestry = await readAncestryForBaseline(
-      ws,
+      { cwd: ws, env: process.env },
       { records, baseCommit: m[69] },
       { log: (l) => logs.push(l) }
     )
@@ -133,7 +142,10 @@ describe('readAncestryForBaseline in a shallow checkout', () => {
 
   it('deepens in bounded rounds until a recorded ancestor of the base appears', async () => {
     const ws = checkoutShallow('deep-found')
-    expect(await readFirstParentAncestry(ws)).toEqual({ shas: [merge], shallow: true })
+    expect(await readFirstParentAncestry({ cwd: ws, env: process.env })).toEqual({
+      shas: [merge],
+      shallow: true
+    })
     const records = [makeRecord({ commit: m[5], energyJ: 42 })]
     const { logs, ancestry, got } = await deepenAndSelect(ws, records)
     // 50 commits were not enough, 200 more reached the start of the history
@@ -155,7 +167,7 @@ describe('readAncestryForBaseline in a shallow checkout', () => {
     const log = (l: string): number => logs.push(l)
     const near = [makeRecord({ commit: m[60] })]
     const ancestry = await readAncestryForBaseline(
-      ws,
+      { cwd: ws, env: process.env },
       { records: near, baseCommit: m[69] },
       { log }
     )
@@ -164,7 +176,11 @@ describe('readAncestryForBaseline in a shallow checkout', () => {
     expect(ancestry?.shas).toHaveLength(51)
     const other = checkoutShallow('deep-none')
     expect(
-      await readAncestryForBaseline(other, { records: [], baseCommit: m[69] }, { log })
+      await readAncestryForBaseline(
+        { cwd: other, env: process.env },
+        { records: [], baseCommit: m[69] },
+        { log }
+      )
     ).toEqual({
       shas: [merge],
       shallow: true

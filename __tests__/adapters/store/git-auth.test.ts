@@ -26,7 +26,7 @@ describe('credentials for the data branch', () => {
       'http.https://github.com/.extraheader',
       'AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46c2VjcmV0'
     )
-    expect(await readPersistedAuthHeader(repo)).toBe(
+    expect(await readPersistedAuthHeader({ cwd: repo, env: process.env })).toBe(
       'AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46c2VjcmV0'
     )
   })
@@ -34,8 +34,8 @@ describe('credentials for the data branch', () => {
   it('finds none in a checkout without persisted credentials, or outside git', async () => {
     const repo = join(root, 'without')
     git(root, 'init', '-q', repo)
-    expect(await readPersistedAuthHeader(repo)).toBeNull()
-    expect(await readPersistedAuthHeader(root)).toBeNull()
+    expect(await readPersistedAuthHeader({ cwd: repo, env: process.env })).toBeNull()
+    expect(await readPersistedAuthHeader({ cwd: root, env: process.env })).toBeNull()
   })
 
   it('builds the same header checkout would from a token', () => {

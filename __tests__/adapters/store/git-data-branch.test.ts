@@ -18,10 +18,10 @@ beforeAll(() => {
 afterAll(() => box.restore())
 
 async function withStore<T>(
-  options: GitDataBranchOptions,
+  options: Omit<GitDataBranchOptions, 'env'>,
   fn: (store: GitDataBranchStore) => Promise<T>
 ): Promise<T> {
-  const store = new GitDataBranchStore(options)
+  const store = new GitDataBranchStore({ env: process.env, ...options })
   try {
     return await fn(store)
   } finally {
@@ -160,6 +160,7 @@ describe('GitDataBranchStore', () => {
     mkdirSync(tmpRoot)
     const secret = 'c2VjcmV0LXRva2Vu'
     const store = new GitDataBranchStore({
+      env: process.env,
       cwd: workspace,
       tmpRoot,
       authHeader: `AUTHORIZATION: basic ${secret}`
@@ -178,6 +179,7 @@ describe('GitDataBranchStore', () => {
     }
     expect(readdirSync(tmpRoot)).toEqual([])
     const bad = new GitDataBranchStore({
+      env: process.env,
       cwd: workspace,
       remote: path.join(box.root, 'nowhere.git'),
       authHeader: `AUTHORIZATION: basic ${secret}`
@@ -193,7 +195,12 @@ describe('GitDataBranchStore', () => {
 
   it('refuses an identity git would reject, naming it', () => {
     expect(
-      () => new GitDataBranchStore({ cwd: box.root, identity: { name: 'bot', email: '<x>' } })
+      () =>
+        new GitDataBranchStore({
+          env: process.env,
+          cwd: box.root,
+          identity: { name: 'bot', email: '<x>' }
+        })
     ).toThrow(/^commit identity email: got "<x>"/)
   })
 

@@ -92,7 +92,13 @@ describe('the data-branch token', () => {
     const tmpRoot = path.join(box.root, 'argv-tmp')
     mkdirSync(tmpRoot)
     takeCalls()
-    const store = new GitDataBranchStore({ cwd: ws, remote: url, tmpRoot, authHeader: HEADER })
+    const store = new GitDataBranchStore({
+      env: process.env,
+      cwd: ws,
+      remote: url,
+      tmpRoot,
+      authHeader: HEADER
+    })
     try {
       await store.appendRecord('default', makeRecord({ energyJ: 7 }))
       // the private repository, while it exists, holds no credential either
@@ -100,7 +106,12 @@ describe('the data-branch token', () => {
     } finally {
       await store.close()
     }
-    const reader = new GitDataBranchStore({ cwd: ws, remote: url, authHeader: HEADER })
+    const reader = new GitDataBranchStore({
+      env: process.env,
+      cwd: ws,
+      remote: url,
+      authHeader: HEADER
+    })
     const read = await reader.readHistory('default').finally(() => reader.close())
     expect(read.map((r) => r.measurement.energyJ)).toEqual([7])
     const seen = takeCalls()
@@ -118,7 +129,12 @@ describe('the data-branch token', () => {
 
   it('is kept out of the message of a push the server refuses', async () => {
     const { url, ws } = await serve('refused', 'push denied for this token')
-    const store = new GitDataBranchStore({ cwd: ws, remote: url, authHeader: HEADER })
+    const store = new GitDataBranchStore({
+      env: process.env,
+      cwd: ws,
+      remote: url,
+      authHeader: HEADER
+    })
     const err = await store.appendRecord('default', makeRecord()).catch((e: unknown) => e)
     await store.close()
     expect(err).toBeInstanceOf(DataBranchError)
@@ -132,7 +148,12 @@ describe('the data-branch token', () => {
   it('is kept out of the message of a fetch the server refuses', async () => {
     const { url, ws } = await serve('wrong')
     const wrong = tokenAuthHeader('ghs_wrongWRONGwrong')
-    const store = new GitDataBranchStore({ cwd: ws, remote: url, authHeader: wrong })
+    const store = new GitDataBranchStore({
+      env: process.env,
+      cwd: ws,
+      remote: url,
+      authHeader: wrong
+    })
     const err = await store.readHistory('default').catch((e: unknown) => e)
     await store.close()
     expect(err).toBeInstanceOf(DataBranchError)

@@ -3,13 +3,14 @@ import { writeFile } from 'node:fs/promises'
 import { FolderStore } from '../../adapters/folder-store.js'
 import { DEFAULT_STORE_DIR } from '../../core/settings.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
-import { formatEnergy } from '../../core/report/format.js'
+import { formatCalibrationLines } from '../../core/report/calibration-report.js'
 import { runCalibration } from '../../usecases/calibrate.js'
 import { chooseSuite, parseCustomWorkload } from '../../usecases/reference-suite.js'
-import { readSensorEnv } from '../../sensors/sensor-env.js'
+import { sensorEnvOf } from '../../usecases/run-env.js'
 import { COMMON, choiceOf, integerIn, numberIn, withHelp } from '../flags.js'
 import { createMeasureRunner } from '../measure-runner.js'
 import type { CommandDef } from '../settings.js'
+import { readEnv } from '../env.js'
 
 export const calibrate: CommandDef = {
   name: 'calibrate',
@@ -77,6 +78,7 @@ async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): P
   const cooldownS = settings.cooldownS ?? (quick ? 0 : 5)
   const idleS = settings.given.has('idle-s') ? settings.idleSeconds : quick ? 1 : 10
   const intervalMs = settings.intervalMs
+  const env = readEnv()
   const custom = settings.workloads.map((w) => parseCustomWorkload(w, family ?? undefined))
   if (family !== null && custom.length === 0)
     throw new UsageError(
@@ -90,7 +92,7 @@ async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): P
   // team's own training is added to it (one file holds the suite points and the anchor)
   const withSuite = custom.length === 0 || settings.given.has('suite')
   const chosen = withSuite
-    ? await chooseSuite(settings.suite, readSensorEnv(process.env, intervalMs))
+    ? await chooseSuite(settings.suite, sensorEnvOf(env, intervalMs))
     : { workloads: [], notices: [] }
   const workloads = [...chosen.workloads, ...custom]
   for (const notice of chosen.notices) io.err(`joulegate: ${notice}`)
@@ -109,7 +111,7 @@ async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): P
       cooldownS,
       idleS,
       intervalMs,
-      env: process.env,
+      env,
       signal: runner.signal,
       log: runner.log,
       onStep: runner.onStep,
@@ -137,10 +139,7 @@ async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): P
         `joulegate: calibration kept in ${store.description} for host ${result.calibration.host.fingerprint}`
       )
     }
-    for (const p of result.calibration.points)
-      io.err(
-        `  ${p.workload}: ${formatEnergy(p.energyJ)} in ${p.durationS.toFixed(1)} s, ${p.meanPowerW.toFixed(1)} W, cv ${((p.cv ?? 0) * 100).toFixed(1)}%`
-      )
+    for (const line of formatCalibrationLines(result.calibration)) io.err(line)
     return 0
   } finally {
     runner.dispose()

@@ -8,6 +8,7 @@ import { writeOrKeep, type OutputTarget } from '../../usecases/preflight.js'
 import { COMMON, withHelp } from '../flags.js'
 import { createMeasureRunner } from '../measure-runner.js'
 import type { CommandDef } from '../settings.js'
+import { readEnv } from '../env.js'
 
 export const check: CommandDef = {
   name: 'check',
@@ -115,7 +116,7 @@ failed); 2 bad flags, budget or input.`,
         log: runner.log,
         signal: runner.signal,
         argv: settings.argv,
-        env: process.env,
+        env: readEnv(),
         onTick: runner.onTick,
         onStep: runner.onStep
       })

@@ -3,19 +3,17 @@
 import { readFile } from 'node:fs/promises'
 import { parseBudget } from '../../core/judge/budget/parse-budget.js'
 import type { Budget } from '../../core/judge/budget/budget-schema.js'
-import { markdownTable } from 'markdown-table'
 import {
   analyseCurve,
   describeCurve,
   guessDirection,
   listNumericMetrics,
   pickDefaultMetric,
-  type CurveAnalysis,
   type Direction
 } from '../../core/analysis/curve.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
-import { formatEnergy as formatJoules, toKwh } from '../../core/report/format.js'
-import { projectFromProgress, type Projection } from '../../core/analysis/projection.js'
+import { formatCurveMarkdown } from '../../core/report/curve-report.js'
+import { projectFromProgress } from '../../core/analysis/projection.js'
 import type { Measurement } from '../../core/types.js'
 import { INPUTS } from '../../core/settings.js'
 import { COMMON, choiceOf, positiveNumber, withHelp } from '../flags.js'
@@ -171,53 +169,4 @@ async function runCurve(...[settings, io]: Parameters<CommandDef['run']>): Promi
     io.out(formatCurveMarkdown(analysis, sentence, projection))
   }
   return 0
-}
-
-const pct = (x: number): string => `${(x * 100).toFixed(0)}%`
-
-function formatCurveMarkdown(
-  a: CurveAnalysis,
-  sentence: string,
-  projection: Projection | null
-): string {
-  const lines = [`### ${a.metric} against energy`, '', sentence, '']
-  lines.push(
-    markdownTable([
-      ['target', 'value', 'reached at', 'share of energy'],
-      ...a.reach.map((r, k) =>
-        r === null
-          ? [`${pct([0.9, 0.95, 0.99][k]!)}`, '—', 'never', '—']
-          : [
-              pct(r.fraction),
-              r.target.toPrecision(4),
-              formatJoules(r.energyJ),
-              pct(r.energyFraction)
-            ]
-      )
-    ]),
-    ''
-  )
-  lines.push(
-    markdownTable([
-      ['point', a.metric, 'energy', `gain per kWh (${a.direction} is better)`],
-      ...a.points.map((p, i) => [
-        p.at ? `${p.at.key} ${p.at.value}` : `#${i + 1}`,
-        p.value.toPrecision(4),
-        formatJoules(p.energyJ),
-        i === 0 ? '—' : (a.segments[i - 1]!.gainPerKwh?.toPrecision(3) ?? 'no energy')
-      ])
-    ]),
-    ''
-  )
-  if (projection) {
-    const kwh = (j: number): string => `${toKwh(j).toPrecision(3)} kWh`
-    lines.push(
-      `Projected energy of ${projection.planned} ${projection.unit}s (estimate from ${projection.observed} measured): ${kwh(projection.projectedJ)}, ${Math.round(projection.level * 100)}% interval ${kwh(projection.interval[0])} to ${kwh(projection.interval[1])} (${projection.method === 'warm-up + robust mean' ? `the first ${projection.unit} counted once as a warm-up, the others at their robust mean` : `the robust mean of the ${projection.unit}s`}; linear extrapolation would say ${kwh(projection.linearJ)}).` +
-        (projection.budget
-          ? ` Budget projected-kwh ${projection.budget.projectedKwh}: ${projection.budget.status}.`
-          : ''),
-      ''
-    )
-  }
-  return lines.join('\n')
 }

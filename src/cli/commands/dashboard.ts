@@ -11,10 +11,13 @@ import { toRepositoryUrl } from '../../core/report/dashboard/repository-url.js'
 import { buildDashboardSite } from '../../usecases/dashboard.js'
 import { COMMON, withHelp } from '../flags.js'
 import type { CommandDef } from '../settings.js'
+import { readEnv } from '../env.js'
 
 async function guessRepoUrl(remote: string): Promise<string | null> {
   try {
-    return toRepositoryUrl(await resolveRemoteUrl(process.cwd(), remote))
+    return toRepositoryUrl(
+      await resolveRemoteUrl({ cwd: process.cwd(), env: readEnv().vars }, remote)
+    )
   } catch {
     return null // not a git checkout, or no such remote: the page shows commits without links
   }
@@ -92,7 +95,7 @@ async function runDashboard(...[settings, io]: Parameters<CommandDef['run']>): P
       )
     )
   const store: HistoryStore = branch
-    ? new GitDataBranchStore({ cwd: process.cwd(), remote, branch })
+    ? new GitDataBranchStore({ cwd: process.cwd(), env: readEnv().vars, remote, branch })
     : new FolderStore(storeDir ?? DEFAULT_STORE_DIR)
   const out =
     settings.outDir ??

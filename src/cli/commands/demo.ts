@@ -12,6 +12,7 @@ import { runCheck } from '../../usecases/check.js'
 import { locateAssets } from '../../usecases/reference-suite.js'
 import type { CommandDef } from '../settings.js'
 import { createMeasureRunner } from '../measure-runner.js'
+import { readEnv } from '../env.js'
 
 const BUDGET = `# the demo's budget: what an improvement is worth
 metrics:
@@ -68,7 +69,7 @@ async function runDemo(...[cli, io]: Parameters<CommandDef['run']>): Promise<num
       store,
       log: runner.log,
       signal: runner.signal,
-      env: process.env,
+      env: readEnv(),
       onTick: runner.onTick,
       onStep: runner.onStep
     }

@@ -1,6 +1,5 @@
 // joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]
-import { markdownTable } from 'markdown-table'
-import { toKwh } from '../../core/report/format.js'
+import { formatNormalizeTable } from '../../core/report/normalize-report.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import {
   AUTOMATIC_MODEL,
@@ -14,37 +13,6 @@ import type { ModelName, NormalizationResult } from '../../core/normalize/index.
 import { readJsonFile } from '../../adapters/read-json-file.js'
 import { COMMON, choiceOf, nameLike, withHelp } from '../flags.js'
 import type { CommandDef } from '../settings.js'
-
-const kwh = (j: number): string => toKwh(j).toPrecision(3)
-
-function formatTable(files: string[], results: NormalizationResult[]): string {
-  const rows = results.map((r, i) => [
-    files[i],
-    `${r.energyJ.toFixed(0)} J`,
-    `${r.normalizedEnergyJ.toFixed(0)} J (${kwh(r.normalizedEnergyJ)} kWh)`,
-    `${r.interval[0].toFixed(0)}–${r.interval[1].toFixed(0)} J`,
-    r.model,
-    `${(r.looError * 100).toFixed(1)}%`,
-    String(r.pointsUsed.length)
-  ])
-  const table = markdownTable([
-    [
-      'measurement',
-      'measured',
-      'normalised (estimate)',
-      '80% interval',
-      'model',
-      'LOO error',
-      'points'
-    ],
-    ...rows
-  ])
-  const notes = results.flatMap((r, i) =>
-    [`evidence: ${r.evidence ?? ''}`, ...r.notices].map((n) => `- ${files[i]}: ${n}`)
-  )
-  const head = `Energy on the reference scale of ${results[0]?.reference ?? '?'} (method: estimate).`
-  return [head, '', table, ...(notes.length ? ['', ...notes] : [])].join('\n')
-}
 
 export const normalize: CommandDef = {
   name: 'normalize',
@@ -162,7 +130,7 @@ async function runNormalize(...[settings, io]: Parameters<CommandDef['run']>): P
     const out = results.map((r, i) => ({ measurement: measurementFiles[i], ...r }))
     io.out(JSON.stringify(out, null, 2))
   } else {
-    io.out(formatTable(measurementFiles, results))
+    io.out(formatNormalizeTable(measurementFiles, results))
   }
   return 0
 }

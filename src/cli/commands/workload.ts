@@ -10,6 +10,7 @@ import { runTinyTrainer } from '../../usecases/workloads/tiny-trainer.js'
 import { integerIn } from '../flags.js'
 import { formatCommandHelp } from '../help.js'
 import type { CommandDef } from '../settings.js'
+import { readEnv } from '../env.js'
 
 const count = (
   name: 'hidden' | 'epochs' | 'samples' | 'seed',
@@ -49,17 +50,13 @@ async function runWorkload(...[settings, io]: Parameters<CommandDef['run']>): Pr
       samples: settings.samples ?? 4000,
       features: 16,
       seed: settings.seed ?? 7,
-      metricsFile: process.env['JOULEGATE_METRICS_FILE'] || null
+      metricsFile: readEnv().metricsFile
     })
     io.out(`tiny-trainer: accuracy ${result.accuracy.toFixed(4)} with ${result.params} parameters`)
     return 0
   }
   if (CPU_WORKLOAD_NAMES.includes(name)) {
-    await runCpuWorkload(
-      name,
-      settings.quick ? QUICK_SCALE : 1,
-      process.env['JOULEGATE_METRICS_FILE'] || null
-    )
+    await runCpuWorkload(name, settings.quick ? QUICK_SCALE : 1, readEnv().metricsFile)
     return 0
   }
   throw new UsageError(

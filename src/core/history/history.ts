@@ -5,6 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { UsageError, describeBadValue } from '../errors.js'
 import { validateCalibration } from './calibration-codec.js'
+import { isSeriesName, validateSeriesName } from '../series-name.js'
 import {
   CALIBRATION_SCHEMA,
   RESULT_SCHEMA,
@@ -46,21 +47,8 @@ export class CorruptHistoryError extends UsageError {
   }
 }
 
-// Names become file names on every platform and in git trees, so keep them to a safe alphabet.
+// Fingerprints become file names on every platform and in git trees: a safe alphabet.
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
-
-export function validateSeriesName(name: string): string {
-  if (!NAME_PATTERN.test(name) || name.endsWith('.lock')) {
-    throw new UsageError(
-      describeBadValue(
-        'name',
-        name,
-        'a series name of letters, digits, ".", "_" or "-" (at most 100, not starting with "." or "-")'
-      )
-    )
-  }
-  return name
-}
 
 function validateFingerprint(fingerprint: string): string {
   if (!NAME_PATTERN.test(fingerprint) || fingerprint.endsWith('.lock')) {
@@ -91,7 +79,7 @@ export const calibrationLogPath = (fingerprint: string): string =>
 /** The series name of a path inside the history folder, or null for anything else. */
 export function seriesOfPath(fileName: string): string | null {
   const m = /^(?:history\/)?([^/]+)\.jsonl$/.exec(fileName)
-  return m && NAME_PATTERN.test(m[1]) ? m[1] : null
+  return m && isSeriesName(m[1]) ? m[1] : null
 }
 
 // Only what readers rely on is checked; more fields are welcome (forward compatible).
