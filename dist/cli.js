@@ -6,6 +6,7 @@ import { f as findUnmarkedCommand, p as parseArgv, s as suggestName } from './cl
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { r as runGitRaw } from './cli/git.js';
+import { r as readEnv } from './cli/env.js';
 import { f as formatTopHelp, a as formatCommandHelp } from './cli/help.js';
 import 'node:util';
 import 'node:child_process';
@@ -28,6 +29,7 @@ function watchNewFolder(dir, cwd, log) {
         // exit 0: ignored; 1: not ignored; 128: not inside a repository (or git cannot tell)
         const result = await runGitRaw(['check-ignore', '-q', '--', full], {
             cwd,
+            env: readEnv().vars,
             timeoutMs: 5000
         }).catch(() => null);
         if (result?.code !== 1)
@@ -68,7 +70,7 @@ function createProcessIo() {
                 process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
         },
         err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-        isTty: isLiveTerminal(process.stderr.isTTY, process.env)
+        isTty: isLiveTerminal(process.stderr.isTTY, readEnv().vars)
     };
 }
 

@@ -3,9 +3,10 @@ const require = __jgCreateRequire(import.meta.url);
 import { writeFile } from 'node:fs/promises';
 import { F as FolderStore } from './folder-store.js';
 import { U as UsageError, d as describeBadValue, D as DEFAULT_STORE_DIR } from './mod.js';
-import { f as formatEnergy } from './format.js';
+import { f as formatEnergy, b as formatShare } from './format.js';
 import { C as CALIBRATION_SCHEMA, c as calibrationKindOf } from './calibration-codec.js';
-import { r as readSensorEnv, p as probeSensors, a as readGpuInventory, b as readHostInventory, m as measureCommand, f as measureIdlePower, g as formatStepLine, c as createMeasureRunner } from './measure-runner.js';
+import { p as probeSensors, r as readGpuInventory, a as readHostInventory, m as measureCommand, b as measureIdlePower, f as formatStepLine, c as createMeasureRunner } from './measure-runner.js';
+import { s as sensorEnvOf, r as readEnv } from './env.js';
 import { p as parseCustomWorkload, c as chooseSuite } from './reference-suite.js';
 import { w as withHelp, c as choiceOf, i as integerIn, n as numberIn, C as COMMON } from './flags.js';
 import 'node:path';
@@ -91,6 +92,13 @@ function detectDrift(previous, next) {
     return warnings;
 }
 
+// The calibration report: the job summary the action writes and the lines the CLI prints, from
+// the same points, so a runner's calibration reads the same in both.
+/** One line per workload for the terminal, after the calibration was written. */
+function formatCalibrationLines(cal) {
+    return cal.points.map((p) => `  ${p.workload}: ${formatEnergy(p.energyJ)} in ${p.durationS.toFixed(1)} s, ${p.meanPowerW.toFixed(1)} W, cv ${formatShare(p.cv ?? 0)}`);
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function deviceOf(m, kind) {
     const parts = m.components.filter((c) => c.kind === kind && c.meanPowerW !== null);
@@ -117,7 +125,7 @@ async function findDriftReference(store, fingerprint, kind) {
         .reduce((best, c) => (best && time(best) > time(c) ? best : c), null);
 }
 async function runCalibration(o) {
-    const sensorEnv = readSensorEnv(o.env, o.intervalMs);
+    const sensorEnv = sensorEnvOf(o.env, o.intervalMs);
     const probe = await probeSensors(sensorEnv);
     for (const n of probe.notices)
         o.log(`joulegate: ${n}`);
@@ -140,8 +148,8 @@ async function runCalibration(o) {
     };
     const base = {
         cwd: o.cwd,
-        env: o.env,
-        openSensors: async () => (await probeSensors(sensorEnv)).sensors,
+        env: o.env.vars,
+        openSensors: () => probeSensors(sensorEnv),
         readHost: async () => host,
         idleS: 0,
         repeat: 1,
@@ -298,6 +306,7 @@ async function runCalibrate(...[settings, io]) {
     const cooldownS = settings.cooldownS ?? (quick ? 0 : 5);
     const idleS = settings.given.has('idle-s') ? settings.idleSeconds : quick ? 1 : 10;
     const intervalMs = settings.intervalMs;
+    const env = readEnv();
     const custom = settings.workloads.map((w) => parseCustomWorkload(w, family ?? undefined));
     if (family !== null && custom.length === 0)
         throw new UsageError(describeBadValue('--family', family, 'to come with --workload NAME=CMD (the suite has no family)'));
@@ -305,7 +314,7 @@ async function runCalibrate(...[settings, io]) {
     // team's own training is added to it (one file holds the suite points and the anchor)
     const withSuite = custom.length === 0 || settings.given.has('suite');
     const chosen = withSuite
-        ? await chooseSuite(settings.suite, readSensorEnv(process.env, intervalMs))
+        ? await chooseSuite(settings.suite, sensorEnvOf(env, intervalMs))
         : { workloads: [], notices: [] };
     const workloads = [...chosen.workloads, ...custom];
     for (const notice of chosen.notices)
@@ -323,7 +332,7 @@ async function runCalibrate(...[settings, io]) {
             cooldownS,
             idleS,
             intervalMs,
-            env: process.env,
+            env,
             signal: runner.signal,
             log: runner.log,
             onStep: runner.onStep,
@@ -349,8 +358,8 @@ async function runCalibrate(...[settings, io]) {
             await store.writeCalibration(result.calibration.host.fingerprint, result.calibration);
             io.err(`joulegate: calibration kept in ${store.description} for host ${result.calibration.host.fingerprint}`);
         }
-        for (const p of result.calibration.points)
-            io.err(`  ${p.workload}: ${formatEnergy(p.energyJ)} in ${p.durationS.toFixed(1)} s, ${p.meanPowerW.toFixed(1)} W, cv ${((p.cv ?? 0) * 100).toFixed(1)}%`);
+        for (const line of formatCalibrationLines(result.calibration))
+            io.err(line);
         return 0;
     }
     finally {

@@ -1,8 +1,8 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { a as readTextFile, m as markdownTable } from './read-json-file.js';
 import { m as max, q as quantile } from './simple-statistics.js';
 import { U as UsageError, d as describeBadValue } from './mod.js';
+import { m as markdownTable, a as readTextFile } from './read-json-file.js';
 import { e as formatSig } from './format.js';
 import { w as withHelp, C as COMMON } from './flags.js';
 import 'node:fs/promises';
@@ -2162,6 +2162,67 @@ function resolveReferenceKwh(table, reference, energyColumn, label) {
     return energy;
 }
 
+// The caps view: best score under a footprint cap, the Pareto fronts and the energy-weighted
+// scores, as markdown for a terminal, a PR comment or a paper's table.
+const LEVEL_NAMES = {
+    all: 'all systems (max)',
+    median: 'median',
+    p25: '25th percentile'
+};
+// written out in full (never e-notation), like every figure joulegate prints
+const formatNumber = (x) => formatSig(x, 4);
+/** The talk's table (levels × costs, best score and system), then the caps and the Pareto fronts. */
+function formatCapsMarkdown(result) {
+    const costs = [...new Set(result.rows.map((r) => r.cost))];
+    const subset = result.where.length
+        ? result.where.map((w) => `${w.column}=${w.value}`).join(' and ')
+        : 'all rows';
+    const lines = [
+        `### Best ${result.score} under a footprint cap`,
+        '',
+        `Rows: ${result.rowsMatched} of ${result.rowsTotal} (${subset}). A cap keeps the systems whose cost is <= the cap; caps are computed over the rows that have both ${result.score} and that cost.`,
+        ''
+    ];
+    const cell = (cost, level) => {
+        const row = result.rows.find((r) => r.cost === cost && r.level === level);
+        if (!row)
+            return '—';
+        return row.best === null
+            ? `— (cap ${formatNumber(row.cap)})`
+            : `${formatNumber(row.best)} ${row.label ?? ''} (cap ${formatNumber(row.cap)})`;
+    };
+    lines.push(markdownTable([
+        ['cap at', ...costs],
+        ...['all', 'median', 'p25'].map((level) => [
+            LEVEL_NAMES[level],
+            ...costs.map((c) => cell(c, level))
+        ])
+    ]), '');
+    const missing = costs.length === 0 ? ' No row has both the score and a cost as numbers.' : '';
+    lines.push(`Systems with score and cost: ${costs.map((c) => `${c} ${result.rows.find((r) => r.cost === c)?.rowsWithCost ?? 0}`).join(', ')}.${missing}`, '');
+    for (const [cost, front] of Object.entries(result.pareto)) {
+        lines.push(`#### Pareto front: ${result.score} against ${cost}`, '');
+        lines.push(markdownTable([
+            ['system', cost, result.score],
+            ...front.map((p) => [p.label, formatNumber(p.cost), formatNumber(p.score)])
+        ]), '');
+    }
+    const ew = result.energyWeighted;
+    if (ew) {
+        lines.push(`#### Energy-weighted ${result.score} (× ${formatNumber(ew.referenceKwh)} kWh / ${ew.energyColumn}, reference ${ew.reference})`, '');
+        lines.push(markdownTable([
+            ['system', result.score, `${ew.energyColumn}`, 'energy-weighted'],
+            ...ew.systems.map((s) => [
+                s.label,
+                formatNumber(s.score),
+                formatNumber(s.energyKwh),
+                formatNumber(s.energyWeighted)
+            ])
+        ]), '');
+    }
+    return lines.join('\n');
+}
+
 // joulegate caps FILE.csv --score COL [--cost COL ...] [--where COL=VALUE ...] [--label COL] [--json]
 const MULTI = new Set(['--cost', '--where']);
 /** `--cost a b c` and `--cost a,b` both become repeated flags; parseArgs alone would take b, c as positionals. */
@@ -2309,64 +2370,6 @@ async function readCsv(file) {
     catch (error) {
         throw new UsageError(describeBadValue('FILE', file, `a CSV file with one header row (${error.message})`));
     }
-}
-const LEVEL_NAMES = {
-    all: 'all systems (max)',
-    median: 'median',
-    p25: '25th percentile'
-};
-// written out in full (never e-notation), like every figure joulegate prints
-const formatNumber = (x) => formatSig(x, 4);
-/** The talk's table (levels × costs, best score and system), then the caps and the Pareto fronts. */
-function formatCapsMarkdown(result) {
-    const costs = [...new Set(result.rows.map((r) => r.cost))];
-    const subset = result.where.length
-        ? result.where.map((w) => `${w.column}=${w.value}`).join(' and ')
-        : 'all rows';
-    const lines = [
-        `### Best ${result.score} under a footprint cap`,
-        '',
-        `Rows: ${result.rowsMatched} of ${result.rowsTotal} (${subset}). A cap keeps the systems whose cost is <= the cap; caps are computed over the rows that have both ${result.score} and that cost.`,
-        ''
-    ];
-    const cell = (cost, level) => {
-        const row = result.rows.find((r) => r.cost === cost && r.level === level);
-        if (!row)
-            return '—';
-        return row.best === null
-            ? `— (cap ${formatNumber(row.cap)})`
-            : `${formatNumber(row.best)} ${row.label ?? ''} (cap ${formatNumber(row.cap)})`;
-    };
-    lines.push(markdownTable([
-        ['cap at', ...costs],
-        ...['all', 'median', 'p25'].map((level) => [
-            LEVEL_NAMES[level],
-            ...costs.map((c) => cell(c, level))
-        ])
-    ]), '');
-    const missing = costs.length === 0 ? ' No row has both the score and a cost as numbers.' : '';
-    lines.push(`Systems with score and cost: ${costs.map((c) => `${c} ${result.rows.find((r) => r.cost === c)?.rowsWithCost ?? 0}`).join(', ')}.${missing}`, '');
-    for (const [cost, front] of Object.entries(result.pareto)) {
-        lines.push(`#### Pareto front: ${result.score} against ${cost}`, '');
-        lines.push(markdownTable([
-            ['system', cost, result.score],
-            ...front.map((p) => [p.label, formatNumber(p.cost), formatNumber(p.score)])
-        ]), '');
-    }
-    const ew = result.energyWeighted;
-    if (ew) {
-        lines.push(`#### Energy-weighted ${result.score} (× ${formatNumber(ew.referenceKwh)} kWh / ${ew.energyColumn}, reference ${ew.reference})`, '');
-        lines.push(markdownTable([
-            ['system', result.score, `${ew.energyColumn}`, 'energy-weighted'],
-            ...ew.systems.map((s) => [
-                s.label,
-                formatNumber(s.score),
-                formatNumber(s.energyKwh),
-                formatNumber(s.energyWeighted)
-            ])
-        ]), '');
-    }
-    return lines.join('\n');
 }
 
 export { caps, expandMultiValues };

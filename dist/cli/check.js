@@ -6,6 +6,7 @@ import { r as runCheck, e as exitCodeForVerdict } from './check2.js';
 import { w as writeOrKeep } from './preflight.js';
 import { C as COMMON, w as withHelp } from './flags.js';
 import { c as createMeasureRunner } from './measure-runner.js';
+import { r as readEnv } from './env.js';
 import 'node:fs/promises';
 import 'node:path';
 import './ajv.js';
@@ -139,7 +140,7 @@ failed); 2 bad flags, budget or input.`,
                 log: runner.log,
                 signal: runner.signal,
                 argv: settings.argv,
-                env: process.env,
+                env: readEnv(),
                 onTick: runner.onTick,
                 onStep: runner.onStep
             });

@@ -1,6 +1,6 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { d as describeTotalMethod, h as computeRepeatStats, n as netEnergy, i as runMeasurement } from './measure-runner.js';
+import { d as describeTotalMethod, g as computeRepeatStats, n as netEnergy, h as runMeasurement } from './measure-runner.js';
 import { r as runGitRaw, h as hideUserinfo, e as readFileAt } from './git.js';
 import { b as DEFAULTS, U as UsageError } from './mod.js';
 import { j as describeSkippedLines } from './folder-store.js';
@@ -770,13 +770,13 @@ function poolBaselineRecords(all) {
 // origin until that history reaches a recorded commit, so a baseline needs no full clone.
 const DEFAULT_ANCESTRY_LIMIT = 500;
 /**
- * Null when `cwd` is not inside a git repository, the repository has no commit yet, or git is not
+ * Null when `at.cwd` is not inside a git repository, the repository has no commit yet, or git is not
  * installed: the baseline rule then falls back to the newest record and says so.
  */
-async function readFirstParentAncestry(cwd, limit = DEFAULT_ANCESTRY_LIMIT, rev = 'HEAD') {
+async function readFirstParentAncestry(at, limit = DEFAULT_ANCESTRY_LIMIT, rev = 'HEAD') {
     let list;
     try {
-        list = await runGitRaw(['rev-list', '--first-parent', `--max-count=${Math.max(1, Math.floor(limit))}`, rev, '--'], { cwd });
+        list = await runGitRaw(['rev-list', '--first-parent', `--max-count=${Math.max(1, Math.floor(limit))}`, rev, '--'], { cwd: at.cwd, env: at.env });
     }
     catch {
         return null; // git itself could not be started
@@ -785,7 +785,7 @@ async function readFirstParentAncestry(cwd, limit = DEFAULT_ANCESTRY_LIMIT, rev 
         if (/not a git repository|unknown revision|ambiguous argument|bad revision|does not have any commits/i.test(list.stderr)) {
             return null;
         }
-        throw new Error(`git rev-list --first-parent ${rev} failed in ${cwd}: ${list.stderr.trim()}`);
+        throw new Error(`git rev-list --first-parent ${rev} failed in ${at.cwd}: ${list.stderr.trim()}`);
     }
     const shas = list.stdout
         .split('\n')
@@ -793,7 +793,10 @@ async function readFirstParentAncestry(cwd, limit = DEFAULT_ANCESTRY_LIMIT, rev 
         .filter((s) => s !== '');
     if (shas.length === 0)
         return null;
-    const shallow = await runGitRaw(['rev-parse', '--is-shallow-repository'], { cwd });
+    const shallow = await runGitRaw(['rev-parse', '--is-shallow-repository'], {
+        cwd: at.cwd,
+        env: at.env
+    });
     return { shas, shallow: shallow.code === 0 && shallow.stdout.trim() === 'true' };
 }
 // 50 covers a busy week of merges; 1000 more is still a few megabytes of commits and trees.
@@ -805,16 +808,16 @@ const DEEPENED_LIMIT = 1 + DEEPEN_ROUNDS.reduce((a, b) => a + b, 0);
  * a round adds nothing, or when a fetch fails (no credentials, no remote): the baseline rule then
  * falls back to the newest record and says so.
  */
-async function readAncestryForBaseline(cwd, input, options = {}) {
+async function readAncestryForBaseline(at, input, options = {}) {
     const remote = options.remote ?? 'origin';
-    let ancestry = await readFirstParentAncestry(cwd, DEEPENED_LIMIT);
+    let ancestry = await readFirstParentAncestry(at, DEEPENED_LIMIT);
     for (const depth of options.rounds ?? DEEPEN_ROUNDS) {
         if (!ancestry?.shallow)
             break;
         if (!needsDeeperHistory({ ...input, ancestry: ancestry.shas, shallow: true }))
             break;
         // The commit itself is wanted: it is what the walk starts from, whatever ref it came by.
-        const fetch = await runGitRaw(['fetch', '--quiet', '--no-tags', `--deepen=${depth}`, remote, ancestry.shas[0]], { cwd, timeoutMs: options.timeoutMs ?? 60_000 });
+        const fetch = await runGitRaw(['fetch', '--quiet', '--no-tags', `--deepen=${depth}`, remote, ancestry.shas[0]], { cwd: at.cwd, env: at.env, timeoutMs: options.timeoutMs ?? 60_000 });
         if (fetch.code !== 0) {
             const why = fetch.timedOut
                 ? `stopped after ${Math.round((options.timeoutMs ?? 60_000) / 1000)} s`
@@ -823,7 +826,7 @@ async function readAncestryForBaseline(cwd, input, options = {}) {
             break;
         }
         const before = ancestry.shas.length;
-        ancestry = await readFirstParentAncestry(cwd, DEEPENED_LIMIT);
+        ancestry = await readFirstParentAncestry(at, DEEPENED_LIMIT);
         options.log?.(`joulegate: deepened the shallow checkout by ${depth} commits to look for a recorded ancestor (${ancestry?.shas.length ?? 0} first-parent commits read)`);
         if ((ancestry?.shas.length ?? 0) <= before)
             break;
@@ -837,12 +840,15 @@ async function readAncestryForBaseline(cwd, input, options = {}) {
 const REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/^~@{}-]{0,199}$/;
 const FULL_SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/i;
 /** The repository's top folder containing `cwd`, or null outside a git repository. */
-async function readRepositoryRoot(cwd) {
-    const r = await runGitRaw(['rev-parse', '--show-toplevel'], { cwd }).catch(() => null);
+async function readRepositoryRoot(at) {
+    const r = await runGitRaw(['rev-parse', '--show-toplevel'], { cwd: at.cwd, env: at.env }).catch(() => null);
     return r && r.code === 0 ? r.stdout.trim() : null;
 }
-async function resolveLocal(cwd, ref) {
-    const r = await runGitRaw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd });
+async function resolveLocal(at, ref) {
+    const r = await runGitRaw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+        cwd: at.cwd,
+        env: at.env
+    });
     return r.code === 0 ? r.stdout.trim() : null;
 }
 /**
@@ -850,14 +856,15 @@ async function resolveLocal(cwd, ref) {
  * actions/checkout clones a pull request's merge commit at depth 1, so its base is not there. The
  * fetch is bounded (depth 1, no tags) and uses whatever credentials the checkout persisted.
  */
-async function resolveCommit(cwd, ref) {
+async function resolveCommit(at, ref) {
     if (!REF_PATTERN.test(ref))
         return { sha: null, problem: `${JSON.stringify(ref)} is not a commit or branch name` };
-    const local = await resolveLocal(cwd, ref);
+    const local = await resolveLocal(at, ref);
     if (local)
         return { sha: local, fetched: false };
     const fetch = await runGitRaw(['fetch', '--quiet', '--no-tags', '--depth=1', 'origin', ref], {
-        cwd
+        cwd: at.cwd,
+        env: at.env
     });
     if (fetch.code !== 0) {
         const why = fetch.stderr.trim().split('\n').at(-1) ?? `exit ${fetch.code}`;
@@ -867,15 +874,18 @@ async function resolveCommit(cwd, ref) {
         };
     }
     const sha = FULL_SHA.test(ref)
-        ? await resolveLocal(cwd, ref)
-        : await resolveLocal(cwd, 'FETCH_HEAD');
+        ? await resolveLocal(at, ref)
+        : await resolveLocal(at, 'FETCH_HEAD');
     return sha
         ? { sha, fetched: true }
         : { sha: null, problem: `commit ${ref} could not be read after fetching it from origin` };
 }
 /** How many tracked files differ from HEAD (staged or not); null outside a git repository. */
-async function countChangedFiles(cwd) {
-    const r = await runGitRaw(['status', '--porcelain', '-z', '--untracked-files=no'], { cwd }).catch(() => null);
+async function countChangedFiles(at) {
+    const r = await runGitRaw(['status', '--porcelain', '-z', '--untracked-files=no'], {
+        cwd: at.cwd,
+        env: at.env
+    }).catch(() => null);
     if (!r || r.code !== 0)
         return null;
     // -z: entries end with NUL; a rename adds its old path as one more NUL-ended field
@@ -1741,7 +1751,7 @@ async function loadBudget(settings, ...dirs) {
 /** The budget at `sha`, same lookup order; a path outside the repository is read from disk. */
 async function readBudgetAt(settings, dirs, top, sha, source) {
     for (const path of candidates(settings, dirs)) {
-        const rel = relative$1(top, path);
+        const rel = relative$1(top.cwd, path);
         const text = rel.startsWith('..') || isAbsolute(rel)
             ? await readIfPresent(path)
             : await readFileAt(top, sha, rel.split(sep).join('/'));
@@ -1766,9 +1776,10 @@ async function loadBaseBudget(settings, req) {
         problem: `the base commit's budget could not be read: ${why}`,
         baseSha: null
     });
-    const top = await readRepositoryRoot(req.cwd);
-    if (top === null)
+    const topDir = await readRepositoryRoot({ cwd: req.cwd, env: req.env });
+    if (topDir === null)
         return untrusted(`${req.cwd} is not inside a git repository`);
+    const top = { cwd: topDir, env: req.env };
     const lookup = await resolveCommit(top, req.base);
     if (lookup.sha === null)
         return untrusted(lookup.problem);
@@ -1813,15 +1824,15 @@ async function loadBaseBudget(settings, req) {
  * The budget that judges this run: with a base commit (a pull request, or the CLI's `--base`) the
  * base's budget read from git, since the checkout is the change under review; else the checkout's.
  */
-async function chooseBudget(settings, cwd, root, base) {
+async function chooseBudget(settings, cwd, root, base, env) {
     if (base)
-        return loadBaseBudget(settings, { cwd, root, base });
+        return loadBaseBudget(settings, { cwd, root, base, env: env.vars });
     const { budget, note } = await loadBudget(settings, cwd, root);
     return { budget, notes: note ? [note] : [], problem: null, baseSha: null };
 }
 /** --record on a checkout with local changes: the record names HEAD, which is not what ran. */
-async function describeDirtyTree(cwd, log) {
-    const changed = await countChangedFiles(cwd);
+async function describeDirtyTree(at, log) {
+    const changed = await countChangedFiles(at);
     if (!changed)
         return false;
     log(`joulegate: warning: ${changed} tracked file${changed === 1 ? '' : 's'} differ from HEAD; this run is recorded against HEAD with "dirty": true`);
@@ -1874,7 +1885,7 @@ async function runCheck(settings, ctx) {
     // output paths, carbon intensity and calibration files: a mistake costs nothing yet
     await runPreflight(settings, { root, outputs: ctx.outputs ?? [] });
     // a budget next to the command (a project in a monorepo) wins over one at the repository root
-    const chosen = await chooseBudget(settings, cwd, root, ctx.baseSha);
+    const chosen = await chooseBudget(settings, cwd, root, ctx.baseSha, ctx.env);
     const budget = chosen.budget;
     const baseSha = chosen.baseSha ?? ctx.baseSha;
     const spec = commandSpecOf(settings, ctx.argv ?? null);
@@ -1886,14 +1897,14 @@ async function runCheck(settings, ctx) {
         await ctx.store.checkWritable?.(settings.name);
     const measurement = ctx.measurement ??
         (await runMeasurement(spec, settings, {
-            env: ctx.env ?? process.env,
+            env: ctx.env,
             cwd,
             log: ctx.log,
             signal: ctx.signal,
             onTick: ctx.onTick,
             onStep: ctx.onStep
         }));
-    const ancestry = await readAncestryForBaseline(cwd, { records: history, baseCommit: baseSha }, { log: ctx.log });
+    const ancestry = await readAncestryForBaseline({ cwd, env: ctx.env.vars }, { records: history, baseCommit: baseSha }, { log: ctx.log });
     const headCommit = ctx.headSha ?? ancestry?.shas[0] ?? null;
     const pair = await findCalibrations(measurement.host.fingerprint, {
         cwd: root,
@@ -1909,13 +1920,13 @@ async function runCheck(settings, ctx) {
         series: settings.name,
         commit: headCommit,
         recordedAt: new Date().toISOString(),
-        runner: (ctx.env ?? process.env)['RUNNER_NAME'] ?? null,
+        runner: ctx.env.runnerName,
         measurement,
         normalization,
         calibrationFingerprint: pair.local?.host.fingerprint ?? null,
         calibrationCreatedAt: pair.local?.createdAt ?? null
     };
-    if (settings.record && (await describeDirtyTree(cwd, ctx.log)))
+    if (settings.record && (await describeDirtyTree({ cwd, env: ctx.env.vars }, ctx.log)))
         record.dirty = true;
     const progress = analyseProgress(measurement, budget);
     const notes = [...chosen.notes, historyNote, normNote, ...pair.notes, ...progress.notes].filter((n) => Boolean(n));

@@ -2,10 +2,10 @@ import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { readFile } from 'node:fs/promises';
 import { p as projectFromProgress, a as parseBudget } from './parse-budget.js';
-import { a as readTextFile, m as markdownTable } from './read-json-file.js';
 import { l as listNumericMetrics, p as pickDefaultMetric, g as guessDirection, a as analyseCurve, d as describeCurve } from './curve2.js';
 import { I as INPUTS, U as UsageError, d as describeBadValue } from './mod.js';
-import { f as formatEnergy, t as toKwh } from './format.js';
+import { m as markdownTable, a as readTextFile } from './read-json-file.js';
+import { e as formatSig, f as formatEnergy, b as formatShare, t as toKwh } from './format.js';
 import { b as positiveNumber, c as choiceOf, w as withHelp, C as COMMON } from './flags.js';
 import './simple-statistics.js';
 import 'tty';
@@ -17,6 +17,42 @@ import 'process';
 import 'buffer';
 import './metrics-protocol.js';
 import 'node:util';
+
+// The curve view: a metric against the energy spent on it (targets reached, gain per kWh, the
+// projection of a planned run), as markdown. Figures are written out in full, never `6.2e-5`.
+const pct = (x) => formatShare(x, 0);
+const nullableSig = (x) => x === null || x === undefined ? null : formatSig(x, 3);
+function formatCurveMarkdown(a, sentence, projection) {
+    const lines = [`### ${a.metric} against energy`, '', sentence, ''];
+    lines.push(markdownTable([
+        ['target', 'value', 'reached at', 'share of energy'],
+        ...a.reach.map((r, k) => r === null
+            ? [`${pct([0.9, 0.95, 0.99][k])}`, '—', 'never', '—']
+            : [
+                pct(r.fraction),
+                formatSig(r.target, 4),
+                formatEnergy(r.energyJ),
+                pct(r.energyFraction)
+            ])
+    ]), '');
+    lines.push(markdownTable([
+        ['point', a.metric, 'energy', `gain per kWh (${a.direction} is better)`],
+        ...a.points.map((p, i) => [
+            p.at ? `${p.at.key} ${p.at.value}` : `#${i + 1}`,
+            formatSig(p.value, 4),
+            formatEnergy(p.energyJ),
+            i === 0 ? '—' : (nullableSig(a.segments[i - 1].gainPerKwh) ?? 'no energy')
+        ])
+    ]), '');
+    if (projection) {
+        const kwh = (j) => `${formatSig(toKwh(j))} kWh`;
+        lines.push(`Projected energy of ${projection.planned} ${projection.unit}s (estimate from ${projection.observed} measured): ${kwh(projection.projectedJ)}, ${Math.round(projection.level * 100)}% interval ${kwh(projection.interval[0])} to ${kwh(projection.interval[1])} (${projection.method === 'warm-up + robust mean' ? `the first ${projection.unit} counted once as a warm-up, the others at their robust mean` : `the robust mean of the ${projection.unit}s`}; linear extrapolation would say ${kwh(projection.linearJ)}).` +
+            (projection.budget
+                ? ` Budget projected-kwh ${projection.budget.projectedKwh}: ${projection.budget.status}.`
+                : ''), '');
+    }
+    return lines.join('\n');
+}
 
 // joulegate curve FILE [--metric NAME] [--json] [--config BUDGET.yml] [--price KWH_PER_UNIT]
 //                       [--direction higher|lower] [--planned N [--projected-kwh KWH]]
@@ -149,38 +185,6 @@ async function runCurve(...[settings, io]) {
         io.out(formatCurveMarkdown(analysis, sentence, projection));
     }
     return 0;
-}
-const pct = (x) => `${(x * 100).toFixed(0)}%`;
-function formatCurveMarkdown(a, sentence, projection) {
-    const lines = [`### ${a.metric} against energy`, '', sentence, ''];
-    lines.push(markdownTable([
-        ['target', 'value', 'reached at', 'share of energy'],
-        ...a.reach.map((r, k) => r === null
-            ? [`${pct([0.9, 0.95, 0.99][k])}`, '—', 'never', '—']
-            : [
-                pct(r.fraction),
-                r.target.toPrecision(4),
-                formatEnergy(r.energyJ),
-                pct(r.energyFraction)
-            ])
-    ]), '');
-    lines.push(markdownTable([
-        ['point', a.metric, 'energy', `gain per kWh (${a.direction} is better)`],
-        ...a.points.map((p, i) => [
-            p.at ? `${p.at.key} ${p.at.value}` : `#${i + 1}`,
-            p.value.toPrecision(4),
-            formatEnergy(p.energyJ),
-            i === 0 ? '—' : (a.segments[i - 1].gainPerKwh?.toPrecision(3) ?? 'no energy')
-        ])
-    ]), '');
-    if (projection) {
-        const kwh = (j) => `${toKwh(j).toPrecision(3)} kWh`;
-        lines.push(`Projected energy of ${projection.planned} ${projection.unit}s (estimate from ${projection.observed} measured): ${kwh(projection.projectedJ)}, ${Math.round(projection.level * 100)}% interval ${kwh(projection.interval[0])} to ${kwh(projection.interval[1])} (${projection.method === 'warm-up + robust mean' ? `the first ${projection.unit} counted once as a warm-up, the others at their robust mean` : `the robust mean of the ${projection.unit}s`}; linear extrapolation would say ${kwh(projection.linearJ)}).` +
-            (projection.budget
-                ? ` Budget projected-kwh ${projection.budget.projectedKwh}: ${projection.budget.status}.`
-                : ''), '');
-    }
-    return lines.join('\n');
 }
 
 export { curve };

@@ -2,15 +2,16 @@ import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { rm, mkdtemp, readFile, mkdir, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { h as historyPath, s as serializeLine, a as appendLine, p as parseHistory, c as calibrationPath, b as parseCalibration, d as calibrationLogPath, e as parseCalibrationLog, f as chooseLatestCalibration, g as serializeCalibration, H as HISTORY_DIR, i as seriesOfPath, C as CALIBRATION_DIR, D as DATA_BRANCH_README, v as validateSeriesName, j as describeSkippedLines, F as FolderStore } from './folder-store.js';
+import { h as historyPath, s as serializeLine, a as appendLine, p as parseHistory, c as calibrationPath, b as parseCalibration, d as calibrationLogPath, e as parseCalibrationLog, f as chooseLatestCalibration, g as serializeCalibration, H as HISTORY_DIR, i as seriesOfPath, C as CALIBRATION_DIR, D as DATA_BRANCH_README, j as describeSkippedLines, F as FolderStore } from './folder-store.js';
 import os from 'node:os';
 import { setTimeout } from 'node:timers/promises';
-import { a as parseDataBranch, I as INPUTS, U as UsageError, d as describeBadValue, D as DEFAULT_STORE_DIR } from './mod.js';
+import { a as parseDataBranch, I as INPUTS, v as validateSeriesName, U as UsageError, d as describeBadValue, D as DEFAULT_STORE_DIR } from './mod.js';
 import { v as validateIdentity, a as runGit, h as hideUserinfo, b as resolveRemoteUrl, c as requireEnvironmentConfig, r as runGitRaw, d as redact, e as readFileAt, w as writeCommit } from './git.js';
 import { g as guessDirection } from './curve2.js';
 import { R as RESERVED_METRIC_KEYS } from './metrics-protocol.js';
 import { f as formatEnergy } from './format.js';
 import { w as withHelp, C as COMMON } from './flags.js';
+import { r as readEnv } from './env.js';
 import './ajv.js';
 import './calibration-codec.js';
 import 'node:child_process';
@@ -129,7 +130,7 @@ class GitDataBranchStore {
     git(args) {
         if (!this.repo)
             throw new DataBranchError('the data-branch store was closed');
-        return runGit(args, { cwd: this.repo, secrets: this.secrets });
+        return runGit(args, { cwd: this.repo, env: this.options.env, secrets: this.secrets });
     }
     /** Only fetch and push carry the auth header, in git's environment: never in argv or a config file. */
     networkConfig() {
@@ -143,7 +144,7 @@ class GitDataBranchStore {
             return this.repo;
         const remote = this.options.remote ?? 'origin';
         try {
-            this.url = await resolveRemoteUrl(this.options.cwd, remote);
+            this.url = await resolveRemoteUrl({ cwd: this.options.cwd, env: this.options.env }, remote);
         }
         catch (err) {
             const detail = err instanceof Error ? err.message : String(err);
@@ -153,7 +154,7 @@ class GitDataBranchStore {
         }
         if (this.options.authHeader) {
             try {
-                await requireEnvironmentConfig();
+                await requireEnvironmentConfig(this.options.env);
             }
             catch (err) {
                 throw new DataBranchError(`cannot reach ${this.where()}: ${err.message}`, {
@@ -162,7 +163,7 @@ class GitDataBranchStore {
             }
         }
         const repo = await mkdtemp(path.join(this.options.tmpRoot ?? os.tmpdir(), 'joulegate-data-'));
-        await runGit(['init', '--bare', '--quiet', repo], { cwd: repo });
+        await runGit(['init', '--bare', '--quiet', repo], { cwd: repo, env: this.options.env });
         this.repo = repo;
         return repo;
     }
@@ -181,7 +182,11 @@ class GitDataBranchStore {
             this.url,
             `refs/heads/${this.branch}`
         ];
-        const result = await runGitRaw(args, { cwd: repo, config: this.networkConfig() });
+        const result = await runGitRaw(args, {
+            cwd: repo,
+            env: this.options.env,
+            config: this.networkConfig()
+        });
         if (result.code !== 0) {
             if (/couldn't find remote ref/i.test(result.stderr)) {
                 this.tip = null;
@@ -198,7 +203,7 @@ class GitDataBranchStore {
         this.fetched = true;
     }
     async readAtTip(file) {
-        return this.tip ? readFileAt(this.repo, this.tip, file) : null;
+        return this.tip ? readFileAt({ cwd: this.repo, env: this.options.env }, this.tip, file) : null;
     }
     /** file names directly inside `dir` at the tip */
     async listAtTip(dir) {
@@ -248,14 +253,18 @@ class GitDataBranchStore {
             const files = parent
                 ? { ...derived, ...changes }
                 : { 'README.md': DATA_BRANCH_README, ...derived, ...changes };
-            const commit = await writeCommit(this.repo, {
+            const commit = await writeCommit({ cwd: this.repo, env: this.options.env }, {
                 parent,
                 files,
                 message,
                 identity: this.identity
             });
             const push = ['push', '--porcelain', this.url, `${commit}:refs/heads/${this.branch}`];
-            const result = await runGitRaw(push, { cwd: this.repo, config: this.networkConfig() });
+            const result = await runGitRaw(push, {
+                cwd: this.repo,
+                env: this.options.env,
+                config: this.networkConfig()
+            });
             if (result.code === 0) {
                 this.tip = commit;
                 return;
@@ -853,7 +862,7 @@ async function buildDashboardSite(source, options) {
     let names = available;
     if (options.series && options.series.length > 0) {
         for (const name of options.series) {
-            validateSeriesName(name);
+            validateSeriesName(name, '--series');
             if (!available.includes(name))
                 throw new UsageError(`--series: no series "${name}" in ${source.description}; expected one of: ${available.join(', ') || '(none yet)'}`);
         }
@@ -890,7 +899,7 @@ async function buildDashboardSite(source, options) {
 // joulegate dashboard [--out DIR] [--series NAME ...] [--store DIR | --data-branch BRANCH]
 async function guessRepoUrl(remote) {
     try {
-        return toRepositoryUrl(await resolveRemoteUrl(process.cwd(), remote));
+        return toRepositoryUrl(await resolveRemoteUrl({ cwd: process.cwd(), env: readEnv().vars }, remote));
     }
     catch {
         return null; // not a git checkout, or no such remote: the page shows commits without links
@@ -959,7 +968,7 @@ async function runDashboard(...[settings, io]) {
     if (repoFlag !== null && repoUrl === null)
         throw new UsageError(describeBadValue('--repo-url', repoFlag, 'an http(s) or git address such as https://github.com/OWNER/REPO'));
     const store = branch
-        ? new GitDataBranchStore({ cwd: process.cwd(), remote, branch })
+        ? new GitDataBranchStore({ cwd: process.cwd(), env: readEnv().vars, remote, branch })
         : new FolderStore(storeDir ?? DEFAULT_STORE_DIR);
     const out = settings.outDir ??
         (branch ? 'joulegate-dashboard' : path.join(storeDir ?? DEFAULT_STORE_DIR, 'dashboard'));

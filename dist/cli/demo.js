@@ -9,6 +9,7 @@ import { p as parseSettings } from './mod.js';
 import { r as runCheck, e as exitCodeForVerdict } from './check2.js';
 import { l as locateAssets } from './reference-suite.js';
 import { c as createMeasureRunner } from './measure-runner.js';
+import { r as readEnv } from './env.js';
 import './ajv.js';
 import './calibration-codec.js';
 import 'node:timers/promises';
@@ -88,7 +89,7 @@ async function runDemo(...[cli, io]) {
             store,
             log: runner.log,
             signal: runner.signal,
-            env: process.env,
+            env: readEnv(),
             onTick: runner.onTick,
             onStep: runner.onStep
         };

@@ -3,7 +3,7 @@ const require = __jgCreateRequire(import.meta.url);
 import { open, unlink, stat, readFile, rename, link, mkdir, writeFile, rm, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { a as ajvExports } from './ajv.js';
-import { U as UsageError, d as describeBadValue } from './mod.js';
+import { v as validateSeriesName, U as UsageError, i as isSeriesName, d as describeBadValue } from './mod.js';
 import { C as CALIBRATION_SCHEMA, v as validateCalibration, R as RESULT_SCHEMA } from './calibration-codec.js';
 import { hostname } from 'node:os';
 import { setTimeout } from 'node:timers/promises';
@@ -45,14 +45,8 @@ class CorruptHistoryError extends UsageError {
         this.name = 'CorruptHistoryError';
     }
 }
-// Names become file names on every platform and in git trees, so keep them to a safe alphabet.
+// Fingerprints become file names on every platform and in git trees: a safe alphabet.
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-function validateSeriesName(name) {
-    if (!NAME_PATTERN.test(name) || name.endsWith('.lock')) {
-        throw new UsageError(describeBadValue('name', name, 'a series name of letters, digits, ".", "_" or "-" (at most 100, not starting with "." or "-")'));
-    }
-    return name;
-}
 function validateFingerprint(fingerprint) {
     if (!NAME_PATTERN.test(fingerprint) || fingerprint.endsWith('.lock')) {
         throw new UsageError(describeBadValue('fingerprint', fingerprint, 'letters, digits, ".", "_" or "-" (at most 100)'));
@@ -65,7 +59,7 @@ const calibrationLogPath = (fingerprint) => `${CALIBRATION_DIR}/${validateFinger
 /** The series name of a path inside the history folder, or null for anything else. */
 function seriesOfPath(fileName) {
     const m = /^(?:history\/)?([^/]+)\.jsonl$/.exec(fileName);
-    return m && NAME_PATTERN.test(m[1]) ? m[1] : null;
+    return m && isSeriesName(m[1]) ? m[1] : null;
 }
 // Only what readers rely on is checked; more fields are welcome (forward compatible).
 const RECORD_SCHEMA = {
@@ -513,4 +507,4 @@ class FolderStore {
     async close() { }
 }
 
-export { CALIBRATION_DIR as C, DATA_BRANCH_README as D, FolderStore as F, HISTORY_DIR as H, appendLine as a, parseCalibration as b, calibrationPath as c, calibrationLogPath as d, parseCalibrationLog as e, chooseLatestCalibration as f, serializeCalibration as g, historyPath as h, seriesOfPath as i, describeSkippedLines as j, parseHistory as p, serializeLine as s, validateSeriesName as v };
+export { CALIBRATION_DIR as C, DATA_BRANCH_README as D, FolderStore as F, HISTORY_DIR as H, appendLine as a, parseCalibration as b, calibrationPath as c, calibrationLogPath as d, parseCalibrationLog as e, chooseLatestCalibration as f, serializeCalibration as g, historyPath as h, seriesOfPath as i, describeSkippedLines as j, parseHistory as p, serializeLine as s };

@@ -45,7 +45,7 @@ function configEnvironment(config, env) {
 }
 /** Runs git and resolves with its output whatever the exit status (callers decide what a failure means). */
 function runGitRaw(args, options) {
-    const base = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', ...options.env };
+    const base = { ...options.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
     return new Promise((resolve, reject) => {
         const child = spawn('git', [...args], {
             cwd: options.cwd,
@@ -110,10 +110,11 @@ function validateIdentity(identity) {
     return identity;
 }
 /** A file's text at a commit, or null when the commit has no such file. */
-async function readFileAt(repo, commit, file) {
+async function readFileAt(at, commit, file) {
     // --batch answers "<name> missing" instead of failing, so absence needs no error parsing.
     const { raw, stderr } = await runGitRaw(['cat-file', '--batch'], {
-        cwd: repo,
+        cwd: at.cwd,
+        env: at.env,
         input: `${commit}:${file}\n`
     });
     const eol = raw.indexOf(0x0a);
@@ -129,8 +130,8 @@ async function readFileAt(repo, commit, file) {
  * Writes one commit into `repo` without a work tree or index, in one git process (fast-import),
  * and returns its sha. It moves only the private scratch ref refs/joulegate/pending.
  */
-async function writeCommit(repo, spec) {
-    const marks = path.join(repo, `joulegate-marks-${process.pid}-${Math.random().toString(36).slice(2)}`);
+async function writeCommit(at, spec) {
+    const marks = path.join(at.cwd, `joulegate-marks-${process.pid}-${Math.random().toString(36).slice(2)}`);
     const data = (text) => {
         const bytes = Buffer.from(text, 'utf8');
         return [Buffer.from(`data ${bytes.length}\n`), bytes, Buffer.from('\n')];
@@ -149,7 +150,8 @@ async function writeCommit(repo, spec) {
     try {
         // --force concerns only the private scratch ref; pushes to a remote never force.
         await runGit(['fast-import', '--quiet', '--force', '--done', `--export-marks=${marks}`], {
-            cwd: repo,
+            cwd: at.cwd,
+            env: at.env,
             input: Buffer.concat(stream)
         });
         const mark = /^:1 ([0-9a-f]{40,64})$/m.exec(await readFile(marks, 'utf8'));
@@ -168,11 +170,11 @@ const hideUserinfo = (url) => url.replace(/\/\/[^/@]*@/, '//***@');
  * The URL of `remote` (a remote name in the repository at `cwd`, or already a URL or path). A
  * relative path remote (../origin.git) is relative to the workspace, so it is made absolute.
  */
-async function resolveRemoteUrl(cwd, remote) {
+async function resolveRemoteUrl(at, remote) {
     const url = looksLikeUrlOrPath(remote)
         ? remote
-        : (await runGit(['remote', 'get-url', remote], { cwd })).trim();
-    return looksLikeUrlOrPath(url) ? url : path.resolve(cwd, url);
+        : (await runGit(['remote', 'get-url', remote], { cwd: at.cwd, env: at.env })).trim();
+    return looksLikeUrlOrPath(url) ? url : path.resolve(at.cwd, url);
 }
 let installedVersion = null;
 /**
@@ -180,8 +182,8 @@ let installedVersion = null;
  * environment: an older git would ignore the credentials silently and fail with a confusing
  * "could not read Username" instead.
  */
-async function requireEnvironmentConfig() {
-    installedVersion ??= runGit(['version'], { cwd: process.cwd() }).then((v) => v.trim());
+async function requireEnvironmentConfig(env) {
+    installedVersion ??= runGit(['version'], { cwd: process.cwd(), env }).then((v) => v.trim());
     const version = await installedVersion;
     const m = /(\d+)\.(\d+)/.exec(version);
     if (m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 31)))

@@ -4,7 +4,7 @@ import { hostname, release, totalmem, cpus, tmpdir, constants } from 'node:os';
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, basename } from 'node:path';
-import { readdirSync, realpathSync, readFileSync, mkdtempSync, openSync, closeSync, rmSync, readSync, truncateSync, fstatSync, watch } from 'node:fs';
+import { readdirSync, realpathSync, readFileSync, rmSync, mkdtempSync, openSync, closeSync, readSync, truncateSync, fstatSync, watch } from 'node:fs';
 import { performance as performance$1 } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { U as UsageError } from './mod.js';
@@ -12,6 +12,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { c as collectFinalMetrics, s as splitCompleteLines, P as ProgressRecorder, p as parseMetricLine, t as takeCountedRank } from './metrics-protocol.js';
 import { M as MEASUREMENT_SCHEMA } from './calibration-codec.js';
 import { f as formatEnergy, e as formatSig } from './format.js';
+import { s as sensorEnvOf, r as readEnv } from './env.js';
 
 function sumEnergy(components) {
     return components.reduce((sum, c) => sum + c.energyJ, 0);
@@ -1544,6 +1545,10 @@ const RESTART_DELAY_MS = 500;
 const FIRST_LINE_TIMEOUT_MS = 5000;
 const FIRST_POLL_MS = 20; // reads of the output file while start() waits for the first line,
 const DRAIN_MS = 1000; // then
+/** The nvidia-smi source for the GPUs it listed. */
+function createNvidiaSmiProbe(inventory) {
+    return { source: 'nvidia-smi', probe: async (env) => createNvidiaSmiSensor(env, inventory) };
+}
 /** Builds the nvidia-smi sensor from an inventory, or says why there is none. */
 function createNvidiaSmiSensor(env, inventory) {
     if (inventory.all.length === 0)
@@ -1869,6 +1874,10 @@ class Helper {
         const r = JSON.parse(await withTimeout(line, READ_TIMEOUT_MS, 'NVML helper'));
         return r.mJ;
     }
+}
+/** The NVML source for the GPUs nvidia-smi listed (NVML needs their UUIDs). */
+function createNvmlProbe(inventory) {
+    return { source: 'nvml', probe: (env) => createNvmlSensor(env, inventory) };
 }
 /** Checks that the helper runs and every selected GPU has an energy counter; else null and why. */
 async function createNvmlSensor(env, inventory) {
@@ -2302,61 +2311,55 @@ class RaplSensor {
     }
 }
 
+/** Several sources' results as one set, in the order given (the report lists them so). */
+function combineProbes(results) {
+    return {
+        sensors: results.flatMap((r) => (r.sensor ? [r.sensor] : [])),
+        crossChecks: results.flatMap((r) => (r.crossCheck ? [r.crossCheck] : [])),
+        notices: results.flatMap((r) => r.notices)
+    };
+}
+
 // Chooses the energy sources at run time: NVIDIA GPUs via NVML, else nvidia-smi; AMD GPUs via
 // hwmon; CPU (and DRAM) via RAPL, else the estimate (CPU + RAM) — always labelled as such.
 async function probeSensors(env, options = {}) {
     // The GPU path waits on processes (nvidia-smi, the NVML helper's Python); RAPL reads sysfs. Both
     // at once, so the slower alone decides how long the user's command waits for its window.
     const [nvidia, rapl] = await Promise.all([probeNvidia(env, options), raplProbe.probe(env)]);
-    const sensors = [...nvidia.sensors];
-    const notices = [...nvidia.notices];
+    // AMD GPUs are numbered after the NVIDIA ones (gpu0.. are taken by them)
     const amd = await createAmdHwmonProbe(nvidia.count).probe(env);
-    notices.push(...amd.notices);
-    if (amd.sensor)
-        sensors.push(amd.sensor);
-    notices.push(...rapl.notices);
-    if (rapl.sensor) {
-        sensors.push(rapl.sensor);
-    }
-    else {
-        const gpuMeasured = sensors.length > 0;
+    const results = [nvidia, amd, rapl];
+    if (!rapl.sensor) {
+        const gpuMeasured = nvidia.sensor !== null || amd.sensor !== null;
         const reason = gpuMeasured
             ? 'no CPU energy counter: CPU and RAM are estimated while the GPU is measured'
             : 'no energy counter or power sensor could be read: CPU and RAM are estimated';
         const est = await createEstimateProbe({ reason }).probe(env);
-        notices.push(...est.notices, reason);
-        if (est.sensor)
-            sensors.push(est.sensor);
+        results.push({ ...est, notices: [...est.notices, reason] });
     }
-    return { sensors, notices, crossChecks: nvidia.crossChecks };
+    return combineProbes(results);
 }
-/** NVIDIA GPUs via NVML, else nvidia-smi; `count` is how many GPUs were selected. */
+/**
+ * NVIDIA GPUs via NVML, else nvidia-smi, both over one nvidia-smi listing; nvidia-smi is NVML's
+ * cross-check when asked for. `count` is how many GPUs were selected.
+ */
 async function probeNvidia(env, options) {
-    const sensors = [];
-    const crossChecks = [];
-    const notices = [];
     const nvidia = await listNvidiaGpus(env);
     if (!nvidia.inventory) {
         // a broken driver is worth saying; a host without nvidia-smi is not
-        if (!nvidia.notices.some((n) => n.startsWith('nvidia-smi not found')))
-            notices.push(...nvidia.notices);
-        return { sensors, notices, crossChecks, count: 0 };
+        const said = nvidia.notices.some((n) => n.startsWith('nvidia-smi not found'));
+        return { sensor: null, notices: said ? [] : nvidia.notices, count: 0 };
     }
-    notices.push(...nvidia.notices);
-    const nvml = await createNvmlSensor(env, nvidia.inventory);
-    notices.push(...nvml.notices);
-    const smi = nvml.sensor === null || options.crossCheck ? createNvidiaSmiSensor(env, nvidia.inventory) : null;
+    const count = nvidia.inventory.selection.selected.length;
+    const nvml = await createNvmlProbe(nvidia.inventory).probe(env);
+    const notices = [...nvidia.notices, ...nvml.notices];
+    const smiProbe = createNvidiaSmiProbe(nvidia.inventory);
     if (nvml.sensor) {
-        sensors.push(nvml.sensor);
-        if (smi?.sensor)
-            crossChecks.push(smi.sensor);
+        const smi = options.crossCheck ? await smiProbe.probe(env) : null;
+        return { sensor: nvml.sensor, crossCheck: smi?.sensor ?? null, notices, count };
     }
-    else if (smi) {
-        notices.push(...smi.notices);
-        if (smi.sensor)
-            sensors.push(smi.sensor);
-    }
-    return { sensors, notices, crossChecks, count: nvidia.inventory.selection.selected.length };
+    const smi = await smiProbe.probe(env);
+    return { sensor: smi.sensor, notices: [...notices, ...smi.notices], count };
 }
 /** The host's GPUs for the fingerprint (all of them, not only the visible ones); cheap: nvidia-smi once and sysfs. */
 async function readGpuInventory(env) {
@@ -2968,10 +2971,10 @@ async function openClusterSource(settings, env) {
     ];
     const me = hostname();
     return {
+        source: 'prometheus',
         client,
         inventory,
-        notices,
-        open: () => createPrometheusSensor(client, prom, inventory),
+        probe: async () => ({ sensor: createPrometheusSensor(client, prom, inventory), notices }),
         filterLocal(sensors, localGpuUuids) {
             const out = [];
             const gpuSeen = inventory.gpuHosts.has(me) || localGpuUuids.some((u) => inventory.uuids.has(u));
@@ -3401,14 +3404,15 @@ async function measureIdlePower(options) {
         label: `measuring idle power for ${options.idleS} s`,
         ...(total ? { index: 1, total } : {})
     });
-    const opened = await options.openSensors();
+    const { sensors, crossChecks = [] } = await options.openSensors();
+    const opened = [...sensors, ...crossChecks];
     await startAll(opened);
     // the window opens when every sensor has its first reading
     const t0 = performance.now();
     await sleep(options.idleS * 1000, options.signal);
     const seconds = (performance.now() - t0) / 1000;
-    const components = (await stopAll(opened.filter((s) => !s.crossCheck))).filter((c) => !(c.samples === 0 && c.coverage === 0));
-    await stopAll(opened.filter((s) => s.crossCheck));
+    const components = (await stopAll(sensors)).filter((c) => !(c.samples === 0 && c.coverage === 0));
+    await stopAll(crossChecks);
     if (options.signal?.aborted || seconds <= 0)
         return null;
     // each sensor's own mean power covers exactly its window; stopping takes time that is not idle
@@ -3423,9 +3427,8 @@ function snapshotById(sensors) {
     return new Map(sensors.flatMap((s) => s.snapshot().map((c) => [c.id, c.energyJ])));
 }
 async function runOnce(options, run, metricsPath) {
-    const opened = await options.openSensors();
-    const sensors = opened.filter((s) => !s.crossCheck);
-    const checks = opened.filter((s) => s.crossCheck);
+    const { sensors, crossChecks: checks = [] } = await options.openSensors();
+    const opened = [...sensors, ...checks];
     await startAll(opened);
     if (options.signal?.aborted) {
         // cancelled while the sensors were starting: the command never runs
@@ -3628,45 +3631,31 @@ function emptyRun(command) {
     };
 }
 
-const ENV = {
-    sysfsRoot: 'JOULEGATE_SYSFS_ROOT',
-    nvidiaSmi: 'JOULEGATE_NVIDIA_SMI',
-    python: 'JOULEGATE_PYTHON'
-};
-function readSensorEnv(env, intervalMs) {
-    const python = env[ENV.python];
-    return {
-        sysfsRoot: env[ENV.sysfsRoot] || '/sys',
-        nvidiaSmi: env[ENV.nvidiaSmi] || 'nvidia-smi',
-        cudaVisibleDevices: env['CUDA_VISIBLE_DEVICES'],
-        cudaDeviceOrder: env['CUDA_DEVICE_ORDER'],
-        intervalMs,
-        python: python === 'none' ? null : python || 'python3'
-    };
-}
-
 // Wires sensors, host inventory and the child process into one measurement. Shared by the CLI
 // and the action; the caller owns signals (an AbortSignal) and where progress goes.
 async function runMeasurement(command, settings, context) {
-    const sensorEnv = readSensorEnv(context.env, settings.intervalMs);
-    const crossCheck = context.env['JOULEGATE_CROSS_CHECK'] === '1';
+    const sensorEnv = sensorEnvOf(context.env, settings.intervalMs);
+    const crossCheck = context.env.crossCheck;
     // the cluster's preflight comes first: a selector that matches nothing fails before anything runs
-    const cluster = await openClusterSource(settings, context.env);
+    const cluster = await openClusterSource(settings, context.env.vars);
     const localUuids = cluster
         ? (await readGpuInventory(sensorEnv).catch(() => [])).flatMap((g) => (g.uuid ? [g.uuid] : []))
         : [];
     const probe = async () => {
         const p = await probeSensors(sensorEnv, { crossCheck });
-        for (const s of p.crossChecks)
-            s.crossCheck = true;
-        const local = [...p.sensors, ...p.crossChecks];
         if (!cluster)
-            return { ...p, sensors: local };
-        const kept = cluster.filterLocal(local, localUuids);
+            return p;
+        const kept = cluster.filterLocal(p.sensors, localUuids);
+        const keptChecks = cluster.filterLocal(p.crossChecks, localUuids);
+        const remote = await cluster.probe(sensorEnv);
         return {
-            ...p,
-            notices: [...cluster.notices, ...p.notices, ...kept.notices],
-            sensors: [...kept.sensors, cluster.open()]
+            sensors: [...kept.sensors, ...(remote.sensor ? [remote.sensor] : [])],
+            crossChecks: keptChecks.sensors,
+            notices: [
+                ...remote.notices,
+                ...p.notices,
+                ...new Set([...kept.notices, ...keptChecks.notices])
+            ]
         };
     };
     const first = await probe();
@@ -3675,9 +3664,13 @@ async function runMeasurement(command, settings, context) {
         first.notices.push(launcher);
     for (const notice of first.notices)
         context.log(`joulegate: ${notice}`);
-    context.log(`joulegate: sensors: ${first.sensors.map((s) => (s.crossCheck ? `${s.source} (cross-check)` : s.source)).join(', ') || 'none'}`);
+    const named = [
+        ...first.sensors.map((s) => s.source),
+        ...first.crossChecks.map((s) => `${s.source} (cross-check)`)
+    ];
+    context.log(`joulegate: sensors: ${named.join(', ') || 'none'}`);
     const estimated = first.sensors.some((s) => s.source === 'estimate');
-    let pending = first.sensors;
+    let pending = first;
     // The first window reuses the probe's sensors; later windows (idle, repeats) probe afresh.
     const openSensors = async () => {
         if (pending) {
@@ -3685,12 +3678,12 @@ async function runMeasurement(command, settings, context) {
             pending = null;
             return sensors;
         }
-        return (await probe()).sensors;
+        return probe();
     };
     return measureCommand({
         command,
         cwd: context.cwd,
-        env: context.env,
+        env: context.env.vars,
         openSensors,
         readHost: async (seen) => {
             // a cluster job's hardware is every GPU it ran on, models and counts (the fingerprint)
@@ -3831,7 +3824,7 @@ function createMeasureRunner(io) {
         printed: (line) => printed.has(line),
         async measure(command, settings) {
             const measurement = await runMeasurement(command, settings, {
-                env: process.env,
+                env: readEnv(),
                 cwd: settings.workingDirectory ?? undefined,
                 log,
                 signal: controller.signal,
@@ -3851,4 +3844,4 @@ function createMeasureRunner(io) {
     };
 }
 
-export { readGpuInventory as a, readHostInventory as b, createMeasureRunner as c, describeTotalMethod as d, exitStatusOf as e, measureIdlePower as f, formatStepLine as g, computeRepeatStats as h, runMeasurement as i, measureCommand as m, netEnergy as n, probeSensors as p, readSensorEnv as r };
+export { readHostInventory as a, measureIdlePower as b, createMeasureRunner as c, describeTotalMethod as d, exitStatusOf as e, formatStepLine as f, computeRepeatStats as g, runMeasurement as h, measureCommand as m, netEnergy as n, probeSensors as p, readGpuInventory as r };

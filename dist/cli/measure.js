@@ -17,6 +17,7 @@ import 'node:string_decoder';
 import './metrics-protocol.js';
 import './calibration-codec.js';
 import './ajv.js';
+import './env.js';
 import './normalize2.js';
 import 'node:util';
 

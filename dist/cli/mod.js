@@ -38,6 +38,21 @@ function excerptValue(value) {
     return `${shown.slice(0, MAX_EXCERPT_CHARS - 1)}… (${shown.length} characters)`;
 }
 
+// The one rule for a series name, wherever it comes from (the action's `name` input, the CLI's
+// --name and --series, a result file's series) and wherever it goes (history file names on every
+// platform, paths in the data branch's git tree): a name accepted as input is one the store takes.
+const SERIES_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const EXPECTED = 'a series name of letters, digits, ".", "_" or "-" (at most 100, not starting with "." or "-", not ending in ".lock")';
+function isSeriesName(value) {
+    return SERIES_NAME.test(value) && !value.endsWith('.lock');
+}
+/** `value` when it is a usable series name; else a UsageError naming `input` and the value. */
+function validateSeriesName(value, input = 'name') {
+    if (!isSeriesName(value))
+        throw new UsageError(describeBadValue(input, value, EXPECTED));
+    return value;
+}
+
 // The one place where flags (CLI) and inputs (action) become a typed, validated Settings object.
 // Names are the action's input names (contract); the CLI maps its flags onto the same names.
 /** The local history folder when no --store or store input names one (also where `measure`
@@ -133,12 +148,7 @@ function parseCarbonIntensity(name, value) {
     return parseNumberSetting(name, value, 0, 0, 5000);
 }
 function parseSeriesName(name, value) {
-    if (value === null)
-        return DEFAULTS.name;
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value)) {
-        throw new UsageError(describeBadValue(name, value, 'letters, digits, ".", "_" or "-" (at most 100, not starting with a dot or dash)'));
-    }
-    return value;
+    return value === null ? DEFAULTS.name : validateSeriesName(value, name);
 }
 // Branches whose history is the project's own: history written there would land in the code.
 const CODE_BRANCHES = ['main', 'master'];
@@ -355,4 +365,4 @@ const closest = (str, arr) => {
     return arr[min_index];
 };
 
-export { DEFAULT_STORE_DIR as D, INPUTS as I, UsageError as U, parseDataBranch as a, DEFAULTS as b, closest as c, describeBadValue as d, excerptValue as e, distance as f, parseIntegerSetting as g, parseNumberSetting as h, parseSettings as p };
+export { DEFAULT_STORE_DIR as D, INPUTS as I, UsageError as U, parseDataBranch as a, DEFAULTS as b, closest as c, describeBadValue as d, excerptValue as e, distance as f, parseIntegerSetting as g, parseNumberSetting as h, isSeriesName as i, parseSettings as p, validateSeriesName as v };

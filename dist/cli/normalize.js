@@ -1,7 +1,7 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { r as readJsonFile, m as markdownTable } from './read-json-file.js';
-import { t as toKwh } from './format.js';
+import { m as markdownTable, r as readJsonFile } from './read-json-file.js';
+import { e as formatSig, t as toKwh } from './format.js';
 import { U as UsageError, d as describeBadValue } from './mod.js';
 import { A as AUTOMATIC_MODEL, M as MODEL_NAMES, n as normalizeMeasurement, N as NormalizationError } from './normalize2.js';
 import { M as MEASUREMENT_SCHEMA, U as UNIT_TOLERANCE, v as validateCalibration } from './calibration-codec.js';
@@ -88,9 +88,11 @@ function validateMeasurement(json, fileName) {
     };
 }
 
-// joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]
-const kwh = (j) => toKwh(j).toPrecision(3);
-function formatTable(files, results) {
+// The normalize view: measured energy put on a reference host's scale, as markdown. The
+// normalised figure is an estimate and says so in its column and its head line.
+const kwh = (j) => formatSig(toKwh(j));
+/** One row per measurement file on the reference scale, then each file's evidence and notices. */
+function formatNormalizeTable(files, results) {
     const rows = results.map((r, i) => [
         files[i],
         `${r.energyJ.toFixed(0)} J`,
@@ -116,6 +118,8 @@ function formatTable(files, results) {
     const head = `Energy on the reference scale of ${results[0]?.reference ?? '?'} (method: estimate).`;
     return [head, '', table, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
+
+// joulegate normalize --local CAL --reference CAL --measurement FILE [--measurement FILE ...] [--json]
 const normalize = {
     name: 'normalize',
     summary: "express a measurement on a reference host's scale (an estimate with its interval)",
@@ -220,7 +224,7 @@ async function runNormalize(...[settings, io]) {
         io.out(JSON.stringify(out, null, 2));
     }
     else {
-        io.out(formatTable(measurementFiles, results));
+        io.out(formatNormalizeTable(measurementFiles, results));
     }
     return 0;
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { U as UsageError, d as describeBadValue } from './mod.js';
-import { a as readGpuInventory } from './measure-runner.js';
+import { r as readGpuInventory } from './measure-runner.js';
 
 // The reference workloads (reference/manifest.json) resolved into runnable commands: the GPU suite
 // through python3, the CPU suite through this very bundle (`joulegate workload NAME`).

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { appendFileSync } from 'node:fs';
 import { i as integerIn } from './flags.js';
 import { a as formatCommandHelp } from './help.js';
+import { r as readEnv } from './env.js';
 import 'node:util';
 
 // The CPU calibration suite: fixed amounts of work (not fixed time) on worker threads, so that
@@ -214,13 +215,13 @@ async function runWorkload(...[settings, io]) {
             samples: settings.samples ?? 4000,
             features: 16,
             seed: settings.seed ?? 7,
-            metricsFile: process.env['JOULEGATE_METRICS_FILE'] || null
+            metricsFile: readEnv().metricsFile
         });
         io.out(`tiny-trainer: accuracy ${result.accuracy.toFixed(4)} with ${result.params} parameters`);
         return 0;
     }
     if (CPU_WORKLOAD_NAMES.includes(name)) {
-        await runCpuWorkload(name, settings.quick ? QUICK_SCALE : 1, process.env['JOULEGATE_METRICS_FILE'] || null);
+        await runCpuWorkload(name, settings.quick ? QUICK_SCALE : 1, readEnv().metricsFile);
         return 0;
     }
     throw new UsageError(describeBadValue('workload', name, `one of tiny-trainer, ${CPU_WORKLOAD_NAMES.join(', ')}`));
