@@ -133,7 +133,7 @@ function combineOutcomes(
   }
 }
 
-export async function runMatrixReportMode(run: ModeRun, pattern: string): Promise<void> {
+async function runMatrixReportMode(run: ModeRun, pattern: string): Promise<void> {
   const files = await readResultFiles(run, await findResultFiles(run, pattern))
   core.info(`joulegate: ${files.length} result files match ${pattern}`)
   const pull = await choosePullRequest(run, claimOf(files))

@@ -73,7 +73,7 @@ export interface GitDataBranchOptions {
 }
 
 /** The branch's files as a write is about to commit them. */
-export interface TreeView {
+interface TreeView {
   read(file: string): Promise<string | null>
   /** the file names directly inside `dir` */
   list(dir: string): Promise<string[]>

@@ -6,7 +6,7 @@
 import { readdir } from 'node:fs/promises'
 import { isAbsolute, join, resolve, sep } from 'node:path'
 
-export interface GlobLimits {
+interface GlobLimits {
   /** most files a pattern may match; more is an error (the pattern is too broad) */
   maxMatches: number
   /** most directory entries looked at during the walk */

@@ -4,7 +4,7 @@
 // Retry-After is honoured when it is short. The bearer token is sent in a header and never
 // appears in an error, a log line or a stored file: errors name the URL without credentials.
 
-export interface PrometheusClientOptions {
+interface PrometheusClientOptions {
   /** the server's base URL, e.g. http://prometheus.cluster:9090 (a path prefix is kept) */
   url: string
   /** bearer token (JOULEGATE_PROMETHEUS_TOKEN); null sends no Authorization header */
@@ -19,12 +19,12 @@ export interface PrometheusClientOptions {
   maxWaitMs?: number
 }
 
-export interface PromVectorSample {
+interface PromVectorSample {
   metric: Record<string, string>
   value: [number, string]
 }
 
-export interface PromTarget {
+interface PromTarget {
   labels: Record<string, string>
   scrapePool?: string
   scrapeUrl?: string

@@ -93,7 +93,7 @@ const CLI_DEFAULTS: CliFields = {
   seed: null
 }
 
-export interface CliSettings extends Settings, CliFields {
+interface CliSettings extends Settings, CliFields {
   /** the command to measure: everything after `--`, verbatim */
   argv: string[]
   /** the arguments that are not flags (a file for curve and caps, a name for workload) */

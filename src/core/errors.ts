@@ -15,7 +15,7 @@ export function describeBadValue(name: string, value: unknown, expected: string)
 }
 
 /** The longest excerpt of a bad value an error quotes (docs/budget.md, "Input limits"). */
-export const MAX_EXCERPT_CHARS = 80
+const MAX_EXCERPT_CHARS = 80
 
 /**
  * A bad value as an error quotes it: JSON, except that NaN and ±Infinity (YAML's .nan, .inf)

@@ -45,7 +45,7 @@ export function checkFileSize(bytes: number, limit: number, name: string, what: 
 }
 
 /** The deepest nesting of objects and arrays in a parsed value, without recursion. */
-export function measureNesting(value: unknown): number {
+function measureNesting(value: unknown): number {
   let deepest = 0
   const stack: [unknown, number][] = [[value, 0]]
   while (stack.length > 0) {

@@ -14,7 +14,7 @@ import {
 } from '../sensors/prometheus/source.js'
 import type { PrometheusClient } from '../adapters/prometheus.js'
 
-export const CLUSTER_ENV = {
+const CLUSTER_ENV = {
   url: 'JOULEGATE_PROMETHEUS_URL', // contract
   token: 'JOULEGATE_PROMETHEUS_TOKEN', // contract
   intervalS: 'JOULEGATE_PROMETHEUS_INTERVAL_S'
@@ -27,7 +27,7 @@ const LOCAL_CPU_SOURCES = new Set(['rapl', 'estimate'])
  * The Prometheus source, preflighted: its probe gives a fresh sensor for each window (with the
  * preflight's summary as its notice), the same shape as every local source's.
  */
-export interface ClusterSource extends SensorProbe {
+interface ClusterSource extends SensorProbe {
   client: PrometheusClient
   inventory: ClusterInventory
   /** the local sensors that may run beside the cluster, and what was left out and why */

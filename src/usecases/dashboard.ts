@@ -20,10 +20,10 @@ import { renderDashboard, type ChartAssets } from '../core/report/dashboard/rend
 import type { Calibration, HistoryRecord } from '../core/types.js'
 
 /** Where the action keeps the page on the data branch (GitHub Pages serves it from there). */
-export const DASHBOARD_DIR = 'dashboard'
+const DASHBOARD_DIR = 'dashboard'
 
 /** What the dashboard reads of a store; every HistoryStore is one. */
-export interface DashboardSource {
+interface DashboardSource {
   readonly description: string
   listSeries(): Promise<string[]>
   readHistory(series: string): Promise<HistoryRecord[]>
@@ -32,7 +32,7 @@ export interface DashboardSource {
   listCalibrations?(): Promise<string[]>
 }
 
-export interface DashboardOptions {
+interface DashboardOptions {
   /** web address of the repository, for commit links (see toRepositoryUrl) */
   repoUrl: string | null
   /** only these series (default every series of the store) */
@@ -41,7 +41,7 @@ export interface DashboardOptions {
   assets?: ChartAssets
 }
 
-export interface DashboardSite {
+interface DashboardSite {
   /** file name (relative to the site's folder) to content */
   files: Record<string, string>
   data: DashboardData
@@ -119,14 +119,14 @@ export async function buildDashboardSite(
 }
 
 /** Files of a git tree as the data branch will hold them after a write (see git-data-branch.ts). */
-export interface TreeReader {
+interface TreeReader {
   read(file: string): Promise<string | null>
   /** the file names directly inside `dir` */
   list(dir: string): Promise<string[]>
 }
 
 /** A dashboard source over a tree of the store's layout (history/, calibration/). */
-export function sourceOfTree(tree: TreeReader, description: string): DashboardSource {
+function sourceOfTree(tree: TreeReader, description: string): DashboardSource {
   return {
     description,
     async listSeries() {

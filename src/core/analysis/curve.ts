@@ -225,7 +225,7 @@ export function analyseCurve(
 const pct = (x: number): string => `${Math.round(x * 100)}%`
 const where = (p: CurvePoint): string => (p.at ? ` (${p.at.key} ${p.at.value})` : '')
 
-export interface DescribeOptions {
+interface DescribeOptions {
   /**
    * false when the energy figures are estimates (no sensor; on a shared host a power model cannot
    * tell this training's energy from its neighbours'): the curve is described, no stop advised

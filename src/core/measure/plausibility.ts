@@ -4,10 +4,10 @@
 // line), not energy; counting it would turn one bad reading into a confident fail or pass.
 
 /** A GPU never draws more than its power limit by this factor (brief excursions stay well under). */
-export const POWER_LIMIT_MARGIN = 1.5
+const POWER_LIMIT_MARGIN = 1.5
 
 /** Without a known power limit, no single accelerator board draws more than this (W). */
-export const MAX_BOARD_POWER_W = 3000
+const MAX_BOARD_POWER_W = 3000
 
 /** No CPU package or its DRAM zone draws more than this (W), twice RAPL_ASSUMED_MAX_W. */
 export const MAX_RAPL_ZONE_POWER_W = 1000
@@ -16,7 +16,7 @@ export const MAX_RAPL_ZONE_POWER_W = 1000
  * Counters publish their energy in bursts (every ~1 ms on Intel, up to a second on some firmware),
  * so a step may hold this much more time than lies between our two readings (s).
  */
-export const COUNTER_STEP_SLACK_S = 1
+const COUNTER_STEP_SLACK_S = 1
 
 /** The highest power a GPU with this limit can plausibly report (W). */
 export function computeMaxPlausiblePowerW(powerLimitW: number | null | undefined): number {
@@ -30,7 +30,7 @@ export function isPlausiblePower(watts: number, powerLimitW: number | null | und
   return Number.isFinite(watts) && watts >= 0 && watts <= computeMaxPlausiblePowerW(powerLimitW)
 }
 
-export type CounterStep =
+type CounterStep =
   | { kind: 'energy'; joules: number }
   | { kind: 'backwards'; joules: number }
   | { kind: 'implausible'; joules: number }

@@ -11,7 +11,7 @@ export interface ProgressStep {
 }
 
 /** What the terminal line adds to the step while it runs. */
-export interface ProgressReading {
+interface ProgressReading {
   elapsedS: number
   /** energy the step has used so far; null while nothing measures it (the idle window) */
   energyJ: number | null

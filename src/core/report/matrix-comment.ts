@@ -188,7 +188,7 @@ function composeMatrixLine(runners: readonly MatrixRunner[]): string {
 }
 
 /** The comment's first line: the overall verdict's icon, then the line above, escaped. */
-export function describeMatrixHeadline(runners: readonly MatrixRunner[]): string {
+function describeMatrixHeadline(runners: readonly MatrixRunner[]): string {
   const verdict = decideMatrixVerdict(runners.map((r) => r.verdict))
   return `${ICON[verdict]} ${prose(composeMatrixLine(runners))}`
 }
@@ -223,7 +223,7 @@ function renderTable(runners: readonly MatrixRunner[]): string {
   ].join('\n')
 }
 
-export interface MatrixCommentOptions {
+interface MatrixCommentOptions {
   /** the series name of the sticky-comment marker; null: no marker (job summary) */
   marker: string | null
   maxChars?: number

@@ -2,7 +2,7 @@
 // job's report stays readable, and a node that left the job shows its coverage.
 import type { Component } from '../types.js'
 
-export interface NodeEnergy {
+interface NodeEnergy {
   host: string
   gpus: number
   /** the GPU models on the node with their counts, e.g. "2 × NVIDIA A100-SXM4-80GB" */

@@ -17,7 +17,7 @@ const esc = (s: string): string => escapeMarkdown(s, 500, { lineStart: false })
 
 export const REPORT_MAX_CHARS = 60_000
 
-export interface ReportOptions {
+interface ReportOptions {
   /** series name for the sticky-comment marker `<!-- joulegate:NAME -->`; null: no marker */
   marker: string | null
   /** recent history of the series, oldest first, for the charts */

@@ -27,7 +27,7 @@ const prose = (s: string): string => escapeProse(s, { lineStart: false })
 const COUNTS = ['params', 'macs', 'flops']
 const RESERVED = new Set<string>(RESERVED_METRIC_KEYS)
 /** Markdown escaping for the comment; the terminal passes the identity. */
-export type Escape = (s: string) => string
+type Escape = (s: string) => string
 
 const table = (rows: string[][]): string => markdownTable(rows, { alignDelimiters: false })
 

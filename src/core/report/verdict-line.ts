@@ -19,7 +19,7 @@ const VERDICT_WORD: Record<Verdict, string> = {
   'no-baseline': 'No baseline yet'
 }
 
-export interface VerdictLine {
+interface VerdictLine {
   icon: string
   word: string
   /** what decided, with its limit; already escaped by the caller's `esc` */

@@ -9,7 +9,7 @@ export interface PromSample {
   value: [number, string]
 }
 
-export interface WindowAnswers {
+interface WindowAnswers {
   dcgm: PromSample[]
   rapl: PromSample[]
   kepler: PromSample[]

@@ -16,9 +16,9 @@ export const PART_LABEL = 'joulegate_part'
 export type Part = 'increase' | 'samples' | 'resets'
 
 /** The labels one GPU's series is reduced to: pod/job churn must not split a device in two. */
-export const DCGM_BY = ['Hostname', 'instance', 'gpu', 'UUID', 'modelName'] as const
-export const RAPL_BY = ['Hostname', 'instance', 'index', 'path'] as const
-export const KEPLER_BY = ['Hostname', 'instance'] as const
+const DCGM_BY = ['Hostname', 'instance', 'gpu', 'UUID', 'modelName'] as const
+const RAPL_BY = ['Hostname', 'instance', 'index', 'path'] as const
+const KEPLER_BY = ['Hostname', 'instance'] as const
 
 /**
  * The selector's matchers, checked just enough to keep the query well-formed: a brace or a
@@ -70,7 +70,7 @@ function parts(
   ]
 }
 
-export interface WindowQueries {
+interface WindowQueries {
   dcgm: string
   rapl: string
   kepler: string

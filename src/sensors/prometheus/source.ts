@@ -45,7 +45,7 @@ const nowS = (): number => Date.now() / 1000
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /** Go durations as the targets API writes them: 1s, 15s, 1m, 1m30s, 500ms. */
-export function parseGoDuration(text: string | undefined): number | null {
+function parseGoDuration(text: string | undefined): number | null {
   if (!text) return null
   const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g
   let total = 0

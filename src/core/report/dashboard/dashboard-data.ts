@@ -16,13 +16,13 @@ const VERDICT_ROWS = 30
 
 const UNIT_SCALE: Record<string, number> = { J: 1, Wh: 3600, kWh: 3.6e6, MWh: 3.6e9 }
 
-export interface MetricColumn {
+interface MetricColumn {
   name: string
   direction: Direction
   values: (number | null)[]
 }
 
-export interface ScatterView {
+interface ScatterView {
   metric: string
   direction: Direction
   /** energy in `unit`, ascending */
@@ -32,7 +32,7 @@ export interface ScatterView {
   front: number[]
 }
 
-export interface RunnerView {
+interface RunnerView {
   /** the host fingerprint: GitHub's runner names change per job, the hardware does not */
   id: string
   label: string
@@ -54,13 +54,13 @@ export interface RunnerView {
   scatter: ScatterView[]
 }
 
-export interface SeriesView {
+interface SeriesView {
   name: string
   records: number
   runners: RunnerView[]
 }
 
-export interface DriftView {
+interface DriftView {
   fingerprint: string
   label: string
   /** calibration createdAt, seconds since the epoch, ascending */
@@ -90,7 +90,7 @@ export interface DashboardData {
   notes: string[]
 }
 
-export interface DashboardInput {
+interface DashboardInput {
   history: { series: string; records: readonly HistoryRecord[] }[]
   calibrations: { fingerprint: string; log: readonly Calibration[] }[]
   repoUrl: string | null
