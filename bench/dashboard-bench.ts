@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
-import { FolderStore } from '../src/adapters/folder-store.js'
+import { openFolderStore } from '../src/adapters/store/folder-backend.js'
 import { buildDashboardSite } from '../src/usecases/dashboard.js'
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../__tests__/helpers/chromium.js'
 import { writeDashboardStore } from '../__tests__/helpers/dashboard-fixture.js'
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'joulegate-dashboard-bench-'))
   try {
     await writeDashboardStore(path.join(dir, 'store'), PER_RUNNER)
-    const store = new FolderStore(path.join(dir, 'store'))
+    const store = openFolderStore(path.join(dir, 'store'))
     const builds: number[] = []
     let html = ''
     let records = 0

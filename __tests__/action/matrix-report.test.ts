@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FolderStore } from '../../src/adapters/folder-store.js'
+import { openFolderStore } from '../../src/adapters/store/folder-backend.js'
 import { run } from '../../src/action/main.js'
 import { jobs, type Jobs } from '../../src/action/jobs.js'
 import { commentMarker } from '../../src/core/report/comment-selection.js'
@@ -23,7 +23,7 @@ const GLOB = 'results/**/joulegate-result.json'
 /** The real jobs; only the data branch is a folder of the same layout. */
 const port = (): Jobs => ({
   ...jobs,
-  openStore: async () => new FolderStore(join(dir, 'data-branch'))
+  openStore: async () => openFolderStore(join(dir, 'data-branch'))
 })
 
 const RUNNERS = [
@@ -42,7 +42,7 @@ function record(series: string, gpu: string, kwh: number, commit: string) {
 async function lay(
   runners: { runner: string; gpu: string; kwh: number; exitCode?: number }[] = RUNNERS
 ): Promise<void> {
-  const store = new FolderStore(join(dir, 'data-branch'))
+  const store = openFolderStore(join(dir, 'data-branch'))
   for (const r of runners) {
     const series = `pr-${r.runner}`
     await store.appendRecord(series, record(series, r.gpu, 0.01, 'b1'))

@@ -1,7 +1,7 @@
 // The action's record and calibrate modes refresh dashboard/ on the data branch in the same
 // commit as the data: real git, a bare origin, the real page builder.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { GitDataBranchStore } from '../../src/adapters/git-data-branch.js'
+import { openDataBranchStore } from '../../src/adapters/store/git-branch-backend.js'
 import { openStore } from '../../src/action/open-store.js'
 import { GITHUB_ACTIONS_BOT } from '../../src/core/github-bot.js'
 import { dashboardForTree } from '../../src/usecases/dashboard.js'
@@ -29,7 +29,7 @@ describe('dashboard on the data branch', () => {
   it('is written in the same commit as each record and calibration, on top of the history', async () => {
     const { origin, workspace } = makeWorkspace(box.root, 'dash')
     const head = git(workspace, 'rev-parse', 'HEAD')
-    const store = new GitDataBranchStore({
+    const store = openDataBranchStore({
       env: process.env,
       cwd: workspace,
       companionFiles: dashboardForTree({
@@ -73,7 +73,7 @@ describe('dashboard on the data branch', () => {
   it('writes the record without the page when the page cannot be built, and says so', async () => {
     const { origin, workspace } = makeWorkspace(box.root, 'dash-fail')
     const notes: string[] = []
-    const store = new GitDataBranchStore({
+    const store = openDataBranchStore({
       env: process.env,
       cwd: workspace,
       companionFiles: async () => {

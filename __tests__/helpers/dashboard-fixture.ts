@@ -3,7 +3,7 @@
 // and calibration drift: what a repository has after some weeks of joulegate on main. Branch
 // names carry markup by default, since records are written from branches anyone can name; the
 // documentation's screenshot asks for ordinary branch names instead.
-import { FolderStore } from '../../src/adapters/folder-store.js'
+import { openFolderStore } from '../../src/adapters/store/folder-backend.js'
 import { serializeLine } from '../../src/core/history/history.js'
 import { createRng } from '../../src/core/random.js'
 import {
@@ -117,7 +117,7 @@ export async function writeDashboardStore(
   options: { realisticBranches?: boolean } = {}
 ): Promise<FixtureCounts> {
   const sideBranch = options.realisticBranches ? FEATURE_BRANCH : HOSTILE_BRANCH
-  const store = new FolderStore(dir, { log: () => undefined })
+  const store = openFolderStore(dir, { log: () => undefined })
   const rand = createRng(42)
   const counts: FixtureCounts = { records: {}, calibrations: {} }
   for (const series of ['sed-crnn', 'kws-tiny']) {

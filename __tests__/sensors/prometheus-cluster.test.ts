@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FolderStore } from '../../src/adapters/folder-store.js'
+import { openFolderStore } from '../../src/adapters/store/folder-backend.js'
 import { parseSettings } from '../../src/core/settings.js'
 import { runCheck } from '../../src/usecases/check.js'
 import type { CheckResult } from '../../src/usecases/result-file.js'
@@ -217,7 +217,7 @@ suite('cluster energy through a real Prometheus', () => {
           cwd: project,
           baseSha: null,
           headSha: null,
-          store: new FolderStore(join(project, 'store')),
+          store: openFolderStore(join(project, 'store')),
           log: () => undefined,
           argv: [process.execPath, '-e', `setTimeout(() => {}, ${ms})`],
           env: readRunEnv(env)

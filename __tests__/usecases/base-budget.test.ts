@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FolderStore } from '../../src/adapters/folder-store.js'
+import { openFolderStore } from '../../src/adapters/store/folder-backend.js'
+import type { Store } from '../../src/adapters/store/store.js'
 import { checkMeasured, scaled } from './recorded-run.js'
 
 const root = mkdtempSync(join(tmpdir(), 'jg-base-budget-'))
@@ -28,7 +29,7 @@ const write = (dir: string, file: string, text: string): void => {
 async function repoWithBase(
   name: string,
   base: string | null
-): Promise<{ dir: string; sha: string; store: FolderStore }> {
+): Promise<{ dir: string; sha: string; store: Store }> {
   const dir = join(root, name)
   mkdirSync(dir)
   git(dir, 'init', '-q', '-b', 'main')
@@ -37,13 +38,13 @@ async function repoWithBase(
   git(dir, 'add', '.')
   git(dir, 'commit', '-q', '-m', 'base')
   const sha = git(dir, 'rev-parse', 'HEAD')
-  const store = new FolderStore(join(root, `${name}-store`))
+  const store = openFolderStore(join(root, `${name}-store`))
   await checkMeasured({ record: 'true' }, { cwd: dir, store }, scaled(1))
   git(dir, 'checkout', '-q', '-b', 'feature')
   return { dir, sha, store }
 }
 
-const checkPr = (dir: string, base: string, store: FolderStore, factor = 40) =>
+const checkPr = (dir: string, base: string, store: Store, factor = 40) =>
   checkMeasured({}, { cwd: dir, baseSha: base, store }, scaled(factor))
 
 describe("check judges a pull request with its base commit's budget", () => {

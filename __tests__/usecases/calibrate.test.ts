@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FolderStore } from '../../src/adapters/folder-store.js'
+import { openFolderStore } from '../../src/adapters/store/folder-backend.js'
 import { validateCalibration } from '../../src/core/normalize/index.js'
 import type { Calibration } from '../../src/core/types.js'
 import { runCalibration, type CalibrateOptions } from '../../src/usecases/calibrate.js'
@@ -67,7 +67,7 @@ describe('runCalibration', () => {
   })
 
   it('warns of drift against the previous calibration of the same host', async () => {
-    const store = new FolderStore(join(dir, 'store'))
+    const store = openFolderStore(join(dir, 'store'))
     const first = await runCalibration(options({ store, quick: false }))
     const doctored: Calibration = {
       ...first.calibration,
@@ -80,7 +80,7 @@ describe('runCalibration', () => {
   })
 
   it('marks a quick calibration and never takes one as the drift reference', async () => {
-    const store = new FolderStore(join(dir, 'store-quick'))
+    const store = openFolderStore(join(dir, 'store-quick'))
     const full = await runCalibration(options({ store, quick: false }))
     expect(full.calibration.kind).toBe('estimate') // no energy sensor on this host
     await store.writeCalibration(full.calibration.host.fingerprint, full.calibration)

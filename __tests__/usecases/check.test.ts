@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FolderStore } from '../../src/adapters/folder-store.js'
+import { openFolderStore } from '../../src/adapters/store/folder-backend.js'
 import { parseSettings } from '../../src/core/settings.js'
 import type { Measurement } from '../../src/core/types.js'
 import { runCheck } from '../../src/usecases/check.js'
@@ -15,7 +15,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 const check = (dir: string, measurement: Measurement, extra: Record<string, string> = {}) =>
   checkMeasured(
     { 'idle-seconds': '0', ...extra },
-    { cwd: dir, store: new FolderStore(join(dir, 'store')) },
+    { cwd: dir, store: openFolderStore(join(dir, 'store')) },
     measurement
   )
 
@@ -60,7 +60,7 @@ describe('runCheck on a recorded measurement', () => {
     const sub = join(dir, 'sub')
     mkdirSync(join(sub, '.github'), { recursive: true })
     writeFileSync(join(sub, '.github', 'joulegate.yml'), 'budget:\n  energy-increase: 10%\n')
-    const store = new FolderStore(join(dir, 'store'))
+    const store = openFolderStore(join(dir, 'store'))
     const ctx = {
       cwd: sub,
       workspace: dir,

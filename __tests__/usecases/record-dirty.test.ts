@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FolderStore } from '../../src/adapters/folder-store.js'
+import { openFolderStore } from '../../src/adapters/store/folder-backend.js'
+import type { Store } from '../../src/adapters/store/store.js'
 import { parseSettings } from '../../src/core/settings.js'
 import { runCheck } from '../../src/usecases/check.js'
 import { scaled } from './recorded-run.js'
@@ -19,7 +20,7 @@ const git = (...args: string[]): string =>
     encoding: 'utf8'
   })
 
-async function record(store: FolderStore): Promise<string[]> {
+async function record(store: Store): Promise<string[]> {
   const lines: string[] = []
   await runCheck(parseSettings({ record: 'true' }), {
     cwd: dir,
@@ -41,7 +42,7 @@ describe('--record on a dirty tree', () => {
     writeFileSync(join(dir, 'model.py'), 'x = 1\n')
     git('add', '.')
     git('commit', '-q', '-m', 'c')
-    const store = new FolderStore(join(dir, '.joulegate'))
+    const store = openFolderStore(join(dir, '.joulegate'))
     expect((await record(store)).join('\n')).not.toMatch(/differ from HEAD/)
     writeFileSync(join(dir, 'train.py'), 'print(2)\n')
     writeFileSync(join(dir, 'model.py'), 'x = 2\n')

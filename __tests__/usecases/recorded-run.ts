@@ -1,6 +1,6 @@
 // The real H100 measurement, scaled, as the run a pipeline test judges without running anything.
 import { readFileSync } from 'node:fs'
-import type { HistoryStore } from '../../src/adapters/store.js'
+import type { HistoryStore } from '../../src/adapters/store/store.js'
 import { parseSettings, type RawSettings } from '../../src/core/settings.js'
 import type { Measurement } from '../../src/core/types.js'
 import { runCheck } from '../../src/usecases/check.js'

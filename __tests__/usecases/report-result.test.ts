@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FolderStore } from '../../src/adapters/folder-store.js'
+import { openFolderStore } from '../../src/adapters/store/folder-backend.js'
+import type { Store } from '../../src/adapters/store/store.js'
 import { parseSettings } from '../../src/core/settings.js'
 import { runReport } from '../../src/usecases/report-result.js'
 import { checkMeasured, scaled } from './recorded-run.js'
@@ -21,16 +22,16 @@ function project(name: string, budget: string | null): string {
 }
 
 let trusted = ''
-let store: FolderStore
+let store: Store
 /** what a fork uploads: 1.8x the baseline's energy, measured under its own 5000% budget */
 let forged: Record<string, unknown>
 
 beforeAll(async () => {
   trusted = project('base-checkout', 'budget:\n  energy-increase: 10%\n')
-  store = new FolderStore(join(root, 'data-branch'))
+  store = openFolderStore(join(root, 'data-branch'))
   await checkMeasured({ record: 'true' }, { cwd: trusted, store }, scaled(1))
   const fork = project('fork-checkout', 'budget:\n  energy-increase: 5000%\n')
-  const forkStore = new FolderStore(join(root, 'fork-store'))
+  const forkStore = openFolderStore(join(root, 'fork-store'))
   // the fork's own "baseline": a record at 100x, so its run reads as -98%
   await checkMeasured({ record: 'true' }, { cwd: fork, store: forkStore }, scaled(100))
   const measured = await checkMeasured({}, { cwd: fork, store: forkStore }, scaled(1.8))

@@ -1,10 +1,10 @@
 // The action's history store: the git data branch, read-only on pull request runs.
 import * as core from '@actions/core'
-import { GitDataBranchStore } from '../adapters/git-data-branch.js'
+import { openDataBranchStore } from '../adapters/store/git-branch-backend.js'
 import { readPersistedAuthHeader, tokenAuthHeader } from '../adapters/git.js'
 import { dashboardForTree } from '../usecases/dashboard.js'
 import { toRepositoryUrl } from '../core/report/dashboard/repository-url.js'
-import type { HistoryStore } from '../adapters/store.js'
+import type { HistoryStore } from '../adapters/store/store.js'
 import type { EnvVars } from '../core/types.js'
 
 export interface StoreRequest {
@@ -24,24 +24,6 @@ export interface StoreRequest {
   log: (line: string) => void
 }
 
-/** Pull request runs get a store that cannot write, whatever a job asks of it. */
-function readOnly(store: HistoryStore): HistoryStore {
-  const refuse = async (): Promise<never> => {
-    throw new Error(`${store.description}: history is never written from a pull request run`)
-  }
-  return {
-    ...store,
-    description: store.description,
-    readHistory: (s) => store.readHistory(s),
-    readCalibration: (f) => store.readCalibration(f),
-    readCalibrationLog: (f) => store.readCalibrationLog(f),
-    listSeries: () => store.listSeries(),
-    close: () => store.close(),
-    appendRecord: refuse,
-    writeCalibration: refuse
-  }
-}
-
 export async function openStore(request: StoreRequest): Promise<HistoryStore> {
   // The data branch lives in a private repository that does not read the workspace's git config:
   // it gets the credentials actions/checkout persisted there, else the action's token. Exactly one
@@ -50,7 +32,7 @@ export async function openStore(request: StoreRequest): Promise<HistoryStore> {
     (await readPersistedAuthHeader({ cwd: request.cwd, env: request.env })) ??
     (request.token ? tokenAuthHeader(request.token) : null)
   if (authHeader) core.setSecret(authHeader.replace(/^authorization:\s*basic\s*/i, ''))
-  const store = new GitDataBranchStore({
+  return openDataBranchStore({
     cwd: request.cwd,
     env: request.env,
     branch: request.branch,
@@ -65,7 +47,7 @@ export async function openStore(request: StoreRequest): Promise<HistoryStore> {
           description: request.branch
         })
       : undefined,
-    onNote: (line) => request.log(`joulegate: ${line}`)
+    onNote: (line) => request.log(`joulegate: ${line}`),
+    readOnly: request.writable ? undefined : 'history is never written from a pull request run'
   })
-  return request.writable ? store : readOnly(store)
 }

@@ -1,6 +1,6 @@
 // calibrate: warm-up, idle power, each workload `runs` times with a cooldown, one point per
 // workload with its coefficient of variation (the runner's noise floor), drift against the last one.
-import type { HistoryStore } from '../adapters/store.js'
+import type { HistoryStore } from '../adapters/store/store.js'
 import {
   buildCalibrationPoint,
   calibrationKindOf,

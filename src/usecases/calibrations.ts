@@ -2,7 +2,7 @@
 // them. Missing calibration is not an error: the report then compares measured energy and says so.
 import { resolve } from 'node:path'
 import { readJsonFile } from '../adapters/read-json-file.js'
-import type { HistoryStore } from '../adapters/store.js'
+import type { HistoryStore } from '../adapters/store/store.js'
 import {
   calibrationKindOf,
   normalizeMeasurement,

@@ -2,18 +2,10 @@
 // read, turned into the page's data and rendered. The CLI writes the page to a folder; the
 // action's record and calibrate modes put it under dashboard/ of the data branch in the same
 // commit as the new record or calibration, so the published page never lags the history.
+import { viewStoreFiles, type StoreFiles } from '../adapters/store/store.js'
 import { readChartAssets } from '../adapters/uplot-assets.js'
 import { UsageError } from '../core/errors.js'
-import {
-  CALIBRATION_DIR,
-  HISTORY_DIR,
-  calibrationLogPath,
-  describeSkippedLines,
-  historyPath,
-  parseCalibrationLog,
-  parseHistory,
-  seriesOfPath
-} from '../core/history/history.js'
+import { describeSkippedLines } from '../core/history/history.js'
 import { validateSeriesName } from '../core/series-name.js'
 import { buildDashboardData, type DashboardData } from '../core/report/dashboard/dashboard-data.js'
 import { renderDashboard, type ChartAssets } from '../core/report/dashboard/render-dashboard.js'
@@ -118,50 +110,15 @@ export async function buildDashboardSite(
   return { files: { 'index.html': renderDashboard(data, assets) }, data }
 }
 
-/** Files of a git tree as the data branch will hold them after a write (see git-data-branch.ts). */
-interface TreeReader {
-  read(file: string): Promise<string | null>
-  /** the file names directly inside `dir` */
-  list(dir: string): Promise<string[]>
-}
-
-/** A dashboard source over a tree of the store's layout (history/, calibration/). */
-function sourceOfTree(tree: TreeReader, description: string): DashboardSource {
-  return {
-    description,
-    async listSeries() {
-      return (await tree.list(HISTORY_DIR))
-        .map((n) => seriesOfPath(n))
-        .filter((s): s is string => s !== null)
-        .sort()
-    },
-    async readHistory(series) {
-      const file = historyPath(series)
-      const text = await tree.read(file)
-      return text === null ? [] : parseHistory(text, `${description}:${file}`)
-    },
-    async readCalibrationLog(fingerprint) {
-      const file = calibrationLogPath(fingerprint)
-      const text = await tree.read(file)
-      return text === null ? [] : parseCalibrationLog(text, `${description}:${file}`)
-    },
-    async listCalibrations() {
-      return (await tree.list(CALIBRATION_DIR))
-        .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
-        .filter((s): s is string => s !== null)
-    }
-  }
-}
-
 /**
  * The dashboard files for the data branch, computed from the tree the write is about to commit:
  * the page always shows the record it was written with.
  */
 export function dashboardForTree(
   options: Omit<DashboardOptions, 'series'> & { description: string }
-): (tree: TreeReader) => Promise<Record<string, string>> {
+): (tree: StoreFiles) => Promise<Record<string, string>> {
   return async (tree) => {
-    const site = await buildDashboardSite(sourceOfTree(tree, options.description), options)
+    const site = await buildDashboardSite(viewStoreFiles(tree, options.description), options)
     return Object.fromEntries(
       Object.entries(site.files).map(([name, text]) => [`${DASHBOARD_DIR}/${name}`, text])
     )

@@ -11,8 +11,8 @@ import {
 } from 'node:fs'
 import os, { hostname } from 'node:os'
 import path from 'node:path'
-import { withFileLock } from '../../../src/adapters/file-lock.js'
-import { FolderStore } from '../../../src/adapters/folder-store.js'
+import { withFileLock } from '../../../src/adapters/store/file-lock.js'
+import { openFolderStore } from '../../../src/adapters/store/folder-backend.js'
 import { describeSkippedLines, serializeLine } from '../../../src/core/history/history.js'
 import type { HistoryRecord } from '../../../src/core/types.js'
 import { makeCalibration, makeRecord } from './records.js'
@@ -36,9 +36,10 @@ function bigRecord(tag: string): HistoryRecord {
   return r
 }
 
-describe('FolderStore', () => {
+describe('the folder store', () => {
   it('appends, reads back in order and lists series', async () => {
-    const store = new FolderStore(fresh('basic'))
+    const dir = fresh('basic')
+    const store = openFolderStore(dir)
     expect(await store.listSeries()).toEqual([])
     expect(await store.readHistory('default')).toEqual([])
     const a = makeRecord({ energyJ: 1 })
@@ -49,19 +50,19 @@ describe('FolderStore', () => {
     expect((await store.readHistory('default')).map((r) => r.measurement.energyJ)).toEqual([1, 3])
     expect(await store.readHistory('gpu-a40')).toEqual([b])
     expect(await store.listSeries()).toEqual(['default', 'gpu-a40'])
-    const text = readFileSync(path.join(store.dir, 'history', 'default.jsonl'), 'utf8')
+    const text = readFileSync(path.join(dir, 'history', 'default.jsonl'), 'utf8')
     expect(text.split('\n')).toHaveLength(3) // two lines and the final newline
   })
 
   it('loses nothing with five concurrent writers of large records', async () => {
     const dir = fresh('concurrent')
-    const writers = Array.from({ length: 5 }, () => new FolderStore(dir))
+    const writers = Array.from({ length: 5 }, () => openFolderStore(dir))
     await Promise.all(
       writers.map(async (store, w) => {
         for (let i = 0; i < 4; i++) await store.appendRecord('default', bigRecord(`w${w}-${i}`))
       })
     )
-    const tags = (await new FolderStore(dir).readHistory('default')).map(
+    const tags = (await openFolderStore(dir).readHistory('default')).map(
       (r) => r.measurement.command
     )
     const want = writers.flatMap((_, w) => [0, 1, 2, 3].map((i) => `train w${w}-${i}`))
@@ -69,9 +70,10 @@ describe('FolderStore', () => {
   })
 
   it('keeps a new record intact after a torn last line, and skips that line with a note', async () => {
-    const store = new FolderStore(fresh('damaged'))
+    const dir = fresh('damaged')
+    const store = openFolderStore(dir)
     await store.appendRecord('default', makeRecord({ energyJ: 1 }))
-    const file = path.join(store.dir, 'history', 'default.jsonl')
+    const file = path.join(dir, 'history', 'default.jsonl')
     writeFileSync(file, readFileSync(file, 'utf8') + '{"schema":"joulegate.res')
     await store.appendRecord('default', makeRecord({ energyJ: 2 }))
     const lines = readFileSync(file, 'utf8').split('\n')
@@ -92,9 +94,9 @@ describe('FolderStore', () => {
     // a file size limit of 8 KiB (ulimit -f, 512-byte blocks) stands in for a full disk: the big
     // record's write stops part way with EFBIG, as it would with ENOSPC
     const script = [
-      `import { FolderStore } from ${JSON.stringify(path.resolve('src/adapters/folder-store.ts'))}`,
+      `import { openFolderStore } from ${JSON.stringify(path.resolve('src/adapters/store/folder-backend.ts'))}`,
       `const record = JSON.parse(process.env.RECORD)`,
-      `new FolderStore(process.env.DIR).appendRecord('default', record).then(`,
+      `openFolderStore(process.env.DIR).appendRecord('default', record).then(`,
       `  () => console.log('written'), (e) => console.log('failed: ' + e.message))`
     ].join('\n')
     const out = execFileSync(
@@ -114,7 +116,7 @@ describe('FolderStore', () => {
     expect(readFileSync(file, 'utf8')).toBe(before)
   })
   it('keeps every calibration and serves the newest', async () => {
-    const store = new FolderStore(fresh('cal'))
+    const store = openFolderStore(fresh('cal'))
     const fp = 'abcdef0123456789'
     expect(await store.readCalibration(fp)).toBeNull()
     await store.writeCalibration(fp, makeCalibration('2026-01-01T00:00:00.000Z', 100))
@@ -128,7 +130,7 @@ describe('FolderStore', () => {
   })
 
   it('rejects an unsafe series name before touching the disk', async () => {
-    const store = new FolderStore(fresh('names'))
+    const store = openFolderStore(fresh('names'))
     await expect(store.appendRecord('../escape', makeRecord())).rejects.toThrow(
       /^name: got "..\/escape"/
     )
@@ -169,11 +171,12 @@ describe('withFileLock', () => {
   })
 })
 
-describe('FolderStore.checkWritable', () => {
+describe('the folder store.checkWritable', () => {
   it('passes on a writable folder and breaks a stale lock there, telling the log', async () => {
     const lines: string[] = []
-    const store = new FolderStore(fresh('probe'), { log: (l) => lines.push(l) })
-    const lock = path.join(store.dir, 'history', 'default.jsonl.lock')
+    const dir = fresh('probe')
+    const store = openFolderStore(dir, { log: (l) => lines.push(l) })
+    const lock = path.join(dir, 'history', 'default.jsonl.lock')
     mkdirSync(path.dirname(lock), { recursive: true })
     writeFileSync(
       lock,
@@ -190,7 +193,7 @@ describe('FolderStore.checkWritable', () => {
   it('says before any run that a store under a file cannot be written', async () => {
     const blocker = fresh('a-file')
     writeFileSync(blocker, '')
-    const store = new FolderStore(path.join(blocker, 'store'))
+    const store = openFolderStore(path.join(blocker, 'store'))
     await expect(store.checkWritable('default')).rejects.toThrow(
       /^folder .*a-file\/store is not writable \(.*\); a record could not be kept$/
     )

@@ -4,9 +4,10 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import path from 'node:path'
 import {
   DataBranchError,
-  GitDataBranchStore,
+  openDataBranchStore,
   type GitDataBranchOptions
-} from '../../../src/adapters/git-data-branch.js'
+} from '../../../src/adapters/store/git-branch-backend.js'
+import type { Store } from '../../../src/adapters/store/store.js'
 import { describeSkippedLines } from '../../../src/core/history/history.js'
 import { commitFile, git, makeWorkspace, openSandbox, type Sandbox } from './git-fixture.js'
 import { makeCalibration, makeRecord } from './records.js'
@@ -19,9 +20,9 @@ afterAll(() => box.restore())
 
 async function withStore<T>(
   options: Omit<GitDataBranchOptions, 'env'>,
-  fn: (store: GitDataBranchStore) => Promise<T>
+  fn: (store: Store) => Promise<T>
 ): Promise<T> {
-  const store = new GitDataBranchStore({ env: process.env, ...options })
+  const store = openDataBranchStore({ env: process.env, ...options })
   try {
     return await fn(store)
   } finally {
@@ -34,7 +35,7 @@ const branchLog = (origin: string, format: string): string[] =>
     .split('\n')
     .filter((l) => l !== '')
 
-describe('GitDataBranchStore', () => {
+describe('Store', () => {
   it('runs with no git identity configured anywhere', () => {
     expect(() =>
       execFileSync('git', ['config', 'user.email'], {
@@ -159,7 +160,7 @@ describe('GitDataBranchStore', () => {
     const tmpRoot = path.join(box.root, 'auth-tmp')
     mkdirSync(tmpRoot)
     const secret = 'c2VjcmV0LXRva2Vu'
-    const store = new GitDataBranchStore({
+    const store = openDataBranchStore({
       env: process.env,
       cwd: workspace,
       tmpRoot,
@@ -178,7 +179,7 @@ describe('GitDataBranchStore', () => {
       await store.close()
     }
     expect(readdirSync(tmpRoot)).toEqual([])
-    const bad = new GitDataBranchStore({
+    const bad = openDataBranchStore({
       env: process.env,
       cwd: workspace,
       remote: path.join(box.root, 'nowhere.git'),
@@ -194,13 +195,12 @@ describe('GitDataBranchStore', () => {
   })
 
   it('refuses an identity git would reject, naming it', () => {
-    expect(
-      () =>
-        new GitDataBranchStore({
-          env: process.env,
-          cwd: box.root,
-          identity: { name: 'bot', email: '<x>' }
-        })
+    expect(() =>
+      openDataBranchStore({
+        env: process.env,
+        cwd: box.root,
+        identity: { name: 'bot', email: '<x>' }
+      })
     ).toThrow(/^commit identity email: got "<x>"/)
   })
 

@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { DataBranchError, GitDataBranchStore } from '../../../src/adapters/git-data-branch.js'
+import {
+  DataBranchError,
+  openDataBranchStore
+} from '../../../src/adapters/store/git-branch-backend.js'
 import { tokenAuthHeader } from '../../../src/adapters/git.js'
 import { git, makeWorkspace, openSandbox, type Sandbox } from './git-fixture.js'
 import { startHttpOrigin, type HttpOrigin } from './git-http-origin.js'
@@ -92,7 +95,7 @@ describe('the data-branch token', () => {
     const tmpRoot = path.join(box.root, 'argv-tmp')
     mkdirSync(tmpRoot)
     takeCalls()
-    const store = new GitDataBranchStore({
+    const store = openDataBranchStore({
       env: process.env,
       cwd: ws,
       remote: url,
@@ -106,7 +109,7 @@ describe('the data-branch token', () => {
     } finally {
       await store.close()
     }
-    const reader = new GitDataBranchStore({
+    const reader = openDataBranchStore({
       env: process.env,
       cwd: ws,
       remote: url,
@@ -129,7 +132,7 @@ describe('the data-branch token', () => {
 
   it('is kept out of the message of a push the server refuses', async () => {
     const { url, ws } = await serve('refused', 'push denied for this token')
-    const store = new GitDataBranchStore({
+    const store = openDataBranchStore({
       env: process.env,
       cwd: ws,
       remote: url,
@@ -148,7 +151,7 @@ describe('the data-branch token', () => {
   it('is kept out of the message of a fetch the server refuses', async () => {
     const { url, ws } = await serve('wrong')
     const wrong = tokenAuthHeader('ghs_wrongWRONGwrong')
-    const store = new GitDataBranchStore({
+    const store = openDataBranchStore({
       env: process.env,
       cwd: ws,
       remote: url,

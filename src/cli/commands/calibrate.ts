@@ -1,6 +1,6 @@
 // joulegate calibrate [--out FILE] [--workload NAME=CMD ...] [--runs N] [--quick] [--suite S]
 import { writeFile } from 'node:fs/promises'
-import { FolderStore } from '../../adapters/folder-store.js'
+import { openFolderStore } from '../../adapters/store/folder-backend.js'
 import { DEFAULT_STORE_DIR } from '../../core/settings.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { formatCalibrationLines } from '../../core/report/calibration-report.js'
@@ -96,7 +96,7 @@ async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): P
     : { workloads: [], notices: [] }
   const workloads = [...chosen.workloads, ...custom]
   for (const notice of chosen.notices) io.err(`joulegate: ${notice}`)
-  const store = settings.noStore ? null : new FolderStore(settings.store ?? DEFAULT_STORE_DIR)
+  const store = settings.noStore ? null : openFolderStore(settings.store ?? DEFAULT_STORE_DIR)
   const runner = createMeasureRunner(io)
   const out = settings.out
   const serialize = (cal: unknown): string => `${JSON.stringify(cal, null, 2)}\n`

@@ -1,5 +1,5 @@
 // joulegate check [--config FILE] [--store DIR] [--name SERIES] [--record] [--report FILE] -- CMD ...
-import { FolderStore } from '../../adapters/folder-store.js'
+import { openFolderStore } from '../../adapters/store/folder-backend.js'
 import { UsageError } from '../../core/errors.js'
 import { exitCodeForVerdict } from '../../core/judge/verdict.js'
 import { DEFAULT_STORE_DIR, INPUTS } from '../../core/settings.js'
@@ -99,7 +99,7 @@ failed); 2 bad flags, budget or input.`,
   async run(settings, io) {
     if (settings.argv.length === 0)
       throw new UsageError('check: no command given; expected "-- CMD [ARGS...]" after the options')
-    const store = new FolderStore(settings.store ?? DEFAULT_STORE_DIR)
+    const store = openFolderStore(settings.store ?? DEFAULT_STORE_DIR)
     const runner = createMeasureRunner(io)
     // checked before the command starts, so a bad path never costs a training run
     const outputs: OutputTarget[] = [

@@ -1,10 +1,10 @@
 // joulegate dashboard [--out DIR] [--series NAME ...] [--store DIR | --data-branch BRANCH]
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { FolderStore } from '../../adapters/folder-store.js'
-import { GitDataBranchStore } from '../../adapters/git-data-branch.js'
+import { openFolderStore } from '../../adapters/store/folder-backend.js'
+import { openDataBranchStore } from '../../adapters/store/git-branch-backend.js'
 import { resolveRemoteUrl } from '../../adapters/git.js'
-import type { HistoryStore } from '../../adapters/store.js'
+import type { HistoryStore } from '../../adapters/store/store.js'
 import { DEFAULT_STORE_DIR } from '../../core/settings.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { toRepositoryUrl } from '../../core/report/dashboard/repository-url.js'
@@ -95,8 +95,8 @@ async function runDashboard(...[settings, io]: Parameters<CommandDef['run']>): P
       )
     )
   const store: HistoryStore = branch
-    ? new GitDataBranchStore({ cwd: process.cwd(), env: readEnv().vars, remote, branch })
-    : new FolderStore(storeDir ?? DEFAULT_STORE_DIR)
+    ? openDataBranchStore({ cwd: process.cwd(), env: readEnv().vars, remote, branch })
+    : openFolderStore(storeDir ?? DEFAULT_STORE_DIR)
   const out =
     settings.outDir ??
     (branch ? 'joulegate-dashboard' : path.join(storeDir ?? DEFAULT_STORE_DIR, 'dashboard'))

@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FolderStore } from '../../adapters/folder-store.js'
+import { openFolderStore } from '../../adapters/store/folder-backend.js'
 import { formatKwh } from '../../core/report/format.js'
 import { parseSettings } from '../../core/settings.js'
 import { exitCodeForVerdict } from '../../core/judge/verdict.js'
@@ -41,7 +41,7 @@ export const demo: CommandDef = {
 
 async function runDemo(...[cli, io]: Parameters<CommandDef['run']>): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'joulegate-demo-'))
-  const store = new FolderStore(join(dir, 'store'))
+  const store = openFolderStore(join(dir, 'store'))
   const runner = createMeasureRunner(io)
   const trainer = (hidden: number, epochs: number): string[] => [
     process.execPath,

@@ -7,25 +7,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import {
-  CALIBRATION_DIR,
-  DATA_BRANCH_README,
-  HISTORY_DIR,
-  appendLine,
-  calibrationLogPath,
-  calibrationPath,
-  chooseLatestCalibration,
-  historyPath,
-  parseCalibration,
-  parseCalibrationLog,
-  parseHistory,
-  serializeCalibration,
-  serializeLine,
-  seriesOfPath
-} from '../core/history/history.js'
-import { INPUTS, parseDataBranch } from '../core/settings.js'
-import type { Calibration, HistoryRecord } from '../core/types.js'
-import { GITHUB_ACTIONS_BOT } from '../core/github-bot.js'
+import { DATA_BRANCH_README, appendLine } from '../../core/history/history.js'
+import { INPUTS, parseDataBranch } from '../../core/settings.js'
+import { GITHUB_ACTIONS_BOT } from '../../core/github-bot.js'
 import {
   type GitIdentity,
   hideUserinfo,
@@ -37,11 +21,17 @@ import {
   runGitRaw,
   validateIdentity,
   writeCommit
-} from './git.js'
-import type { HistoryStore } from './store.js'
-import type { EnvVars } from '../core/types.js'
+} from '../git.js'
+import {
+  Store,
+  type FileChanges,
+  type StoreBackend,
+  type StoreFiles,
+  type StoreOptions
+} from './store.js'
+import type { EnvVars } from '../../core/types.js'
 
-export interface GitDataBranchOptions {
+export interface GitDataBranchOptions extends StoreOptions {
   /** a directory inside the workspace repository (used to resolve the remote) */
   cwd: string
   /** the variables git starts with, as the shell read them (HOME, PATH, GIT_*) */
@@ -63,20 +53,6 @@ export interface GitDataBranchOptions {
   tmpRoot?: string
   /** told about each rejected push that will be retried (the action logs it) */
   onRetry?: (attempt: number, reason: string) => void
-  /**
-   * files derived from the data (the dashboard), computed from the tree each write is about to
-   * commit and added to the same commit; they may not replace a file the write itself changes
-   */
-  companionFiles?: (tree: TreeView) => Promise<Record<string, string>>
-  /** told when the companion files could not be made; the record is written without them */
-  onNote?: (line: string) => void
-}
-
-/** The branch's files as a write is about to commit them. */
-interface TreeView {
-  read(file: string): Promise<string | null>
-  /** the file names directly inside `dir` */
-  list(dir: string): Promise<string[]>
 }
 
 /** The data branch cannot be read or written; the message says which remote, branch and step. */
@@ -91,10 +67,7 @@ export class DataBranchError extends Error {
 const RACE_PATTERN =
   /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value/i
 
-type FileChanges = Record<string, string>
-type ReadAtTip = (file: string) => Promise<string | null>
-
-export class GitDataBranchStore implements HistoryStore {
+class GitBranchBackend implements StoreBackend {
   readonly description: string
   private readonly branch: string
   private readonly identity: GitIdentity
@@ -117,68 +90,18 @@ export class GitDataBranchStore implements HistoryStore {
     this.description = `branch ${this.branch} of ${options.remote ?? 'origin'}`
   }
 
-  async appendRecord(series: string, record: HistoryRecord): Promise<void> {
-    const file = historyPath(series)
-    const line = serializeLine(record)
-    const at = record.commit ? ` at ${record.commit.slice(0, 7)}` : ''
-    await this.update(`joulegate: record ${series}${at} [skip ci]`, async (read) => ({
-      [file]: appendLine((await read(file)) ?? '', line)
-    }))
+  locate(file: string): string {
+    return `${this.branch}:${file}`
   }
 
-  async readHistory(series: string): Promise<HistoryRecord[]> {
-    const file = historyPath(series)
+  async read(file: string): Promise<string | null> {
     await this.ensureFetched()
-    const text = await this.readAtTip(file)
-    return text === null ? [] : parseHistory(text, `${this.branch}:${file}`)
+    return this.readAtTip(file)
   }
 
-  async readCalibration(fingerprint: string): Promise<Calibration | null> {
-    const file = calibrationPath(fingerprint)
+  async list(dir: string): Promise<string[]> {
     await this.ensureFetched()
-    const text = await this.readAtTip(file)
-    return text === null ? null : parseCalibration(text, `${this.branch}:${file}`)
-  }
-
-  async readCalibrationLog(fingerprint: string): Promise<Calibration[]> {
-    const file = calibrationLogPath(fingerprint)
-    await this.ensureFetched()
-    const text = await this.readAtTip(file)
-    return text === null ? [] : parseCalibrationLog(text, `${this.branch}:${file}`)
-  }
-
-  async writeCalibration(fingerprint: string, cal: Calibration): Promise<void> {
-    const latestFile = calibrationPath(fingerprint)
-    const logFile = calibrationLogPath(fingerprint)
-    const line = serializeLine(cal)
-    await this.update(`joulegate: calibration ${fingerprint} [skip ci]`, async (read) => {
-      const currentText = await read(latestFile)
-      const current =
-        currentText === null ? null : parseCalibration(currentText, `${this.branch}:${latestFile}`)
-      const latest = chooseLatestCalibration(current, cal)
-      const changes: FileChanges = { [logFile]: appendLine((await read(logFile)) ?? '', line) }
-      if (latest !== current) changes[latestFile] = serializeCalibration(latest)
-      return changes
-    })
-  }
-
-  async listSeries(): Promise<string[]> {
-    await this.ensureFetched()
-    if (!this.tip) return []
-    const out = await this.git(['ls-tree', '--name-only', this.tip, `${HISTORY_DIR}/`])
-    return out
-      .split('\n')
-      .map((n) => seriesOfPath(n.trim()))
-      .filter((s): s is string => s !== null)
-      .sort()
-  }
-
-  async listCalibrations(): Promise<string[]> {
-    await this.ensureFetched()
-    return (await this.listAtTip(CALIBRATION_DIR))
-      .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
-      .filter((s): s is string => s !== null)
-      .sort()
+    return this.listAtTip(dir)
   }
 
   async close(): Promise<void> {
@@ -269,6 +192,12 @@ export class GitDataBranchStore implements HistoryStore {
     this.fetched = true
   }
 
+  /** the fetched tip's files, for a write being built on it */
+  private readonly atTip: StoreFiles = {
+    read: (file) => this.readAtTip(file),
+    list: (dir) => this.listAtTip(dir)
+  }
+
   private async readAtTip(file: string): Promise<string | null> {
     return this.tip ? readFileAt({ cwd: this.repo!, env: this.options.env }, this.tip, file) : null
   }
@@ -284,46 +213,22 @@ export class GitDataBranchStore implements HistoryStore {
       .map((n) => n.slice(dir.length + 1))
   }
 
-  /** The companion files for a commit holding `changes` on the tip; {} (and a note) when they fail. */
-  private async companionFor(changes: FileChanges): Promise<FileChanges> {
-    const make = this.options.companionFiles
-    if (!make) return {}
-    const tree: TreeView = {
-      read: async (file) => (file in changes ? changes[file] : this.readAtTip(file)),
-      list: async (dir) => {
-        const names = new Set(await this.listAtTip(dir))
-        for (const file of Object.keys(changes)) {
-          const rest = file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : null
-          if (rest && !rest.includes('/')) names.add(rest)
-        }
-        return [...names].sort()
-      }
-    }
-    try {
-      const extra = await make(tree)
-      return Object.fromEntries(Object.entries(extra).filter(([file]) => !(file in changes)))
-    } catch (err) {
-      this.options.onNote?.(
-        `the dashboard was not refreshed on ${this.where()} (${(err as Error).message}); the data was written without it`
-      )
-      return {}
-    }
-  }
-
-  private async update(
+  /** One commit on the fetched tip, pushed without force; rebuilt on a new tip when another writer won. */
+  async update(
+    _scope: string,
     message: string,
-    compute: (read: ReadAtTip) => Promise<FileChanges>
+    compute: (files: StoreFiles) => Promise<FileChanges>
   ): Promise<void> {
     let lastError = ''
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       // Fetch right before building: a tip fetched before the backoff sleep would be stale again.
       await this.fetch()
       const parent = this.tip
-      const changes = await compute((file) => this.readAtTip(file))
-      const derived = await this.companionFor(changes)
-      const files: FileChanges = parent
-        ? { ...derived, ...changes }
-        : { 'README.md': DATA_BRANCH_README, ...derived, ...changes }
+      const changes = await compute(this.atTip)
+      const files: Record<string, string> = parent ? {} : { 'README.md': DATA_BRANCH_README }
+      Object.assign(files, changes.replace)
+      for (const [file, line] of Object.entries(changes.append))
+        files[file] = appendLine((await this.readAtTip(file)) ?? '', line)
       const commit = await writeCommit(
         { cwd: this.repo!, env: this.options.env },
         {
@@ -360,4 +265,9 @@ export class GitDataBranchStore implements HistoryStore {
       `could not push to ${this.where()} after ${this.maxAttempts} attempts: other writers kept moving the branch (last error: ${lastError})`
     )
   }
+}
+
+/** The store on the data branch; nothing is fetched before the first read or write. */
+export function openDataBranchStore(options: GitDataBranchOptions): Store {
+  return new Store(new GitBranchBackend(options), options)
 }
