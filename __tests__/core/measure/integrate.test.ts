@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { counterDelta, integratePower } from '../../../src/core/measure/integrate.js'
+import { integratePower } from '../../../src/core/measure/integrate.js'
 
 describe('integratePower', () => {
   it.each([
@@ -46,15 +46,5 @@ describe('integratePower', () => {
     { name: 'empty', s: [], from: 0, to: 4, want: 0 }
   ])('$name', ({ s, from, to, want }) => {
     expect(integratePower(s, from, to)).toBeCloseTo(want, 6)
-  })
-})
-
-describe('counterDelta', () => {
-  it.each([
-    { before: 10, after: 30, range: 100, want: 20 },
-    { before: 90, after: 5, range: 100, want: 15 },
-    { before: 90, after: 5, range: null, want: 0 }
-  ])('$before -> $after (range $range) = $want', ({ before, after, range, want }) => {
-    expect(counterDelta(before, after, range)).toBe(want)
   })
 })

@@ -34,17 +34,6 @@ export function integratePower(samples: readonly PowerSample[], from: number, to
 }
 
 /**
- * Difference between two readings of a counter that wraps at `range` (RAPL's max_energy_range_uj,
- * NVML never wraps in practice). Assumes at most one wrap between readings, which the sampling
- * interval guarantees.
- */
-export function counterDelta(before: number, after: number, range: number | null): number {
-  if (after >= before) return after - before
-  if (range === null || range <= 0) return 0
-  return range - before + after
-}
-
-/**
  * Energy counters (RAPL, NVML) lose nothing between readings, so reading them faster than this
  * buys only fresher progress stamps; every wake-up costs the monitor CPU (docs/benchmarks.md).
  */
