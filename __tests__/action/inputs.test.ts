@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { ACTION_INPUTS, readSettings } from '../../src/action/inputs.js'
 import { UsageError } from '../../src/core/errors.js'
+import { CALIBRATE, OUTPUTS } from '../../src/core/settings.js'
 
 // The runner passes inputs as INPUT_<NAME upper-cased>, hyphens kept.
 const envName = (input: string): string => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`
@@ -51,6 +52,9 @@ describe('action.yml', () => {
     ])
     expect(actionYml.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
   })
+  it('declares exactly the outputs the action sets', () => {
+    expect(Object.keys(actionYml.outputs).sort()).toEqual(Object.values(OUTPUTS).sort())
+  })
   it('gives defaults that parse into the documented settings', () => {
     const defaults = Object.fromEntries(
       Object.entries(actionYml.inputs).map(([k, v]) => [k, v.default ?? ''])
@@ -70,7 +74,15 @@ describe('action.yml', () => {
       trustedCode: false,
       commentAuthor: null,
       resultFile: null,
-      intervalMs: 100
+      intervalMs: 100,
+      calibrationRuns: 3,
+      calibrationCooldownSeconds: 5,
+      quick: false
+    })
+    // the action's calibrate mode runs what `joulegate calibrate` runs by default
+    expect(readSettings(process.env)).toMatchObject({
+      calibrationRuns: CALIBRATE.runs,
+      calibrationCooldownSeconds: CALIBRATE.cooldownSeconds
     })
   })
 })
@@ -84,7 +96,9 @@ describe('readSettings from INPUT_* variables', () => {
       'idle-seconds': '0',
       'carbon-intensity': 'fr',
       'data-branch': 'energy',
-      'working-directory': 'model'
+      'working-directory': 'model',
+      'calibration-runs': '5',
+      'calibration-cooldown-seconds': '2.5'
     })
     expect(readSettings(process.env)).toMatchObject({
       mode: 'record',
@@ -93,7 +107,9 @@ describe('readSettings from INPUT_* variables', () => {
       idleSeconds: 0,
       carbonIntensity: 'FR',
       dataBranch: 'energy',
-      workingDirectory: 'model'
+      workingDirectory: 'model',
+      calibrationRuns: 5,
+      calibrationCooldownSeconds: 2.5
     })
   })
 
@@ -129,6 +145,14 @@ describe('readSettings from INPUT_* variables', () => {
     { input: 'comment', value: 'sometimes', expected: /always, never/ },
     { input: 'pue', value: '0.5', expected: /number from 1/ },
     { input: 'idle-seconds', value: '-1', expected: /number from 0/ },
+    { input: 'calibration-runs', value: '0', expected: /a whole number from 1 to 50/ },
+    { input: 'calibration-runs', value: '2.5', expected: /a whole number from 1 to 50/ },
+    {
+      input: 'calibration-cooldown-seconds',
+      value: 'soon',
+      expected: /a number from 0 to 600/
+    },
+    { input: 'calibration-cooldown-seconds', value: '-1', expected: /a number from 0 to 600/ },
     { input: 'carbon-intensity', value: 'lots', expected: /number from 0/ },
     { input: 'trusted-code', value: 'yes please', expected: /true or false/ },
     { input: 'name', value: '../etc', expected: /letters, digits/ },

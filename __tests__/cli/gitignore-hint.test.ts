@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULT_MEASUREMENT_FILE } from '../../src/cli/commands/measure.js'
 import { watchNewFolder } from '../../src/cli/gitignore-hint.js'
-import { validateMeasurement } from '../../src/core/normalize/validate.js'
+import { validateMeasurement } from '../../src/core/history/measurement-codec.js'
 import { emulateHost, runCli, type EmulatedHost } from '../helpers/cli-harness.js'
 
 let host: EmulatedHost

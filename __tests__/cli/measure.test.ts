@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { validateMeasurement } from '../../src/core/normalize/validate.js'
+import { validateMeasurement } from '../../src/core/history/measurement-codec.js'
 import type { Measurement } from '../../src/core/types.js'
 import { emulateHost, runCli, startCli, type EmulatedHost } from '../helpers/cli-harness.js'
 

@@ -17,7 +17,7 @@ import {
   selectVisibleGpus,
   splitCsvLine
 } from '../../src/sensors/nvidia-smi/parse.js'
-import { validateMeasurement } from '../../src/core/normalize/validate.js'
+import { validateMeasurement } from '../../src/core/history/measurement-codec.js'
 import type { Measurement } from '../../src/core/types.js'
 import { createNvidiaSmiSensor, listNvidiaGpus } from '../../src/sensors/nvidia-smi/sensor.js'
 import { createNvmlSensor } from '../../src/sensors/nvml/sensor.js'

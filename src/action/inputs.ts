@@ -35,7 +35,9 @@ export const ACTION_INPUTS: readonly InputName[] = [
   INPUTS.intervalMs,
   INPUTS.referenceCalibration,
   INPUTS.prometheusUrl,
-  INPUTS.prometheusSelector
+  INPUTS.prometheusSelector,
+  INPUTS.calibrationRuns,
+  INPUTS.calibrationCooldownSeconds
 ]
 
 /** Reads INPUT_<NAME> (hyphens kept, as the runner sets them) for every declared input. */

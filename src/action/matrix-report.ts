@@ -13,7 +13,7 @@ import {
   renderMatrixComment,
   type MatrixRunner
 } from '../core/report/matrix-comment.js'
-import { parseSeriesName } from '../core/settings.js'
+import { INPUTS, parseSeriesName } from '../core/settings.js'
 import type { CheckOutcome } from '../usecases/result-file.js'
 import {
   choosePullRequest,
@@ -48,12 +48,12 @@ async function findResultFiles(run: ModeRun, pattern: string): Promise<string[]>
   } catch (error) {
     if (!(error instanceof GlobLimitError)) throw error
     throw new UsageError(
-      `${describeBadValue('result-file', pattern, `a pattern matching at most ${MAX_RESULT_FILES} result files`)} (${error.message}; narrow the pattern)`
+      `${describeBadValue(INPUTS.resultFile, pattern, `a pattern matching at most ${MAX_RESULT_FILES} result files`)} (${error.message}; narrow the pattern)`
     )
   }
   if (paths.length === 0)
     throw new UsageError(
-      `${describeBadValue('result-file', pattern, `a pattern matching at least one result JSON under ${base}`)} (no file matched; did the download-artifact step run, and into which folder?)`
+      `${describeBadValue(INPUTS.resultFile, pattern, `a pattern matching at least one result JSON under ${base}`)} (no file matched; did the download-artifact step run, and into which folder?)`
     )
   return paths
 }
@@ -80,7 +80,7 @@ async function readResultFiles(run: ModeRun, paths: string[]): Promise<ResultFil
     const earlier = seen.get(series)
     if (earlier !== undefined)
       throw new UsageError(
-        `${describeBadValue('result-file', run.settings.resultFile, 'one result per series')} (${earlier} and ${shown} are both series ${series}; a matrix job's artifact was downloaded twice?)`
+        `${describeBadValue(INPUTS.resultFile, run.settings.resultFile, 'one result per series')} (${earlier} and ${shown} are both series ${series}; a matrix job's artifact was downloaded twice?)`
       )
     seen.set(series, shown)
     files.push({ shown, raw, series })

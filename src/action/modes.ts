@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { UsageError, describeBadValue } from '../core/errors.js'
-import type { Settings } from '../core/settings.js'
+import { INPUTS, OUTPUTS, type Settings } from '../core/settings.js'
 import type { JobContext } from '../usecases/check.js'
 import type { CheckOutcome } from '../usecases/result-file.js'
 import { isPullRequestEvent, type RunEnvironment } from './event.js'
@@ -149,8 +149,12 @@ export function decideStep(settings: Settings, outcome: CheckOutcome, judge = tr
 function withOutputs<T extends object>(run: ModeRun, ctx: T): T & { outputs: OutputTarget[] } {
   const resultPath = resolveResultPath(run.settings, run.env)
   const outputs: OutputTarget[] = [
-    { input: 'result-file', path: resultPath, createsFolders: true },
-    { input: 'result-file', path: resultPath.replace(/(\.json)?$/i, '.md'), createsFolders: true }
+    { input: INPUTS.resultFile, path: resultPath, createsFolders: true },
+    {
+      input: INPUTS.resultFile,
+      path: resultPath.replace(/(\.json)?$/i, '.md'),
+      createsFolders: true
+    }
   ]
   return { ...ctx, outputs }
 }
@@ -175,12 +179,15 @@ export async function runRecordMode(run: ModeRun): Promise<void> {
 }
 
 export async function runCalibrateMode(run: ModeRun): Promise<void> {
-  const outcome = await withStore(run, (ctx) => run.jobs.calibrate(run.settings, ctx))
+  // the built-in suite only: the action's calibrate mode is this runner's calibration
+  const outcome = await withStore(run, (ctx) =>
+    run.jobs.calibrate(run.settings, { suite: 'auto' }, ctx)
+  )
   for (const warning of outcome.warnings) core.warning(`joulegate: ${warning}`)
   const resultPath = resolveResultPath(run.settings, run.env)
   const files = await writeRunFiles(outcome.report, outcome.calibration, resultPath)
-  core.setOutput('report', files.reportPath)
-  core.setOutput('result', files.resultPath)
+  core.setOutput(OUTPUTS.report, files.reportPath)
+  core.setOutput(OUTPUTS.result, files.resultPath)
   await writeJobSummary(outcome.report, run.env)
   if (outcome.interrupted) core.setFailed('joulegate: calibration cancelled; nothing was stored')
 }
@@ -195,7 +202,7 @@ export async function readResultJson(
     text = await readFile(path, 'utf8')
   } catch (error) {
     throw new UsageError(
-      `${describeBadValue('result-file', shown, 'a readable result JSON file')} (${(error as Error).message})`
+      `${describeBadValue(INPUTS.resultFile, shown, 'a readable result JSON file')} (${(error as Error).message})`
     )
   }
   // the file comes from an untrusted run's artifact: bounded before it is parsed or walked
@@ -209,7 +216,7 @@ export async function readResultJson(
   } catch (error) {
     if (error instanceof UsageError) throw error
     throw new UsageError(
-      describeBadValue('result-file', shown, 'a JSON object written by joulegate')
+      describeBadValue(INPUTS.resultFile, shown, 'a JSON object written by joulegate')
     )
   }
 }
@@ -220,7 +227,7 @@ async function readResultFile(
 ): Promise<Record<string, unknown>> {
   if (settings.resultFile === null)
     throw new UsageError(
-      describeBadValue('result-file', '', 'the path of a result JSON to post in mode report')
+      describeBadValue(INPUTS.resultFile, '', 'the path of a result JSON to post in mode report')
     )
   return readResultJson(settings.resultFile, resolveResultPath(settings, env))
 }

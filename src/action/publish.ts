@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import type { Settings } from '../core/settings.js'
+import { OUTPUTS, type Settings } from '../core/settings.js'
 import type { CheckOutcome } from '../usecases/result-file.js'
 import type { RunEnvironment } from './event.js'
 
@@ -55,13 +55,13 @@ export async function writeRunFiles(
 const shown = (n: number | null): string => (n === null || !Number.isFinite(n) ? '' : String(n))
 
 export function setCheckOutputs(outcome: CheckOutcome, files: WrittenFiles): void {
-  core.setOutput('verdict', outcome.verdict)
-  core.setOutput('energy-kwh', shown(outcome.energyKwh))
-  core.setOutput('normalized-energy-kwh', shown(outcome.normalizedEnergyKwh))
-  core.setOutput('energy-delta-percent', shown(outcome.energyDeltaPercent))
-  core.setOutput('co2-grams', shown(outcome.co2Grams))
-  core.setOutput('report', files.reportPath)
-  core.setOutput('result', files.resultPath)
+  core.setOutput(OUTPUTS.verdict, outcome.verdict)
+  core.setOutput(OUTPUTS.energyKwh, shown(outcome.energyKwh))
+  core.setOutput(OUTPUTS.normalizedEnergyKwh, shown(outcome.normalizedEnergyKwh))
+  core.setOutput(OUTPUTS.energyDeltaPercent, shown(outcome.energyDeltaPercent))
+  core.setOutput(OUTPUTS.co2Grams, shown(outcome.co2Grams))
+  core.setOutput(OUTPUTS.report, files.reportPath)
+  core.setOutput(OUTPUTS.result, files.resultPath)
 }
 
 function fitSummary(markdown: string): string {

@@ -7,12 +7,7 @@
 import { parseArgs } from 'node:util'
 import { closest, distance } from 'fastest-levenshtein'
 import { UsageError, describeBadValue } from '../core/errors.js'
-import {
-  INPUTS,
-  parseIntegerSetting,
-  parseNumberSetting,
-  type InputName
-} from '../core/settings.js'
+import { INPUTS, parseIntegerSetting, type InputName } from '../core/settings.js'
 import type { CliFields } from './settings.js'
 
 export interface FlagDef {
@@ -39,11 +34,6 @@ export const integerIn =
   (min: number, max: number) =>
   (value: string, flag: string): number =>
     parseIntegerSetting(flag, value, min, min, max)
-
-export const numberIn =
-  (min: number, max: number) =>
-  (value: string, flag: string): number =>
-    parseNumberSetting(flag, value, min, min, max)
 
 export const positiveNumber = (value: string, flag: string): number => {
   const n = Number(value)

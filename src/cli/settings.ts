@@ -10,10 +10,7 @@ import type { CliIo } from './io.js'
 export interface CliFields {
   /** check: judge as a pull request onto this ref */
   base: string | null
-  /** calibrate */
-  runs: number
-  cooldownS: number | null
-  quick: boolean
+  /** calibrate (runs, pause and scale are shared settings: calibration-runs, ...) */
   suite: 'auto' | 'gpu' | 'cpu'
   workloads: string[]
   family: string | null
@@ -56,9 +53,6 @@ export interface CliFields {
 
 const CLI_DEFAULTS: CliFields = {
   base: null,
-  runs: 3,
-  cooldownS: null,
-  quick: false,
   suite: 'auto',
   workloads: [],
   family: null,

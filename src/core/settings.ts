@@ -32,7 +32,21 @@ export const INPUTS = {
   calibration: 'calibration',
   referenceCalibration: 'reference-calibration',
   prometheusUrl: 'prometheus-url',
-  prometheusSelector: 'prometheus-selector'
+  prometheusSelector: 'prometheus-selector',
+  calibrationRuns: 'calibration-runs',
+  calibrationCooldownSeconds: 'calibration-cooldown-seconds',
+  quick: 'quick'
+} as const
+
+/** The action's outputs (contract names); action.yml declares exactly these. */
+export const OUTPUTS = {
+  verdict: 'verdict',
+  energyKwh: 'energy-kwh',
+  normalizedEnergyKwh: 'normalized-energy-kwh',
+  energyDeltaPercent: 'energy-delta-percent',
+  co2Grams: 'co2-grams',
+  report: 'report',
+  result: 'result'
 } as const
 
 export type InputName = (typeof INPUTS)[keyof typeof INPUTS]
@@ -71,6 +85,12 @@ export interface Settings {
   prometheusUrl: string | null
   /** PromQL label matchers applied to every cluster query */
   prometheusSelector: string | null
+  /** calibrate: runs of each workload (their spread is the runner's noise floor) */
+  calibrationRuns: number
+  /** calibrate: pause between two runs of a workload, so the next starts from a cooler device */
+  calibrationCooldownSeconds: number
+  /** calibrate: the suite's small scale, a smoke run that is never the runner's calibration */
+  quick: boolean
 }
 
 export const DEFAULTS = {
@@ -84,6 +104,20 @@ export const DEFAULTS = {
   idleSeconds: 10,
   pue: 1.0,
   intervalMs: 100
+} as const
+
+/**
+ * Calibration runs and pauses. A quick calibration is a smoke run (tests, a first try on a new
+ * runner): one second of idle power and no pause are enough to see that every workload runs.
+ */
+export const CALIBRATE = {
+  runs: 3,
+  maxRuns: 50,
+  cooldownSeconds: 5,
+  maxCooldownSeconds: 600,
+  quick: false,
+  quickCooldownSeconds: 0,
+  quickIdleSeconds: 1
 } as const
 
 const get = (raw: RawSettings, name: InputName): string | null => {
@@ -105,7 +139,7 @@ export function parseIntegerSetting(
   return Number(value)
 }
 
-export function parseNumberSetting(
+function parseNumberSetting(
   name: string,
   value: string | null,
   fallback: number,
@@ -224,6 +258,7 @@ export function parseSettings(
   labels: Partial<Record<InputName, string>> = {}
 ): Settings {
   const n = (name: InputName): string => labels[name] ?? name
+  const quick = parseBooleanSetting(n(INPUTS.quick), get(raw, INPUTS.quick), CALIBRATE.quick)
   return {
     mode: parseChoice(n(INPUTS.mode), get(raw, INPUTS.mode), MODES, DEFAULTS.mode),
     command: get(raw, INPUTS.command),
@@ -246,7 +281,7 @@ export function parseSettings(
     idleSeconds: parseNumberSetting(
       n(INPUTS.idleSeconds),
       get(raw, INPUTS.idleSeconds),
-      DEFAULTS.idleSeconds,
+      quick ? CALIBRATE.quickIdleSeconds : DEFAULTS.idleSeconds,
       0,
       3600
     ),
@@ -273,6 +308,21 @@ export function parseSettings(
     calibration: get(raw, INPUTS.calibration),
     referenceCalibration: get(raw, INPUTS.referenceCalibration),
     prometheusUrl: parsePrometheusUrl(n(INPUTS.prometheusUrl), get(raw, INPUTS.prometheusUrl)),
-    prometheusSelector: get(raw, INPUTS.prometheusSelector)
+    prometheusSelector: get(raw, INPUTS.prometheusSelector),
+    calibrationRuns: parseIntegerSetting(
+      n(INPUTS.calibrationRuns),
+      get(raw, INPUTS.calibrationRuns),
+      CALIBRATE.runs,
+      1,
+      CALIBRATE.maxRuns
+    ),
+    calibrationCooldownSeconds: parseNumberSetting(
+      n(INPUTS.calibrationCooldownSeconds),
+      get(raw, INPUTS.calibrationCooldownSeconds),
+      quick ? CALIBRATE.quickCooldownSeconds : CALIBRATE.cooldownSeconds,
+      0,
+      CALIBRATE.maxCooldownSeconds
+    ),
+    quick
   }
 }

@@ -1,16 +1,17 @@
 // Mode `report` (the fork-safe workflow_run half): a result file measured by an untrusted run is
 // judged again on the trusted side. From the file only the run's own figures are taken (its
-// measurement and normalisation record), after a schema check; the budget comes from the reporting
-// workflow's checkout of the base repository, the baseline from the data branch's history.
+// measurement and normalisation record), after a schema check (the measurement's by the codec
+// that `normalize` reads measurement files with); the budget comes from the reporting workflow's
+// checkout of the base repository, the baseline from the data branch's history.
 import { Ajv, type ErrorObject } from 'ajv'
 import { readFirstParentAncestry } from '../adapters/git-ancestry.js'
 import { EMPTY_BUDGET } from '../core/judge/budget/budget-schema.js'
 import { UsageError, describeBadValue } from '../core/errors.js'
 import type { Settings } from '../core/settings.js'
 import { noiseFloorFromCalibration } from '../core/compare/stats.js'
+import { findMeasurementProblem } from '../core/history/measurement-codec.js'
 import {
   CHECK_RESULT_SCHEMA,
-  MEASUREMENT_SCHEMA,
   RESULT_SCHEMA,
   type Calibration,
   type HistoryRecord
@@ -23,50 +24,6 @@ import { findBudgetFile } from './trusted-budget.js'
 const text = { type: 'string', maxLength: 10_000 } as const
 const nullable = (type: string): { type: string[] } => ({ type: [type, 'null'] })
 const joules = { type: 'number', minimum: 0 } as const
-
-const COMPONENT = {
-  type: 'object',
-  required: ['id', 'kind', 'name', 'method', 'source', 'energyJ'],
-  properties: {
-    id: text,
-    kind: { enum: ['gpu', 'cpu', 'ram', 'other'] },
-    name: text,
-    method: { enum: ['counter', 'power-integration', 'estimate'] },
-    source: text,
-    energyJ: joules,
-    meanPowerW: nullable('number')
-  }
-}
-
-const MEASUREMENT = {
-  type: 'object',
-  required: [
-    ...['schema', 'command', 'exitCode', 'startedAt', 'durationS', 'energyJ'],
-    ...['components', 'metrics', 'progress', 'host']
-  ],
-  properties: {
-    schema: { const: MEASUREMENT_SCHEMA },
-    command: text,
-    exitCode: nullable('integer'),
-    interrupted: { type: 'boolean' },
-    startedAt: text,
-    durationS: { type: 'number', minimum: 0 },
-    energyJ: joules,
-    idlePowerW: nullable('number'),
-    netEnergyJ: nullable('number'),
-    components: { type: 'array', minItems: 1, items: COMPONENT },
-    metrics: { type: 'object', additionalProperties: { type: 'number' } },
-    progress: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['elapsedS', 'energyJ', 'values'],
-        properties: { elapsedS: { type: 'number' }, energyJ: joules, values: { type: 'object' } }
-      }
-    },
-    host: { type: 'object', required: ['fingerprint'], properties: { fingerprint: text } }
-  }
-}
 
 const NORMALIZATION = {
   type: ['object', 'null'],
@@ -93,7 +50,8 @@ const RESULT_FILE = {
         commit: nullable('string'),
         recordedAt: text,
         runner: nullable('string'),
-        measurement: MEASUREMENT,
+        // checked by the measurement codec, the one reader of joulegate.measurement/v1
+        measurement: { type: 'object' },
         normalization: NORMALIZATION,
         calibrationFingerprint: nullable('string'),
         calibrationCreatedAt: nullable('string')
@@ -137,6 +95,11 @@ function readMeasuredRecord(raw: unknown, settings: Pick<Settings, 'name'>): His
     throw new UsageError(describeError(raw, deepest))
   }
   const r = raw as { series: string; record: HistoryRecord }
+  const problem = findMeasurementProblem(r.record.measurement, 'record')
+  if (problem)
+    throw new UsageError(
+      describeError(raw, { ...problem, instancePath: `/record/measurement${problem.instancePath}` })
+    )
   if (r.series !== settings.name) {
     throw new UsageError(
       describeBadValue(

@@ -1,13 +1,12 @@
 // joulegate calibrate [--out FILE] [--workload NAME=CMD ...] [--runs N] [--quick] [--suite S]
 import { writeFile } from 'node:fs/promises'
 import { openFolderStore } from '../../adapters/store/folder-backend.js'
-import { DEFAULT_STORE_DIR } from '../../core/settings.js'
+import { CALIBRATE, DEFAULTS, DEFAULT_STORE_DIR, INPUTS } from '../../core/settings.js'
 import { UsageError, describeBadValue } from '../../core/errors.js'
 import { formatCalibrationLines } from '../../core/report/calibration-report.js'
-import { runCalibration } from '../../usecases/calibrate.js'
-import { chooseSuite, parseCustomWorkload } from '../../usecases/reference-suite.js'
-import { sensorEnvOf } from '../../usecases/run-env.js'
-import { COMMON, choiceOf, integerIn, numberIn, withHelp } from '../flags.js'
+import { calibrateRunner } from '../../usecases/calibrate-runner.js'
+import { parseCustomWorkload } from '../../usecases/reference-suite.js'
+import { COMMON, choiceOf, withHelp } from '../flags.js'
 import { createMeasureRunner } from '../measure-runner.js'
 import type { CommandDef } from '../settings.js'
 import { readEnv } from '../env.js'
@@ -40,24 +39,25 @@ export const calibrate: CommandDef = {
       name: 'runs',
       type: 'string',
       value: 'N',
-      field: 'runs',
-      parse: integerIn(1, 50),
-      help: 'runs per workload (default 3)'
+      input: INPUTS.calibrationRuns,
+      help: `runs per workload (default ${CALIBRATE.runs})`
     },
     {
       name: 'cooldown-s',
       type: 'string',
       value: 'S',
-      field: 'cooldownS',
-      parse: numberIn(0, 600),
-      help: 'pause between runs (default 5)'
+      input: INPUTS.calibrationCooldownSeconds,
+      help: `pause between runs (default ${CALIBRATE.cooldownSeconds}; ${CALIBRATE.quickCooldownSeconds} with --quick)`
     },
-    withHelp(COMMON.idleS, 'idle power measured first (default 10)'),
+    withHelp(
+      COMMON.idleS,
+      `idle power measured first (default ${DEFAULTS.idleSeconds}; ${CALIBRATE.quickIdleSeconds} with --quick)`
+    ),
     withHelp(COMMON.intervalMs, 'sampling interval (default 100)'),
     {
       name: 'quick',
       type: 'boolean',
-      field: 'quick',
+      input: INPUTS.quick,
       help: 'the suite\'s small scale (tests, smoke checks): marked kind "quick",\nnever stored as the runner\'s calibration'
     },
     withHelp(
@@ -74,10 +74,7 @@ export const calibrate: CommandDef = {
 }
 
 async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): Promise<number> {
-  const { quick, runs, family } = settings
-  const cooldownS = settings.cooldownS ?? (quick ? 0 : 5)
-  const idleS = settings.given.has('idle-s') ? settings.idleSeconds : quick ? 1 : 10
-  const intervalMs = settings.intervalMs
+  const { family } = settings
   const env = readEnv()
   const custom = settings.workloads.map((w) => parseCustomWorkload(w, family ?? undefined))
   if (family !== null && custom.length === 0)
@@ -91,39 +88,29 @@ async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): P
   // --workload alone replaces the suite; with --suite named too, the suite runs first and the
   // team's own training is added to it (one file holds the suite points and the anchor)
   const withSuite = custom.length === 0 || settings.given.has('suite')
-  const chosen = withSuite
-    ? await chooseSuite(settings.suite, sensorEnvOf(env, intervalMs))
-    : { workloads: [], notices: [] }
-  const workloads = [...chosen.workloads, ...custom]
-  for (const notice of chosen.notices) io.err(`joulegate: ${notice}`)
   const store = settings.noStore ? null : openFolderStore(settings.store ?? DEFAULT_STORE_DIR)
   const runner = createMeasureRunner(io)
   const out = settings.out
   const serialize = (cal: unknown): string => `${JSON.stringify(cal, null, 2)}\n`
   try {
-    runner.log(
-      `joulegate: calibrating with ${workloads.map((w) => w.name).join(', ')} (${runs} runs each)`
+    const result = await calibrateRunner(
+      settings,
+      { suite: withSuite ? settings.suite : null, workloads: custom },
+      {
+        env,
+        signal: runner.signal,
+        log: runner.log,
+        onStep: runner.onStep,
+        onTick: runner.onTick,
+        store,
+        onProgress: out ? (partial) => writeFile(out, serialize(partial)) : undefined
+      }
     )
-    const result = await runCalibration({
-      workloads,
-      runs,
-      quick,
-      cooldownS,
-      idleS,
-      intervalMs,
-      env,
-      signal: runner.signal,
-      log: runner.log,
-      onStep: runner.onStep,
-      onTick: runner.onTick,
-      store,
-      onProgress: out ? (partial) => writeFile(out, serialize(partial)) : undefined
-    })
     runner.clear()
     if (result.interrupted) {
       if (out) await writeFile(out, serialize(result.calibration))
       io.err(
-        `joulegate: calibration interrupted after ${result.calibration.points.length} of ${workloads.length} workloads; ${out ? `the finished points are in ${out} (marked incomplete); ` : ''}nothing was stored`
+        `joulegate: calibration interrupted after ${result.calibration.points.length} of ${result.workloads.length} workloads; ${out ? `the finished points are in ${out} (marked incomplete); ` : ''}nothing was stored`
       )
       return 130
     }
@@ -133,8 +120,7 @@ async function runCalibrate(...[settings, io]: Parameters<CommandDef['run']>): P
       io.err(
         `joulegate: a quick calibration (smoke run) is not the runner's calibration: not kept in ${store.description}`
       )
-    } else if (store) {
-      await store.writeCalibration(result.calibration.host.fingerprint, result.calibration)
+    } else if (store && result.stored) {
       io.err(
         `joulegate: calibration kept in ${store.description} for host ${result.calibration.host.fingerprint}`
       )

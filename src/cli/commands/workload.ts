@@ -1,6 +1,7 @@
 // joulegate workload NAME [options]: the built-in jobs (the demo's tiny trainer, the CPU
 // calibration suite) run as child processes of `measure`, like any user command.
 import { UsageError, describeBadValue } from '../../core/errors.js'
+import { INPUTS } from '../../core/settings.js'
 import {
   CPU_WORKLOAD_NAMES,
   QUICK_SCALE,
@@ -32,7 +33,12 @@ export const workload: CommandDef = {
     count('epochs', 1, 1000, 'epochs (default 6)'),
     count('samples', 10, 10_000_000, 'training samples (default 4000)'),
     count('seed', 0, 2 ** 31, 'random seed (default 7)'),
-    { name: 'quick', type: 'boolean', field: 'quick', help: 'the small scale of a CPU workload' }
+    {
+      name: 'quick',
+      type: 'boolean',
+      input: INPUTS.quick,
+      help: 'the small scale of a CPU workload'
+    }
   ],
   run: runWorkload
 }
