@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { closest, distance } from 'fastest-levenshtein'
 import { UsageError, describeBadValue } from '../core/errors.js'
 import { INPUTS, parseIntegerSetting, type InputName } from '../core/settings.js'
-import type { CliFields } from './settings.js'
+import type { CliFields } from './cli-fields.js'
 
 export interface FlagDef {
   /** the long name, without `--` */
