@@ -36,7 +36,7 @@ export interface GroupChild {
   readonly exited: Promise<ProcessExit>
   /** the last characters it wrote to stderr (when stderr is a pipe) */
   stderrTail(): string
-  /** sends `signal` to its whole group; false when the group is gone */
+  /** sends `signal` to its whole group; false when no process of it was left to signal */
   signal(signal: NodeJS.Signals): boolean
   /** whether any process of its group still runs (zombies, already dead, do not count) */
   alive(): boolean
@@ -217,7 +217,7 @@ interface RunOptions {
   killLeftovers?: boolean
 }
 
-export interface ProcessResult extends ProcessExit {
+interface ProcessResult extends ProcessExit {
   stdout: Buffer
   /** the end of what it wrote to stderr, at most `stderrTailChars` */
   stderr: string
