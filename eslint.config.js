@@ -3,6 +3,15 @@ import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'
 import globals from 'globals'
 
+const ACTIONS_ONLY = { group: ['@actions/*'], message: 'Only src/action imports @actions/*.' }
+// Every child process goes through one module: each leads its own process group, a timeout ends
+// the whole group, and none outlives joulegate (a wrapper's nvidia-smi, git's ssh, a probe's torch).
+const PROCESS_SEAM = 'src/adapters/process.ts'
+const CHILD_PROCESS = {
+  group: ['node:child_process', 'child_process'],
+  message: `Start processes through ${PROCESS_SEAM} (process groups, timeouts, exit clean-up).`
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '__tests__/fixtures/**', 'build/**'] },
   js.configs.recommended,
@@ -15,14 +24,19 @@ export default tseslint.config(
     }
   },
   {
+    // A rule's options replace, not add to, those of an earlier block: each block lists all the
+    // imports its files may not make.
     files: ['src/**/*.ts'],
-    ignores: ['src/action/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['@actions/*'], message: 'Only src/action imports @actions/*.' }] }
-      ]
-    }
+    ignores: ['src/action/**', PROCESS_SEAM],
+    rules: { 'no-restricted-imports': ['error', { patterns: [ACTIONS_ONLY, CHILD_PROCESS] }] }
+  },
+  {
+    files: ['src/action/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [CHILD_PROCESS] }] }
+  },
+  {
+    files: [PROCESS_SEAM],
+    rules: { 'no-restricted-imports': ['error', { patterns: [ACTIONS_ONLY] }] }
   },
   {
     // The environment is read once per shell and passed down as data: a use case, an adapter or a
@@ -54,7 +68,7 @@ export default tseslint.config(
               group: ['node:*', 'fs', 'child_process', 'os', 'path', 'http', 'https', 'net'],
               message: "src/core and the sensors' parse.ts are pure."
             },
-            { group: ['@actions/*'], message: 'Only src/action imports @actions/*.' }
+            ACTIONS_ONLY
           ]
         }
       ],

@@ -1,10 +1,10 @@
 // Runs the real git executable. Output is collected without a size cap (history files grow), the
 // locale is fixed so messages can be recognised, and git never stops to ask for a password.
-import { spawn } from 'node:child_process'
 import { readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { UsageError, describeBadValue } from '../core/errors.js'
 import type { EnvVars } from '../core/types.js'
+import { runProcess } from './process.js'
 
 /** a folder git runs in, with the variables it starts with (passed down from the shell) */
 export interface GitAt {
@@ -26,7 +26,7 @@ interface GitOptions {
   config?: Record<string, string>
   /** substrings to hide in error messages (tokens) */
   secrets?: readonly string[]
-  /** stop git (SIGTERM) after this long; the result then has code 124 and timedOut */
+  /** stop git (SIGTERM to its group, SIGKILL a second later) after this long; the result then has code 124 and timedOut */
   timeoutMs?: number
 }
 
@@ -74,48 +74,33 @@ function configEnvironment(config: Record<string, string>, env: EnvVars): Record
   return out
 }
 
-/** Runs git and resolves with its output whatever the exit status (callers decide what a failure means). */
-export function runGitRaw(args: readonly string[], options: GitOptions): Promise<GitResult> {
+/**
+ * Runs git and resolves with its output whatever the exit status (callers decide what a failure
+ * means); rejects only when git cannot be started. Git runs in its own process group, so that a
+ * timeout also ends the ssh or git-remote-https it started.
+ */
+export async function runGitRaw(args: readonly string[], options: GitOptions): Promise<GitResult> {
   const base = { ...options.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' }
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', [...args], {
-      cwd: options.cwd,
-      env: { ...base, ...configEnvironment(options.config ?? {}, base) },
-      stdio: ['pipe', 'pipe', 'pipe']
-    })
-    let timedOut = false
-    const timer =
-      options.timeoutMs === undefined
-        ? null
-        : setTimeout(() => {
-            timedOut = true
-            child.kill('SIGTERM')
-          }, options.timeoutMs)
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (b: Buffer) => out.push(b))
-    child.stderr.on('data', (b: Buffer) => err.push(b))
-    child.on('error', (e) => {
-      if (timer) clearTimeout(timer)
-      const hint =
-        (e as NodeJS.ErrnoException).code === 'ENOENT' ? ' (is git installed and on PATH?)' : ''
-      reject(new GitError(`git ${args[0]}: ${e.message}${hint}`, args, '', null))
-    })
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer)
-      const raw = Buffer.concat(out)
-      resolve({
-        raw,
-        stdout: raw.toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        code: timedOut ? 124 : (code ?? 1),
-        ...(timedOut ? { timedOut } : {})
-      })
-    })
-    // A command that does not read stdin may close it early; that is not an error.
-    child.stdin.on('error', () => undefined)
-    child.stdin.end(options.input ?? '')
+  const r = await runProcess('git', args, {
+    cwd: options.cwd,
+    env: { ...base, ...configEnvironment(options.config ?? {}, base) },
+    // a command that does not read stdin may close it early; that is not an error
+    input: options.input ?? '',
+    timeoutMs: options.timeoutMs,
+    // what git leaves running may outlive it on purpose (a credential cache daemon, gc --auto)
+    killLeftovers: false
   })
+  if (r.error && r.code === null && r.signal === null && !r.timedOut) {
+    const hint = r.error.code === 'ENOENT' ? ' (is git installed and on PATH?)' : ''
+    throw new GitError(`git ${args[0]}: ${r.error.message}${hint}`, args, '', null)
+  }
+  return {
+    raw: r.stdout,
+    stdout: r.stdout.toString('utf8'),
+    stderr: r.stderr,
+    code: r.timedOut ? 124 : (r.code ?? 1),
+    ...(r.timedOut ? { timedOut: true } : {})
+  }
 }
 
 /** Runs git and throws a GitError naming the command (secrets hidden) when it exits non-zero. */

@@ -1,11 +1,11 @@
 // The reference workloads (reference/manifest.json) resolved into runnable commands: the GPU suite
 // through python3, the CPU suite through this very bundle (`joulegate workload NAME`).
-import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UsageError, describeBadValue } from '../core/errors.js'
 import type { CommandSpec } from '../adapters/run-command.js'
+import { describeExit, runProcess } from '../adapters/process.js'
 import { readGpuInventory } from '../sensors/probe-sensors.js'
 import type { SensorEnv } from '../sensors/sensor.js'
 
@@ -86,19 +86,24 @@ export function parseCustomWorkload(text: string, family?: string): SuiteWorkloa
   }
 }
 
+/** Importing torch takes seconds from a cold disk; a minute means a hung interpreter. */
+const TORCH_PROBE_TIMEOUT_MS = 60_000
+
 /**
  * Asks the GPU suite itself whether this interpreter's PyTorch can run it (`--check-torch`: 2.1 or
  * newer), so an old distribution torch (Debian 12: 1.13) gives one line here, not a traceback
  * from the middle of a calibration. Returns null when it can, else the suite's own reason.
  */
 async function probeTorch(python: string, suitePath: string): Promise<string | null> {
-  return new Promise((resolvePromise) => {
-    execFile(python, [suitePath, '--check-torch'], { timeout: 60_000 }, (error, stdout, stderr) => {
-      if (!error) return resolvePromise(null)
-      const said = `${stderr}`.trim().split('\n').pop() || `${stdout}`.trim()
-      resolvePromise(said || `${python} cannot run the GPU reference suite (${error.message})`)
-    })
+  const r = await runProcess(python, [suitePath, '--check-torch'], {
+    timeoutMs: TORCH_PROBE_TIMEOUT_MS
   })
+  if (r.code === 0 && !r.timedOut) return null
+  const said = r.stderr.trim().split('\n').pop() || r.stdout.toString('utf8').trim()
+  return (
+    said ||
+    `${python} cannot run the GPU reference suite (${describeExit(r, TORCH_PROBE_TIMEOUT_MS)})`
+  )
 }
 
 /**

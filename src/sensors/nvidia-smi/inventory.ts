@@ -14,7 +14,7 @@ import {
   type NvidiaGpuInfo
 } from './parse.js'
 import type { SensorEnv } from '../sensor.js'
-import { runOneShot, type OneShotResult } from '../../adapters/line-process.js'
+import { runOneShot, type OneShotResult } from '../../adapters/process.js'
 
 /** What the probe learnt once; shared with the NVML sensor so nvidia-smi is asked only once. */
 export interface NvidiaInventory {
