@@ -9,8 +9,9 @@ import { r as runGitRaw } from './cli/git.js';
 import { r as readEnv } from './cli/env.js';
 import { f as formatTopHelp, a as formatCommandHelp } from './cli/help.js';
 import 'node:util';
-import 'node:child_process';
 import 'node:fs/promises';
+import './cli/process.js';
+import 'node:child_process';
 
 var version = "0.1.0";
 var pkg = {
@@ -74,14 +75,8 @@ function createProcessIo() {
     };
 }
 
-// The CLI's settings: argv is read once, against the command's flag table, into one typed and
-// validated CliSettings (the shared Settings plus the fields only the CLI has); a command receives
-// that object, never argv.
 const CLI_DEFAULTS = {
     base: null,
-    runs: 3,
-    cooldownS: null,
-    quick: false,
     suite: 'auto',
     workloads: [],
     family: null,
@@ -115,6 +110,10 @@ const CLI_DEFAULTS = {
     samples: null,
     seed: null
 };
+
+// The CLI's settings: argv is read once, against the command's flag table, into one typed and
+// validated CliSettings (the shared Settings plus the fields only the CLI has); a command receives
+// that object, never argv.
 const quoteArg = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`);
 /** Reads argv against the command's table; the first bad flag or value throws a UsageError. */
 function buildCliSettings(command, input) {

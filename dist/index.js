@@ -1,12 +1,12 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { readdirSync, realpathSync, readFileSync, rmSync, mkdtempSync, openSync, closeSync, readSync, truncateSync, fstatSync, watch, existsSync, constants as constants$5, statSync } from 'node:fs';
+import { readdirSync, realpathSync, readFileSync, mkdtempSync, openSync, closeSync, rmSync, readSync, truncateSync, fstatSync, watch, existsSync, constants as constants$5, statSync } from 'node:fs';
 import path, { join, basename, dirname, resolve as resolve$1, relative as relative$1, isAbsolute, sep as sep$1 } from 'node:path';
 import require$$5$2, { performance as performance$1 } from 'node:perf_hooks';
 import { readFile, readdir as readdir$1, rm as rm$1, stat as stat$1, writeFile as writeFile$1, mkdtemp, access as access$1, realpath, mkdir as mkdir$1 } from 'node:fs/promises';
 import os$1, { hostname, release, totalmem, cpus, tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import require$$1$4, { fileURLToPath } from 'node:url';
 import require$$0 from 'tty';
@@ -9105,7 +9105,7 @@ const CALIBRATION_JSON_SCHEMA = {
 };
 // Compiled on first use: nothing runs at import time.
 let validator$1 = null;
-function getValidator() {
+function getValidator$1() {
     validator$1 ??= new ajvExports.Ajv({ allErrors: false, strict: false, verbose: true }).compile(CALIBRATION_JSON_SCHEMA);
     return validator$1;
 }
@@ -9155,7 +9155,7 @@ function findSemanticProblem(points) {
  * `{ name, powerLimitW: null }`; throws UsageError "FILE: FIELD: got VALUE, expected WHAT".
  */
 function validateCalibration(json, fileName) {
-    const validate = getValidator();
+    const validate = getValidator$1();
     if (!validate(json))
         throw new UsageError(`${fileName}: ${describeAjvError(validate.errors[0])}`);
     const raw = json;
@@ -9504,6 +9504,136 @@ function normalizeMeasurement(local, reference, measurement, options = {}) {
         candidates: scores.map(({ residuals: _residuals, ...score }) => score),
         notices
     };
+}
+
+// The one reader of joulegate.measurement/v1: `normalize` reads measurement files with it, and
+// mode `report` checks the measured run inside an untrusted result file with it, so both accept
+// the same shapes. Structure is one JSON schema (Ajv), read for one of two uses:
+// - 'normalize': a file a person or a script may have written by hand; only what normalisation
+//   reads must be there (energy and duration above zero), and its units must add up;
+// - 'record': the run joulegate measured, as a result file carries it; every field the contract
+//   requires must be there, with at least one component.
+// Fields this reader does not know pass through (more are welcome).
+// `expected` is ours (Ajv ignores it in non-strict mode): the wording of the error a user reads.
+const text$1 = { type: 'string', maxLength: 10_000, expected: 'a string' };
+const atLeastZero = { type: 'number', minimum: 0, expected: 'a finite number >= 0' };
+const aboveZero = { type: 'number', exclusiveMinimum: 0, expected: 'a finite number > 0' };
+const orNull = (s) => ({ ...s, type: [s.type, 'null'] });
+// the metrics normalisation uses as regressors (metrics protocol, reserved keys)
+const REGRESSORS = ['flops', 'params', 'macs'];
+/** The fields every use reads alike; each use adds what it requires. */
+function componentSchema(use) {
+    return {
+        type: 'object',
+        expected: 'an object',
+        required: use === 'record' ? ['id', 'kind', 'name', 'method', 'source', 'energyJ'] : ['kind'],
+        properties: {
+            id: text$1,
+            kind: { enum: ['gpu', 'cpu', 'ram', 'other'], expected: '"gpu" | "cpu" | "ram" | "other"' },
+            name: text$1,
+            method: {
+                enum: ['counter', 'power-integration', 'estimate'],
+                expected: '"counter" | "power-integration" | "estimate"'
+            },
+            source: text$1,
+            energyJ: use === 'record' ? atLeastZero : orNull(atLeastZero),
+            meanPowerW: orNull(atLeastZero),
+            // normalisation scales by the power limit: there an unknown one is absent, never 0
+            powerLimitW: orNull(atLeastZero)
+        }
+    };
+}
+function measurementSchema(use) {
+    // normalisation divides by both and refuses a run that used no energy
+    const positiveForNormalize = use === 'normalize' ? aboveZero : atLeastZero;
+    const regressor = orNull({ type: 'number', expected: 'a number' });
+    return {
+        type: 'object',
+        expected: 'a JSON object',
+        // the schema id first: a calibration given where a measurement belongs is told so
+        allOf: [
+            {
+                properties: {
+                    schema: { const: MEASUREMENT_SCHEMA, expected: JSON.stringify(MEASUREMENT_SCHEMA) }
+                }
+            }
+        ],
+        required: use === 'record'
+            ? ['schema', 'command', 'exitCode', 'startedAt', 'durationS', 'energyJ'].concat([
+                'components',
+                'metrics',
+                'progress',
+                'host'
+            ])
+            : ['energyJ', 'durationS'],
+        properties: {
+            command: text$1,
+            exitCode: { type: ['integer', 'null'], expected: 'an integer or null' },
+            interrupted: { type: 'boolean', expected: 'true or false' },
+            startedAt: text$1,
+            durationS: positiveForNormalize,
+            energyJ: positiveForNormalize,
+            idlePowerW: { type: ['number', 'null'], expected: 'a number or null' },
+            netEnergyJ: { type: ['number', 'null'], expected: 'a number or null' },
+            components: {
+                type: 'array',
+                expected: use === 'record' ? 'a non-empty array of components' : 'an array',
+                ...({ minItems: 1 } ),
+                items: componentSchema(use)
+            },
+            metrics: {
+                type: 'object',
+                expected: 'an object of numbers',
+                properties: Object.fromEntries(REGRESSORS.map((k) => [k, regressor])),
+                ...({ additionalProperties: { type: 'number', expected: 'a number' } }
+                    )
+            },
+            progress: {
+                type: 'array',
+                expected: 'an array',
+                items: {
+                    type: 'object',
+                    expected: 'an object { elapsedS, energyJ, values }',
+                    required: ['elapsedS', 'energyJ', 'values'],
+                    properties: {
+                        elapsedS: { type: 'number', expected: 'a number' },
+                        energyJ: atLeastZero,
+                        values: { type: 'object', expected: 'an object' }
+                    }
+                }
+            },
+            host: {
+                type: 'object',
+                expected: 'an object with fingerprint',
+                ...({ required: ['fingerprint'] } ),
+                properties: { fingerprint: text$1 }
+            },
+            family: {
+                type: ['string', 'null'],
+                pattern: '\\S',
+                expected: 'a non-empty workload family name'
+            }
+        }
+    };
+}
+// Compiled on first use: nothing runs at import time.
+const validators$1 = new Map();
+function getValidator(use) {
+    let validator = validators$1.get(use);
+    if (!validator) {
+        const ajv = new ajvExports.Ajv({ allErrors: false, strict: false, strictNumbers: true, verbose: true });
+        validator = ajv.compile(measurementSchema(use));
+        validators$1.set(use, validator);
+    }
+    return validator;
+}
+/**
+ * The first way `json` is not a measurement for this use, as Ajv reports it (its instancePath,
+ * its data, and its parent schema's `expected`); null when it is one.
+ */
+function findMeasurementProblem(json, use) {
+    const validate = getValidator(use);
+    return validate(json) ? null : validate.errors[0];
 }
 
 /**
@@ -10534,66 +10664,78 @@ function judgeCounterStep(joules, elapsedS, maxW) {
     return { kind: 'energy', joules };
 }
 
-// A long-lived child process read line by line: through a pipe as lines come (the NVML helper),
-// or through a file read when the caller asks (nvidia-smi's loop mode, see spawnFileProcess).
+// The one place joulegate starts processes: git, nvidia-smi, the NVML helper, the measured command
+// and the reference suite's probe. Each child leads its own process group (spawned detached), so a
+// wrapper script that runs the real tool without `exec`, a torchrun's workers or git's ssh are
+// stopped with it; a timeout ends the whole group; stderr is kept as a bounded tail for notices;
+// and whatever is still running when joulegate exits is killed, so no helper outlives it.
 const live = new Set();
-const tempDirs = new Set();
-let exitHookInstalled = false;
-/**
- * Signals the child's whole process group: JOULEGATE_NVIDIA_SMI is often a wrapper script that
- * runs the real tool without `exec`, and killing only the shell would leave the tool running,
- * holding the pipes open. Each child leads its own group (spawned detached).
- */
-function signalGroup(child, signal) {
-    if (child.pid === undefined)
-        return;
+let exitHookInstalled$1 = false;
+/** How long stop() waits after SIGKILL before it resolves anyway. */
+const AFTER_KILL_MS = 500;
+const sleep$5 = (ms) => new Promise((r) => setTimeout(r, ms));
+function signalPgid(pgid, signal) {
     try {
-        process.kill(-child.pid, signal);
+        process.kill(-pgid, signal);
+        return true;
     }
     catch {
-        try {
-            child.kill(signal); // no group (already reaped leader): the process itself, if any
-        }
-        catch {
-            // gone
-        }
+        return false; // the group is gone
     }
 }
-/** Kills helpers a careless caller forgot to stop, so none outlives the CLI, and drops their files. */
-function installExitHook() {
-    if (exitHookInstalled)
+function signalGroup(child, signal) {
+    if (child.pid === undefined)
+        return false;
+    if (signalPgid(child.pid, signal))
+        return true;
+    try {
+        return child.kill(signal); // no group (already reaped leader): the process itself, if any
+    }
+    catch {
+        return false;
+    }
+}
+/** Kills children a careless caller forgot to stop, so none outlives joulegate. */
+function installExitHook$1() {
+    if (exitHookInstalled$1)
         return;
-    exitHookInstalled = true;
+    exitHookInstalled$1 = true;
     process.once('exit', () => {
         for (const child of live)
             signalGroup(child, 'SIGKILL');
-        for (const dir of tempDirs)
-            rmSync(dir, { recursive: true, force: true });
     });
 }
-/** How long stop() waits after SIGKILL before it resolves anyway. */
-const AFTER_KILL_MS = 500;
 /**
- * SIGTERM to the group after `termMs`, SIGKILL after `killMs`; resolves on exit, or AFTER_KILL_MS
- * after SIGKILL when the exit is never seen (a process that left the group keeps a pipe open), so
- * that stopping a sensor always ends.
+ * The live members of process group `pgid` (Linux /proc: field 5 of stat is the group; zombies,
+ * already dead, are not counted), or null where /proc cannot tell.
  */
-async function stopGroup(child, exited, termMs, killMs) {
-    let giveUp;
-    const term = setTimeout(() => signalGroup(child, 'SIGTERM'), termMs);
-    const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), killMs);
-    const bounded = new Promise((resolve) => {
-        giveUp = setTimeout(resolve, killMs + AFTER_KILL_MS);
-    });
-    await Promise.race([exited, bounded]);
-    clearTimeout(term);
-    clearTimeout(kill);
-    clearTimeout(giveUp);
-    for (const stream of [child.stdin, child.stdout, child.stderr])
-        stream?.destroy();
+function listGroup(pgid) {
+    let entries;
+    try {
+        entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+    }
+    catch {
+        return null;
+    }
+    const members = [];
+    for (const e of entries) {
+        try {
+            const fields = readFileSync(`/proc/${e}/stat`, 'utf8').split(') ')[1].split(' ');
+            if (fields[0] !== 'Z' && Number(fields[2]) === pgid)
+                members.push(Number(e));
+        }
+        catch {
+            // exited meanwhile
+        }
+    }
+    return members;
 }
-/** Resolves once `child` has exited or failed to start; `onClose` runs first on a normal exit. */
-function watchExit(child, onClose = () => undefined) {
+function groupAlive(pgid) {
+    const members = listGroup(pgid);
+    return members === null ? signalPgid(pgid, 0) : members.length > 0;
+}
+/** Resolves once `child` has exited and its pipes closed, or failed to start. */
+function watchExit(child) {
     return new Promise((resolve) => {
         let error = null;
         child.once('error', (e) => {
@@ -10605,18 +10747,175 @@ function watchExit(child, onClose = () => undefined) {
         });
         child.once('close', (code, signal) => {
             live.delete(child);
-            onClose();
             resolve({ code, signal, error });
         });
     });
 }
-function keepStderrTail(child) {
-    let errTail = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk) => {
-        errTail = (errTail + chunk).slice(-2e3);
+function keepTail(stream, limit) {
+    let tail = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+        tail = tail.length + chunk.length <= limit ? tail + chunk : (tail + chunk).slice(-limit);
     });
-    return () => errTail.trim();
+    return () => tail;
+}
+/** Starts `command` as the leader of a new process group; throws only on arguments spawn refuses. */
+function spawnInGroup(command, args, options = {}) {
+    installExitHook$1();
+    const stdio = options.stdio ?? ['pipe', 'pipe', 'pipe'];
+    const child = spawn(command, [...args], {
+        cwd: options.cwd,
+        env: options.env,
+        stdio: [...stdio],
+        windowsHide: true,
+        detached: true // its own process group (and session), signalled as a whole
+    });
+    live.add(child);
+    const stderrTail = child.stderr
+        ? keepTail(child.stderr, options.stderrTailChars ?? 2000)
+        : () => '';
+    // EPIPE when it already died or never reads stdin: its exit says why
+    child.stdin?.on('error', () => undefined);
+    const exited = watchExit(child);
+    return {
+        pid: child.pid,
+        stdin: child.stdin,
+        stdout: child.stdout,
+        exited,
+        stderrTail,
+        signal: (signal) => signalGroup(child, signal),
+        alive: () => child.pid !== undefined && groupAlive(child.pid),
+        stop: async (termMs, killMs) => {
+            let giveUp;
+            const term = killMs > termMs ? setTimeout(() => signalGroup(child, 'SIGTERM'), termMs) : null;
+            const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), killMs);
+            const bounded = new Promise((resolve) => {
+                giveUp = setTimeout(resolve, killMs + AFTER_KILL_MS);
+            });
+            await Promise.race([exited, bounded]);
+            if (term)
+                clearTimeout(term);
+            clearTimeout(kill);
+            clearTimeout(giveUp);
+            for (const stream of [child.stdin, child.stdout, child.stderr])
+                stream?.destroy();
+        },
+        endLeftovers: async (graceMs) => {
+            const pgid = child.pid;
+            if (pgid === undefined)
+                return 0;
+            const members = listGroup(pgid);
+            const count = members === null ? (signalPgid(pgid, 0) ? -1 : 0) : members.length;
+            if (count === 0)
+                return 0;
+            signalPgid(pgid, 'SIGTERM');
+            const deadline = Date.now() + graceMs;
+            while (groupAlive(pgid) && Date.now() < deadline)
+                await sleep$5(25);
+            if (groupAlive(pgid))
+                signalPgid(pgid, 'SIGKILL');
+            return count;
+        }
+    };
+}
+/**
+ * Runs a short command to completion in its own process group. Never rejects: a command that
+ * cannot be started, exits non-zero, is killed or times out is described by the result, for the
+ * caller to judge (a missing nvidia-smi is a notice, a missing git an error).
+ */
+async function runProcess(command, args, options = {}) {
+    let proc;
+    try {
+        proc = spawnInGroup(command, args, {
+            cwd: options.cwd,
+            env: options.env,
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+            stderrTailChars: options.stderrTailChars ?? 64 * 1024
+        });
+    }
+    catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        return { stdout: Buffer.alloc(0), stderr: '', code: null, signal: null, error, timedOut: false };
+    }
+    const out = [];
+    let outBytes = 0;
+    const max = options.maxStdoutBytes ?? Infinity;
+    proc.stdout.on('data', (b) => {
+        if (outBytes >= max)
+            return;
+        out.push(b);
+        outBytes += b.length;
+    });
+    if (options.input !== undefined)
+        proc.stdin.end(options.input);
+    let timedOut = false;
+    let timer;
+    const gaveUp = new Promise((resolve) => {
+        if (options.timeoutMs === undefined)
+            return;
+        timer = setTimeout(() => {
+            timedOut = true;
+            void proc.stop(0, options.killGraceMs ?? 1000).then(() => resolve(null));
+        }, options.timeoutMs);
+    });
+    const exit = (await Promise.race([proc.exited, gaveUp])) ?? {
+        code: null,
+        signal: null,
+        error: null
+    };
+    clearTimeout(timer);
+    // a background child it left behind, which would hold GPU memory or the pipes
+    if (options.killLeftovers ?? true)
+        proc.signal('SIGKILL');
+    const stdout = Buffer.concat(out);
+    return { ...exit, stdout: stdout.subarray(0, max), stderr: proc.stderrTail(), timedOut };
+}
+/** How a run ended, for a notice: "exit 2", "killed by SIGTERM", "no answer within 5 s". */
+function describeExit(result, timeoutMs) {
+    if (result.timedOut)
+        return timeoutMs === undefined ? 'timed out' : `no answer within ${timeoutMs / 1000} s`;
+    if (result.error)
+        return result.error.message;
+    if (result.signal)
+        return `killed by ${result.signal}`;
+    return `exit ${result.code}`;
+}
+/**
+ * Runs a probe (nvidia-smi's queries): after `timeoutMs` the group gets SIGKILL at once and the
+ * result says ETIMEDOUT: a hung driver call, or a wrapper whose child holds the pipes, must not
+ * hang joulegate. Output beyond 4 MiB is dropped.
+ */
+async function runOneShot(command, args, timeoutMs) {
+    const r = await runProcess(command, args, {
+        timeoutMs,
+        killGraceMs: 0,
+        maxStdoutBytes: 4 << 20,
+        stderrTailChars: 1 << 20
+    });
+    const code = r.timedOut
+        ? 'ETIMEDOUT'
+        : r.error
+            ? (r.error.code ?? r.error.message)
+            : (r.code ?? r.signal);
+    return { stdout: r.stdout.toString('utf8'), stderr: r.stderr, code };
+}
+
+// A long-lived child process read line by line: through a pipe as lines come (the NVML helper),
+// or through a file read when the caller asks (nvidia-smi's loop mode, see spawnFileProcess).
+// Both are started through the process seam (process.ts): each leads its own process group,
+// stopped as a whole, since JOULEGATE_NVIDIA_SMI is often a wrapper script that runs the real tool
+// without `exec`, and killing only the shell would leave the tool running, holding the pipes open.
+const tempDirs = new Set();
+let exitHookInstalled = false;
+/** Drops the output files of readers a careless caller forgot to dispose (the seam kills them). */
+function installExitHook() {
+    if (exitHookInstalled)
+        return;
+    exitHookInstalled = true;
+    process.once('exit', () => {
+        for (const dir of tempDirs)
+            rmSync(dir, { recursive: true, force: true });
+    });
 }
 /** Calls `onLine` for each complete line in `buffer`; returns the unfinished rest. */
 function splitLines(buffer, onLine) {
@@ -10630,40 +10929,38 @@ function splitLines(buffer, onLine) {
     return buffer.slice(from);
 }
 function spawnLineProcess(command, args, onLine, options = {}) {
-    installExitHook();
-    const child = spawn(command, args, {
-        stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-        windowsHide: true,
-        detached: true // its own process group, stopped as a whole (signalGroup)
+    const proc = spawnInGroup(command, args, {
+        stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe']
     });
-    live.add(child);
     let buffer = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk) => {
         buffer = splitLines(buffer + chunk, onLine);
     });
-    const stderrTail = keepStderrTail(child);
-    child.stdin?.on('error', () => undefined); // EPIPE when the helper already died: its exit says why
-    const exited = watchExit(child, () => {
+    let done = false;
+    // the last unterminated line reaches `onLine` before anyone hears of the exit
+    const exited = proc.exited.then((exit) => {
+        done = true;
         if (buffer !== '')
             onLine(buffer);
         buffer = '';
+        return exit;
     });
-    let done = false;
-    void exited.then(() => (done = true));
+    const stdin = proc.stdin;
     return {
-        child,
         exited,
-        stderrTail,
+        stderrTail: () => proc.stderrTail().trim(),
         send: (line) => {
-            if (!done && child.stdin && !child.stdin.destroyed)
-                child.stdin.write(line + '\n');
+            if (!done && stdin && !stdin.destroyed)
+                stdin.write(line + '\n');
         },
         stop: async (graceMs = 1000) => {
-            if (done)
-                return signalGroup(child, 'SIGKILL'); // what it left behind, if anything
-            child.stdin?.end();
-            await stopGroup(child, exited, options.stdin ? graceMs : 0, graceMs * 2);
+            if (done) {
+                proc.signal('SIGKILL'); // what it left behind, if anything
+                return;
+            }
+            stdin?.end();
+            await proc.stop(options.stdin ? graceMs : 0, graceMs * 2);
         }
     };
 }
@@ -10674,22 +10971,18 @@ function spawnFileProcess(command, args) {
     tempDirs.add(dir);
     const path = join(dir, 'stdout');
     const out = openSync(path, 'a');
-    let child;
+    let proc;
     try {
-        child = spawn(command, args, {
-            stdio: ['ignore', out, 'pipe'],
-            windowsHide: true,
-            detached: true // its own process group, stopped as a whole (signalGroup)
-        });
+        proc = spawnInGroup(command, args, { stdio: ['ignore', out, 'pipe'] });
     }
     finally {
         closeSync(out); // the child holds its own copy
     }
-    live.add(child);
-    const stderrTail = keepStderrTail(child);
-    const exited = watchExit(child);
     let done = false;
-    void exited.then(() => (done = true));
+    const exited = proc.exited.then((exit) => {
+        done = true;
+        return exit;
+    });
     let fd = openSync(path, 'r');
     let position = 0;
     let buffer = '';
@@ -10711,14 +11004,15 @@ function spawnFileProcess(command, args) {
         }
     };
     return {
-        child,
         exited,
-        stderrTail,
+        stderrTail: () => proc.stderrTail().trim(),
         drain,
         stop: async (graceMs = 1000) => {
-            if (done)
-                return signalGroup(child, 'SIGKILL'); // what it left behind, if anything
-            await stopGroup(child, exited, 0, graceMs);
+            if (done) {
+                proc.signal('SIGKILL'); // what it left behind, if anything
+                return;
+            }
+            await proc.stop(0, graceMs);
         },
         dispose: (onLine) => {
             if (fd === null)
@@ -10734,54 +11028,6 @@ function spawnFileProcess(command, args) {
             tempDirs.delete(dir);
         }
     };
-}
-/**
- * Runs a short command to completion (a probe), in its own process group. After `timeoutMs` the
- * group gets SIGKILL and the result says ETIMEDOUT at once: a hung driver call, or a wrapper whose
- * child holds the pipes, must not hang joulegate.
- */
-function runOneShot(command, args, timeoutMs) {
-    installExitHook();
-    return new Promise((resolve) => {
-        let stdout = '';
-        let stderr = '';
-        let settled = false;
-        const child = spawn(command, args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            windowsHide: true,
-            detached: true
-        });
-        live.add(child);
-        const finish = (code) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            live.delete(child);
-            child.stdout.destroy();
-            child.stderr.destroy();
-            resolve({ stdout, stderr, code });
-        };
-        let timedOut = false;
-        const timer = setTimeout(() => {
-            timedOut = true;
-            signalGroup(child, 'SIGKILL');
-            // its pipes close once the whole group is gone ('close' below); a member that left the
-            // group may hold them open: give up waiting shortly after
-            setTimeout(() => finish('ETIMEDOUT'), AFTER_KILL_MS).unref();
-        }, timeoutMs);
-        const keep = (b, add) => {
-            if (stdout.length + stderr.length < 4 << 20)
-                add(b.toString('utf8'));
-        };
-        child.stdout.on('data', (b) => keep(b, (t) => (stdout += t)));
-        child.stderr.on('data', (b) => keep(b, (t) => (stderr += t)));
-        child.once('error', (e) => finish(e.code ?? e.message));
-        child.once('close', (code, signal) => {
-            signalGroup(child, 'SIGKILL'); // a background child it left behind
-            finish(timedOut ? 'ETIMEDOUT' : (code ?? signal));
-        });
-    });
 }
 /** Races `promise` against a timer; the timer is cleared either way. */
 function withTimeout(promise, ms, what) {
@@ -11785,84 +12031,27 @@ function describeCommand(spec) {
 }
 /** How long processes the command left behind get between SIGTERM and SIGKILL. */
 const LEFTOVER_GRACE_MS = 2000;
-const sleep$5 = (ms) => new Promise((r) => setTimeout(r, ms));
-function signalPgid(pgid, signal) {
-    try {
-        process.kill(-pgid, signal);
-        return true;
-    }
-    catch {
-        return false; // the group is gone
-    }
-}
-/**
- * The live members of process group `pgid` (Linux /proc: field 5 of stat is the group; zombies,
- * already dead, are not counted), or null where /proc cannot tell.
- */
-function listGroup(pgid) {
-    let entries;
-    try {
-        entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-    }
-    catch {
-        return null;
-    }
-    const members = [];
-    for (const e of entries) {
-        try {
-            const fields = readFileSync(`/proc/${e}/stat`, 'utf8').split(') ')[1].split(' ');
-            if (fields[0] !== 'Z' && Number(fields[2]) === pgid)
-                members.push(Number(e));
-        }
-        catch {
-            // exited meanwhile
-        }
-    }
-    return members;
-}
-const groupAlive = (pgid) => {
-    const members = listGroup(pgid);
-    return members === null ? signalPgid(pgid, 0) : members.length > 0;
-};
-/**
- * Ends what is left of process group `pgid`: SIGTERM, then SIGKILL after `graceMs` for members
- * that trap it. Returns how many members there were (-1: some, where the count is unknown).
- */
-async function endGroup(pgid, graceMs) {
-    const members = listGroup(pgid);
-    const count = members === null ? (signalPgid(pgid, 0) ? -1 : 0) : members.length;
-    if (count === 0)
-        return 0;
-    signalPgid(pgid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (groupAlive(pgid) && Date.now() < deadline)
-        await sleep$5(25);
-    if (groupAlive(pgid))
-        signalPgid(pgid, 'SIGKILL');
-    return count;
-}
 function describeLeftovers(count) {
     const what = count < 0 ? 'leftover processes' : `${count} leftover process${count === 1 ? '' : 'es'}`;
     return `${what} of the command were stopped: they still ran in the background after it exited`;
 }
 function startCommand(spec, options) {
     const [file, args] = 'shell' in spec ? ['/bin/sh', ['-c', spec.shell]] : [spec.argv[0], spec.argv.slice(1)];
-    // detached: the child leads a new process group (and session) that we signal as a whole.
-    const child = spawn(file, args, {
+    // the child leads a new process group (and session) that is signalled as a whole
+    const child = spawnInGroup(file, args, {
         cwd: options.cwd,
         env: options.env,
-        stdio: 'inherit',
-        detached: true
+        stdio: ['inherit', 'inherit', 'inherit']
     });
-    const ended = new Promise((resolve) => {
-        child.once('error', (error) => {
-            resolve({
+    const ended = child.exited.then(({ code, signal, error }) => {
+        if (error && child.pid === undefined) {
+            return {
                 exitCode: error.code === 'ENOENT' ? 127 : 126,
                 signal: null,
                 spawnError: `cannot start ${JSON.stringify(file)}: ${error.message}`
-            });
-        });
-        child.once('exit', (code, signal) => resolve({ exitCode: code, signal }));
+            };
+        }
+        return { exitCode: code, signal };
     });
     // The command is over when its own process exits: what it left running in the background
     // would use energy outside the window and could still write the job's files (GITHUB_OUTPUT)
@@ -11870,33 +12059,14 @@ function startCommand(spec, options) {
     const exited = ended.then(async (exit) => {
         if (child.pid === undefined || exit.spawnError)
             return exit;
-        const leftovers = await endGroup(child.pid, options.leftoverGraceMs ?? LEFTOVER_GRACE_MS);
+        const leftovers = await child.endLeftovers(options.leftoverGraceMs ?? LEFTOVER_GRACE_MS);
         return leftovers === 0 ? exit : { ...exit, leftoverNotice: describeLeftovers(leftovers) };
     });
     return {
         pid: child.pid,
         exited,
-        groupAlive() {
-            if (child.pid === undefined)
-                return false;
-            try {
-                process.kill(-child.pid, 0);
-                return true;
-            }
-            catch {
-                return false;
-            }
-        },
-        signalGroup(signal) {
-            if (child.pid === undefined)
-                return;
-            try {
-                process.kill(-child.pid, signal);
-            }
-            catch {
-                // the group is already gone
-            }
-        }
+        groupAlive: () => child.alive(),
+        signalGroup: (signal) => void child.signal(signal)
     };
 }
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -12913,20 +13083,22 @@ function loadReferenceSuite(python, assets = locateAssets()) {
         quick: rewrite(w.quick)
     }));
 }
+/** Importing torch takes seconds from a cold disk; a minute means a hung interpreter. */
+const TORCH_PROBE_TIMEOUT_MS = 60_000;
 /**
  * Asks the GPU suite itself whether this interpreter's PyTorch can run it (`--check-torch`: 2.1 or
  * newer), so an old distribution torch (Debian 12: 1.13) gives one line here, not a traceback
  * from the middle of a calibration. Returns null when it can, else the suite's own reason.
  */
 async function probeTorch(python, suitePath) {
-    return new Promise((resolvePromise) => {
-        execFile(python, [suitePath, '--check-torch'], { timeout: 60_000 }, (error, stdout, stderr) => {
-            if (!error)
-                return resolvePromise(null);
-            const said = `${stderr}`.trim().split('\n').pop() || `${stdout}`.trim();
-            resolvePromise(said || `${python} cannot run the GPU reference suite (${error.message})`);
-        });
+    const r = await runProcess(python, [suitePath, '--check-torch'], {
+        timeoutMs: TORCH_PROBE_TIMEOUT_MS
     });
+    if (r.code === 0 && !r.timedOut)
+        return null;
+    const said = r.stderr.trim().split('\n').pop() || r.stdout.toString('utf8').trim();
+    return (said ||
+        `${python} cannot run the GPU reference suite (${describeExit(r, TORCH_PROBE_TIMEOUT_MS)})`);
 }
 /**
  * The built-in suite for this runner: the GPU workloads when a GPU is visible (or asked for) and
@@ -12937,42 +13109,55 @@ async function chooseSuite(suite, env) {
     const assets = locateAssets();
     const all = loadReferenceSuite(python, assets);
     const cpu = all.filter((w) => w.device === 'cpu');
-    const gpuVisible = (await readGpuInventory(env).catch(() => [])).length > 0;
+    if (suite === 'cpu')
+        return { workloads: cpu, notices: [] };
+    const gpuVisible = suite === 'gpu' || (await readGpuInventory(env).catch(() => [])).length > 0;
     if (!gpuVisible)
         return { workloads: cpu, notices: [] };
     const problem = await probeTorch(python, join(assets.referenceDir, 'gpu_suite.py'));
     if (problem === null)
         return { workloads: all.filter((w) => w.device === 'gpu'), notices: [] };
     const why = problem.replace(/^gpu_suite: /, `${python}: `);
+    if (suite === 'gpu')
+        throw new UsageError(`--suite gpu: ${why}; or set JOULEGATE_PYTHON to an interpreter with PyTorch >= 2.1`);
     return { workloads: cpu, notices: [`${why}. Calibrating with the CPU suite instead.`] };
 }
 
-// The action's `calibrate` mode: the built-in suite for this runner, kept on the data branch.
-async function runCalibrate(settings, ctx) {
-    const { workloads, notices } = await chooseSuite('auto', sensorEnvOf(ctx.env, settings.intervalMs));
-    for (const notice of notices)
+async function calibrateRunner(settings, request, ctx) {
+    const chosen = request.suite === null
+        ? { workloads: [], notices: [] }
+        : await chooseSuite(request.suite, sensorEnvOf(ctx.env, settings.intervalMs));
+    for (const notice of chosen.notices)
         ctx.log(`joulegate: ${notice}`);
+    const workloads = [...chosen.workloads, ...(request.workloads ?? [])];
+    const runs = settings.calibrationRuns;
+    const names = workloads.map((w) => w.name);
+    ctx.log(`joulegate: calibrating with ${names.join(', ')} (${runs} runs each)`);
     const result = await runCalibration({
         workloads,
-        runs: 3,
-        quick: false,
-        cooldownS: 5,
+        runs,
+        quick: settings.quick,
+        cooldownS: settings.calibrationCooldownSeconds,
         idleS: settings.idleSeconds,
         intervalMs: settings.intervalMs,
         env: ctx.env,
         cwd: ctx.cwd,
         signal: ctx.signal,
         log: ctx.log,
+        onStep: ctx.onStep,
+        onTick: ctx.onTick,
+        onProgress: ctx.onProgress,
         store: ctx.store
     });
-    // only a full-scale calibration becomes the runner's (this mode never runs the quick scale)
-    if (!result.interrupted && result.calibration.kind !== 'quick')
-        await ctx.store.writeCalibration(result.calibration.host.fingerprint, result.calibration);
+    const store = ctx.store;
+    const stored = store !== null && !result.interrupted && result.calibration.kind !== 'quick';
+    if (stored)
+        await store.writeCalibration(result.calibration.host.fingerprint, result.calibration);
     return {
-        calibration: result.calibration,
-        report: renderCalibrationReport(result.calibration, result.warnings, ctx.store.description),
-        warnings: result.warnings,
-        interrupted: result.interrupted
+        ...result,
+        stored,
+        workloads: names,
+        report: renderCalibrationReport(result.calibration, result.warnings, store?.description ?? 'no store')
     };
 }
 
@@ -13189,48 +13374,33 @@ function configEnvironment(config, env) {
     });
     return out;
 }
-/** Runs git and resolves with its output whatever the exit status (callers decide what a failure means). */
-function runGitRaw(args, options) {
+/**
+ * Runs git and resolves with its output whatever the exit status (callers decide what a failure
+ * means); rejects only when git cannot be started. Git runs in its own process group, so that a
+ * timeout also ends the ssh or git-remote-https it started.
+ */
+async function runGitRaw(args, options) {
     const base = { ...options.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
-    return new Promise((resolve, reject) => {
-        const child = spawn('git', [...args], {
-            cwd: options.cwd,
-            env: { ...base, ...configEnvironment(options.config ?? {}, base) },
-            stdio: ['pipe', 'pipe', 'pipe']
-        });
-        let timedOut = false;
-        const timer = options.timeoutMs === undefined
-            ? null
-            : setTimeout(() => {
-                timedOut = true;
-                child.kill('SIGTERM');
-            }, options.timeoutMs);
-        const out = [];
-        const err = [];
-        child.stdout.on('data', (b) => out.push(b));
-        child.stderr.on('data', (b) => err.push(b));
-        child.on('error', (e) => {
-            if (timer)
-                clearTimeout(timer);
-            const hint = e.code === 'ENOENT' ? ' (is git installed and on PATH?)' : '';
-            reject(new GitError(`git ${args[0]}: ${e.message}${hint}`, args, '', null));
-        });
-        child.on('close', (code) => {
-            if (timer)
-                clearTimeout(timer);
-            const raw = Buffer.concat(out);
-            resolve({
-                raw,
-                stdout: raw.toString('utf8'),
-                stderr: Buffer.concat(err).toString('utf8'),
-                code: timedOut ? 124 : (code ?? 1),
-                ...(timedOut ? { timedOut } : {})
-            });
-        });
-        // A command that does not read stdin may close it early; that is not an error.
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(options.input ?? '');
+    const r = await runProcess('git', args, {
+        cwd: options.cwd,
+        env: { ...base, ...configEnvironment(options.config ?? {}, base) },
+        // a command that does not read stdin may close it early; that is not an error
+        input: options.input ?? '',
+        timeoutMs: options.timeoutMs,
+        // what git leaves running may outlive it on purpose (a credential cache daemon, gc --auto)
+        killLeftovers: false
     });
+    if (r.error && r.code === null && r.signal === null && !r.timedOut) {
+        const hint = r.error.code === 'ENOENT' ? ' (is git installed and on PATH?)' : '';
+        throw new GitError(`git ${args[0]}: ${r.error.message}${hint}`, args, '', null);
+    }
+    return {
+        raw: r.stdout,
+        stdout: r.stdout.toString('utf8'),
+        stderr: r.stderr,
+        code: r.timedOut ? 124 : (r.code ?? 1),
+        ...(r.timedOut ? { timedOut: true } : {})
+    };
 }
 /** Runs git and throws a GitError naming the command (secrets hidden) when it exits non-zero. */
 async function runGit(args, options) {
@@ -61944,7 +62114,20 @@ const INPUTS = {
     calibration: 'calibration',
     referenceCalibration: 'reference-calibration',
     prometheusUrl: 'prometheus-url',
-    prometheusSelector: 'prometheus-selector'
+    prometheusSelector: 'prometheus-selector',
+    calibrationRuns: 'calibration-runs',
+    calibrationCooldownSeconds: 'calibration-cooldown-seconds',
+    quick: 'quick'
+};
+/** The action's outputs (contract names); action.yml declares exactly these. */
+const OUTPUTS = {
+    verdict: 'verdict',
+    energyKwh: 'energy-kwh',
+    normalizedEnergyKwh: 'normalized-energy-kwh',
+    energyDeltaPercent: 'energy-delta-percent',
+    co2Grams: 'co2-grams',
+    report: 'report',
+    result: 'result'
 };
 const MODES = ['check', 'record', 'calibrate', 'report'];
 const DEFAULTS$1 = {
@@ -61958,6 +62141,19 @@ const DEFAULTS$1 = {
     idleSeconds: 10,
     pue: 1.0,
     intervalMs: 100
+};
+/**
+ * Calibration runs and pauses. A quick calibration is a smoke run (tests, a first try on a new
+ * runner): one second of idle power and no pause are enough to see that every workload runs.
+ */
+const CALIBRATE = {
+    runs: 3,
+    maxRuns: 50,
+    cooldownSeconds: 5,
+    maxCooldownSeconds: 600,
+    quick: false,
+    quickCooldownSeconds: 0,
+    quickIdleSeconds: 1
 };
 const get = (raw, name) => {
     const v = raw[name];
@@ -62059,6 +62255,7 @@ function parsePrometheusUrl(name, value) {
 /** Validates every raw value; the first bad one throws a UsageError naming input, value and expectation. */
 function parseSettings(raw, labels = {}) {
     const n = (name) => labels[name] ?? name;
+    const quick = parseBooleanSetting(n(INPUTS.quick), get(raw, INPUTS.quick), CALIBRATE.quick);
     return {
         mode: parseChoice(n(INPUTS.mode), get(raw, INPUTS.mode), MODES, DEFAULTS$1.mode),
         command: get(raw, INPUTS.command),
@@ -62069,7 +62266,7 @@ function parseSettings(raw, labels = {}) {
         comment: parseChoice(n(INPUTS.comment), get(raw, INPUTS.comment), ['always', 'never'], DEFAULTS$1.comment),
         dataBranch: parseDataBranch(n(INPUTS.dataBranch), get(raw, INPUTS.dataBranch)),
         failOnBudget: parseBooleanSetting(n(INPUTS.failOnBudget), get(raw, INPUTS.failOnBudget), DEFAULTS$1.failOnBudget),
-        idleSeconds: parseNumberSetting(n(INPUTS.idleSeconds), get(raw, INPUTS.idleSeconds), DEFAULTS$1.idleSeconds, 0, 3600),
+        idleSeconds: parseNumberSetting(n(INPUTS.idleSeconds), get(raw, INPUTS.idleSeconds), quick ? CALIBRATE.quickIdleSeconds : DEFAULTS$1.idleSeconds, 0, 3600),
         carbonIntensity: parseCarbonIntensity(n(INPUTS.carbonIntensity), get(raw, INPUTS.carbonIntensity)),
         pue: parseNumberSetting(n(INPUTS.pue), get(raw, INPUTS.pue), DEFAULTS$1.pue, 1, 5),
         workingDirectory: get(raw, INPUTS.workingDirectory),
@@ -62084,7 +62281,10 @@ function parseSettings(raw, labels = {}) {
         calibration: get(raw, INPUTS.calibration),
         referenceCalibration: get(raw, INPUTS.referenceCalibration),
         prometheusUrl: parsePrometheusUrl(n(INPUTS.prometheusUrl), get(raw, INPUTS.prometheusUrl)),
-        prometheusSelector: get(raw, INPUTS.prometheusSelector)
+        prometheusSelector: get(raw, INPUTS.prometheusSelector),
+        calibrationRuns: parseIntegerSetting(n(INPUTS.calibrationRuns), get(raw, INPUTS.calibrationRuns), CALIBRATE.runs, 1, CALIBRATE.maxRuns),
+        calibrationCooldownSeconds: parseNumberSetting(n(INPUTS.calibrationCooldownSeconds), get(raw, INPUTS.calibrationCooldownSeconds), quick ? CALIBRATE.quickCooldownSeconds : CALIBRATE.cooldownSeconds, 0, CALIBRATE.maxCooldownSeconds),
+        quick
     };
 }
 
@@ -62346,53 +62546,12 @@ async function runRecord(settings, ctx) {
 
 // Mode `report` (the fork-safe workflow_run half): a result file measured by an untrusted run is
 // judged again on the trusted side. From the file only the run's own figures are taken (its
-// measurement and normalisation record), after a schema check; the budget comes from the reporting
-// workflow's checkout of the base repository, the baseline from the data branch's history.
+// measurement and normalisation record), after a schema check (the measurement's by the codec
+// that `normalize` reads measurement files with); the budget comes from the reporting workflow's
+// checkout of the base repository, the baseline from the data branch's history.
 const text = { type: 'string', maxLength: 10_000 };
 const nullable = (type) => ({ type: [type, 'null'] });
 const joules = { type: 'number', minimum: 0 };
-const COMPONENT = {
-    type: 'object',
-    required: ['id', 'kind', 'name', 'method', 'source', 'energyJ'],
-    properties: {
-        id: text,
-        kind: { enum: ['gpu', 'cpu', 'ram', 'other'] },
-        name: text,
-        method: { enum: ['counter', 'power-integration', 'estimate'] },
-        source: text,
-        energyJ: joules,
-        meanPowerW: nullable('number')
-    }
-};
-const MEASUREMENT = {
-    type: 'object',
-    required: [
-        ...['schema', 'command', 'exitCode', 'startedAt', 'durationS', 'energyJ'],
-        ...['components', 'metrics', 'progress', 'host']
-    ],
-    properties: {
-        schema: { const: MEASUREMENT_SCHEMA },
-        command: text,
-        exitCode: nullable('integer'),
-        interrupted: { type: 'boolean' },
-        startedAt: text,
-        durationS: { type: 'number', minimum: 0 },
-        energyJ: joules,
-        idlePowerW: nullable('number'),
-        netEnergyJ: nullable('number'),
-        components: { type: 'array', minItems: 1, items: COMPONENT },
-        metrics: { type: 'object', additionalProperties: { type: 'number' } },
-        progress: {
-            type: 'array',
-            items: {
-                type: 'object',
-                required: ['elapsedS', 'energyJ', 'values'],
-                properties: { elapsedS: { type: 'number' }, energyJ: joules, values: { type: 'object' } }
-            }
-        },
-        host: { type: 'object', required: ['fingerprint'], properties: { fingerprint: text } }
-    }
-};
 const NORMALIZATION = {
     type: ['object', 'null'],
     required: ['normalizedEnergyJ', 'interval', 'model', 'looError'],
@@ -62417,7 +62576,8 @@ const RESULT_FILE = {
                 commit: nullable('string'),
                 recordedAt: text,
                 runner: nullable('string'),
-                measurement: MEASUREMENT,
+                // checked by the measurement codec, the one reader of joulegate.measurement/v1
+                measurement: { type: 'object' },
                 normalization: NORMALIZATION,
                 calibrationFingerprint: nullable('string'),
                 calibrationCreatedAt: nullable('string')
@@ -62455,6 +62615,9 @@ function readMeasuredRecord(raw, settings) {
         throw new UsageError(describeError(raw, deepest));
     }
     const r = raw;
+    const problem = findMeasurementProblem(r.record.measurement, 'record');
+    if (problem)
+        throw new UsageError(describeError(raw, { ...problem, instancePath: `/record/measurement${problem.instancePath}` }));
     if (r.series !== settings.name) {
         throw new UsageError(describeBadValue('result-file series', r.series, `the series named by input "name" (${JSON.stringify(settings.name)})`));
     }
@@ -91568,6 +91731,152 @@ const GITHUB_ACTIONS_BOT = {
     email: '41898282+github-actions[bot]@users.noreply.github.com'
 };
 
+// Where history and calibrations live: one store over two backends, a local folder (CLI,
+// `--store DIR`) and the `joulegate-data` branch of the workspace's origin (the action). The store
+// owns the layout and the codecs of core/history/history.ts; a backend only reads files, lists a
+// folder and applies one change under its own concurrency rule (a file lock, a push without
+// force). Nothing is rewritten or removed: a record is appended, a calibration is added to its log
+// and becomes the latest.
+const calibrationOfLog = (name) => /^([^/]+)\.jsonl$/.exec(name)?.[1] ?? null;
+class Store {
+    options;
+    description;
+    backend;
+    constructor(backend, options = {}) {
+        this.options = options;
+        this.backend = options.readOnly ? readOnlyBackend(backend, options.readOnly) : backend;
+        this.description = backend.description;
+    }
+    async appendRecord(series, record) {
+        const file = historyPath(series);
+        const line = serializeLine(record);
+        const at = record.commit ? ` at ${record.commit.slice(0, 7)}` : '';
+        await this.write(file, `joulegate: record ${series}${at} [skip ci]`, async () => ({
+            append: { [file]: line },
+            replace: {}
+        }));
+    }
+    async readHistory(series) {
+        const file = historyPath(series);
+        const text = await this.backend.read(file);
+        return text === null ? [] : parseHistory(text, this.backend.locate(file));
+    }
+    async checkWritable(series) {
+        await this.backend.checkWritable?.(historyPath(series));
+    }
+    async readCalibration(fingerprint) {
+        return this.readLatest(this.backend, fingerprint);
+    }
+    async readCalibrationLog(fingerprint) {
+        const file = calibrationLogPath(fingerprint);
+        const text = await this.backend.read(file);
+        return text === null ? [] : parseCalibrationLog(text, this.backend.locate(file));
+    }
+    async writeCalibration(fingerprint, cal) {
+        const latestFile = calibrationPath(fingerprint);
+        const line = serializeLine(cal);
+        await this.write(latestFile, `joulegate: calibration ${fingerprint} [skip ci]`, async (files) => {
+            const current = await this.readLatest(files, fingerprint);
+            const latest = chooseLatestCalibration(current, cal);
+            return {
+                append: { [calibrationLogPath(fingerprint)]: line },
+                replace: latest === current ? {} : { [latestFile]: serializeCalibration(latest) }
+            };
+        });
+    }
+    async listSeries() {
+        return (await this.backend.list(HISTORY_DIR))
+            .map((n) => seriesOfPath(n))
+            .filter((s) => s !== null)
+            .sort();
+    }
+    async listCalibrations() {
+        return (await this.backend.list(CALIBRATION_DIR))
+            .map(calibrationOfLog)
+            .filter((s) => s !== null)
+            .sort();
+    }
+    close() {
+        return this.backend.close();
+    }
+    async readLatest(files, fingerprint) {
+        const file = calibrationPath(fingerprint);
+        const text = await files.read(file);
+        return text === null ? null : parseCalibration(text, this.backend.locate(file));
+    }
+    write(scope, message, compute) {
+        return this.backend.update(scope, message, async (files) => {
+            const changes = await compute(files);
+            const derived = await this.companionFor(files, changes);
+            return { append: changes.append, replace: { ...derived, ...changes.replace } };
+        });
+    }
+    /** The companion files for `changes` on top of `files`; {} (and a note) when they fail. */
+    async companionFor(files, changes) {
+        const make = this.options.companionFiles;
+        if (!make)
+            return {};
+        const touched = new Set([...Object.keys(changes.append), ...Object.keys(changes.replace)]);
+        const after = {
+            read: async (file) => {
+                if (file in changes.replace)
+                    return changes.replace[file];
+                const text = await files.read(file);
+                if (!(file in changes.append))
+                    return text;
+                return appendLine(text ?? '', changes.append[file]);
+            },
+            list: async (dir) => {
+                const names = new Set(await files.list(dir));
+                for (const file of touched) {
+                    const rest = file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : null;
+                    if (rest && !rest.includes('/'))
+                        names.add(rest);
+                }
+                return [...names].sort();
+            }
+        };
+        try {
+            const extra = await make(after);
+            return Object.fromEntries(Object.entries(extra).filter(([file]) => !touched.has(file)));
+        }
+        catch (err) {
+            this.options.onNote?.(`the dashboard was not refreshed on ${this.description} (${err.message}); the data was written without it`);
+            return {};
+        }
+    }
+}
+/**
+ * Pull request runs get a backend that cannot write, whatever a job asks of it: the refusal is in
+ * the one place every write goes through.
+ */
+function readOnlyBackend(backend, why) {
+    const refuse = async () => {
+        throw new Error(`${backend.description}: ${why}`);
+    };
+    return {
+        description: backend.description,
+        locate: (file) => backend.locate(file),
+        read: (file) => backend.read(file),
+        list: (dir) => backend.list(dir),
+        update: refuse,
+        checkWritable: refuse,
+        close: () => backend.close()
+    };
+}
+/** A store that reads `files` (the tree a data-branch write is about to commit) and writes nothing. */
+function viewStoreFiles(files, description) {
+    const backend = {
+        description,
+        locate: (file) => `${description}:${file}`,
+        read: (file) => files.read(file),
+        list: (dir) => files.list(dir),
+        update: async () => undefined,
+        close: async () => undefined
+    };
+    return new Store(backend, { readOnly: 'a view of files being written' });
+}
+
 // History on a branch of the workspace's remote (default `joulegate-data` of `origin`). All work
 // happens in a private bare repository under the temp folder with git plumbing, so the user's
 // checkout, index and refs are never touched. A write fetches the branch tip, builds one commit
@@ -91582,7 +91891,7 @@ class DataBranchError extends Error {
 }
 // Push failures that mean "someone else moved the branch": worth fetching and trying again.
 const RACE_PATTERN = /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value/i;
-class GitDataBranchStore {
+class GitBranchBackend {
     options;
     description;
     branch;
@@ -91605,63 +91914,16 @@ class GitDataBranchStore {
         this.secrets = header ? [header, header.split(/\s+/).at(-1) ?? header] : [];
         this.description = `branch ${this.branch} of ${options.remote ?? 'origin'}`;
     }
-    async appendRecord(series, record) {
-        const file = historyPath(series);
-        const line = serializeLine(record);
-        const at = record.commit ? ` at ${record.commit.slice(0, 7)}` : '';
-        await this.update(`joulegate: record ${series}${at} [skip ci]`, async (read) => ({
-            [file]: appendLine((await read(file)) ?? '', line)
-        }));
+    locate(file) {
+        return `${this.branch}:${file}`;
     }
-    async readHistory(series) {
-        const file = historyPath(series);
+    async read(file) {
         await this.ensureFetched();
-        const text = await this.readAtTip(file);
-        return text === null ? [] : parseHistory(text, `${this.branch}:${file}`);
+        return this.readAtTip(file);
     }
-    async readCalibration(fingerprint) {
-        const file = calibrationPath(fingerprint);
+    async list(dir) {
         await this.ensureFetched();
-        const text = await this.readAtTip(file);
-        return text === null ? null : parseCalibration(text, `${this.branch}:${file}`);
-    }
-    async readCalibrationLog(fingerprint) {
-        const file = calibrationLogPath(fingerprint);
-        await this.ensureFetched();
-        const text = await this.readAtTip(file);
-        return text === null ? [] : parseCalibrationLog(text, `${this.branch}:${file}`);
-    }
-    async writeCalibration(fingerprint, cal) {
-        const latestFile = calibrationPath(fingerprint);
-        const logFile = calibrationLogPath(fingerprint);
-        const line = serializeLine(cal);
-        await this.update(`joulegate: calibration ${fingerprint} [skip ci]`, async (read) => {
-            const currentText = await read(latestFile);
-            const current = currentText === null ? null : parseCalibration(currentText, `${this.branch}:${latestFile}`);
-            const latest = chooseLatestCalibration(current, cal);
-            const changes = { [logFile]: appendLine((await read(logFile)) ?? '', line) };
-            if (latest !== current)
-                changes[latestFile] = serializeCalibration(latest);
-            return changes;
-        });
-    }
-    async listSeries() {
-        await this.ensureFetched();
-        if (!this.tip)
-            return [];
-        const out = await this.git(['ls-tree', '--name-only', this.tip, `${HISTORY_DIR}/`]);
-        return out
-            .split('\n')
-            .map((n) => seriesOfPath(n.trim()))
-            .filter((s) => s !== null)
-            .sort();
-    }
-    async listCalibrations() {
-        await this.ensureFetched();
-        return (await this.listAtTip(CALIBRATION_DIR))
-            .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
-            .filter((s) => s !== null)
-            .sort();
+        return this.listAtTip(dir);
     }
     async close() {
         if (this.repo)
@@ -91745,6 +92007,11 @@ class GitDataBranchStore {
         this.tip = head[1];
         this.fetched = true;
     }
+    /** the fetched tip's files, for a write being built on it */
+    atTip = {
+        read: (file) => this.readAtTip(file),
+        list: (dir) => this.listAtTip(dir)
+    };
     async readAtTip(file) {
         return this.tip ? readFileAt({ cwd: this.repo, env: this.options.env }, this.tip, file) : null;
     }
@@ -91759,43 +92026,18 @@ class GitDataBranchStore {
             .filter((n) => n.startsWith(`${dir}/`))
             .map((n) => n.slice(dir.length + 1));
     }
-    /** The companion files for a commit holding `changes` on the tip; {} (and a note) when they fail. */
-    async companionFor(changes) {
-        const make = this.options.companionFiles;
-        if (!make)
-            return {};
-        const tree = {
-            read: async (file) => (file in changes ? changes[file] : this.readAtTip(file)),
-            list: async (dir) => {
-                const names = new Set(await this.listAtTip(dir));
-                for (const file of Object.keys(changes)) {
-                    const rest = file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : null;
-                    if (rest && !rest.includes('/'))
-                        names.add(rest);
-                }
-                return [...names].sort();
-            }
-        };
-        try {
-            const extra = await make(tree);
-            return Object.fromEntries(Object.entries(extra).filter(([file]) => !(file in changes)));
-        }
-        catch (err) {
-            this.options.onNote?.(`the dashboard was not refreshed on ${this.where()} (${err.message}); the data was written without it`);
-            return {};
-        }
-    }
-    async update(message, compute) {
+    /** One commit on the fetched tip, pushed without force; rebuilt on a new tip when another writer won. */
+    async update(_scope, message, compute) {
         let lastError = '';
         for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
             // Fetch right before building: a tip fetched before the backoff sleep would be stale again.
             await this.fetch();
             const parent = this.tip;
-            const changes = await compute((file) => this.readAtTip(file));
-            const derived = await this.companionFor(changes);
-            const files = parent
-                ? { ...derived, ...changes }
-                : { 'README.md': DATA_BRANCH_README, ...derived, ...changes };
+            const changes = await compute(this.atTip);
+            const files = parent ? {} : { 'README.md': DATA_BRANCH_README };
+            Object.assign(files, changes.replace);
+            for (const [file, line] of Object.entries(changes.append))
+                files[file] = appendLine((await this.readAtTip(file)) ?? '', line);
             const commit = await writeCommit({ cwd: this.repo, env: this.options.env }, {
                 parent,
                 files,
@@ -91827,6 +92069,10 @@ class GitDataBranchStore {
         }
         throw new DataBranchError(`could not push to ${this.where()} after ${this.maxAttempts} attempts: other writers kept moving the branch (last error: ${lastError})`);
     }
+}
+/** The store on the data branch; nothing is fetched before the first read or write. */
+function openDataBranchStore(options) {
+    return new Store(new GitBranchBackend(options), options);
 }
 
 async function readChartAssets() {
@@ -92413,40 +92659,13 @@ async function buildDashboardSite(source, options) {
     const assets = options.assets ?? (await readChartAssets());
     return { files: { 'index.html': renderDashboard(data, assets) }, data };
 }
-/** A dashboard source over a tree of the store's layout (history/, calibration/). */
-function sourceOfTree(tree, description) {
-    return {
-        description,
-        async listSeries() {
-            return (await tree.list(HISTORY_DIR))
-                .map((n) => seriesOfPath(n))
-                .filter((s) => s !== null)
-                .sort();
-        },
-        async readHistory(series) {
-            const file = historyPath(series);
-            const text = await tree.read(file);
-            return text === null ? [] : parseHistory(text, `${description}:${file}`);
-        },
-        async readCalibrationLog(fingerprint) {
-            const file = calibrationLogPath(fingerprint);
-            const text = await tree.read(file);
-            return text === null ? [] : parseCalibrationLog(text, `${description}:${file}`);
-        },
-        async listCalibrations() {
-            return (await tree.list(CALIBRATION_DIR))
-                .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
-                .filter((s) => s !== null);
-        }
-    };
-}
 /**
  * The dashboard files for the data branch, computed from the tree the write is about to commit:
  * the page always shows the record it was written with.
  */
 function dashboardForTree(options) {
     return async (tree) => {
-        const site = await buildDashboardSite(sourceOfTree(tree, options.description), options);
+        const site = await buildDashboardSite(viewStoreFiles(tree, options.description), options);
         return Object.fromEntries(Object.entries(site.files).map(([name, text]) => [`${DASHBOARD_DIR}/${name}`, text]));
     };
 }
@@ -92479,23 +92698,6 @@ function toRepositoryUrl(remote) {
 }
 
 // The action's history store: the git data branch, read-only on pull request runs.
-/** Pull request runs get a store that cannot write, whatever a job asks of it. */
-function readOnly(store) {
-    const refuse = async () => {
-        throw new Error(`${store.description}: history is never written from a pull request run`);
-    };
-    return {
-        ...store,
-        description: store.description,
-        readHistory: (s) => store.readHistory(s),
-        readCalibration: (f) => store.readCalibration(f),
-        readCalibrationLog: (f) => store.readCalibrationLog(f),
-        listSeries: () => store.listSeries(),
-        close: () => store.close(),
-        appendRecord: refuse,
-        writeCalibration: refuse
-    };
-}
 async function openStore(request) {
     // The data branch lives in a private repository that does not read the workspace's git config:
     // it gets the credentials actions/checkout persisted there, else the action's token. Exactly one
@@ -92504,7 +92706,7 @@ async function openStore(request) {
         (request.token ? tokenAuthHeader(request.token) : null);
     if (authHeader)
         setSecret(authHeader.replace(/^authorization:\s*basic\s*/i, ''));
-    const store = new GitDataBranchStore({
+    return openDataBranchStore({
         cwd: request.cwd,
         env: request.env,
         branch: request.branch,
@@ -92518,9 +92720,9 @@ async function openStore(request) {
                 description: request.branch
             })
             : undefined,
-        onNote: (line) => request.log(`joulegate: ${line}`)
+        onNote: (line) => request.log(`joulegate: ${line}`),
+        readOnly: request.writable ? undefined : 'history is never written from a pull request run'
     });
-    return request.writable ? store : readOnly(store);
 }
 
 // The jobs the action runs, as plain use-case functions. index.ts passes this table to run();
@@ -92529,7 +92731,7 @@ async function openStore(request) {
 const jobs = {
     check: runCheck,
     record: runRecord,
-    calibrate: runCalibrate,
+    calibrate: calibrateRunner,
     // report runs in the base repository's checkout (workflow_run): its budget file is the trusted one
     report: runReport,
     openStore
@@ -92683,7 +92885,9 @@ const ACTION_INPUTS = [
     INPUTS.intervalMs,
     INPUTS.referenceCalibration,
     INPUTS.prometheusUrl,
-    INPUTS.prometheusSelector
+    INPUTS.prometheusSelector,
+    INPUTS.calibrationRuns,
+    INPUTS.calibrationCooldownSeconds
 ];
 /** Reads INPUT_<NAME> (hyphens kept, as the runner sets them) for every declared input. */
 function readRawInputs() {
@@ -93071,13 +93275,13 @@ async function writeRunFiles(report, result, resultPath) {
 }
 const shown = (n) => (n === null || !Number.isFinite(n) ? '' : String(n));
 function setCheckOutputs(outcome, files) {
-    setOutput('verdict', outcome.verdict);
-    setOutput('energy-kwh', shown(outcome.energyKwh));
-    setOutput('normalized-energy-kwh', shown(outcome.normalizedEnergyKwh));
-    setOutput('energy-delta-percent', shown(outcome.energyDeltaPercent));
-    setOutput('co2-grams', shown(outcome.co2Grams));
-    setOutput('report', files.reportPath);
-    setOutput('result', files.resultPath);
+    setOutput(OUTPUTS.verdict, outcome.verdict);
+    setOutput(OUTPUTS.energyKwh, shown(outcome.energyKwh));
+    setOutput(OUTPUTS.normalizedEnergyKwh, shown(outcome.normalizedEnergyKwh));
+    setOutput(OUTPUTS.energyDeltaPercent, shown(outcome.energyDeltaPercent));
+    setOutput(OUTPUTS.co2Grams, shown(outcome.co2Grams));
+    setOutput(OUTPUTS.report, files.reportPath);
+    setOutput(OUTPUTS.result, files.resultPath);
 }
 function fitSummary(markdown) {
     if (markdown.length <= SUMMARY_LIMIT)
@@ -98850,8 +99054,12 @@ function decideStep(settings, outcome, judge = true) {
 function withOutputs(run, ctx) {
     const resultPath = resolveResultPath(run.settings, run.env);
     const outputs = [
-        { input: 'result-file', path: resultPath, createsFolders: true },
-        { input: 'result-file', path: resultPath.replace(/(\.json)?$/i, '.md'), createsFolders: true }
+        { input: INPUTS.resultFile, path: resultPath, createsFolders: true },
+        {
+            input: INPUTS.resultFile,
+            path: resultPath.replace(/(\.json)?$/i, '.md'),
+            createsFolders: true
+        }
     ];
     return { ...ctx, outputs };
 }
@@ -98869,13 +99077,14 @@ async function runRecordMode(run) {
     decideStep(run.settings, outcome, false);
 }
 async function runCalibrateMode(run) {
-    const outcome = await withStore(run, (ctx) => run.jobs.calibrate(run.settings, ctx));
+    // the built-in suite only: the action's calibrate mode is this runner's calibration
+    const outcome = await withStore(run, (ctx) => run.jobs.calibrate(run.settings, { suite: 'auto' }, ctx));
     for (const warning$1 of outcome.warnings)
         warning(`joulegate: ${warning$1}`);
     const resultPath = resolveResultPath(run.settings, run.env);
     const files = await writeRunFiles(outcome.report, outcome.calibration, resultPath);
-    setOutput('report', files.reportPath);
-    setOutput('result', files.resultPath);
+    setOutput(OUTPUTS.report, files.reportPath);
+    setOutput(OUTPUTS.result, files.resultPath);
     await writeJobSummary(outcome.report, run.env);
     if (outcome.interrupted)
         setFailed('joulegate: calibration cancelled; nothing was stored');
@@ -98887,7 +99096,7 @@ async function readResultJson(shown, path) {
         text = await readFile(path, 'utf8');
     }
     catch (error) {
-        throw new UsageError(`${describeBadValue('result-file', shown, 'a readable result JSON file')} (${error.message})`);
+        throw new UsageError(`${describeBadValue(INPUTS.resultFile, shown, 'a readable result JSON file')} (${error.message})`);
     }
     // the file comes from an untrusted run's artifact: bounded before it is parsed or walked
     checkInputSize(text, MAX_JSON_BYTES, `result-file ${shown}`, 'joulegate result file');
@@ -98901,12 +99110,12 @@ async function readResultJson(shown, path) {
     catch (error) {
         if (error instanceof UsageError)
             throw error;
-        throw new UsageError(describeBadValue('result-file', shown, 'a JSON object written by joulegate'));
+        throw new UsageError(describeBadValue(INPUTS.resultFile, shown, 'a JSON object written by joulegate'));
     }
 }
 async function readResultFile(settings, env) {
     if (settings.resultFile === null)
-        throw new UsageError(describeBadValue('result-file', '', 'the path of a result JSON to post in mode report'));
+        throw new UsageError(describeBadValue(INPUTS.resultFile, '', 'the path of a result JSON to post in mode report'));
     return readResultJson(settings.resultFile, resolveResultPath(settings, env));
 }
 /**
@@ -99008,10 +99217,10 @@ async function findResultFiles(run, pattern) {
     catch (error) {
         if (!(error instanceof GlobLimitError))
             throw error;
-        throw new UsageError(`${describeBadValue('result-file', pattern, `a pattern matching at most ${MAX_RESULT_FILES} result files`)} (${error.message}; narrow the pattern)`);
+        throw new UsageError(`${describeBadValue(INPUTS.resultFile, pattern, `a pattern matching at most ${MAX_RESULT_FILES} result files`)} (${error.message}; narrow the pattern)`);
     }
     if (paths.length === 0)
-        throw new UsageError(`${describeBadValue('result-file', pattern, `a pattern matching at least one result JSON under ${base}`)} (no file matched; did the download-artifact step run, and into which folder?)`);
+        throw new UsageError(`${describeBadValue(INPUTS.resultFile, pattern, `a pattern matching at least one result JSON under ${base}`)} (no file matched; did the download-artifact step run, and into which folder?)`);
     return paths;
 }
 /**
@@ -99034,7 +99243,7 @@ async function readResultFiles(run, paths) {
         const series = chooseSeries(shown, raw, run.settings.name);
         const earlier = seen.get(series);
         if (earlier !== undefined)
-            throw new UsageError(`${describeBadValue('result-file', run.settings.resultFile, 'one result per series')} (${earlier} and ${shown} are both series ${series}; a matrix job's artifact was downloaded twice?)`);
+            throw new UsageError(`${describeBadValue(INPUTS.resultFile, run.settings.resultFile, 'one result per series')} (${earlier} and ${shown} are both series ${series}; a matrix job's artifact was downloaded twice?)`);
         seen.set(series, shown);
         files.push({ shown, raw, series });
     }

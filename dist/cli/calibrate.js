@@ -1,21 +1,23 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { writeFile } from 'node:fs/promises';
-import { F as FolderStore } from './folder-store.js';
-import { U as UsageError, d as describeBadValue, D as DEFAULT_STORE_DIR } from './mod.js';
+import { o as openFolderStore } from './folder-backend.js';
+import { U as UsageError, d as describeBadValue, C as CALIBRATE, I as INPUTS, D as DEFAULT_STORE_DIR, a as DEFAULTS } from './mod.js';
+import { m as markdownTable } from './index.js';
 import { f as formatEnergy, b as formatShare } from './format.js';
 import { C as CALIBRATION_SCHEMA, c as calibrationKindOf } from './calibration-codec.js';
 import { p as probeSensors, r as readGpuInventory, a as readHostInventory, m as measureCommand, b as measureIdlePower, f as formatStepLine, c as createMeasureRunner } from './measure-runner.js';
 import { s as sensorEnvOf, r as readEnv } from './env.js';
-import { p as parseCustomWorkload, c as chooseSuite } from './reference-suite.js';
-import { w as withHelp, c as choiceOf, i as integerIn, n as numberIn, C as COMMON } from './flags.js';
+import { c as chooseSuite, p as parseCustomWorkload } from './reference-suite.js';
+import { w as withHelp, c as choiceOf, C as COMMON } from './flags.js';
 import 'node:path';
-import './ajv.js';
 import 'node:os';
 import 'node:timers/promises';
+import './ajv.js';
 import 'node:crypto';
 import 'node:fs';
 import 'node:perf_hooks';
+import './process.js';
 import 'node:child_process';
 import 'node:string_decoder';
 import './metrics-protocol.js';
@@ -94,6 +96,30 @@ function detectDrift(previous, next) {
 
 // The calibration report: the job summary the action writes and the lines the CLI prints, from
 // the same points, so a runner's calibration reads the same in both.
+/** The job summary of a calibration: one row per workload, drift warnings, where it is kept. */
+function renderCalibrationReport(cal, warnings, where) {
+    const rows = cal.points.map((p) => [
+        p.workload,
+        formatEnergy(p.energyJ),
+        `${p.durationS.toFixed(1)} s`,
+        `${p.meanPowerW.toFixed(1)} W`,
+        p.cv === undefined ? '—' : formatShare(p.cv),
+        String(p.runs ?? 1)
+    ]);
+    return [
+        `### joulegate calibration for host \`${cal.host.fingerprint}\``,
+        '',
+        `${cal.host.gpus.map((g) => g.name).join(', ') || cal.host.cpu}; driver ${cal.host.driver ?? 'n/a'}; idle ${cal.idlePowerW === null ? 'not measured' : `${cal.idlePowerW.toFixed(1)} W`}; mean power is the ${cal.powerOf ?? 'gpu'}'s.`,
+        '',
+        markdownTable([['workload', 'energy', 'duration', 'mean power', 'cv', 'runs'], ...rows]),
+        '',
+        ...(warnings.length > 0
+            ? ['**Drift against the previous calibration:**', '', ...warnings.map((w) => `- ${w}`), '']
+            : []),
+        ...(cal.notices ?? []).map((n) => `> ${n}`),
+        `Kept in ${where}.`
+    ].join('\n');
+}
 /** One line per workload for the terminal, after the calibration was written. */
 function formatCalibrationLines(cal) {
     return cal.points.map((p) => `  ${p.workload}: ${formatEnergy(p.energyJ)} in ${p.durationS.toFixed(1)} s, ${p.meanPowerW.toFixed(1)} W, cv ${formatShare(p.cv ?? 0)}`);
@@ -247,6 +273,44 @@ async function runCalibration(o) {
     return { calibration, warnings, interrupted: interrupted || Boolean(o.signal?.aborted) };
 }
 
+async function calibrateRunner(settings, request, ctx) {
+    const chosen = request.suite === null
+        ? { workloads: [], notices: [] }
+        : await chooseSuite(request.suite, sensorEnvOf(ctx.env, settings.intervalMs));
+    for (const notice of chosen.notices)
+        ctx.log(`joulegate: ${notice}`);
+    const workloads = [...chosen.workloads, ...(request.workloads ?? [])];
+    const runs = settings.calibrationRuns;
+    const names = workloads.map((w) => w.name);
+    ctx.log(`joulegate: calibrating with ${names.join(', ')} (${runs} runs each)`);
+    const result = await runCalibration({
+        workloads,
+        runs,
+        quick: settings.quick,
+        cooldownS: settings.calibrationCooldownSeconds,
+        idleS: settings.idleSeconds,
+        intervalMs: settings.intervalMs,
+        env: ctx.env,
+        cwd: ctx.cwd,
+        signal: ctx.signal,
+        log: ctx.log,
+        onStep: ctx.onStep,
+        onTick: ctx.onTick,
+        onProgress: ctx.onProgress,
+        store: ctx.store
+    });
+    const store = ctx.store;
+    const stored = store !== null && !result.interrupted && result.calibration.kind !== 'quick';
+    if (stored)
+        await store.writeCalibration(result.calibration.host.fingerprint, result.calibration);
+    return {
+        ...result,
+        stored,
+        workloads: names,
+        report: renderCalibrationReport(result.calibration, result.warnings, store?.description ?? 'no store')
+    };
+}
+
 // joulegate calibrate [--out FILE] [--workload NAME=CMD ...] [--runs N] [--quick] [--suite S]
 const calibrate = {
     name: 'calibrate',
@@ -275,24 +339,22 @@ const calibrate = {
             name: 'runs',
             type: 'string',
             value: 'N',
-            field: 'runs',
-            parse: integerIn(1, 50),
-            help: 'runs per workload (default 3)'
+            input: INPUTS.calibrationRuns,
+            help: `runs per workload (default ${CALIBRATE.runs})`
         },
         {
             name: 'cooldown-s',
             type: 'string',
             value: 'S',
-            field: 'cooldownS',
-            parse: numberIn(0, 600),
-            help: 'pause between runs (default 5)'
+            input: INPUTS.calibrationCooldownSeconds,
+            help: `pause between runs (default ${CALIBRATE.cooldownSeconds}; ${CALIBRATE.quickCooldownSeconds} with --quick)`
         },
-        withHelp(COMMON.idleS, 'idle power measured first (default 10)'),
+        withHelp(COMMON.idleS, `idle power measured first (default ${DEFAULTS.idleSeconds}; ${CALIBRATE.quickIdleSeconds} with --quick)`),
         withHelp(COMMON.intervalMs, 'sampling interval (default 100)'),
         {
             name: 'quick',
             type: 'boolean',
-            field: 'quick',
+            input: INPUTS.quick,
             help: 'the suite\'s small scale (tests, smoke checks): marked kind "quick",\nnever stored as the runner\'s calibration'
         },
         withHelp(COMMON.family, "the workload family of --workload points (default: the workload's name);\nname it like the series whose pull-request runs it anchors"),
@@ -302,10 +364,7 @@ const calibrate = {
     run: runCalibrate
 };
 async function runCalibrate(...[settings, io]) {
-    const { quick, runs, family } = settings;
-    const cooldownS = settings.cooldownS ?? (quick ? 0 : 5);
-    const idleS = settings.given.has('idle-s') ? settings.idleSeconds : quick ? 1 : 10;
-    const intervalMs = settings.intervalMs;
+    const { family } = settings;
     const env = readEnv();
     const custom = settings.workloads.map((w) => parseCustomWorkload(w, family ?? undefined));
     if (family !== null && custom.length === 0)
@@ -313,25 +372,12 @@ async function runCalibrate(...[settings, io]) {
     // --workload alone replaces the suite; with --suite named too, the suite runs first and the
     // team's own training is added to it (one file holds the suite points and the anchor)
     const withSuite = custom.length === 0 || settings.given.has('suite');
-    const chosen = withSuite
-        ? await chooseSuite(settings.suite, sensorEnvOf(env, intervalMs))
-        : { workloads: [], notices: [] };
-    const workloads = [...chosen.workloads, ...custom];
-    for (const notice of chosen.notices)
-        io.err(`joulegate: ${notice}`);
-    const store = settings.noStore ? null : new FolderStore(settings.store ?? DEFAULT_STORE_DIR);
+    const store = settings.noStore ? null : openFolderStore(settings.store ?? DEFAULT_STORE_DIR);
     const runner = createMeasureRunner(io);
     const out = settings.out;
     const serialize = (cal) => `${JSON.stringify(cal, null, 2)}\n`;
     try {
-        runner.log(`joulegate: calibrating with ${workloads.map((w) => w.name).join(', ')} (${runs} runs each)`);
-        const result = await runCalibration({
-            workloads,
-            runs,
-            quick,
-            cooldownS,
-            idleS,
-            intervalMs,
+        const result = await calibrateRunner(settings, { suite: withSuite ? settings.suite : null, workloads: custom }, {
             env,
             signal: runner.signal,
             log: runner.log,
@@ -344,7 +390,7 @@ async function runCalibrate(...[settings, io]) {
         if (result.interrupted) {
             if (out)
                 await writeFile(out, serialize(result.calibration));
-            io.err(`joulegate: calibration interrupted after ${result.calibration.points.length} of ${workloads.length} workloads; ${out ? `the finished points are in ${out} (marked incomplete); ` : ''}nothing was stored`);
+            io.err(`joulegate: calibration interrupted after ${result.calibration.points.length} of ${result.workloads.length} workloads; ${out ? `the finished points are in ${out} (marked incomplete); ` : ''}nothing was stored`);
             return 130;
         }
         if (out)
@@ -354,8 +400,7 @@ async function runCalibrate(...[settings, io]) {
         if (store && result.calibration.kind === 'quick') {
             io.err(`joulegate: a quick calibration (smoke run) is not the runner's calibration: not kept in ${store.description}`);
         }
-        else if (store) {
-            await store.writeCalibration(result.calibration.host.fingerprint, result.calibration);
+        else if (store && result.stored) {
             io.err(`joulegate: calibration kept in ${store.description} for host ${result.calibration.host.fingerprint}`);
         }
         for (const line of formatCalibrationLines(result.calibration))

@@ -2,11 +2,12 @@ import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { m as max, q as quantile } from './simple-statistics.js';
 import { U as UsageError, d as describeBadValue } from './mod.js';
-import { m as markdownTable, a as readTextFile } from './read-json-file.js';
+import { m as markdownTable } from './index.js';
 import { e as formatSig } from './format.js';
 import { w as withHelp, C as COMMON } from './flags.js';
-import 'node:fs/promises';
+import { a as readTextFile } from './read-json-file.js';
 import 'node:util';
+import 'node:fs/promises';
 
 class CsvError extends Error {
   constructor(code, message, options, ...contexts) {

@@ -1,6 +1,6 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { F as FolderStore } from './folder-store.js';
+import { o as openFolderStore } from './folder-backend.js';
 import { I as INPUTS, U as UsageError, D as DEFAULT_STORE_DIR } from './mod.js';
 import { r as runCheck, e as exitCodeForVerdict } from './check2.js';
 import { w as writeOrKeep } from './preflight.js';
@@ -9,12 +9,14 @@ import { c as createMeasureRunner } from './measure-runner.js';
 import { r as readEnv } from './env.js';
 import 'node:fs/promises';
 import 'node:path';
-import './ajv.js';
-import './calibration-codec.js';
 import 'node:os';
 import 'node:timers/promises';
+import './ajv.js';
+import './calibration-codec.js';
 import './git.js';
+import './process.js';
 import 'node:child_process';
+import 'node:fs';
 import './parse-budget.js';
 import './simple-statistics.js';
 import 'tty';
@@ -25,9 +27,9 @@ import './format.js';
 import 'process';
 import 'buffer';
 import './read-json-file.js';
+import './index.js';
 import './metrics-protocol.js';
 import './curve2.js';
-import 'node:fs';
 import './normalize2.js';
 import 'node:util';
 import 'node:crypto';
@@ -123,7 +125,7 @@ failed); 2 bad flags, budget or input.`,
     async run(settings, io) {
         if (settings.argv.length === 0)
             throw new UsageError('check: no command given; expected "-- CMD [ARGS...]" after the options');
-        const store = new FolderStore(settings.store ?? DEFAULT_STORE_DIR);
+        const store = openFolderStore(settings.store ?? DEFAULT_STORE_DIR);
         const runner = createMeasureRunner(io);
         // checked before the command starts, so a bad path never costs a training run
         const outputs = [

@@ -2,10 +2,10 @@ import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { rm, mkdtemp, readFile, mkdir, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { h as historyPath, s as serializeLine, a as appendLine, p as parseHistory, c as calibrationPath, b as parseCalibration, d as calibrationLogPath, e as parseCalibrationLog, f as chooseLatestCalibration, g as serializeCalibration, H as HISTORY_DIR, i as seriesOfPath, C as CALIBRATION_DIR, D as DATA_BRANCH_README, j as describeSkippedLines, F as FolderStore } from './folder-store.js';
+import { S as Store, D as DATA_BRANCH_README, a as appendLine, d as describeSkippedLines, o as openFolderStore } from './folder-backend.js';
 import os from 'node:os';
 import { setTimeout } from 'node:timers/promises';
-import { a as parseDataBranch, I as INPUTS, v as validateSeriesName, U as UsageError, d as describeBadValue, D as DEFAULT_STORE_DIR } from './mod.js';
+import { b as parseDataBranch, I as INPUTS, v as validateSeriesName, U as UsageError, d as describeBadValue, D as DEFAULT_STORE_DIR } from './mod.js';
 import { v as validateIdentity, a as runGit, h as hideUserinfo, b as resolveRemoteUrl, c as requireEnvironmentConfig, r as runGitRaw, d as redact, e as readFileAt, w as writeCommit } from './git.js';
 import { g as guessDirection } from './curve2.js';
 import { R as RESERVED_METRIC_KEYS } from './metrics-protocol.js';
@@ -14,7 +14,9 @@ import { w as withHelp, C as COMMON } from './flags.js';
 import { r as readEnv } from './env.js';
 import './ajv.js';
 import './calibration-codec.js';
+import './process.js';
 import 'node:child_process';
+import 'node:fs';
 import 'node:util';
 
 // The account GitHub acts as for everything done with a workflow's GITHUB_TOKEN: it posts the
@@ -39,7 +41,7 @@ class DataBranchError extends Error {
 }
 // Push failures that mean "someone else moved the branch": worth fetching and trying again.
 const RACE_PATTERN = /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value/i;
-class GitDataBranchStore {
+class GitBranchBackend {
     options;
     description;
     branch;
@@ -62,63 +64,16 @@ class GitDataBranchStore {
         this.secrets = header ? [header, header.split(/\s+/).at(-1) ?? header] : [];
         this.description = `branch ${this.branch} of ${options.remote ?? 'origin'}`;
     }
-    async appendRecord(series, record) {
-        const file = historyPath(series);
-        const line = serializeLine(record);
-        const at = record.commit ? ` at ${record.commit.slice(0, 7)}` : '';
-        await this.update(`joulegate: record ${series}${at} [skip ci]`, async (read) => ({
-            [file]: appendLine((await read(file)) ?? '', line)
-        }));
+    locate(file) {
+        return `${this.branch}:${file}`;
     }
-    async readHistory(series) {
-        const file = historyPath(series);
+    async read(file) {
         await this.ensureFetched();
-        const text = await this.readAtTip(file);
-        return text === null ? [] : parseHistory(text, `${this.branch}:${file}`);
+        return this.readAtTip(file);
     }
-    async readCalibration(fingerprint) {
-        const file = calibrationPath(fingerprint);
+    async list(dir) {
         await this.ensureFetched();
-        const text = await this.readAtTip(file);
-        return text === null ? null : parseCalibration(text, `${this.branch}:${file}`);
-    }
-    async readCalibrationLog(fingerprint) {
-        const file = calibrationLogPath(fingerprint);
-        await this.ensureFetched();
-        const text = await this.readAtTip(file);
-        return text === null ? [] : parseCalibrationLog(text, `${this.branch}:${file}`);
-    }
-    async writeCalibration(fingerprint, cal) {
-        const latestFile = calibrationPath(fingerprint);
-        const logFile = calibrationLogPath(fingerprint);
-        const line = serializeLine(cal);
-        await this.update(`joulegate: calibration ${fingerprint} [skip ci]`, async (read) => {
-            const currentText = await read(latestFile);
-            const current = currentText === null ? null : parseCalibration(currentText, `${this.branch}:${latestFile}`);
-            const latest = chooseLatestCalibration(current, cal);
-            const changes = { [logFile]: appendLine((await read(logFile)) ?? '', line) };
-            if (latest !== current)
-                changes[latestFile] = serializeCalibration(latest);
-            return changes;
-        });
-    }
-    async listSeries() {
-        await this.ensureFetched();
-        if (!this.tip)
-            return [];
-        const out = await this.git(['ls-tree', '--name-only', this.tip, `${HISTORY_DIR}/`]);
-        return out
-            .split('\n')
-            .map((n) => seriesOfPath(n.trim()))
-            .filter((s) => s !== null)
-            .sort();
-    }
-    async listCalibrations() {
-        await this.ensureFetched();
-        return (await this.listAtTip(CALIBRATION_DIR))
-            .map((n) => /^([^/]+)\.jsonl$/.exec(n)?.[1] ?? null)
-            .filter((s) => s !== null)
-            .sort();
+        return this.listAtTip(dir);
     }
     async close() {
         if (this.repo)
@@ -202,6 +157,11 @@ class GitDataBranchStore {
         this.tip = head[1];
         this.fetched = true;
     }
+    /** the fetched tip's files, for a write being built on it */
+    atTip = {
+        read: (file) => this.readAtTip(file),
+        list: (dir) => this.listAtTip(dir)
+    };
     async readAtTip(file) {
         return this.tip ? readFileAt({ cwd: this.repo, env: this.options.env }, this.tip, file) : null;
     }
@@ -216,43 +176,18 @@ class GitDataBranchStore {
             .filter((n) => n.startsWith(`${dir}/`))
             .map((n) => n.slice(dir.length + 1));
     }
-    /** The companion files for a commit holding `changes` on the tip; {} (and a note) when they fail. */
-    async companionFor(changes) {
-        const make = this.options.companionFiles;
-        if (!make)
-            return {};
-        const tree = {
-            read: async (file) => (file in changes ? changes[file] : this.readAtTip(file)),
-            list: async (dir) => {
-                const names = new Set(await this.listAtTip(dir));
-                for (const file of Object.keys(changes)) {
-                    const rest = file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : null;
-                    if (rest && !rest.includes('/'))
-                        names.add(rest);
-                }
-                return [...names].sort();
-            }
-        };
-        try {
-            const extra = await make(tree);
-            return Object.fromEntries(Object.entries(extra).filter(([file]) => !(file in changes)));
-        }
-        catch (err) {
-            this.options.onNote?.(`the dashboard was not refreshed on ${this.where()} (${err.message}); the data was written without it`);
-            return {};
-        }
-    }
-    async update(message, compute) {
+    /** One commit on the fetched tip, pushed without force; rebuilt on a new tip when another writer won. */
+    async update(_scope, message, compute) {
         let lastError = '';
         for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
             // Fetch right before building: a tip fetched before the backoff sleep would be stale again.
             await this.fetch();
             const parent = this.tip;
-            const changes = await compute((file) => this.readAtTip(file));
-            const derived = await this.companionFor(changes);
-            const files = parent
-                ? { ...derived, ...changes }
-                : { 'README.md': DATA_BRANCH_README, ...derived, ...changes };
+            const changes = await compute(this.atTip);
+            const files = parent ? {} : { 'README.md': DATA_BRANCH_README };
+            Object.assign(files, changes.replace);
+            for (const [file, line] of Object.entries(changes.append))
+                files[file] = appendLine((await this.readAtTip(file)) ?? '', line);
             const commit = await writeCommit({ cwd: this.repo, env: this.options.env }, {
                 parent,
                 files,
@@ -284,6 +219,10 @@ class GitDataBranchStore {
         }
         throw new DataBranchError(`could not push to ${this.where()} after ${this.maxAttempts} attempts: other writers kept moving the branch (last error: ${lastError})`);
     }
+}
+/** The store on the data branch; nothing is fetched before the first read or write. */
+function openDataBranchStore(options) {
+    return new Store(new GitBranchBackend(options), options);
 }
 
 // Commit links on the dashboard point at the repository's web page, derived from its git remote.
@@ -968,8 +907,8 @@ async function runDashboard(...[settings, io]) {
     if (repoFlag !== null && repoUrl === null)
         throw new UsageError(describeBadValue('--repo-url', repoFlag, 'an http(s) or git address such as https://github.com/OWNER/REPO'));
     const store = branch
-        ? new GitDataBranchStore({ cwd: process.cwd(), env: readEnv().vars, remote, branch })
-        : new FolderStore(storeDir ?? DEFAULT_STORE_DIR);
+        ? openDataBranchStore({ cwd: process.cwd(), env: readEnv().vars, remote, branch })
+        : openFolderStore(storeDir ?? DEFAULT_STORE_DIR);
     const out = settings.outDir ??
         (branch ? 'joulegate-dashboard' : path.join(storeDir ?? DEFAULT_STORE_DIR, 'dashboard'));
     try {

@@ -3,18 +3,20 @@ const require = __jgCreateRequire(import.meta.url);
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { F as FolderStore } from './folder-store.js';
+import { o as openFolderStore } from './folder-backend.js';
 import { g as formatKwh } from './format.js';
 import { p as parseSettings } from './mod.js';
 import { r as runCheck, e as exitCodeForVerdict } from './check2.js';
 import { l as locateAssets } from './reference-suite.js';
 import { c as createMeasureRunner } from './measure-runner.js';
 import { r as readEnv } from './env.js';
+import 'node:timers/promises';
 import './ajv.js';
 import './calibration-codec.js';
-import 'node:timers/promises';
 import './git.js';
+import './process.js';
 import 'node:child_process';
+import 'node:fs';
 import './parse-budget.js';
 import './simple-statistics.js';
 import 'tty';
@@ -25,8 +27,8 @@ import 'process';
 import 'buffer';
 import './read-json-file.js';
 import './preflight.js';
-import 'node:fs';
 import './normalize2.js';
+import './index.js';
 import './metrics-protocol.js';
 import './curve2.js';
 import 'node:url';
@@ -61,7 +63,7 @@ const demo = {
 };
 async function runDemo(...[cli, io]) {
     const dir = await mkdtemp(join(tmpdir(), 'joulegate-demo-'));
-    const store = new FolderStore(join(dir, 'store'));
+    const store = openFolderStore(join(dir, 'store'));
     const runner = createMeasureRunner(io);
     const trainer = (hidden, epochs) => [
         process.execPath,

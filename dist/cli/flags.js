@@ -1,7 +1,7 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { parseArgs } from 'node:util';
-import { I as INPUTS, U as UsageError, d as describeBadValue, c as closest, f as distance, g as parseIntegerSetting, h as parseNumberSetting } from './mod.js';
+import { I as INPUTS, U as UsageError, d as describeBadValue, c as closest, f as distance, g as parseIntegerSetting } from './mod.js';
 
 // One flag table for every command: each flag says what it takes, its help line, and where its
 // value lands in CliSettings (an input of the shared settings, validated there, or a CLI field
@@ -12,7 +12,6 @@ import { I as INPUTS, U as UsageError, d as describeBadValue, c as closest, f as
 /** A flag with this command's own help line. */
 const withHelp = (flag, help) => ({ ...flag, help });
 const integerIn = (min, max) => (value, flag) => parseIntegerSetting(flag, value, min, min, max);
-const numberIn = (min, max) => (value, flag) => parseNumberSetting(flag, value, min, min, max);
 const positiveNumber = (value, flag) => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
@@ -153,4 +152,4 @@ function describeFlagError(command, error, argv, flags) {
     return `${command}: ${(e.message ?? String(error)).replace(/^.*?: /, '')} ${hint}`;
 }
 
-export { COMMON as C, HELP_FLAG as H, nameLike as a, positiveNumber as b, choiceOf as c, findUnmarkedCommand as f, integerIn as i, numberIn as n, parseArgv as p, suggestName as s, withHelp as w };
+export { COMMON as C, HELP_FLAG as H, positiveNumber as a, choiceOf as c, findUnmarkedCommand as f, integerIn as i, nameLike as n, parseArgv as p, suggestName as s, withHelp as w };

@@ -1,9 +1,9 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { U as UsageError, d as describeBadValue } from './mod.js';
+import { r as runProcess } from './process.js';
 
 // Runs the real git executable. Output is collected without a size cap (history files grow), the
 // locale is fixed so messages can be recognised, and git never stops to ask for a password.
@@ -43,48 +43,33 @@ function configEnvironment(config, env) {
     });
     return out;
 }
-/** Runs git and resolves with its output whatever the exit status (callers decide what a failure means). */
-function runGitRaw(args, options) {
+/**
+ * Runs git and resolves with its output whatever the exit status (callers decide what a failure
+ * means); rejects only when git cannot be started. Git runs in its own process group, so that a
+ * timeout also ends the ssh or git-remote-https it started.
+ */
+async function runGitRaw(args, options) {
     const base = { ...options.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
-    return new Promise((resolve, reject) => {
-        const child = spawn('git', [...args], {
-            cwd: options.cwd,
-            env: { ...base, ...configEnvironment(options.config ?? {}, base) },
-            stdio: ['pipe', 'pipe', 'pipe']
-        });
-        let timedOut = false;
-        const timer = options.timeoutMs === undefined
-            ? null
-            : setTimeout(() => {
-                timedOut = true;
-                child.kill('SIGTERM');
-            }, options.timeoutMs);
-        const out = [];
-        const err = [];
-        child.stdout.on('data', (b) => out.push(b));
-        child.stderr.on('data', (b) => err.push(b));
-        child.on('error', (e) => {
-            if (timer)
-                clearTimeout(timer);
-            const hint = e.code === 'ENOENT' ? ' (is git installed and on PATH?)' : '';
-            reject(new GitError(`git ${args[0]}: ${e.message}${hint}`, args, '', null));
-        });
-        child.on('close', (code) => {
-            if (timer)
-                clearTimeout(timer);
-            const raw = Buffer.concat(out);
-            resolve({
-                raw,
-                stdout: raw.toString('utf8'),
-                stderr: Buffer.concat(err).toString('utf8'),
-                code: timedOut ? 124 : (code ?? 1),
-                ...(timedOut ? { timedOut } : {})
-            });
-        });
-        // A command that does not read stdin may close it early; that is not an error.
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(options.input ?? '');
+    const r = await runProcess('git', args, {
+        cwd: options.cwd,
+        env: { ...base, ...configEnvironment(options.config ?? {}, base) },
+        // a command that does not read stdin may close it early; that is not an error
+        input: options.input ?? '',
+        timeoutMs: options.timeoutMs,
+        // what git leaves running may outlive it on purpose (a credential cache daemon, gc --auto)
+        killLeftovers: false
     });
+    if (r.error && r.code === null && r.signal === null && !r.timedOut) {
+        const hint = r.error.code === 'ENOENT' ? ' (is git installed and on PATH?)' : '';
+        throw new GitError(`git ${args[0]}: ${r.error.message}${hint}`, args, '', null);
+    }
+    return {
+        raw: r.stdout,
+        stdout: r.stdout.toString('utf8'),
+        stderr: r.stderr,
+        code: r.timedOut ? 124 : (r.code ?? 1),
+        ...(r.timedOut ? { timedOut: true } : {})
+    };
 }
 /** Runs git and throws a GitError naming the command (secrets hidden) when it exits non-zero. */
 async function runGit(args, options) {

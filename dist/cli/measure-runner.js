@@ -4,9 +4,10 @@ import { hostname, release, totalmem, cpus, tmpdir, constants } from 'node:os';
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, basename } from 'node:path';
-import { readdirSync, realpathSync, readFileSync, rmSync, mkdtempSync, openSync, closeSync, readSync, truncateSync, fstatSync, watch } from 'node:fs';
+import { readdirSync, realpathSync, readFileSync, mkdtempSync, openSync, closeSync, rmSync, readSync, truncateSync, fstatSync, watch } from 'node:fs';
 import { performance as performance$1 } from 'node:perf_hooks';
-import { spawn } from 'node:child_process';
+import { s as spawnInGroup, a as runOneShot } from './process.js';
+import 'node:child_process';
 import { U as UsageError } from './mod.js';
 import { StringDecoder } from 'node:string_decoder';
 import { c as collectFinalMetrics, s as splitCompleteLines, P as ProgressRecorder, p as parseMetricLine, t as takeCountedRank } from './metrics-protocol.js';
@@ -1153,87 +1154,20 @@ function judgeCounterStep(joules, elapsedS, maxW) {
 
 // A long-lived child process read line by line: through a pipe as lines come (the NVML helper),
 // or through a file read when the caller asks (nvidia-smi's loop mode, see spawnFileProcess).
-const live = new Set();
+// Both are started through the process seam (process.ts): each leads its own process group,
+// stopped as a whole, since JOULEGATE_NVIDIA_SMI is often a wrapper script that runs the real tool
+// without `exec`, and killing only the shell would leave the tool running, holding the pipes open.
 const tempDirs = new Set();
 let exitHookInstalled = false;
-/**
- * Signals the child's whole process group: JOULEGATE_NVIDIA_SMI is often a wrapper script that
- * runs the real tool without `exec`, and killing only the shell would leave the tool running,
- * holding the pipes open. Each child leads its own group (spawned detached).
- */
-function signalGroup(child, signal) {
-    if (child.pid === undefined)
-        return;
-    try {
-        process.kill(-child.pid, signal);
-    }
-    catch {
-        try {
-            child.kill(signal); // no group (already reaped leader): the process itself, if any
-        }
-        catch {
-            // gone
-        }
-    }
-}
-/** Kills helpers a careless caller forgot to stop, so none outlives the CLI, and drops their files. */
+/** Drops the output files of readers a careless caller forgot to dispose (the seam kills them). */
 function installExitHook() {
     if (exitHookInstalled)
         return;
     exitHookInstalled = true;
     process.once('exit', () => {
-        for (const child of live)
-            signalGroup(child, 'SIGKILL');
         for (const dir of tempDirs)
             rmSync(dir, { recursive: true, force: true });
     });
-}
-/** How long stop() waits after SIGKILL before it resolves anyway. */
-const AFTER_KILL_MS = 500;
-/**
- * SIGTERM to the group after `termMs`, SIGKILL after `killMs`; resolves on exit, or AFTER_KILL_MS
- * after SIGKILL when the exit is never seen (a process that left the group keeps a pipe open), so
- * that stopping a sensor always ends.
- */
-async function stopGroup(child, exited, termMs, killMs) {
-    let giveUp;
-    const term = setTimeout(() => signalGroup(child, 'SIGTERM'), termMs);
-    const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), killMs);
-    const bounded = new Promise((resolve) => {
-        giveUp = setTimeout(resolve, killMs + AFTER_KILL_MS);
-    });
-    await Promise.race([exited, bounded]);
-    clearTimeout(term);
-    clearTimeout(kill);
-    clearTimeout(giveUp);
-    for (const stream of [child.stdin, child.stdout, child.stderr])
-        stream?.destroy();
-}
-/** Resolves once `child` has exited or failed to start; `onClose` runs first on a normal exit. */
-function watchExit(child, onClose = () => undefined) {
-    return new Promise((resolve) => {
-        let error = null;
-        child.once('error', (e) => {
-            error = e;
-            live.delete(child);
-            // 'close' does not always follow a failed spawn
-            if (child.pid === undefined)
-                resolve({ code: null, signal: null, error });
-        });
-        child.once('close', (code, signal) => {
-            live.delete(child);
-            onClose();
-            resolve({ code, signal, error });
-        });
-    });
-}
-function keepStderrTail(child) {
-    let errTail = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk) => {
-        errTail = (errTail + chunk).slice(-2e3);
-    });
-    return () => errTail.trim();
 }
 /** Calls `onLine` for each complete line in `buffer`; returns the unfinished rest. */
 function splitLines(buffer, onLine) {
@@ -1247,40 +1181,38 @@ function splitLines(buffer, onLine) {
     return buffer.slice(from);
 }
 function spawnLineProcess(command, args, onLine, options = {}) {
-    installExitHook();
-    const child = spawn(command, args, {
-        stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-        windowsHide: true,
-        detached: true // its own process group, stopped as a whole (signalGroup)
+    const proc = spawnInGroup(command, args, {
+        stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe']
     });
-    live.add(child);
     let buffer = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk) => {
         buffer = splitLines(buffer + chunk, onLine);
     });
-    const stderrTail = keepStderrTail(child);
-    child.stdin?.on('error', () => undefined); // EPIPE when the helper already died: its exit says why
-    const exited = watchExit(child, () => {
+    let done = false;
+    // the last unterminated line reaches `onLine` before anyone hears of the exit
+    const exited = proc.exited.then((exit) => {
+        done = true;
         if (buffer !== '')
             onLine(buffer);
         buffer = '';
+        return exit;
     });
-    let done = false;
-    void exited.then(() => (done = true));
+    const stdin = proc.stdin;
     return {
-        child,
         exited,
-        stderrTail,
+        stderrTail: () => proc.stderrTail().trim(),
         send: (line) => {
-            if (!done && child.stdin && !child.stdin.destroyed)
-                child.stdin.write(line + '\n');
+            if (!done && stdin && !stdin.destroyed)
+                stdin.write(line + '\n');
         },
         stop: async (graceMs = 1000) => {
-            if (done)
-                return signalGroup(child, 'SIGKILL'); // what it left behind, if anything
-            child.stdin?.end();
-            await stopGroup(child, exited, options.stdin ? graceMs : 0, graceMs * 2);
+            if (done) {
+                proc.signal('SIGKILL'); // what it left behind, if anything
+                return;
+            }
+            stdin?.end();
+            await proc.stop(options.stdin ? graceMs : 0, graceMs * 2);
         }
     };
 }
@@ -1291,22 +1223,18 @@ function spawnFileProcess(command, args) {
     tempDirs.add(dir);
     const path = join(dir, 'stdout');
     const out = openSync(path, 'a');
-    let child;
+    let proc;
     try {
-        child = spawn(command, args, {
-            stdio: ['ignore', out, 'pipe'],
-            windowsHide: true,
-            detached: true // its own process group, stopped as a whole (signalGroup)
-        });
+        proc = spawnInGroup(command, args, { stdio: ['ignore', out, 'pipe'] });
     }
     finally {
         closeSync(out); // the child holds its own copy
     }
-    live.add(child);
-    const stderrTail = keepStderrTail(child);
-    const exited = watchExit(child);
     let done = false;
-    void exited.then(() => (done = true));
+    const exited = proc.exited.then((exit) => {
+        done = true;
+        return exit;
+    });
     let fd = openSync(path, 'r');
     let position = 0;
     let buffer = '';
@@ -1328,14 +1256,15 @@ function spawnFileProcess(command, args) {
         }
     };
     return {
-        child,
         exited,
-        stderrTail,
+        stderrTail: () => proc.stderrTail().trim(),
         drain,
         stop: async (graceMs = 1000) => {
-            if (done)
-                return signalGroup(child, 'SIGKILL'); // what it left behind, if anything
-            await stopGroup(child, exited, 0, graceMs);
+            if (done) {
+                proc.signal('SIGKILL'); // what it left behind, if anything
+                return;
+            }
+            await proc.stop(0, graceMs);
         },
         dispose: (onLine) => {
             if (fd === null)
@@ -1351,54 +1280,6 @@ function spawnFileProcess(command, args) {
             tempDirs.delete(dir);
         }
     };
-}
-/**
- * Runs a short command to completion (a probe), in its own process group. After `timeoutMs` the
- * group gets SIGKILL and the result says ETIMEDOUT at once: a hung driver call, or a wrapper whose
- * child holds the pipes, must not hang joulegate.
- */
-function runOneShot(command, args, timeoutMs) {
-    installExitHook();
-    return new Promise((resolve) => {
-        let stdout = '';
-        let stderr = '';
-        let settled = false;
-        const child = spawn(command, args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            windowsHide: true,
-            detached: true
-        });
-        live.add(child);
-        const finish = (code) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            live.delete(child);
-            child.stdout.destroy();
-            child.stderr.destroy();
-            resolve({ stdout, stderr, code });
-        };
-        let timedOut = false;
-        const timer = setTimeout(() => {
-            timedOut = true;
-            signalGroup(child, 'SIGKILL');
-            // its pipes close once the whole group is gone ('close' below); a member that left the
-            // group may hold them open: give up waiting shortly after
-            setTimeout(() => finish('ETIMEDOUT'), AFTER_KILL_MS).unref();
-        }, timeoutMs);
-        const keep = (b, add) => {
-            if (stdout.length + stderr.length < 4 << 20)
-                add(b.toString('utf8'));
-        };
-        child.stdout.on('data', (b) => keep(b, (t) => (stdout += t)));
-        child.stderr.on('data', (b) => keep(b, (t) => (stderr += t)));
-        child.once('error', (e) => finish(e.code ?? e.message));
-        child.once('close', (code, signal) => {
-            signalGroup(child, 'SIGKILL'); // a background child it left behind
-            finish(timedOut ? 'ETIMEDOUT' : (code ?? signal));
-        });
-    });
 }
 /** Races `promise` against a timer; the timer is cleared either way. */
 function withTimeout(promise, ms, what) {
@@ -2424,7 +2305,7 @@ function retryAfterMs(value) {
     const at = Date.parse(value);
     return Number.isFinite(at) ? Math.max(0, at - Date.now()) : null;
 }
-const sleep$3 = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep$2 = (ms) => new Promise((r) => setTimeout(r, ms));
 class PrometheusClient {
     options;
     base;
@@ -2529,7 +2410,7 @@ class PrometheusClient {
                 last = this.redact(describeFailure(error, this.timeoutMs));
             }
             if (attempt < this.attempts)
-                await sleep$3(waitMs);
+                await sleep$2(waitMs);
         }
         throw new PrometheusError(`Prometheus at ${shown}: ${last} (after ${this.attempts} tries)`, null, null);
     }
@@ -2747,7 +2628,7 @@ function parseWindowAnswers(answers, ctx) {
 // in a second, not after a night of training.
 const DEFAULT_INTERVAL_S = 60; // Prometheus's own default scrape interval
 const nowS = () => Date.now() / 1000;
-const sleep$2 = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep$1 = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Go durations as the targets API writes them: 1s, 15s, 1m, 1m30s, 500ms. */
 function parseGoDuration(text) {
     if (!text)
@@ -2898,7 +2779,7 @@ function createPrometheusSensor(client, settings, inventory, options = {}) {
             const t1 = nowS();
             const windowS = t1 - t0;
             // the scrape that began before t1 is stored once it answers: wait one interval for it
-            await sleep$2(options.settleMs ?? inventory.intervalS * 1000 + 500);
+            await sleep$1(options.settleMs ?? inventory.intervalS * 1000 + 500);
             const q = buildWindowQueries(selector, windowS);
             try {
                 const [dcgm, rapl, kepler] = await Promise.all([
@@ -3006,84 +2887,27 @@ function describeCommand(spec) {
 }
 /** How long processes the command left behind get between SIGTERM and SIGKILL. */
 const LEFTOVER_GRACE_MS = 2000;
-const sleep$1 = (ms) => new Promise((r) => setTimeout(r, ms));
-function signalPgid(pgid, signal) {
-    try {
-        process.kill(-pgid, signal);
-        return true;
-    }
-    catch {
-        return false; // the group is gone
-    }
-}
-/**
- * The live members of process group `pgid` (Linux /proc: field 5 of stat is the group; zombies,
- * already dead, are not counted), or null where /proc cannot tell.
- */
-function listGroup(pgid) {
-    let entries;
-    try {
-        entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-    }
-    catch {
-        return null;
-    }
-    const members = [];
-    for (const e of entries) {
-        try {
-            const fields = readFileSync(`/proc/${e}/stat`, 'utf8').split(') ')[1].split(' ');
-            if (fields[0] !== 'Z' && Number(fields[2]) === pgid)
-                members.push(Number(e));
-        }
-        catch {
-            // exited meanwhile
-        }
-    }
-    return members;
-}
-const groupAlive = (pgid) => {
-    const members = listGroup(pgid);
-    return members === null ? signalPgid(pgid, 0) : members.length > 0;
-};
-/**
- * Ends what is left of process group `pgid`: SIGTERM, then SIGKILL after `graceMs` for members
- * that trap it. Returns how many members there were (-1: some, where the count is unknown).
- */
-async function endGroup(pgid, graceMs) {
-    const members = listGroup(pgid);
-    const count = members === null ? (signalPgid(pgid, 0) ? -1 : 0) : members.length;
-    if (count === 0)
-        return 0;
-    signalPgid(pgid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (groupAlive(pgid) && Date.now() < deadline)
-        await sleep$1(25);
-    if (groupAlive(pgid))
-        signalPgid(pgid, 'SIGKILL');
-    return count;
-}
 function describeLeftovers(count) {
     const what = count < 0 ? 'leftover processes' : `${count} leftover process${count === 1 ? '' : 'es'}`;
     return `${what} of the command were stopped: they still ran in the background after it exited`;
 }
 function startCommand(spec, options) {
     const [file, args] = 'shell' in spec ? ['/bin/sh', ['-c', spec.shell]] : [spec.argv[0], spec.argv.slice(1)];
-    // detached: the child leads a new process group (and session) that we signal as a whole.
-    const child = spawn(file, args, {
+    // the child leads a new process group (and session) that is signalled as a whole
+    const child = spawnInGroup(file, args, {
         cwd: options.cwd,
         env: options.env,
-        stdio: 'inherit',
-        detached: true
+        stdio: ['inherit', 'inherit', 'inherit']
     });
-    const ended = new Promise((resolve) => {
-        child.once('error', (error) => {
-            resolve({
+    const ended = child.exited.then(({ code, signal, error }) => {
+        if (error && child.pid === undefined) {
+            return {
                 exitCode: error.code === 'ENOENT' ? 127 : 126,
                 signal: null,
                 spawnError: `cannot start ${JSON.stringify(file)}: ${error.message}`
-            });
-        });
-        child.once('exit', (code, signal) => resolve({ exitCode: code, signal }));
+            };
+        }
+        return { exitCode: code, signal };
     });
     // The command is over when its own process exits: what it left running in the background
     // would use energy outside the window and could still write the job's files (GITHUB_OUTPUT)
@@ -3091,33 +2915,14 @@ function startCommand(spec, options) {
     const exited = ended.then(async (exit) => {
         if (child.pid === undefined || exit.spawnError)
             return exit;
-        const leftovers = await endGroup(child.pid, options.leftoverGraceMs ?? LEFTOVER_GRACE_MS);
+        const leftovers = await child.endLeftovers(options.leftoverGraceMs ?? LEFTOVER_GRACE_MS);
         return leftovers === 0 ? exit : { ...exit, leftoverNotice: describeLeftovers(leftovers) };
     });
     return {
         pid: child.pid,
         exited,
-        groupAlive() {
-            if (child.pid === undefined)
-                return false;
-            try {
-                process.kill(-child.pid, 0);
-                return true;
-            }
-            catch {
-                return false;
-            }
-        },
-        signalGroup(signal) {
-            if (child.pid === undefined)
-                return;
-            try {
-                process.kill(-child.pid, signal);
-            }
-            catch {
-                // the group is already gone
-            }
-        }
+        groupAlive: () => child.alive(),
+        signalGroup: (signal) => void child.signal(signal)
     };
 }
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -83,7 +83,10 @@ const INPUTS = {
     calibration: 'calibration',
     referenceCalibration: 'reference-calibration',
     prometheusUrl: 'prometheus-url',
-    prometheusSelector: 'prometheus-selector'
+    prometheusSelector: 'prometheus-selector',
+    calibrationRuns: 'calibration-runs',
+    calibrationCooldownSeconds: 'calibration-cooldown-seconds',
+    quick: 'quick'
 };
 const MODES = ['check', 'record', 'calibrate', 'report'];
 const DEFAULTS = {
@@ -97,6 +100,19 @@ const DEFAULTS = {
     idleSeconds: 10,
     pue: 1.0,
     intervalMs: 100
+};
+/**
+ * Calibration runs and pauses. A quick calibration is a smoke run (tests, a first try on a new
+ * runner): one second of idle power and no pause are enough to see that every workload runs.
+ */
+const CALIBRATE = {
+    runs: 3,
+    maxRuns: 50,
+    cooldownSeconds: 5,
+    maxCooldownSeconds: 600,
+    quick: false,
+    quickCooldownSeconds: 0,
+    quickIdleSeconds: 1
 };
 const get = (raw, name) => {
     const v = raw[name];
@@ -198,6 +214,7 @@ function parsePrometheusUrl(name, value) {
 /** Validates every raw value; the first bad one throws a UsageError naming input, value and expectation. */
 function parseSettings(raw, labels = {}) {
     const n = (name) => labels[name] ?? name;
+    const quick = parseBooleanSetting(n(INPUTS.quick), get(raw, INPUTS.quick), CALIBRATE.quick);
     return {
         mode: parseChoice(n(INPUTS.mode), get(raw, INPUTS.mode), MODES, DEFAULTS.mode),
         command: get(raw, INPUTS.command),
@@ -208,7 +225,7 @@ function parseSettings(raw, labels = {}) {
         comment: parseChoice(n(INPUTS.comment), get(raw, INPUTS.comment), ['always', 'never'], DEFAULTS.comment),
         dataBranch: parseDataBranch(n(INPUTS.dataBranch), get(raw, INPUTS.dataBranch)),
         failOnBudget: parseBooleanSetting(n(INPUTS.failOnBudget), get(raw, INPUTS.failOnBudget), DEFAULTS.failOnBudget),
-        idleSeconds: parseNumberSetting(n(INPUTS.idleSeconds), get(raw, INPUTS.idleSeconds), DEFAULTS.idleSeconds, 0, 3600),
+        idleSeconds: parseNumberSetting(n(INPUTS.idleSeconds), get(raw, INPUTS.idleSeconds), quick ? CALIBRATE.quickIdleSeconds : DEFAULTS.idleSeconds, 0, 3600),
         carbonIntensity: parseCarbonIntensity(n(INPUTS.carbonIntensity), get(raw, INPUTS.carbonIntensity)),
         pue: parseNumberSetting(n(INPUTS.pue), get(raw, INPUTS.pue), DEFAULTS.pue, 1, 5),
         workingDirectory: get(raw, INPUTS.workingDirectory),
@@ -223,7 +240,10 @@ function parseSettings(raw, labels = {}) {
         calibration: get(raw, INPUTS.calibration),
         referenceCalibration: get(raw, INPUTS.referenceCalibration),
         prometheusUrl: parsePrometheusUrl(n(INPUTS.prometheusUrl), get(raw, INPUTS.prometheusUrl)),
-        prometheusSelector: get(raw, INPUTS.prometheusSelector)
+        prometheusSelector: get(raw, INPUTS.prometheusSelector),
+        calibrationRuns: parseIntegerSetting(n(INPUTS.calibrationRuns), get(raw, INPUTS.calibrationRuns), CALIBRATE.runs, 1, CALIBRATE.maxRuns),
+        calibrationCooldownSeconds: parseNumberSetting(n(INPUTS.calibrationCooldownSeconds), get(raw, INPUTS.calibrationCooldownSeconds), quick ? CALIBRATE.quickCooldownSeconds : CALIBRATE.cooldownSeconds, 0, CALIBRATE.maxCooldownSeconds),
+        quick
     };
 }
 
@@ -365,4 +385,4 @@ const closest = (str, arr) => {
     return arr[min_index];
 };
 
-export { DEFAULT_STORE_DIR as D, INPUTS as I, UsageError as U, parseDataBranch as a, DEFAULTS as b, closest as c, describeBadValue as d, excerptValue as e, distance as f, parseIntegerSetting as g, parseNumberSetting as h, isSeriesName as i, parseSettings as p, validateSeriesName as v };
+export { CALIBRATE as C, DEFAULT_STORE_DIR as D, INPUTS as I, UsageError as U, DEFAULTS as a, parseDataBranch as b, closest as c, describeBadValue as d, excerptValue as e, distance as f, parseIntegerSetting as g, isSeriesName as i, parseSettings as p, validateSeriesName as v };

@@ -1,91 +1,208 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { m as markdownTable, r as readJsonFile } from './read-json-file.js';
+import { m as markdownTable } from './index.js';
 import { e as formatSig, t as toKwh } from './format.js';
 import { U as UsageError, d as describeBadValue } from './mod.js';
 import { A as AUTOMATIC_MODEL, M as MODEL_NAMES, n as normalizeMeasurement, N as NormalizationError } from './normalize2.js';
-import { M as MEASUREMENT_SCHEMA, U as UNIT_TOLERANCE, v as validateCalibration } from './calibration-codec.js';
-import { C as COMMON, c as choiceOf, a as nameLike, w as withHelp } from './flags.js';
+import { U as UNIT_TOLERANCE, M as MEASUREMENT_SCHEMA, v as validateCalibration } from './calibration-codec.js';
+import { a as ajvExports } from './ajv.js';
+import { r as readJsonFile } from './read-json-file.js';
+import { C as COMMON, c as choiceOf, n as nameLike, w as withHelp } from './flags.js';
 import 'node:fs/promises';
-import './ajv.js';
 import 'node:util';
 
-// Schema and unit checks for the measurement normalisation reads (calibrations: calibration-codec).
-// Every refusal names the file, the field, the value and what was expected, because these files
-// are written by hand or by scripts.
-const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const bad = (file, field, value, expected) => new UsageError(`${file}: ${describeBadValue(field, value, expected)}`);
-function readPositive(file, obj, field, path) {
-    const v = obj[field];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
-        throw bad(file, path, v, 'a finite number > 0');
-    return v;
-}
-function readComponent(file, raw, i, durationS) {
-    const at = `components[${i}]`;
-    if (!isObject(raw))
-        throw bad(file, at, raw, 'an object');
-    if (typeof raw.kind !== 'string')
-        throw bad(file, `${at}.kind`, raw.kind, '"gpu" | "cpu" | "ram" | "other"');
-    const num = (field, allowZero) => {
-        const v = raw[field];
-        if (v === undefined || v === null)
-            return null;
-        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0))
-            throw bad(file, `${at}.${field}`, v, allowZero ? 'a finite number >= 0' : 'a finite number > 0');
-        return v;
-    };
-    const component = {
-        kind: raw.kind,
-        energyJ: num('energyJ', true),
-        meanPowerW: num('meanPowerW', true),
-        powerLimitW: num('powerLimitW', false),
-        ...(typeof raw.method === 'string' ? { method: raw.method } : {})
-    };
-    if (component.energyJ !== null && component.meanPowerW !== null) {
-        const expected = component.meanPowerW * durationS;
-        const slack = UNIT_TOLERANCE * Math.max(expected, component.energyJ) + 1;
-        if (Math.abs(component.energyJ - expected) > slack)
-            throw bad(file, `${at}.energyJ`, component.energyJ, `about meanPowerW × durationS = ${expected.toFixed(1)} J (±${UNIT_TOLERANCE * 100}%; units do not add up)`);
-    }
-    return component;
-}
-/** Checks the fields of a measurement file that normalisation uses; other fields pass through. */
-function validateMeasurement(json, fileName) {
-    if (!isObject(json))
-        throw bad(fileName, 'measurement', json, 'a JSON object');
-    if (json.schema !== undefined && json.schema !== MEASUREMENT_SCHEMA)
-        throw bad(fileName, 'schema', json.schema, JSON.stringify(MEASUREMENT_SCHEMA));
-    const energyJ = readPositive(fileName, json, 'energyJ', 'energyJ');
-    const durationS = readPositive(fileName, json, 'durationS', 'durationS');
-    const rawComponents = json.components ?? [];
-    if (!Array.isArray(rawComponents))
-        throw bad(fileName, 'components', rawComponents, 'an array');
-    const components = rawComponents.map((c, i) => readComponent(fileName, c, i, durationS));
-    const parts = components.reduce((s, c) => s + (c.energyJ ?? 0), 0);
-    if (parts > energyJ * (1 + UNIT_TOLERANCE) + 1)
-        throw bad(fileName, 'energyJ', energyJ, `at least the components' sum ${parts.toFixed(1)} J`);
-    const metrics = {};
-    if (isObject(json.metrics)) {
-        for (const key of ['flops', 'params', 'macs']) {
-            const v = json.metrics[key];
-            if (v === undefined || v === null)
-                continue;
-            if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
-                throw bad(fileName, `metrics.${key}`, v, 'a finite number > 0');
-            metrics[key] = v;
-        }
-    }
-    const family = json.family;
-    if (family !== undefined && family !== null && (typeof family !== 'string' || !/\S/.test(family)))
-        throw bad(fileName, 'family', family, 'a non-empty workload family name');
+// The one reader of joulegate.measurement/v1: `normalize` reads measurement files with it, and
+// mode `report` checks the measured run inside an untrusted result file with it, so both accept
+// the same shapes. Structure is one JSON schema (Ajv), read for one of two uses:
+// - 'normalize': a file a person or a script may have written by hand; only what normalisation
+//   reads must be there (energy and duration above zero), and its units must add up;
+// - 'record': the run joulegate measured, as a result file carries it; every field the contract
+//   requires must be there, with at least one component.
+// Fields this reader does not know pass through (more are welcome).
+// `expected` is ours (Ajv ignores it in non-strict mode): the wording of the error a user reads.
+const text = { type: 'string', maxLength: 10_000, expected: 'a string' };
+const atLeastZero = { type: 'number', minimum: 0, expected: 'a finite number >= 0' };
+const aboveZero = { type: 'number', exclusiveMinimum: 0, expected: 'a finite number > 0' };
+const orNull = (s) => ({ ...s, type: [s.type, 'null'] });
+// the metrics normalisation uses as regressors (metrics protocol, reserved keys)
+const REGRESSORS = ['flops', 'params', 'macs'];
+/** The fields every use reads alike; each use adds what it requires. */
+function componentSchema(use) {
     return {
-        energyJ,
-        durationS,
+        type: 'object',
+        expected: 'an object',
+        required: use === 'record' ? ['id', 'kind', 'name', 'method', 'source', 'energyJ'] : ['kind'],
+        properties: {
+            id: text,
+            kind: { enum: ['gpu', 'cpu', 'ram', 'other'], expected: '"gpu" | "cpu" | "ram" | "other"' },
+            name: text,
+            method: {
+                enum: ['counter', 'power-integration', 'estimate'],
+                expected: '"counter" | "power-integration" | "estimate"'
+            },
+            source: text,
+            energyJ: use === 'record' ? atLeastZero : orNull(atLeastZero),
+            meanPowerW: orNull(atLeastZero),
+            // normalisation scales by the power limit: there an unknown one is absent, never 0
+            powerLimitW: orNull(aboveZero )
+        }
+    };
+}
+function measurementSchema(use) {
+    // normalisation divides by both and refuses a run that used no energy
+    const positiveForNormalize = use === 'normalize' ? aboveZero : atLeastZero;
+    const regressor = orNull(aboveZero );
+    return {
+        type: 'object',
+        expected: 'a JSON object',
+        // the schema id first: a calibration given where a measurement belongs is told so
+        allOf: [
+            {
+                properties: {
+                    schema: { const: MEASUREMENT_SCHEMA, expected: JSON.stringify(MEASUREMENT_SCHEMA) }
+                }
+            }
+        ],
+        required: use === 'record'
+            ? ['schema', 'command', 'exitCode', 'startedAt', 'durationS', 'energyJ'].concat([
+                'components',
+                'metrics',
+                'progress',
+                'host'
+            ])
+            : ['energyJ', 'durationS'],
+        properties: {
+            command: text,
+            exitCode: { type: ['integer', 'null'], expected: 'an integer or null' },
+            interrupted: { type: 'boolean', expected: 'true or false' },
+            startedAt: text,
+            durationS: positiveForNormalize,
+            energyJ: positiveForNormalize,
+            idlePowerW: { type: ['number', 'null'], expected: 'a number or null' },
+            netEnergyJ: { type: ['number', 'null'], expected: 'a number or null' },
+            components: {
+                type: 'array',
+                expected: use === 'record' ? 'a non-empty array of components' : 'an array',
+                ...({}),
+                items: componentSchema(use)
+            },
+            metrics: {
+                type: 'object',
+                expected: 'an object of numbers',
+                properties: Object.fromEntries(REGRESSORS.map((k) => [k, regressor])),
+                ...({})
+            },
+            progress: {
+                type: 'array',
+                expected: 'an array',
+                items: {
+                    type: 'object',
+                    expected: 'an object { elapsedS, energyJ, values }',
+                    required: ['elapsedS', 'energyJ', 'values'],
+                    properties: {
+                        elapsedS: { type: 'number', expected: 'a number' },
+                        energyJ: atLeastZero,
+                        values: { type: 'object', expected: 'an object' }
+                    }
+                }
+            },
+            host: {
+                type: 'object',
+                expected: 'an object with fingerprint',
+                ...({}),
+                properties: { fingerprint: text }
+            },
+            family: {
+                type: ['string', 'null'],
+                pattern: '\\S',
+                expected: 'a non-empty workload family name'
+            }
+        }
+    };
+}
+// Compiled on first use: nothing runs at import time.
+const validators = new Map();
+function getValidator(use) {
+    let validator = validators.get(use);
+    if (!validator) {
+        const ajv = new ajvExports.Ajv({ allErrors: false, strict: false, strictNumbers: true, verbose: true });
+        validator = ajv.compile(measurementSchema(use));
+        validators.set(use, validator);
+    }
+    return validator;
+}
+/**
+ * The first way `json` is not a measurement for this use, as Ajv reports it (its instancePath,
+ * its data, and its parent schema's `expected`); null when it is one.
+ */
+function findMeasurementProblem(json, use) {
+    const validate = getValidator(use);
+    return validate(json) ? null : validate.errors[0];
+}
+/** "/components/0/energyJ" -> "components[0].energyJ"; the root is "measurement". */
+function pathOf(pointer, extra) {
+    const parts = [...pointer.split('/').slice(1), ...(extra === undefined ? [] : [extra])];
+    if (parts.length === 0)
+        return 'measurement';
+    return parts.reduce((s, p) => (/^\d+$/.test(p) ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+}
+function describeProblem(e) {
+    const parent = (e.parentSchema ?? {});
+    if (e.keyword === 'required') {
+        const missing = String(e.params.missingProperty);
+        const schema = parent.properties?.[missing];
+        return describeBadValue(pathOf(e.instancePath, missing), undefined, schema?.expected ?? 'set');
+    }
+    return describeBadValue(pathOf(e.instancePath), e.data, parent.expected ?? e.message ?? '');
+}
+/** What a schema cannot say: the units add up (normalisation fits power × time). */
+function findUnitProblem(m) {
+    for (const [i, c] of m.components.entries()) {
+        if (c.energyJ === null || c.meanPowerW === null)
+            continue;
+        const expected = c.meanPowerW * m.durationS;
+        const slack = UNIT_TOLERANCE * Math.max(expected, c.energyJ) + 1;
+        if (Math.abs(c.energyJ - expected) > slack)
+            return describeBadValue(`components[${i}].energyJ`, c.energyJ, `about meanPowerW × durationS = ${expected.toFixed(1)} J (±${UNIT_TOLERANCE * 100}%; units do not add up)`);
+    }
+    const parts = m.components.reduce((s, c) => s + (c.energyJ ?? 0), 0);
+    if (parts > m.energyJ * (1 + UNIT_TOLERANCE) + 1)
+        return describeBadValue('energyJ', m.energyJ, `at least the components' sum ${parts.toFixed(1)} J`);
+    return null;
+}
+/**
+ * Checks a measurement file for normalisation and returns what normalisation reads; other fields
+ * pass through unread. Throws UsageError "FILE: FIELD: got VALUE, expected WHAT".
+ */
+function validateMeasurement(json, fileName) {
+    const problem = findMeasurementProblem(json, 'normalize');
+    if (problem)
+        throw new UsageError(`${fileName}: ${describeProblem(problem)}`);
+    const raw = json;
+    const orNullValue = (v) => (typeof v === 'number' ? v : null);
+    const components = (raw.components ?? []).map((c) => ({
+        kind: c.kind,
+        energyJ: orNullValue(c.energyJ),
+        meanPowerW: orNullValue(c.meanPowerW),
+        powerLimitW: orNullValue(c.powerLimitW),
+        ...(typeof c.method === 'string' ? { method: c.method } : {})
+    }));
+    const given = (raw.metrics ?? {});
+    const metrics = {};
+    for (const key of REGRESSORS)
+        if (typeof given[key] === 'number')
+            metrics[key] = given[key];
+    const m = {
+        energyJ: raw.energyJ,
+        durationS: raw.durationS,
         components,
         metrics,
-        ...(typeof family === 'string' ? { family } : {})
+        ...(typeof raw.family === 'string' ? { family: raw.family } : {})
     };
+    const unitProblem = findUnitProblem(m);
+    if (unitProblem)
+        throw new UsageError(`${fileName}: ${unitProblem}`);
+    return m;
 }
 
 // The normalize view: measured energy put on a reference host's scale, as markdown. The

@@ -1,10 +1,10 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { U as UsageError, d as describeBadValue } from './mod.js';
+import { r as runProcess, d as describeExit } from './process.js';
 import { r as readGpuInventory } from './measure-runner.js';
 
 // The reference workloads (reference/manifest.json) resolved into runnable commands: the GPU suite
@@ -60,20 +60,22 @@ function parseCustomWorkload(text, family) {
         family: family ?? name
     };
 }
+/** Importing torch takes seconds from a cold disk; a minute means a hung interpreter. */
+const TORCH_PROBE_TIMEOUT_MS = 60_000;
 /**
  * Asks the GPU suite itself whether this interpreter's PyTorch can run it (`--check-torch`: 2.1 or
  * newer), so an old distribution torch (Debian 12: 1.13) gives one line here, not a traceback
  * from the middle of a calibration. Returns null when it can, else the suite's own reason.
  */
 async function probeTorch(python, suitePath) {
-    return new Promise((resolvePromise) => {
-        execFile(python, [suitePath, '--check-torch'], { timeout: 60_000 }, (error, stdout, stderr) => {
-            if (!error)
-                return resolvePromise(null);
-            const said = `${stderr}`.trim().split('\n').pop() || `${stdout}`.trim();
-            resolvePromise(said || `${python} cannot run the GPU reference suite (${error.message})`);
-        });
+    const r = await runProcess(python, [suitePath, '--check-torch'], {
+        timeoutMs: TORCH_PROBE_TIMEOUT_MS
     });
+    if (r.code === 0 && !r.timedOut)
+        return null;
+    const said = r.stderr.trim().split('\n').pop() || r.stdout.toString('utf8').trim();
+    return (said ||
+        `${python} cannot run the GPU reference suite (${describeExit(r, TORCH_PROBE_TIMEOUT_MS)})`);
 }
 /**
  * The built-in suite for this runner: the GPU workloads when a GPU is visible (or asked for) and

@@ -1,6 +1,6 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
-import { U as UsageError, d as describeBadValue } from './mod.js';
+import { I as INPUTS, U as UsageError, d as describeBadValue } from './mod.js';
 import { appendFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -198,7 +198,12 @@ const workload = {
         count('epochs', 1, 1000, 'epochs (default 6)'),
         count('samples', 10, 10_000_000, 'training samples (default 4000)'),
         count('seed', 0, 2 ** 31, 'random seed (default 7)'),
-        { name: 'quick', type: 'boolean', field: 'quick', help: 'the small scale of a CPU workload' }
+        {
+            name: 'quick',
+            type: 'boolean',
+            input: INPUTS.quick,
+            help: 'the small scale of a CPU workload'
+        }
     ],
     run: runWorkload
 };
