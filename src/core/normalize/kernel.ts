@@ -5,6 +5,14 @@
 
 /** Widths tried, as multiples of the spread of GPU use among the points. */
 const WIDTH_GRID = [0.08, 0.12, 0.18, 0.25, 0.35, 0.5, 0.7, 1, 1.5, 2.5, 4]
+/**
+ * Shrinkage of the local slope, in squared ln-use units per unit weight: a slope read from a few
+ * nearby points that span a narrow range of GPU use (say ±20%) is mostly their noise, and
+ * extrapolating it to a job outside that range is where six-point calibrations went most wrong.
+ * It adds 0.05 to the weighted variance of use, so a slope over a wide, well-spread range is
+ * almost untouched. Chosen on the selection draws (0, 0.01, 0.05; 0.05 was best on both datasets).
+ */
+const SLOPE_SHRINKAGE = 0.05
 
 interface KernelPoint {
   x: number
@@ -43,7 +51,7 @@ function predictAt(points: KernelPoint[], width: number, x: number, skip = -1): 
     sxy += w * (points[i].x - mx) * (points[i].y - my)
   }
   // points that all sit at one GPU use carry no slope: their weighted mean is the estimate
-  return sxx > 1e-12 * sw ? my + (sxy / sxx) * (x - mx) : my
+  return sxx > 1e-12 * sw ? my + (sxy / (sxx + SLOPE_SHRINKAGE * sw)) * (x - mx) : my
 }
 
 /** The width (in use units) with the smallest mean |LOO error|; ties go to the wider one. */
