@@ -310,8 +310,11 @@ export function normalizeMeasurement(
     }
   })
   const best = scores.find((c) => c.model === chosen)!
-  const suite = fitModel(best.model, points, fitOptions)
-  const logRatio = evidence === 'anchored' ? predictAnchored(suite, anchors, query) : suite(query)
+  const anchorOptions: FitOptions = { ...fitOptions, smooth: true }
+  const logRatio =
+    evidence === 'anchored'
+      ? predictAnchored(fitModel(best.model, points, anchorOptions), anchors, query)
+      : fitModel(best.model, points, fitOptions)(query)
   const normalizedEnergyJ = measurement.energyJ * Math.exp(logRatio)
   const cvs = shared.map((s) => (s.local.cv ?? 0) ** 2 + (s.reference.cv ?? 0) ** 2)
   const noiseFloor = Z90 * Math.sqrt(cvs.reduce((a, b) => a + b, 0) / cvs.length)
@@ -322,7 +325,7 @@ export function normalizeMeasurement(
           evidence,
           best.model,
           evidence === 'anchored' ? all : points,
-          fitOptions
+          evidence === 'anchored' ? anchorOptions : fitOptions
         )
   const intervalFrom =
     caseResiduals === null
