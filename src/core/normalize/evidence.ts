@@ -4,12 +4,27 @@
 // how the ratio moves with GPU use; the interval comes from out-of-sample errors of the same kind
 // as the one being made (same family, an unseen family, or an unknown one).
 import { fitModel } from './models.js'
-import type { FitOptions, ModelName, TrainingPoint } from './models.js'
+import type { Features, FitOptions, ModelName, TrainingPoint } from './models.js'
 
 /** Share of the anchor in an anchored estimate; the rest is the suite model (selection splits). */
 const ANCHOR_WEIGHT = 1
 /** How much of the suite model's difference between the job's and the anchor's GPU use is added. */
 const ANCHOR_CORRECTION = 0.5
+
+/**
+ * An anchored error grows with how far the job's GPU use is from its anchor's: a repository's
+ * training run at another batch size than its calibration run moves along its own curve, which the
+ * suite only guesses. The anchored interval scales with √(floor² + Δuse²) (ln units); the floor is
+ * the error left when the two run alike. Chosen on the selection draws (0.1, 0.2, 0.4).
+ */
+const ANCHOR_SCALE_FLOOR = 0.4
+/**
+ * The anchored residuals come from other families than the job's, whose spread within a family
+ * differs (one family's batch sizes move its ratio three times as much as another's): the
+ * quantile is taken at 85% so that the interval covers about 80% of jobs of a family it has not
+ * seen vary (chosen on the selection draws among 80%, 85%, 88%).
+ */
+export const ANCHORED_LEVEL = 0.85
 
 export type EvidenceCase = 'anchored' | 'unseen-family' | 'unknown-family'
 
@@ -30,13 +45,30 @@ export function predictAnchored(
 
 const familyOf = (p: TrainingPoint): string => p.family ?? p.workload
 
+/** How much wider than at the anchor's own GPU use an anchored interval is at the job's. */
+export function scaleAnchored(
+  anchors: TrainingPoint[],
+  query: Features,
+  use: FitOptions['use']
+): number {
+  const key = use ?? 'logPower'
+  const at = query[key]
+  const squares = anchors.map((a) => {
+    const x = a.features[key]
+    return at === null || x === null ? 0 : (at - x) ** 2
+  })
+  const meanSquare = squares.reduce((s, d) => s + d, 0) / Math.max(squares.length, 1)
+  return Math.sqrt(ANCHOR_SCALE_FLOOR ** 2 + meanSquare)
+}
+
 /**
  * Out-of-sample residuals (truth − prediction, ln units) for the interval of one case:
  * - unknown-family: leave one point out (the pooled error over workloads like the calibration's);
  * - unseen-family: leave the point's whole family out, so the residual includes the between-family
  *   error a never-calibrated family has (wider than leave-one-out when families repeat);
  * - anchored: each point predicted from another point of its own family (as the anchor) and a model
- *   fitted without that family; null when no family has two points (no such evidence).
+ *   fitted without that family, divided by scaleAnchored (the interval multiplies it back at the
+ *   job's distance from its anchor); null when no family has two points (no such evidence).
  */
 export function computeCaseResiduals(
   evidence: EvidenceCase,
@@ -67,7 +99,10 @@ export function computeCaseResiduals(
     const suite = fitModel(model, rest, options)
     for (const held of members) {
       const anchors = members.filter((p) => p !== held)
-      out.push(held.logRatio - predictAnchored(suite, anchors, held.features))
+      out.push(
+        (held.logRatio - predictAnchored(suite, anchors, held.features)) /
+          scaleAnchored(anchors, held.features, options.use)
+      )
     }
   }
   return out.length >= 2 ? out : null

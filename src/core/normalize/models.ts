@@ -68,6 +68,8 @@ export interface FitOptions {
   keys?: (keyof Features)[]
   /** the GPU-use feature of log-log, similarity-weighted and multivariate; default logPower */
   use?: UseKey
+  /** kernel: no nearest-neighbour widths (the anchored correction needs a trend) */
+  smooth?: boolean
 }
 
 /** ln(power) plus every optional regressor that all points and the query share. */
@@ -207,7 +209,8 @@ export function fitModel(
     }
     case 'kernel': {
       const predict = fitKernel(
-        points.map((p) => ({ x: featureValue(p.features, use), y: p.logRatio }))
+        points.map((p) => ({ x: featureValue(p.features, use), y: p.logRatio })),
+        options.smooth ?? false
       )
       return (f) => predict(featureValue(f, use))
     }

@@ -21,7 +21,13 @@ import {
   describeUnusableKind,
   isMadeOnEstimates
 } from '../history/calibration-codec.js'
-import { computeCaseResiduals, describeEvidence, predictAnchored } from './evidence.js'
+import {
+  ANCHORED_LEVEL,
+  computeCaseResiduals,
+  describeEvidence,
+  predictAnchored,
+  scaleAnchored
+} from './evidence.js'
 import type { EvidenceCase } from './evidence.js'
 
 /** One-sided 90% Student t quantiles by degrees of freedom, for intervals from very few points. */
@@ -153,13 +159,13 @@ function findSharedPoints(
   })
 }
 
-function halfWidth(residuals: number[], noiseFloor: number): number {
+function halfWidth(residuals: number[], level = INTERVAL_LEVEL): number {
   const n = residuals.length
   const abs = residuals.map(Math.abs).sort((a, b) => a - b)
   // position (n+1)·0.8 among the sorted |residuals|: a new residual is equally likely to fall in
   // each of the n+1 gaps, so the k-th smallest covers k/(n+1). With six points the whole ranks
   // give 71% or 86%; interpolating between them aims at 80% itself (Hyndman–Fan type 6)
-  const position = (n + 1) * INTERVAL_LEVEL
+  const position = (n + 1) * level
   let h: number
   if (position <= n) {
     const k = Math.floor(position)
@@ -169,7 +175,7 @@ function halfWidth(residuals: number[], noiseFloor: number): number {
     const rms = Math.sqrt(abs.reduce((s, r) => s + r * r, 0) / n)
     h = (T90[Math.min(n - 1, T90.length - 1)] ?? Z90) * rms * Math.sqrt(1 + 1 / n)
   }
-  return Math.max(h, noiseFloor)
+  return h
 }
 
 function describeReference(reference: Calibration): string {
@@ -304,8 +310,11 @@ export function normalizeMeasurement(
     }
   })
   const best = scores.find((c) => c.model === chosen)!
-  const suite = fitModel(best.model, points, fitOptions)
-  const logRatio = evidence === 'anchored' ? predictAnchored(suite, anchors, query) : suite(query)
+  const anchorOptions: FitOptions = { ...fitOptions, smooth: true }
+  const logRatio =
+    evidence === 'anchored'
+      ? predictAnchored(fitModel(best.model, points, anchorOptions), anchors, query)
+      : fitModel(best.model, points, fitOptions)(query)
   const normalizedEnergyJ = measurement.energyJ * Math.exp(logRatio)
   const cvs = shared.map((s) => (s.local.cv ?? 0) ** 2 + (s.reference.cv ?? 0) ** 2)
   const noiseFloor = Z90 * Math.sqrt(cvs.reduce((a, b) => a + b, 0) / cvs.length)
@@ -316,7 +325,7 @@ export function normalizeMeasurement(
           evidence,
           best.model,
           evidence === 'anchored' ? all : points,
-          fitOptions
+          evidence === 'anchored' ? anchorOptions : fitOptions
         )
   const intervalFrom =
     caseResiduals === null
@@ -324,7 +333,13 @@ export function normalizeMeasurement(
       : evidence === 'anchored'
         ? `${caseResiduals.length} same-family residuals`
         : `${caseResiduals.length} leave-one-family-out residuals`
-  const h = halfWidth(caseResiduals ?? best.residuals, noiseFloor)
+  // anchored residuals are scaled to a common distance from their anchor: scale back to the job's
+  const scaled = evidence === 'anchored' && caseResiduals !== null
+  const h = Math.max(
+    (scaled ? scaleAnchored(anchors, query, fitOptions.use) : 1) *
+      halfWidth(caseResiduals ?? best.residuals, scaled ? ANCHORED_LEVEL : INTERVAL_LEVEL),
+    noiseFloor
+  )
   return {
     normalizedEnergyJ,
     interval: [normalizedEnergyJ * Math.exp(-h), normalizedEnergyJ * Math.exp(h)],
