@@ -704,6 +704,8 @@ const SMOOTH_MIN_WIDTH = 0.08;
  * almost untouched. Chosen on the selection draws (0, 0.01, 0.05; 0.05 was best on both datasets).
  */
 const SLOPE_SHRINKAGE = 0.05;
+/** How much smaller the LOO error without shrinkage must be for the whole slope to be used. */
+const WHOLE_SLOPE_GAIN = 0.5;
 const sd = (xs) => {
     const m = xs.reduce((a, b) => a + b, 0) / xs.length;
     return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length);
@@ -711,7 +713,7 @@ const sd = (xs) => {
 // Locally linear, not a local mean: the ratio slopes with GPU use (a power law is a line in these
 // log units), and a local mean flattens that slope at the edges of the calibrated range, where a
 // different card's workloads often land. The widest width is the global log-log fit.
-function predictAt(points, width, x, skip = -1) {
+function predictAt(points, width, x, skip = -1, shrinkage = SLOPE_SHRINKAGE) {
     let sw = 0;
     let sx = 0;
     let sy = 0;
@@ -738,22 +740,33 @@ function predictAt(points, width, x, skip = -1) {
         sxy += w * (points[i].x - mx) * (points[i].y - my);
     }
     // points that all sit at one GPU use carry no slope: their weighted mean is the estimate
-    return sxx > 1e-12 * sw ? my + (sxy / (sxx + SLOPE_SHRINKAGE * sw)) * (x - mx) : my;
+    return sxx > 1e-12 * sw ? my + (sxy / (sxx + shrinkage * sw)) * (x - mx) : my;
 }
-/** The width (in use units) with the smallest mean |LOO error|; ties go to the wider one. */
-function chooseKernelWidth(points, smooth) {
+/** The width (in use units) with the smallest mean |LOO error| at this shrinkage; ties go wider. */
+function chooseKernelWidth(points, smooth, shrinkage) {
     const spread = sd(points.map((p) => p.x)) || 0.1;
     if (points.length < 3)
-        return spread * WIDTH_GRID[WIDTH_GRID.length - 1];
+        return { width: spread * WIDTH_GRID[WIDTH_GRID.length - 1], error: 0 };
     let best = { width: spread, error: Infinity };
     for (const factor of WIDTH_GRID.filter((f) => !smooth || f >= SMOOTH_MIN_WIDTH)) {
         const width = spread * factor;
-        const error = points.reduce((s, p, i) => s + Math.abs(p.y - predictAt(points, width, p.x, i)), 0) /
-            points.length;
+        const error = points.reduce((s, p, i) => s + Math.abs(p.y - predictAt(points, width, p.x, i, shrinkage)), 0) / points.length;
         if (error <= best.error + 1e-12)
             best = { width, error };
     }
-    return best.width;
+    return best;
+}
+/**
+ * The width, and whether to shrink the slope: the slope is kept whole only when the points follow
+ * it so closely that leave-one-out error halves without the shrinkage (a card pair whose ratio is a
+ * clean power law of GPU use); on noisy points the shrinkage stays.
+ */
+function chooseKernelFit(points, smooth) {
+    const shrunk = chooseKernelWidth(points, smooth, SLOPE_SHRINKAGE);
+    const whole = chooseKernelWidth(points, smooth, 0);
+    return whole.error < WHOLE_SLOPE_GAIN * shrunk.error
+        ? { width: whole.width, shrinkage: 0 }
+        : { width: shrunk.width, shrinkage: SLOPE_SHRINKAGE };
 }
 /**
  * Fits the kernel model; the width is chosen on the training points only. `smooth` keeps the width
@@ -763,8 +776,8 @@ function chooseKernelWidth(points, smooth) {
  * 7.2% to 7.6% on Zeus and from 5.8% to 6.2% on ML.ENERGY without it).
  */
 function fitKernel(points, smooth = false) {
-    const width = chooseKernelWidth(points, smooth);
-    return (x) => predictAt(points, width, x);
+    const { width, shrinkage } = chooseKernelFit(points, smooth);
+    return (x) => predictAt(points, width, x, -1, shrinkage);
 }
 
 // Candidate models for the log energy ratio ln(E_reference / E_local) of one workload, fitted on
