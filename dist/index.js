@@ -9069,6 +9069,23 @@ const CALIBRATION_SCHEMA = 'joulegate.calibration/v1'; // contract
 const RESULT_SCHEMA = 'joulegate.result/v1';
 const CHECK_RESULT_SCHEMA = 'joulegate.check-result/v1';
 
+/** "/points/0/energyJ" -> "points[0].energyJ"; the root is `root` ("calibration", "measurement"). */
+function pathOf(root, pointer, extra) {
+    const parts = [...pointer.split('/').slice(1), ...(extra === undefined ? [] : [extra])];
+    if (parts.length === 0)
+        return root;
+    return parts.reduce((s, p) => (/^\d+$/.test(p) ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+}
+function describeSchemaError$1(root, e) {
+    const parent = (e.parentSchema ?? {});
+    if (e.keyword === 'required') {
+        const missing = String(e.params.missingProperty);
+        const schema = parent.properties?.[missing];
+        return describeBadValue(pathOf(root, e.instancePath, missing), undefined, schema?.expected ?? 'set');
+    }
+    return describeBadValue(pathOf(root, e.instancePath), e.data, parent.expected ?? e.message ?? '');
+}
+
 // The one reader of joulegate.calibration/v1: the store, `--calibration`, `normalize` and the
 // action all decode a calibration here, so a file one of them accepts, every other accepts too.
 // Structure is checked by a JSON schema (Ajv); what a schema cannot say (a workload named twice,
@@ -9144,22 +9161,6 @@ function getValidator$1() {
     validator$1 ??= new ajvExports.Ajv({ allErrors: false, strict: false, verbose: true }).compile(CALIBRATION_JSON_SCHEMA);
     return validator$1;
 }
-/** "/points/0/energyJ" -> "points[0].energyJ"; the root is "calibration". */
-function pathOf(pointer, extra) {
-    const parts = [...pointer.split('/').slice(1), ...(extra === undefined ? [] : [extra])];
-    if (parts.length === 0)
-        return 'calibration';
-    return parts.reduce((s, p) => (/^\d+$/.test(p) ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
-}
-function describeAjvError(e) {
-    const parent = (e.parentSchema ?? {});
-    if (e.keyword === 'required') {
-        const missing = String(e.params.missingProperty);
-        const schema = parent.properties?.[missing];
-        return describeBadValue(pathOf(e.instancePath, missing), undefined, schema?.expected ?? 'set');
-    }
-    return describeBadValue(pathOf(e.instancePath), e.data, parent.expected ?? e.message ?? '');
-}
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Optional point fields whose null means "absent" (older writers wrote null). */
 const OPTIONAL_POINT_FIELDS = ['flops', 'params', 'powerLimitW', 'gpuCount', 'family', 'runs', 'cv'];
@@ -9192,7 +9193,7 @@ function findSemanticProblem(points) {
 function validateCalibration(json, fileName) {
     const validate = getValidator$1();
     if (!validate(json))
-        throw new UsageError(`${fileName}: ${describeAjvError(validate.errors[0])}`);
+        throw new UsageError(`${fileName}: ${describeSchemaError$1('calibration', validate.errors[0])}`);
     const raw = json;
     const gpus = (raw.host.gpus ?? []).map((g) => isObject(g)
         ? { ...g, name: g.name, powerLimitW: g.powerLimitW ?? null }

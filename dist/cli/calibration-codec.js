@@ -1,7 +1,7 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { a as ajvExports } from './ajv.js';
-import { U as UsageError, d as describeBadValue } from './mod.js';
+import { d as describeBadValue, U as UsageError } from './mod.js';
 
 // The data that flows through the pipeline. Field names marked "contract" are read by external
 // tools (see DESIGN.md) and must not be renamed.
@@ -9,6 +9,23 @@ const MEASUREMENT_SCHEMA = 'joulegate.measurement/v1'; // contract
 const CALIBRATION_SCHEMA = 'joulegate.calibration/v1'; // contract
 const RESULT_SCHEMA = 'joulegate.result/v1';
 const CHECK_RESULT_SCHEMA = 'joulegate.check-result/v1';
+
+/** "/points/0/energyJ" -> "points[0].energyJ"; the root is `root` ("calibration", "measurement"). */
+function pathOf(root, pointer, extra) {
+    const parts = [...pointer.split('/').slice(1), ...(extra === undefined ? [] : [extra])];
+    if (parts.length === 0)
+        return root;
+    return parts.reduce((s, p) => (/^\d+$/.test(p) ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+}
+function describeSchemaError(root, e) {
+    const parent = (e.parentSchema ?? {});
+    if (e.keyword === 'required') {
+        const missing = String(e.params.missingProperty);
+        const schema = parent.properties?.[missing];
+        return describeBadValue(pathOf(root, e.instancePath, missing), undefined, schema?.expected ?? 'set');
+    }
+    return describeBadValue(pathOf(root, e.instancePath), e.data, parent.expected ?? e.message ?? '');
+}
 
 // The one reader of joulegate.calibration/v1: the store, `--calibration`, `normalize` and the
 // action all decode a calibration here, so a file one of them accepts, every other accepts too.
@@ -85,22 +102,6 @@ function getValidator() {
     validator ??= new ajvExports.Ajv({ allErrors: false, strict: false, verbose: true }).compile(CALIBRATION_JSON_SCHEMA);
     return validator;
 }
-/** "/points/0/energyJ" -> "points[0].energyJ"; the root is "calibration". */
-function pathOf(pointer, extra) {
-    const parts = [...pointer.split('/').slice(1), ...(extra === undefined ? [] : [extra])];
-    if (parts.length === 0)
-        return 'calibration';
-    return parts.reduce((s, p) => (/^\d+$/.test(p) ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
-}
-function describeAjvError(e) {
-    const parent = (e.parentSchema ?? {});
-    if (e.keyword === 'required') {
-        const missing = String(e.params.missingProperty);
-        const schema = parent.properties?.[missing];
-        return describeBadValue(pathOf(e.instancePath, missing), undefined, schema?.expected ?? 'set');
-    }
-    return describeBadValue(pathOf(e.instancePath), e.data, parent.expected ?? e.message ?? '');
-}
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Optional point fields whose null means "absent" (older writers wrote null). */
 const OPTIONAL_POINT_FIELDS = ['flops', 'params', 'powerLimitW', 'gpuCount', 'family', 'runs', 'cv'];
@@ -133,7 +134,7 @@ function findSemanticProblem(points) {
 function validateCalibration(json, fileName) {
     const validate = getValidator();
     if (!validate(json))
-        throw new UsageError(`${fileName}: ${describeAjvError(validate.errors[0])}`);
+        throw new UsageError(`${fileName}: ${describeSchemaError('calibration', validate.errors[0])}`);
     const raw = json;
     const gpus = (raw.host.gpus ?? []).map((g) => isObject(g)
         ? { ...g, name: g.name, powerLimitW: g.powerLimitW ?? null }
@@ -173,4 +174,4 @@ function describeUnusableKind(kind, what) {
     return null;
 }
 
-export { CALIBRATION_SCHEMA as C, MEASUREMENT_SCHEMA as M, RESULT_SCHEMA as R, UNIT_TOLERANCE as U, CHECK_RESULT_SCHEMA as a, calibrationKindOf as c, describeUnusableKind as d, isMadeOnEstimates as i, validateCalibration as v };
+export { CALIBRATION_SCHEMA as C, MEASUREMENT_SCHEMA as M, RESULT_SCHEMA as R, UNIT_TOLERANCE as U, CHECK_RESULT_SCHEMA as a, describeUnusableKind as b, calibrationKindOf as c, describeSchemaError as d, isMadeOnEstimates as i, validateCalibration as v };

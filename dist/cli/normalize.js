@@ -4,7 +4,7 @@ import { m as markdownTable } from './index.js';
 import { e as formatSig, t as toKwh } from './format.js';
 import { U as UsageError, d as describeBadValue } from './mod.js';
 import { A as AUTOMATIC_MODEL, M as MODEL_NAMES, n as normalizeMeasurement, N as NormalizationError } from './normalize2.js';
-import { U as UNIT_TOLERANCE, M as MEASUREMENT_SCHEMA, v as validateCalibration } from './calibration-codec.js';
+import { d as describeSchemaError, U as UNIT_TOLERANCE, M as MEASUREMENT_SCHEMA, v as validateCalibration } from './calibration-codec.js';
 import { a as ajvExports } from './ajv.js';
 import { r as readJsonFile } from './read-json-file.js';
 import { C as COMMON, c as choiceOf, n as nameLike, w as withHelp } from './flags.js';
@@ -139,22 +139,6 @@ function findMeasurementProblem(json, use) {
     const validate = getValidator(use);
     return validate(json) ? null : validate.errors[0];
 }
-/** "/components/0/energyJ" -> "components[0].energyJ"; the root is "measurement". */
-function pathOf(pointer, extra) {
-    const parts = [...pointer.split('/').slice(1), ...(extra === undefined ? [] : [extra])];
-    if (parts.length === 0)
-        return 'measurement';
-    return parts.reduce((s, p) => (/^\d+$/.test(p) ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
-}
-function describeProblem(e) {
-    const parent = (e.parentSchema ?? {});
-    if (e.keyword === 'required') {
-        const missing = String(e.params.missingProperty);
-        const schema = parent.properties?.[missing];
-        return describeBadValue(pathOf(e.instancePath, missing), undefined, schema?.expected ?? 'set');
-    }
-    return describeBadValue(pathOf(e.instancePath), e.data, parent.expected ?? e.message ?? '');
-}
 /** What a schema cannot say: the units add up (normalisation fits power × time). */
 function findUnitProblem(m) {
     for (const [i, c] of m.components.entries()) {
@@ -177,7 +161,7 @@ function findUnitProblem(m) {
 function validateMeasurement(json, fileName) {
     const problem = findMeasurementProblem(json, 'normalize');
     if (problem)
-        throw new UsageError(`${fileName}: ${describeProblem(problem)}`);
+        throw new UsageError(`${fileName}: ${describeSchemaError('measurement', problem)}`);
     const raw = json;
     const orNullValue = (v) => (typeof v === 'number' ? v : null);
     const components = (raw.components ?? []).map((c) => ({

@@ -1,7 +1,7 @@
 import { createRequire as __jgCreateRequire } from 'node:module';
 const require = __jgCreateRequire(import.meta.url);
 import { U as UsageError } from './mod.js';
-import { c as calibrationKindOf, d as describeUnusableKind, i as isMadeOnEstimates } from './calibration-codec.js';
+import { c as calibrationKindOf, b as describeUnusableKind, i as isMadeOnEstimates } from './calibration-codec.js';
 
 // The kernel model: a Gaussian-weighted, locally linear fit of the calibration points' log ratios
 // in GPU-use space, with the width chosen by leave-one-out error on the points themselves. A fixed-shape

@@ -2,10 +2,11 @@
 // action all decode a calibration here, so a file one of them accepts, every other accepts too.
 // Structure is checked by a JSON schema (Ajv); what a schema cannot say (a workload named twice,
 // units that do not add up) is checked after it. Fields this reader does not know pass through.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { Ajv, type ValidateFunction } from 'ajv'
 import { UsageError, describeBadValue } from '../errors.js'
 import { CALIBRATION_SCHEMA } from '../types.js'
 import type { Calibration, CalibrationKind, CalibrationPoint } from '../types.js'
+import { describeSchemaError } from './schema-error.js'
 
 /** Relative slack allowed between an energy and power × time (sampling, counters, rounding). */
 export const UNIT_TOLERANCE = 0.25
@@ -86,25 +87,6 @@ function getValidator(): ValidateFunction {
   return validator
 }
 
-/** "/points/0/energyJ" -> "points[0].energyJ"; the root is "calibration". */
-function pathOf(pointer: string, extra?: string): string {
-  const parts = [...pointer.split('/').slice(1), ...(extra === undefined ? [] : [extra])]
-  if (parts.length === 0) return 'calibration'
-  return parts.reduce((s, p) => (/^\d+$/.test(p) ? `${s}[${p}]` : s ? `${s}.${p}` : p), '')
-}
-
-function describeAjvError(e: ErrorObject): string {
-  const parent = (e.parentSchema ?? {}) as { expected?: string; properties?: object }
-  if (e.keyword === 'required') {
-    const missing = String(e.params.missingProperty)
-    const schema = (parent.properties as Record<string, { expected?: string }> | undefined)?.[
-      missing
-    ]
-    return describeBadValue(pathOf(e.instancePath, missing), undefined, schema?.expected ?? 'set')
-  }
-  return describeBadValue(pathOf(e.instancePath), e.data, parent.expected ?? e.message ?? '')
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
@@ -143,7 +125,8 @@ function findSemanticProblem(points: CalibrationPoint[]): string | null {
  */
 export function validateCalibration(json: unknown, fileName: string): Calibration {
   const validate = getValidator()
-  if (!validate(json)) throw new UsageError(`${fileName}: ${describeAjvError(validate.errors![0])}`)
+  if (!validate(json))
+    throw new UsageError(`${fileName}: ${describeSchemaError('calibration', validate.errors![0])}`)
   const raw = json as Record<string, unknown> & { host: Record<string, unknown> }
   const gpus = ((raw.host.gpus as unknown[] | undefined) ?? []).map((g) =>
     isObject(g)

@@ -11,6 +11,7 @@ import { UsageError, describeBadValue } from '../errors.js'
 import type { MeasurementInput } from '../normalize/validate.js'
 import { MEASUREMENT_SCHEMA } from '../types.js'
 import { UNIT_TOLERANCE } from './calibration-codec.js'
+import { describeSchemaError } from './schema-error.js'
 
 type MeasurementUse = 'normalize' | 'record'
 
@@ -145,25 +146,6 @@ export function findMeasurementProblem(json: unknown, use: MeasurementUse): Erro
   return validate(json) ? null : validate.errors![0]!
 }
 
-/** "/components/0/energyJ" -> "components[0].energyJ"; the root is "measurement". */
-function pathOf(pointer: string, extra?: string): string {
-  const parts = [...pointer.split('/').slice(1), ...(extra === undefined ? [] : [extra])]
-  if (parts.length === 0) return 'measurement'
-  return parts.reduce((s, p) => (/^\d+$/.test(p) ? `${s}[${p}]` : s ? `${s}.${p}` : p), '')
-}
-
-function describeProblem(e: ErrorObject): string {
-  const parent = (e.parentSchema ?? {}) as { expected?: string; properties?: object }
-  if (e.keyword === 'required') {
-    const missing = String(e.params.missingProperty)
-    const schema = (parent.properties as Record<string, { expected?: string }> | undefined)?.[
-      missing
-    ]
-    return describeBadValue(pathOf(e.instancePath, missing), undefined, schema?.expected ?? 'set')
-  }
-  return describeBadValue(pathOf(e.instancePath), e.data, parent.expected ?? e.message ?? '')
-}
-
 /** What a schema cannot say: the units add up (normalisation fits power × time). */
 function findUnitProblem(m: MeasurementInput): string | null {
   for (const [i, c] of m.components.entries()) {
@@ -195,7 +177,7 @@ type RawComponent = Record<string, unknown> & { kind: string }
  */
 export function validateMeasurement(json: unknown, fileName: string): MeasurementInput {
   const problem = findMeasurementProblem(json, 'normalize')
-  if (problem) throw new UsageError(`${fileName}: ${describeProblem(problem)}`)
+  if (problem) throw new UsageError(`${fileName}: ${describeSchemaError('measurement', problem)}`)
   const raw = json as Record<string, unknown> & { energyJ: number; durationS: number }
   const orNullValue = (v: unknown): number | null => (typeof v === 'number' ? v : null)
   const components = ((raw.components as RawComponent[] | undefined) ?? []).map((c) => ({
