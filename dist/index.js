@@ -550,7 +550,9 @@ function formatCount(x) {
 // The calibration report: the job summary the action writes and the lines the CLI prints, from
 // the same points, so a runner's calibration reads the same in both.
 /** The job summary of a calibration: one row per workload, drift warnings, where it is kept. */
-function renderCalibrationReport(cal, warnings, where) {
+function renderCalibrationReport(cal, warnings, 
+/** where it was kept as the runner's calibration; null: it was not (quick, cut short, no store) */
+where) {
     const rows = cal.points.map((p) => [
         p.workload,
         formatEnergy(p.energyJ),
@@ -570,7 +572,9 @@ function renderCalibrationReport(cal, warnings, where) {
             ? ['**Drift against the previous calibration:**', '', ...warnings.map((w) => `- ${w}`), '']
             : []),
         ...(cal.notices ?? []).map((n) => `> ${n}`),
-        `Kept in ${where}.`
+        where === null
+            ? "Not kept as this runner's calibration: a quick or interrupted run, or no store, never becomes one."
+            : `Kept in ${where}.`
     ].join('\n');
 }
 
@@ -13225,7 +13229,7 @@ async function calibrateRunner(settings, request, ctx) {
         ...result,
         stored,
         workloads: names,
-        report: renderCalibrationReport(result.calibration, result.warnings, store?.description ?? 'no store')
+        report: renderCalibrationReport(result.calibration, result.warnings, stored ? store.description : null)
     };
 }
 

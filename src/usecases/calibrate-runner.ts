@@ -86,7 +86,7 @@ export async function calibrateRunner(
     report: renderCalibrationReport(
       result.calibration,
       result.warnings,
-      store?.description ?? 'no store'
+      stored ? store.description : null
     )
   }
 }

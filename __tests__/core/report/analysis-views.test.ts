@@ -72,6 +72,9 @@ describe('analysis views in core/report', () => {
     expect(md).toContain('NVIDIA A40; driver n/a; idle 95.0 W')
     expect(md).toContain('- crnn-b16: +12.0% against the previous')
     expect(md).toContain('Kept in the store.')
+    expect(renderCalibrationReport(cal, [], null)).toMatch(
+      /Not kept as this runner's calibration: a quick or interrupted run/
+    )
     expect(formatCalibrationLines(cal)).toEqual(['  crnn-b16: 540 J in 30.0 s, 18.0 W, cv 0.0%'])
   })
 })

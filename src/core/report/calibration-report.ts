@@ -8,7 +8,8 @@ import { formatEnergy, formatShare } from './format.js'
 export function renderCalibrationReport(
   cal: Calibration,
   warnings: readonly string[],
-  where: string
+  /** where it was kept as the runner's calibration; null: it was not (quick, cut short, no store) */
+  where: string | null
 ): string {
   const rows = cal.points.map((p) => [
     p.workload,
@@ -29,7 +30,9 @@ export function renderCalibrationReport(
       ? ['**Drift against the previous calibration:**', '', ...warnings.map((w) => `- ${w}`), '']
       : []),
     ...(cal.notices ?? []).map((n) => `> ${n}`),
-    `Kept in ${where}.`
+    where === null
+      ? "Not kept as this runner's calibration: a quick or interrupted run, or no store, never becomes one."
+      : `Kept in ${where}.`
   ].join('\n')
 }
 
