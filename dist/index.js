@@ -92079,11 +92079,22 @@ class GitBranchBackend {
         this.tip = head[1];
         this.fetched = true;
     }
-    /** the fetched tip's files, for a write being built on it */
-    atTip = {
-        read: (file) => this.readAtTip(file),
-        list: (dir) => this.listAtTip(dir)
-    };
+    /**
+     * The fetched tip's files for one write being built on it, each read once: the change, the
+     * dashboard drawn with it and the append all read the same history file, and each read is a git
+     * process.
+     */
+    filesAtTip() {
+        const reads = new Map();
+        return {
+            read: (file) => {
+                if (!reads.has(file))
+                    reads.set(file, this.readAtTip(file));
+                return reads.get(file);
+            },
+            list: (dir) => this.listAtTip(dir)
+        };
+    }
     async readAtTip(file) {
         return this.tip ? readFileAt({ cwd: this.repo, env: this.options.env }, this.tip, file) : null;
     }
@@ -92105,11 +92116,12 @@ class GitBranchBackend {
             // Fetch right before building: a tip fetched before the backoff sleep would be stale again.
             await this.fetch();
             const parent = this.tip;
-            const changes = await compute(this.atTip);
+            const atTip = this.filesAtTip();
+            const changes = await compute(atTip);
             const files = parent ? {} : { 'README.md': DATA_BRANCH_README };
             Object.assign(files, changes.replace);
             for (const [file, line] of Object.entries(changes.append))
-                files[file] = appendLine((await this.readAtTip(file)) ?? '', line);
+                files[file] = appendLine((await atTip.read(file)) ?? '', line);
             const commit = await writeCommit({ cwd: this.repo, env: this.options.env }, {
                 parent,
                 files,
